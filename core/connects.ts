@@ -1,0 +1,94 @@
+// The Connects arithmetic of domain.md, "How the Connects numbers fit together". Zod-free: the popup and
+// the overlay use connectsSummary directly on the derived state they receive.
+import { monthKey } from './month.ts';
+import type { AgencyState, LedgerEntry, MemberId } from './types.ts';
+
+/** Keeps the ledger sorted by time (then id); most entries arrive in time order, so this is an append. */
+export function insertLedger(ledger: LedgerEntry[], entry: LedgerEntry): void {
+  let i = ledger.length;
+  while (i > 0) {
+    const prev = ledger[i - 1]!;
+    if (prev.at < entry.at || (prev.at === entry.at && prev.id < entry.id)) break;
+    i--;
+  }
+  ledger.splice(i, 0, entry);
+}
+
+/** Sum of the movements strictly after `from` and up to `to`, scanning back from the newest. */
+export function sumBetween(ledger: readonly LedgerEntry[], from: number, to = Number.POSITIVE_INFINITY): number {
+  let sum = 0;
+  for (let i = ledger.length - 1; i >= 0; i--) {
+    const e = ledger[i]!;
+    if (e.at <= from) break;
+    if (e.at <= to) sum += e.delta;
+  }
+  return sum;
+}
+
+export function balanceOf(state: AgencyState): number {
+  const obs = state.observation;
+  return obs ? obs.value + sumBetween(state.ledger, obs.at) : sumBetween(state.ledger, Number.NEGATIVE_INFINITY);
+}
+
+export function spentIn(state: AgencyState, member: MemberId, month: string): number {
+  return state.spent[member]?.[month] ?? 0;
+}
+
+/** What is left of a member's monthly allowance in `month`, or null when they have none. */
+export function allowanceLeft(state: AgencyState, member: MemberId, month: string): number | null {
+  const m = state.members[member];
+  if (!m || m.allowance === null) return null;
+  return Math.max(0, m.allowance - spentIn(state, member, month));
+}
+
+/** Connects held back for members' unspent allowances in `month` (escrow, P4), optionally but one member. */
+export function reservedIn(state: AgencyState, month: string, except?: MemberId): number {
+  let reserved = 0;
+  for (const m of Object.values(state.members)) {
+    if (m.status !== 'active' || m.allowance === null || m.id === except) continue;
+    reserved += Math.max(0, m.allowance - spentIn(state, m.id, month));
+  }
+  return reserved;
+}
+
+export interface ConnectsSummary {
+  month: string;
+  balance: number;
+  observed: { value: number; at: number; source: 'page' | 'manager'; drift: number | null } | null;
+  /** Agency movements since the latest observation. */
+  since: { spent: number; refunded: number; purchased: number };
+  reserved: number;
+  availableToTeam: number;
+  allowance: number | null;
+  allowanceLeft: number | null;
+  /** What this member may spend as the agency without a warning (P1, P4). */
+  spendable: number;
+}
+
+export function connectsSummary(state: AgencyState, now: number, member: MemberId | null): ConnectsSummary {
+  const month = monthKey(now, state.timeZone);
+  const obs = state.observation;
+  const since = { spent: 0, refunded: 0, purchased: 0 };
+  const from = obs ? obs.at : Number.NEGATIVE_INFINITY;
+  for (let i = state.ledger.length - 1; i >= 0; i--) {
+    const e = state.ledger[i]!;
+    if (e.at <= from) break;
+    if (e.kind === 'proposal') since.spent -= e.delta;
+    else if (e.kind === 'refund') since.refunded += e.delta;
+    else since.purchased += e.delta;
+  }
+  const reserved = reservedIn(state, month);
+  const left = member ? allowanceLeft(state, member, month) : null;
+  const unreserved = state.balance - reserved;
+  return {
+    month,
+    balance: state.balance,
+    observed: obs ? { value: obs.value, at: obs.at, source: obs.source, drift: obs.drift } : null,
+    since,
+    reserved,
+    availableToTeam: unreserved,
+    allowance: member ? (state.members[member]?.allowance ?? null) : null,
+    allowanceLeft: left,
+    spendable: Math.max(0, (left ?? 0) + Math.max(0, unreserved)),
+  };
+}

@@ -1,0 +1,272 @@
+// The agency log on a Y.Doc: one Y.Map (ACTIONS_ROOT) of signed actions keyed by id, append-only.
+// Remote entries are verified at this boundary (async), then derived synchronously. Local appends are
+// checked, signed and written in one transaction with this log's origin.
+import * as Y from 'yjs';
+import { createAction, toStored, verifyAction } from './action.ts';
+import { toBase64Url } from './bytes.ts';
+import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
+import type { Signer } from './keys.ts';
+import { StoredActionSchema } from './schemas.ts';
+import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Verdict } from './types.ts';
+
+export const ACTIONS_ROOT = 'actions';
+export const SNAPSHOT_VERSION = 1;
+const VERIFY_BATCH = 512;
+
+export type AppendResult =
+  | { ok: true; action: Action; verdicts: Verdict[] }
+  | { ok: false; code: string; rule: string; message: string };
+
+/** What a replica persists so a restart neither re-verifies nor replays the log. JSON-safe. */
+export interface LogSnapshot {
+  version: number;
+  agencyId: string;
+  state: AgencyState;
+  order: ActionId[];
+  depth: number[];
+  eff: number[];
+  pending: ActionId[];
+  nonExclusiveSince: [MemberId, ActionId][];
+}
+
+export interface InvalidEntry {
+  id: string;
+  code: string;
+  message: string;
+}
+
+type Listener = (log: AgencyLog) => void;
+
+/** Reads a stored entry whose id is already known to be verified: no signature check. */
+function decodeTrusted(id: ActionId, stored: unknown): Action | null {
+  const s = StoredActionSchema.safeParse(stored);
+  if (!s.success) return null;
+  const deps: ActionId[] = [];
+  for (let i = 0; i < s.data.deps.length; i += 32) deps.push(toBase64Url(s.data.deps.subarray(i, i + 32)));
+  return {
+    id,
+    type: s.data.type,
+    actor: toBase64Url(s.data.actor),
+    payload: s.data.payload as unknown as Payloads[ActionType],
+    deps,
+    at: s.data.at,
+    sig: s.data.sig,
+  };
+}
+
+export async function verifyEntries(
+  agencyId: string,
+  entries: [string, unknown][],
+): Promise<{ valid: Action[]; invalid: InvalidEntry[] }> {
+  const valid: Action[] = [];
+  const invalid: InvalidEntry[] = [];
+  for (let i = 0; i < entries.length; i += VERIFY_BATCH) {
+    const batch = entries.slice(i, i + VERIFY_BATCH);
+    const results = await Promise.all(batch.map(([id, stored]) => verifyAction(agencyId, id, stored)));
+    results.forEach((r, j) => {
+      if (r.ok) valid.push(r.action);
+      else invalid.push({ id: batch[j]![0], code: r.code, message: r.message });
+    });
+  }
+  return { valid, invalid };
+}
+
+export class AgencyLog {
+  readonly doc: Y.Doc;
+  readonly agencyId: string;
+  readonly actions: Y.Map<unknown>;
+  /** Transactions with this origin are this replica's own writes. */
+  readonly origin = Symbol('agency-log');
+  readonly invalid = new Map<string, InvalidEntry>();
+  private derivation: Derivation;
+  private listeners = new Set<Listener>();
+  private queue = new Set<string>();
+  private flushing: Promise<void> | null = null;
+  private readonly onChange = (event: Y.YMapEvent<unknown>, tx: Y.Transaction) => {
+    if (tx.origin === this.origin) return;
+    for (const [key, change] of event.changes.keys) {
+      if (change.action === 'add') this.queue.add(key);
+      // The log is append-only: a remote overwrite or delete never reaches derive (the server refuses
+      // such updates too); the replica keeps deriving from what it verified.
+      else this.invalid.set(key, { id: key, code: 'LOG_TAMPERED', message: 'An entry of the log was changed or deleted.' });
+    }
+    if (this.queue.size) void this.flush();
+  };
+
+  private constructor(doc: Y.Doc, agencyId: string, derivation: Derivation) {
+    this.doc = doc;
+    this.agencyId = agencyId;
+    this.actions = doc.getMap(ACTIONS_ROOT);
+    this.derivation = derivation;
+  }
+
+  /**
+   * Opens the log on a doc (already loaded from storage, or empty). With a snapshot of the same agency, the
+   * entries it covers are trusted and not replayed; anything newer is verified and applied on top.
+   */
+  static async open(doc: Y.Doc, agencyId: string, snapshot?: LogSnapshot | null): Promise<AgencyLog> {
+    const map = doc.getMap<unknown>(ACTIONS_ROOT);
+    const entries = [...map.entries()];
+    const log = new AgencyLog(doc, agencyId, derive(agencyId, []));
+    let known = new Set<string>();
+    if (snapshot && snapshot.version === SNAPSHOT_VERSION && snapshot.agencyId === agencyId) {
+      const restored = restore(snapshot, map);
+      if (restored) {
+        log.derivation = restored;
+        known = new Set(restored.actions.keys());
+      }
+    }
+    const { valid, invalid } = await verifyEntries(
+      agencyId,
+      entries.filter(([id]) => !known.has(id)),
+    );
+    for (const bad of invalid) log.invalid.set(bad.id, bad);
+    if (valid.length) log.derivation = applyActions(log.derivation, valid);
+    map.observe(log.onChange);
+    return log;
+  }
+
+  get state(): AgencyState {
+    return this.derivation.state;
+  }
+
+  get size(): number {
+    return this.derivation.actions.size;
+  }
+
+  has(id: ActionId): boolean {
+    return this.derivation.actions.has(id);
+  }
+
+  heads(): ActionId[] {
+    return [...this.derivation.heads].sort();
+  }
+
+  /** The member a key belongs to in the derived state, or null. */
+  memberOf(keyId: string): MemberId | null {
+    return this.state.keys[keyId]?.member ?? null;
+  }
+
+  verdictsFor(id: ActionId): Verdict[] {
+    return this.state.verdicts.filter((v) => v.id === id);
+  }
+
+  /** Every verified action in the log's order (for export and for the server's scratch checks). */
+  ordered(): Action[] {
+    return this.derivation.order.map((id) => this.derivation.actions.get(id)!);
+  }
+
+  get derived(): Derivation {
+    return this.derivation;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Checks, signs and writes one action. A refused intent writes nothing and says why (rule and sentence);
+   * a fact is always written, with any flags it earned. `now` is the caller's clock.
+   */
+  async append<T extends ActionType>(signer: Signer, type: T, payload: Payloads[T], now: number): Promise<AppendResult> {
+    const created = await createAction(this.agencyId, signer, type, payload, this.heads(), now);
+    if (!created.ok) return { ok: false, code: created.code, rule: 'LOG', message: created.message };
+    // Other appends may have landed while signing: sign again on top of them so deps stay the heads.
+    const heads = this.heads();
+    if (created.action.deps.join() !== heads.join()) return this.append(signer, type, payload, now);
+    const result = appendLocal(this.derivation, created.action);
+    if (!result.ok) return result;
+    this.derivation = result.derivation;
+    this.doc.transact(() => this.actions.set(created.action.id, toStored(created.action)), this.origin);
+    this.emit();
+    return { ok: true, action: created.action, verdicts: result.verdicts };
+  }
+
+  /** Waits until every remote entry seen so far is verified and derived. */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  snapshot(): LogSnapshot {
+    const d = this.derivation;
+    return {
+      version: SNAPSHOT_VERSION,
+      agencyId: this.agencyId,
+      state: d.state,
+      order: d.order,
+      depth: d.order.map((id) => d.depth.get(id)!),
+      eff: d.order.map((id) => d.eff.get(id)!),
+      pending: [...d.pending],
+      nonExclusiveSince: [...d.nonExclusiveSince],
+    };
+  }
+
+  destroy(): void {
+    this.actions.unobserve(this.onChange);
+    this.listeners.clear();
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = (async () => {
+      while (this.queue.size) {
+        const ids = [...this.queue];
+        this.queue.clear();
+        const entries = ids
+          .filter((id) => !this.derivation.actions.has(id))
+          .map((id) => [id, this.actions.get(id)] as [string, unknown]);
+        const { valid, invalid } = await verifyEntries(this.agencyId, entries);
+        for (const bad of invalid) this.invalid.set(bad.id, bad);
+        if (valid.length) this.derivation = applyActions(this.derivation, valid);
+        if (valid.length || invalid.length) this.emit();
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) {
+      try {
+        l(this);
+      } catch (e) {
+        // A broken listener must not stop the others (or the log).
+        console.error('agency log listener failed', e);
+      }
+    }
+  }
+}
+
+function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
+  const d: Derivation = {
+    agencyId: s.agencyId,
+    state: s.state,
+    actions: new Map(),
+    order: s.order,
+    depth: new Map(),
+    eff: new Map(),
+    pending: new Set(s.pending),
+    heads: new Set(),
+    nonExclusiveSince: new Map(s.nonExclusiveSince),
+  };
+  for (let i = 0; i < s.order.length; i++) {
+    const id = s.order[i]!;
+    const a = decodeTrusted(id, map.get(id));
+    if (!a) return null; // the doc lost an entry the snapshot knew: rebuild from the doc instead
+    d.actions.set(id, a);
+    d.depth.set(id, s.depth[i]!);
+    d.eff.set(id, s.eff[i]!);
+  }
+  for (const id of s.pending) {
+    const a = decodeTrusted(id, map.get(id));
+    if (!a) return null;
+    d.actions.set(id, a);
+  }
+  const hasChild = new Set<ActionId>();
+  for (const a of d.actions.values()) for (const dep of a.deps) hasChild.add(dep);
+  for (const id of d.actions.keys()) if (!hasChild.has(id)) d.heads.add(id);
+  return d;
+}
+

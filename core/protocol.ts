@@ -1,0 +1,201 @@
+// The wire contract between the extension and the sync server, on top of the y-websocket protocol.
+//
+// y-websocket frames start with a varuint message type: 0 sync, 1 awareness, 2 auth (permission denied),
+// 3 query awareness. Agency Overlay adds type 4, the agency handshake, through the client's documented
+// `messageHandlers` option:
+//
+//   server → client  [4, CHALLENGE, nonce: varUint8Array(32)]
+//   client → server  [4, PROOF, publicKey: varUint8Array(32), signature: varUint8Array(64),
+//                     inviteSecret: varUint8Array (empty if none), creationToken: varString ('' if none)]
+//   server → client  [4, WELCOME, standing: varString ('member' | 'joiner' | 'creator')]
+//
+// The signature covers authBytes(nonce, room, publicKey). Until WELCOME the server sends nothing of the
+// room and keeps (bounded) what the client sent, answering it after WELCOME. Refusals close the socket with
+// one of CLOSE codes below; each code says how the client reacts.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { z } from 'zod';
+import { concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes.ts';
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+export const MESSAGE_AUTH = 2;
+export const MESSAGE_QUERY_AWARENESS = 3;
+export const MESSAGE_AGENCY = 4;
+
+export const AGENCY_CHALLENGE = 0;
+export const AGENCY_PROOF = 1;
+export const AGENCY_WELCOME = 2;
+
+export const NONCE_BYTES = 32;
+export const AUTH_DEADLINE_MS = 10_000;
+/** The server sends something at least this often; y-websocket's client gives up after 30 s of silence. */
+export const HEARTBEAT_MS = 20_000;
+/** Actions stamped further ahead than this are refused (domain.md: the 5-minute rule). */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+const AUTH_DOMAIN = utf8('agency-overlay/auth/v1\0');
+
+/** Exactly the bytes a connection signs: a fixed domain tag, the server's nonce, the room id, the key. */
+export function authBytes(nonce: Uint8Array, room: string, publicKey: Uint8Array): Uint8Array {
+  return concatBytes(AUTH_DOMAIN, nonce, utf8(`${room}\0`), publicKey);
+}
+
+export type Standing = 'member' | 'joiner' | 'creator';
+
+export interface Proof {
+  publicKey: Uint8Array;
+  signature: Uint8Array;
+  inviteSecret: Uint8Array | null;
+  creationToken: string | null;
+}
+
+export function encodeChallenge(nonce: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AGENCY);
+  encoding.writeVarUint(e, AGENCY_CHALLENGE);
+  encoding.writeVarUint8Array(e, nonce);
+  return encoding.toUint8Array(e);
+}
+
+export function encodeProof(proof: Proof): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AGENCY);
+  encoding.writeVarUint(e, AGENCY_PROOF);
+  encoding.writeVarUint8Array(e, proof.publicKey);
+  encoding.writeVarUint8Array(e, proof.signature);
+  encoding.writeVarUint8Array(e, proof.inviteSecret ?? new Uint8Array());
+  encoding.writeVarString(e, proof.creationToken ?? '');
+  return encoding.toUint8Array(e);
+}
+
+export function encodeWelcome(standing: Standing): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AGENCY);
+  encoding.writeVarUint(e, AGENCY_WELCOME);
+  encoding.writeVarString(e, standing);
+  return encoding.toUint8Array(e);
+}
+
+export type AgencyMessage =
+  | { kind: 'challenge'; nonce: Uint8Array }
+  | { kind: 'proof'; proof: Proof }
+  | { kind: 'welcome'; standing: Standing };
+
+/**
+ * Reads the rest of a type-4 frame (the decoder is past the message type). Returns null for anything
+ * malformed instead of throwing: the caller closes with MALFORMED.
+ */
+export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | null {
+  try {
+    const sub = decoding.readVarUint(decoder);
+    if (sub === AGENCY_CHALLENGE) {
+      const nonce = decoding.readVarUint8Array(decoder);
+      return nonce.length === NONCE_BYTES ? { kind: 'challenge', nonce } : null;
+    }
+    if (sub === AGENCY_PROOF) {
+      const publicKey = decoding.readVarUint8Array(decoder);
+      const signature = decoding.readVarUint8Array(decoder);
+      const invite = decoding.readVarUint8Array(decoder);
+      const token = decoding.readVarString(decoder);
+      if (publicKey.length !== 32 || signature.length !== 64 || invite.length > 64 || token.length > 256) return null;
+      return {
+        kind: 'proof',
+        proof: {
+          publicKey,
+          signature,
+          inviteSecret: invite.length ? invite : null,
+          creationToken: token || null,
+        },
+      };
+    }
+    if (sub === AGENCY_WELCOME) {
+      const standing = decoding.readVarString(decoder);
+      return standing === 'member' || standing === 'joiner' || standing === 'creator'
+        ? { kind: 'welcome', standing }
+        : null;
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the client does when the server closes with a code. */
+export type CloseReaction = 'reconnect' | 'reauthenticate' | 'stop';
+
+export const CLOSE = {
+  AUTH_TIMEOUT: { code: 4001, reaction: 'reauthenticate', reason: 'No proof of membership within 10 seconds.' },
+  BAD_PROOF: { code: 4002, reaction: 'reauthenticate', reason: 'The membership proof did not verify.' },
+  NOT_A_MEMBER: { code: 4003, reaction: 'stop', reason: 'This browser key is not a member of the agency.' },
+  MEMBER_GONE: {
+    code: 4004,
+    reaction: 'stop',
+    reason: 'This member left or was removed and can no longer act for the agency (P6).',
+  },
+  INVITE_INVALID: { code: 4005, reaction: 'stop', reason: 'The invite is unknown, already used or expired.' },
+  CREATION_FORBIDDEN: {
+    code: 4006,
+    reaction: 'stop',
+    reason: 'This server needs a creation token to create a new agency.',
+  },
+  ROLE_CHANGED: {
+    code: 4007,
+    reaction: 'reauthenticate',
+    reason: "The member's role changed; connect again with the new standing.",
+  },
+  INVALID_ACTION: { code: 4010, reaction: 'stop', reason: 'An action was refused by the agency rules.' },
+  LOG_TAMPERED: { code: 4011, reaction: 'stop', reason: 'The agency log is append-only: deletes and overwrites are refused.' },
+  TOO_LARGE: { code: 4012, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
+  RATE_LIMITED: { code: 4013, reaction: 'reconnect', reason: 'Too many actions per second.' },
+  MALFORMED: { code: 4014, reaction: 'reconnect', reason: 'A message could not be decoded.' },
+  TOO_MANY_CONNECTIONS: { code: 4015, reaction: 'reconnect', reason: 'Too many connections from this address.' },
+  UNAVAILABLE: { code: 4016, reaction: 'reconnect', reason: 'The server is busy or shutting down.' },
+} as const satisfies Record<string, { code: number; reaction: CloseReaction; reason: string }>;
+export type CloseName = keyof typeof CLOSE;
+
+export function closeByCode(code: number): { name: CloseName; reaction: CloseReaction; reason: string } | null {
+  for (const [name, c] of Object.entries(CLOSE)) {
+    if (c.code === code) return { name: name as CloseName, reaction: c.reaction, reason: c.reason };
+  }
+  return null;
+}
+
+// --- Invite codes -------------------------------------------------------------------------------------------
+// A code a manager sends to a new member: server address, agency id, invite secret (and the agency's name,
+// only to greet the joiner). It is text, not a chrome-extension:// link, whose id differs per browser.
+
+export const INVITE_PREFIX = 'ao1.';
+
+export const InviteCodeSchema = z.object({
+  server: z.string().regex(/^wss?:\/\/[^\s]+$/, 'The server address must start with ws:// or wss://'),
+  agency: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  name: z.string().max(120).optional(),
+});
+export type InviteCode = z.infer<typeof InviteCodeSchema>;
+
+export function encodeInviteCode(code: InviteCode): string {
+  return INVITE_PREFIX + toBase64Url(utf8(JSON.stringify(InviteCodeSchema.parse(code))));
+}
+
+export type ParsedInvite = { ok: true; invite: InviteCode } | { ok: false; message: string };
+
+export function parseInviteCode(text: string): ParsedInvite {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith(INVITE_PREFIX)) return { ok: false, message: 'This is not an Agency Overlay invite code (it starts with "ao1.").' };
+  const bytes = fromBase64Url(trimmed.slice(INVITE_PREFIX.length));
+  if (!bytes) return { ok: false, message: 'The invite code is damaged: copy it again in full.' };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return { ok: false, message: 'The invite code is damaged: copy it again in full.' };
+  }
+  const parsed = InviteCodeSchema.safeParse(json);
+  return parsed.success ? { ok: true, invite: parsed.data } : { ok: false, message: 'The invite code is incomplete.' };
+}
+
+/** Room names are agency ids: the URL path after the server address. */
+export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);

@@ -1,0 +1,462 @@
+// The agency rules: for each action type, a pure check and a pure effect on the derived state.
+// A handler checks everything before it changes anything, so a refused intent never changes state.
+// Facts (isFact) are never refused once their author is known: a fact that breaks a rule is applied and
+// flagged (domain.md "Facts versus intents").
+import { toBase64Url } from './bytes.ts';
+import { allowanceLeft, balanceOf, insertLedger, reservedIn, spentIn, sumBetween } from './connects.ts';
+import { sha256 } from './hash.ts';
+import { monthKey } from './month.ts';
+import type { VerdictCode } from './refusals.ts';
+import type { Action, ActionId, ActionType, AgencyState, Member, MemberId, Payloads } from './types.ts';
+import { isFact } from './types.ts';
+
+/** A removal, departure or demotion: derive revokes the target's concurrent intents (strong remove). */
+export interface PowerEvent {
+  action: ActionId;
+  index: number;
+  by: MemberId;
+  target: MemberId;
+  kind: 'remove' | 'demote';
+}
+
+export interface ReplayContext {
+  state: AgencyState;
+  /** Position of the action in the log's total order. */
+  index: number;
+  /** The action's time, never earlier than its dependencies' (domain.md: a spend's month). */
+  eff: number;
+  isAncestor(ancestor: ActionId, of: ActionId): boolean;
+  /** The changeRelationship action that last made each member non-exclusive (R7 under concurrency). */
+  nonExclusiveSince: Map<MemberId, ActionId>;
+  power: PowerEvent[];
+}
+
+export type Outcome = { ok: true; flags: VerdictCode[]; text: string | null } | { ok: false; code: VerdictCode };
+
+const done = (text: string | null, flags: VerdictCode[] = []): Outcome => ({ ok: true, flags, text });
+const refuse = (code: VerdictCode): Outcome => ({ ok: false, code });
+
+type Handler<T extends ActionType> = (ctx: ReplayContext, a: Action<T>, actor: Member) => Outcome;
+
+const nameOf = (s: AgencyState, id: MemberId): string => s.members[id]?.name ?? 'a former member';
+const activeMember = (s: AgencyState, id: MemberId): Member | null => {
+  const m = s.members[id];
+  return m && m.status === 'active' ? m : null;
+};
+const isManager = (m: Member): boolean => m.role === 'manager' && m.status === 'active';
+const activeManagers = (s: AgencyState): number =>
+  Object.values(s.members).filter((m) => m.status === 'active' && m.role === 'manager').length;
+const plural = (n: number): string => `${n} Connect${n === 1 ? '' : 's'}`;
+
+function addMember(
+  ctx: ReplayContext,
+  id: MemberId,
+  key: string,
+  fields: Pick<Member, 'name' | 'role' | 'relationship'>,
+): Member {
+  const existing = ctx.state.members[id];
+  const member: Member = {
+    id,
+    ...fields,
+    status: 'active',
+    joinedAt: ctx.eff,
+    leftAt: null,
+    managerSince: fields.role === 'manager' ? ctx.index : null,
+    defaultTeam: existing?.defaultTeam ?? null,
+    allowance: null,
+    keys: existing ? existing.keys : [key],
+  };
+  ctx.state.members[id] = member;
+  ctx.state.keys[key] = { member: id, active: true, label: ctx.state.keys[key]?.label ?? null };
+  return member;
+}
+
+/** Sets the balance from an observation by time: events after it are applied on top (domain.md). */
+function observe(ctx: ReplayContext, a: Action, value: number, source: 'page' | 'manager'): VerdictCode[] {
+  const s = ctx.state;
+  const prev = s.observation;
+  if (prev && (ctx.eff < prev.at || (ctx.eff === prev.at && a.id < prev.id))) return [];
+  const predicted = prev ? prev.value + sumBetween(s.ledger, prev.at, ctx.eff) : null;
+  s.observation = { id: a.id, at: ctx.eff, value, source, drift: predicted === null ? null : value - predicted };
+  s.balance = balanceOf(s);
+  return shrinkAllowances(ctx) ? ['ALLOWANCE_SHRUNK'] : [];
+}
+
+/**
+ * When the balance falls below what allowances reserve, the unspent parts shrink to fit: proportionally,
+ * rounded down, the remainder handed out one by one by largest fraction, ties by member id (domain.md).
+ */
+function shrinkAllowances(ctx: ReplayContext): boolean {
+  const s = ctx.state;
+  const month = monthKey(ctx.eff, s.timeZone);
+  const total = reservedIn(s, month);
+  const budget = Math.max(0, s.balance);
+  if (total <= budget) return false;
+  const holders = Object.values(s.members)
+    .filter((m) => m.status === 'active' && m.allowance !== null)
+    .map((m) => ({ m, spent: spentIn(s, m.id, month), unspent: allowanceLeft(s, m.id, month) ?? 0 }))
+    .filter((h) => h.unspent > 0)
+    .sort((x, y) => (x.m.id < y.m.id ? -1 : 1));
+  const shares = holders.map((h) => ({
+    h,
+    share: Math.floor((h.unspent * budget) / total),
+    rest: (h.unspent * budget) % total,
+  }));
+  let remainder = budget - shares.reduce((n, x) => n + x.share, 0);
+  for (const x of [...shares].sort((p, q) => q.rest - p.rest || (p.h.m.id < q.h.m.id ? -1 : 1))) {
+    if (remainder <= 0) break;
+    x.share++;
+    remainder--;
+  }
+  for (const { h, share } of shares) h.m.allowance = h.spent + share;
+  return true;
+}
+
+const handlers: { [T in ActionType]: Handler<T> } = {
+  createAgency: () => refuse('ALREADY_CREATED'), // creation is handled before dispatch
+  joinAgency: () => refuse('ALREADY_MEMBER'), // joining is handled before dispatch
+
+  grantInvite(ctx, a, actor) {
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const id = toBase64Url(a.payload.invite);
+    if (ctx.state.invites[id]) return refuse('INVITE_TAKEN');
+    ctx.state.invites[id] = {
+      id,
+      grantedBy: actor.id,
+      role: a.payload.role,
+      relationship: a.payload.relationship,
+      expiresAt: a.payload.expiresAt,
+      label: a.payload.label ?? null,
+      usedBy: null,
+    };
+    return done(`${actor.name} invited a new ${a.payload.relationship} ${a.payload.role === 'manager' ? 'business manager' : 'member'}`);
+  },
+
+  removeMember(ctx, a, actor) {
+    const s = ctx.state;
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const target = activeMember(s, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    if (isManager(target) && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
+    target.status = 'removed';
+    target.leftAt = ctx.eff;
+    ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: target.id, kind: 'remove' });
+    return done(`${actor.name} removed ${target.name} from the agency`);
+  },
+
+  leaveAgency(ctx, a, actor) {
+    const s = ctx.state;
+    const successorId = a.payload.successor;
+    const successor = successorId ? activeMember(s, successorId) : null;
+    if (successorId && (!successor || successor.id === actor.id)) return refuse('UNKNOWN_MEMBER');
+    if (isManager(actor) && activeManagers(s) <= 1 && !successor) return refuse('SUCCESSOR_REQUIRED');
+    if (successor && isManager(actor) && !isManager(successor)) {
+      successor.role = 'manager';
+      successor.managerSince = ctx.index;
+    }
+    actor.status = 'left';
+    actor.leftAt = ctx.eff;
+    ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: actor.id, kind: 'remove' });
+    return done(`${actor.name} left the agency${successor ? `; ${successor.name} is now a business manager` : ''}`);
+  },
+
+  changeRole(ctx, a, actor) {
+    const s = ctx.state;
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const target = activeMember(s, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    if (target.role === a.payload.role) return done(null);
+    if (a.payload.role === 'member' && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
+    target.role = a.payload.role;
+    target.managerSince = a.payload.role === 'manager' ? ctx.index : null;
+    if (a.payload.role === 'member') {
+      ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: target.id, kind: 'demote' });
+    }
+    return done(
+      `${actor.name} made ${target.name} ${a.payload.role === 'manager' ? 'a business manager' : 'a member (no longer a business manager)'}`,
+    );
+  },
+
+  changeRelationship(ctx, a, actor) {
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const target = activeMember(ctx.state, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    target.relationship = a.payload.relationship;
+    if (a.payload.relationship === 'non-exclusive') ctx.nonExclusiveSince.set(target.id, a.id);
+    else ctx.nonExclusiveSince.delete(target.id);
+    return done(`${actor.name} made ${target.name} ${a.payload.relationship}`);
+  },
+
+  setDefaultTeam(ctx, a, actor) {
+    if (a.payload.member !== actor.id) return refuse('NOT_OWN_SETTING');
+    actor.defaultTeam = a.payload.team;
+    return done(null);
+  },
+
+  setAllowance(ctx, a, actor) {
+    const s = ctx.state;
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const target = activeMember(s, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    const monthly = a.payload.monthly;
+    if (monthly !== null) {
+      const month = monthKey(ctx.eff, s.timeZone);
+      const unspent = Math.max(0, monthly - spentIn(s, target.id, month));
+      if (reservedIn(s, month, target.id) + unspent > s.balance) return refuse('ALLOWANCE_OVER_BALANCE');
+    }
+    target.allowance = monthly;
+    return done(
+      monthly === null
+        ? `${actor.name} removed ${target.name}'s monthly allowance`
+        : `${actor.name} gave ${target.name} a monthly allowance of ${plural(monthly)}`,
+    );
+  },
+
+  setTimeZone(ctx, a, actor) {
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    ctx.state.timeZone = a.payload.timeZone;
+    return done(`${actor.name} set the agency's time zone to ${a.payload.timeZone}`);
+  },
+
+  enterBalance(ctx, a, actor) {
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    const flags = observe(ctx, a, a.payload.balance, 'manager');
+    return done(`${actor.name} entered the agency balance: ${plural(a.payload.balance)}`, flags);
+  },
+
+  recordPurchase(ctx, a, actor) {
+    const s = ctx.state;
+    if (!isManager(actor)) return refuse('NOT_BUSINESS_MANAGER');
+    insertLedger(s.ledger, { id: a.id, at: ctx.eff, delta: a.payload.connects, kind: 'purchase' });
+    s.balance = balanceOf(s);
+    return done(`${actor.name} recorded a purchase of ${plural(a.payload.connects)}`);
+  },
+
+  addDeviceKey(ctx, a, actor) {
+    const s = ctx.state;
+    if (a.payload.member !== actor.id && !isManager(actor)) return refuse('NOT_KEY_OWNER');
+    const target = activeMember(s, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    const keyId = toBase64Url(a.payload.key);
+    if (s.keys[keyId]) return refuse('KEY_TAKEN');
+    s.keys[keyId] = { member: target.id, active: true, label: a.payload.label ?? null };
+    target.keys.push(keyId);
+    return done(`${actor.name} added a browser for ${target.name}${a.payload.label ? ` (${a.payload.label})` : ''}`);
+  },
+
+  removeDeviceKey(ctx, a, actor) {
+    const s = ctx.state;
+    if (a.payload.member !== actor.id && !isManager(actor)) return refuse('NOT_KEY_OWNER');
+    const target = activeMember(s, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    const keyId = toBase64Url(a.payload.key);
+    const key = s.keys[keyId];
+    if (!key || key.member !== target.id || !key.active) return refuse('KEY_NOT_FOUND');
+    if (target.keys.filter((k) => s.keys[k]?.active).length <= 1) return refuse('LAST_KEY');
+    key.active = false;
+    return done(`${actor.name} removed a browser of ${target.name}`);
+  },
+
+  acceptOffer(ctx, a, actor) {
+    const offer = ctx.state.offers[a.payload.offer];
+    if (!offer || offer.status !== 'open') return refuse('UNKNOWN_OFFER');
+    if (offer.as === 'agency' ? !isManager(actor) : offer.member !== actor.id) {
+      return refuse(offer.as === 'agency' ? 'NOT_MANAGER_ACCEPT' : 'NOT_OWN_OFFER');
+    }
+    offer.status = 'accepted';
+    ctx.state.contracts[offer.id] = {
+      id: offer.id,
+      job: offer.job,
+      title: offer.title,
+      as: offer.as,
+      member: offer.member,
+      terms: offer.terms,
+      payee: offer.as === 'agency' ? 'agency' : offer.member,
+      milestones: [],
+      minutesLogged: 0,
+      paid: 0,
+    };
+    return done(`${actor.name} accepted the offer for '${offer.title}'`);
+  },
+
+  declineOffer(ctx, a, actor) {
+    const offer = ctx.state.offers[a.payload.offer];
+    if (!offer || offer.status !== 'open') return refuse('UNKNOWN_OFFER');
+    if (offer.as === 'agency' ? !isManager(actor) : offer.member !== actor.id) {
+      return refuse(offer.as === 'agency' ? 'NOT_MANAGER_ACCEPT' : 'NOT_OWN_OFFER');
+    }
+    offer.status = 'declined';
+    return done(`${actor.name} declined the offer for '${offer.title}'`);
+  },
+
+  editContractTerms(ctx, a, actor) {
+    const contract = ctx.state.contracts[a.payload.contract];
+    if (!contract) return refuse('UNKNOWN_CONTRACT');
+    if (contract.as === 'agency' ? !isManager(actor) : contract.member !== actor.id) {
+      return refuse(contract.as === 'agency' ? 'NOT_MANAGER_TERMS' : 'NOT_OWN_CONTRACT');
+    }
+    contract.terms = a.payload.terms;
+    return done(`${actor.name} edited the terms of '${contract.title}'`);
+  },
+
+  submitMilestone(ctx, a, actor) {
+    const contract = ctx.state.contracts[a.payload.contract];
+    if (!contract) return refuse('UNKNOWN_CONTRACT');
+    if (contract.terms.kind !== 'fixed') return refuse('NOT_FIXED_PRICE');
+    const managerMay = contract.as === 'agency' && isManager(actor);
+    if (contract.member !== actor.id && !managerMay) return refuse('NOT_FREELANCER_OR_MANAGER');
+    contract.milestones.push({ id: a.payload.milestone, title: a.payload.title, amount: a.payload.amount, by: actor.id });
+    return done(`${actor.name} submitted the milestone '${a.payload.title}' on '${contract.title}'`);
+  },
+
+  logTime(ctx, a, actor) {
+    const contract = ctx.state.contracts[a.payload.contract];
+    if (!contract) return refuse('UNKNOWN_CONTRACT');
+    if (contract.terms.kind !== 'hourly') return refuse('NOT_HOURLY');
+    if (contract.member !== actor.id) return refuse('NOT_CONTRACT_FREELANCER');
+    contract.minutesLogged += a.payload.minutes;
+    return done(null);
+  },
+
+  // --- facts ---------------------------------------------------------------------------------------------
+
+  submitProposal(ctx, a, actor) {
+    const s = ctx.state;
+    const p = a.payload;
+    const flags: VerdictCode[] = [];
+    let member = actor;
+    if (p.member && p.member !== actor.id) {
+      const other = s.members[p.member];
+      if (!isManager(actor)) flags.push('RECORDED_FOR_OTHER');
+      if (other) member = other;
+    }
+    s.proposals.push({
+      id: a.id,
+      job: p.job,
+      title: p.title,
+      as: p.as,
+      connects: p.connects,
+      boost: p.boost,
+      member: member.id,
+      recordedBy: actor.id,
+      at: ctx.eff,
+    });
+    if (p.as === 'independent') {
+      // R7 is judged against what the proposer could have known: a concurrent switch to non-exclusive
+      // does not excuse it, so every replica flags the same proposals whatever order they saw.
+      const since = ctx.nonExclusiveSince.get(member.id);
+      if (member.relationship === 'exclusive' || !since || !ctx.isAncestor(since, a.id)) {
+        flags.push('EXCLUSIVE_INDEPENDENT');
+      }
+      return done(`${member.name} proposed independently on '${p.title}'`, flags);
+    }
+    const cost = p.connects + p.boost;
+    const month = monthKey(ctx.eff, s.timeZone);
+    const left = allowanceLeft(s, member.id, month);
+    const fromAllowance = left === null ? 0 : Math.min(cost, left);
+    const outside = cost - fromAllowance;
+    if (left !== null && outside > 0) flags.push('ALLOWANCE_EXCEEDED');
+    const unreserved = s.balance - reservedIn(s, month);
+    if (outside > unreserved || s.balance - cost < 0) flags.push('OVERDRAFT');
+    const spent = s.spent[member.id] ?? {};
+    spent[month] = (spent[month] ?? 0) + cost;
+    s.spent[member.id] = spent;
+    insertLedger(s.ledger, { id: a.id, at: ctx.eff, delta: -cost, kind: 'proposal' });
+    s.balance = balanceOf(s);
+    return done(`${member.name} proposed as the agency on '${p.title}' — ${plural(cost)}`, flags);
+  },
+
+  observeBalance(ctx, a) {
+    return done(null, observe(ctx, a, a.payload.balance, 'page'));
+  },
+
+  learnUpworkId(ctx, a) {
+    ctx.state.upworkId = a.payload.upworkId;
+    return done(null);
+  },
+
+  refundConnects(ctx, a, actor) {
+    const s = ctx.state;
+    insertLedger(s.ledger, { id: a.id, at: ctx.eff, delta: a.payload.connects, kind: 'refund' });
+    s.balance = balanceOf(s);
+    return done(`${actor.name} recorded a refund of ${plural(a.payload.connects)} for job ${a.payload.job}`);
+  },
+
+  receiveOffer(ctx, a) {
+    const p = a.payload;
+    if (ctx.state.offers[p.offer]) return done(null);
+    ctx.state.offers[p.offer] = { id: p.offer, job: p.job, title: p.title, as: p.as, member: p.member, terms: p.terms, status: 'open' };
+    return done(`${nameOf(ctx.state, p.member)} received an offer for '${p.title}'${p.as === 'agency' ? ' (to the agency)' : ''}`);
+  },
+
+  recordPayout(ctx, a) {
+    const s = ctx.state;
+    const contract = s.contracts[a.payload.contract];
+    const payee = contract ? contract.payee : 'agency';
+    if (contract) contract.paid += a.payload.amount;
+    s.payouts.push({ id: a.id, contract: a.payload.contract, amount: a.payload.amount, payee, at: ctx.eff });
+    return done(null, contract ? [] : ['PAYOUT_UNKNOWN_CONTRACT']);
+  },
+};
+
+/** Applies one action at its place in the order. Returns what happened; never throws on bad input. */
+export function applyRules(ctx: ReplayContext, a: Action): Outcome {
+  const s = ctx.state;
+  if (a.type === 'createAgency') {
+    if (s.ownerId) return refuse('ALREADY_CREATED');
+    const p = a.payload as Payloads['createAgency'];
+    s.name = p.name;
+    s.timeZone = p.timeZone ?? 'UTC';
+    s.ownerId = a.actor;
+    addMember(ctx, a.actor, a.actor, { name: p.memberName, role: 'manager', relationship: 'exclusive' });
+    observe(ctx, a, p.balance, 'manager');
+    return done(`${p.memberName} created the agency ${p.name}`);
+  }
+  if (!s.ownerId) return refuse('NOT_CREATED');
+  if (a.type === 'joinAgency') return join(ctx, a as Action<'joinAgency'>);
+  const key = s.keys[a.actor];
+  if (!key) return refuse('UNKNOWN_KEY');
+  if (!key.active) return refuse('KEY_REVOKED');
+  const actor = s.members[key.member]!;
+  if (actor.status !== 'active') {
+    if (!isFact(a.type)) return refuse('MEMBER_GONE');
+    const outcome = (handlers[a.type] as Handler<ActionType>)(ctx, a, actor);
+    return outcome.ok ? { ...outcome, flags: [...outcome.flags, 'MEMBER_GONE_FACT'] } : outcome;
+  }
+  return (handlers[a.type] as Handler<ActionType>)(ctx, a, actor);
+}
+
+function join(ctx: ReplayContext, a: Action<'joinAgency'>): Outcome {
+  const s = ctx.state;
+  const invite = s.invites[toBase64Url(sha256(a.payload.secret))];
+  if (!invite || invite.usedBy || invite.expiresAt < ctx.eff) return refuse('INVITE_INVALID');
+  const key = s.keys[a.actor];
+  const existing = key ? s.members[key.member] : undefined;
+  if (existing?.status === 'active') return refuse('ALREADY_MEMBER');
+  const id = existing ? existing.id : a.actor;
+  invite.usedBy = id;
+  const member = addMember(ctx, id, a.actor, {
+    name: a.payload.name,
+    role: invite.role,
+    relationship: invite.relationship,
+  });
+  return done(`${member.name} joined the agency as ${invite.relationship} ${invite.role === 'manager' ? 'business manager' : 'member'}`);
+}
+
+/** Intents that only a business manager may take: a demotion revokes its target's concurrent ones. */
+export const MANAGER_ONLY: ReadonlySet<ActionType> = new Set<ActionType>([
+  'grantInvite',
+  'removeMember',
+  'changeRole',
+  'changeRelationship',
+  'setAllowance',
+  'setTimeZone',
+  'enterBalance',
+  'recordPurchase',
+  'acceptOffer',
+  'declineOffer',
+  'editContractTerms',
+]);
+
+/** Actions that can revoke others' concurrent intents; the incremental path re-derives for them. */
+export const POWER_TYPES: ReadonlySet<ActionType> = new Set<ActionType>(['removeMember', 'leaveAgency', 'changeRole']);

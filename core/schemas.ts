@@ -1,0 +1,109 @@
+// zod schemas for every action's payload and for the stored form of an action in the Y.Doc.
+import { z } from 'zod';
+import type { ActionType, Payloads } from './types.ts';
+
+const bytes = (length: number) =>
+  z.instanceof(Uint8Array).refine((b) => b.length === length, `must be ${length} bytes`);
+const text = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => s.trim() === s, 'must not start or end with spaces');
+const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,80}$/, 'must be a short id');
+const memberId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a member id');
+const connects = z.number().int().min(0).max(1_000_000);
+const cents = z.number().int().min(0).max(10_000_000_000);
+const role = z.enum(['manager', 'member']);
+const relationship = z.enum(['exclusive', 'non-exclusive']);
+const proposeAs = z.enum(['agency', 'independent']);
+const timeZone = z
+  .string()
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone such as "Europe/Berlin"');
+const terms = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('hourly'), hourlyRate: cents }).strict(),
+  z.object({ kind: z.literal('fixed'), amount: cents }).strict(),
+]);
+
+export const PayloadSchemas = {
+  createAgency: z
+    .object({ name: text(120), memberName: text(120), balance: connects, timeZone: timeZone.optional() })
+    .strict(),
+  grantInvite: z
+    .object({
+      invite: bytes(32),
+      role,
+      relationship,
+      expiresAt: z.number().int().positive(),
+      label: text(120).optional(),
+    })
+    .strict(),
+  joinAgency: z.object({ secret: bytes(32), name: text(120) }).strict(),
+  removeMember: z.object({ member: memberId }).strict(),
+  leaveAgency: z.object({ successor: memberId.optional() }).strict(),
+  changeRole: z.object({ member: memberId, role }).strict(),
+  changeRelationship: z.object({ member: memberId, relationship }).strict(),
+  setDefaultTeam: z.object({ member: memberId, team: proposeAs }).strict(),
+  setAllowance: z.object({ member: memberId, monthly: connects.nullable() }).strict(),
+  setTimeZone: z.object({ timeZone }).strict(),
+  enterBalance: z.object({ balance: connects }).strict(),
+  recordPurchase: z.object({ connects: connects.min(1) }).strict(),
+  addDeviceKey: z.object({ member: memberId, key: bytes(32), label: text(120).optional() }).strict(),
+  removeDeviceKey: z.object({ member: memberId, key: bytes(32) }).strict(),
+  acceptOffer: z.object({ offer: id }).strict(),
+  declineOffer: z.object({ offer: id }).strict(),
+  editContractTerms: z.object({ contract: id, terms }).strict(),
+  submitMilestone: z.object({ contract: id, milestone: id, title: text(200), amount: cents.min(1) }).strict(),
+  logTime: z
+    .object({
+      contract: id,
+      minutes: z.number().int().min(1).max(24 * 60),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    })
+    .strict(),
+  submitProposal: z
+    .object({
+      job: id,
+      title: text(300),
+      as: proposeAs,
+      connects: connects.max(1000),
+      boost: connects.max(10_000),
+      member: memberId.optional(),
+    })
+    .strict(),
+  observeBalance: z.object({ balance: connects }).strict(),
+  learnUpworkId: z.object({ upworkId: z.string().regex(/^\d{1,30}$/) }).strict(),
+  refundConnects: z.object({ job: id, connects: connects.min(1) }).strict(),
+  receiveOffer: z
+    .object({ offer: id, job: id, title: text(300), as: proposeAs, member: memberId, terms })
+    .strict(),
+  recordPayout: z.object({ contract: id, amount: cents.min(1) }).strict(),
+} satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
+
+export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];
+
+/** An action as it sits in the Y.Doc (key: its id). Deps are the concatenated 32-byte ids of the heads. */
+export const StoredActionSchema = z
+  .object({
+    type: z.enum(ACTION_TYPES as [ActionType, ...ActionType[]]),
+    actor: bytes(32),
+    payload: z.record(z.string(), z.unknown()),
+    deps: z
+      .instanceof(Uint8Array)
+      .refine((b) => b.length % 32 === 0 && b.length <= 32 * 64, 'must be up to 64 ids of 32 bytes'),
+    at: z.number().int().min(0).max(8_640_000_000_000_000),
+    sig: bytes(64),
+  })
+  .strict();
+export type StoredAction = z.infer<typeof StoredActionSchema>;
+
+/** The largest canonical encoding accepted for one action (documented in ARCHITECTURE.md). */
+export const MAX_ACTION_BYTES = 4096;

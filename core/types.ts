@@ -1,0 +1,210 @@
+// The agency's model as plain types: no zod here, so content scripts can import this file (via core/lite.ts).
+
+export type Role = 'manager' | 'member';
+export type Relationship = 'exclusive' | 'non-exclusive';
+export type ProposeAs = 'agency' | 'independent';
+export type MemberStatus = 'active' | 'left' | 'removed';
+/** Text ids: base64url of bytes (action ids: SHA-256 of the canonical bytes; member ids: their first key). */
+export type ActionId = string;
+export type MemberId = string;
+export type KeyId = string;
+
+export type ContractTerms = { kind: 'hourly'; hourlyRate: number } | { kind: 'fixed'; amount: number };
+
+/** Every action's payload, by type. Byte fields are Uint8Array. Money is in cents, Connects are whole. */
+export interface Payloads {
+  // intents
+  createAgency: { name: string; memberName: string; balance: number; timeZone?: string };
+  grantInvite: {
+    invite: Uint8Array;
+    role: Role;
+    relationship: Relationship;
+    expiresAt: number;
+    label?: string;
+  };
+  joinAgency: { secret: Uint8Array; name: string };
+  removeMember: { member: MemberId };
+  leaveAgency: { successor?: MemberId };
+  changeRole: { member: MemberId; role: Role };
+  changeRelationship: { member: MemberId; relationship: Relationship };
+  setDefaultTeam: { member: MemberId; team: ProposeAs };
+  setAllowance: { member: MemberId; monthly: number | null };
+  setTimeZone: { timeZone: string };
+  enterBalance: { balance: number };
+  recordPurchase: { connects: number };
+  addDeviceKey: { member: MemberId; key: Uint8Array; label?: string };
+  removeDeviceKey: { member: MemberId; key: Uint8Array };
+  acceptOffer: { offer: string };
+  declineOffer: { offer: string };
+  editContractTerms: { contract: string; terms: ContractTerms };
+  submitMilestone: { contract: string; milestone: string; title: string; amount: number };
+  logTime: { contract: string; minutes: number; day: string };
+  // facts
+  submitProposal: {
+    job: string;
+    title: string;
+    as: ProposeAs;
+    connects: number;
+    boost: number;
+    member?: MemberId;
+  };
+  observeBalance: { balance: number };
+  learnUpworkId: { upworkId: string };
+  refundConnects: { job: string; connects: number };
+  receiveOffer: { offer: string; job: string; title: string; as: ProposeAs; member: MemberId; terms: ContractTerms };
+  recordPayout: { contract: string; amount: number };
+}
+export type ActionType = keyof Payloads;
+
+export const FACT_TYPES = [
+  'submitProposal',
+  'observeBalance',
+  'learnUpworkId',
+  'refundConnects',
+  'receiveOffer',
+  'recordPayout',
+] as const satisfies readonly ActionType[];
+export type FactType = (typeof FACT_TYPES)[number];
+export const isFact = (type: ActionType): boolean => (FACT_TYPES as readonly string[]).includes(type);
+
+/** A verified action as derive sees it. `actor` is the signing key (base64url), `deps` the heads it saw. */
+export interface Action<T extends ActionType = ActionType> {
+  id: ActionId;
+  type: T;
+  actor: KeyId;
+  payload: Payloads[T];
+  deps: ActionId[];
+  at: number;
+  sig: Uint8Array;
+}
+
+export interface Member {
+  id: MemberId;
+  name: string;
+  role: Role;
+  relationship: Relationship;
+  status: MemberStatus;
+  joinedAt: number;
+  leftAt: number | null;
+  /** Position in the log's order at which they became a business manager; lower is more senior (P3). */
+  managerSince: number | null;
+  defaultTeam: ProposeAs | null;
+  allowance: number | null;
+  keys: KeyId[];
+}
+
+export interface Invite {
+  id: string;
+  grantedBy: MemberId;
+  role: Role;
+  relationship: Relationship;
+  expiresAt: number;
+  label: string | null;
+  usedBy: MemberId | null;
+}
+
+export interface ProposalRecord {
+  id: ActionId;
+  job: string;
+  title: string;
+  as: ProposeAs;
+  connects: number;
+  boost: number;
+  member: MemberId;
+  recordedBy: MemberId;
+  at: number;
+}
+
+export interface LedgerEntry {
+  id: ActionId;
+  at: number;
+  delta: number;
+  kind: 'proposal' | 'purchase' | 'refund';
+}
+
+export interface Observation {
+  id: ActionId;
+  at: number;
+  value: number;
+  source: 'page' | 'manager';
+  /** Observed minus what the log predicted at that time; null for the first observation. */
+  drift: number | null;
+}
+
+export interface Offer {
+  id: string;
+  job: string;
+  title: string;
+  as: ProposeAs;
+  member: MemberId;
+  terms: ContractTerms;
+  status: 'open' | 'accepted' | 'declined';
+}
+
+export interface Contract {
+  id: string;
+  job: string;
+  title: string;
+  as: ProposeAs;
+  member: MemberId;
+  terms: ContractTerms;
+  /** R6, R8: agency contracts pay the agency's account, independent ones the member. */
+  payee: 'agency' | MemberId;
+  milestones: { id: string; title: string; amount: number; by: MemberId }[];
+  minutesLogged: number;
+  paid: number;
+}
+
+export interface Payout {
+  id: ActionId;
+  contract: string;
+  amount: number;
+  payee: 'agency' | MemberId;
+  at: number;
+}
+
+export type VerdictKind = 'refused' | 'flagged';
+export interface Verdict {
+  id: ActionId;
+  type: ActionType;
+  actor: MemberId | KeyId;
+  kind: VerdictKind;
+  code: string;
+  rule: string;
+  message: string;
+}
+
+export interface ActivityEntry {
+  id: ActionId;
+  type: ActionType;
+  actor: MemberId;
+  at: number;
+  /** A short sentence for the activity list, e.g. "Ann proposed as the agency on 'Logo' — 16 Connects". */
+  text: string;
+}
+
+export interface AgencyState {
+  agencyId: string;
+  name: string;
+  upworkId: string | null;
+  timeZone: string;
+  ownerId: MemberId | null;
+  members: Record<MemberId, Member>;
+  /** Every key that ever belonged to a member, active or not. */
+  keys: Record<KeyId, { member: MemberId; active: boolean; label: string | null }>;
+  invites: Record<string, Invite>;
+  observation: Observation | null;
+  /** Sorted by `at`; agency Connects movements after and before the latest observation. */
+  ledger: LedgerEntry[];
+  balance: number;
+  /** Connects spent from the agency pool by member and month ("2026-11" in the agency's time zone). */
+  spent: Record<MemberId, Record<string, number>>;
+  proposals: ProposalRecord[];
+  offers: Record<string, Offer>;
+  contracts: Record<string, Contract>;
+  payouts: Payout[];
+  verdicts: Verdict[];
+  activity: ActivityEntry[];
+  /** How many actions were applied (including flagged facts), refused, or wait for a missing dependency. */
+  counts: { applied: number; refused: number; flagged: number; pending: number };
+}
