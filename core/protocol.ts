@@ -199,3 +199,21 @@ export function parseInviteCode(text: string): ParsedInvite {
 
 /** Room names are agency ids: the URL path after the server address. */
 export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+// --- The client's side of the handshake ---------------------------------------------------------------------
+
+/** Builds the PROOF frame that answers a CHALLENGE: the caller's signer signs authBytes. */
+export async function answerChallenge(
+  nonce: Uint8Array,
+  room: string,
+  signer: { publicKey: Uint8Array; sign(bytes: Uint8Array): Promise<Uint8Array> },
+  extra: { inviteSecret?: Uint8Array | null; creationToken?: string | null } = {},
+): Promise<Uint8Array> {
+  const signature = await signer.sign(authBytes(nonce, room, signer.publicKey));
+  return encodeProof({
+    publicKey: signer.publicKey,
+    signature,
+    inviteSecret: extra.inviteSecret ?? null,
+    creationToken: extra.creationToken ?? null,
+  });
+}
