@@ -8,6 +8,9 @@
 //   client → server  [4, PROOF, publicKey: varUint8Array(32), signature: varUint8Array(64),
 //                     inviteSecret: varUint8Array (empty if none), creationToken: varString ('' if none)]
 //   server → client  [4, WELCOME, standing: varString ('member' | 'joiner' | 'creator')]
+//   server → client  [4, ACK, stateVector: varUint8Array]   the room's Yjs state vector once what this
+//                    connection sent is durably stored (sent after WELCOME's sync and after each commit of
+//                    this connection's updates); the client marks an action "synced" when the vector covers it
 //
 // The signature covers authBytes(nonce, room, publicKey). Until WELCOME the server sends nothing of the
 // room and keeps (bounded) what the client sent, answering it after WELCOME. Refusals close the socket with
@@ -26,6 +29,7 @@ export const MESSAGE_AGENCY = 4;
 export const AGENCY_CHALLENGE = 0;
 export const AGENCY_PROOF = 1;
 export const AGENCY_WELCOME = 2;
+export const AGENCY_ACK = 3;
 
 export const NONCE_BYTES = 32;
 export const AUTH_DEADLINE_MS = 10_000;
@@ -78,7 +82,16 @@ export function encodeWelcome(standing: Standing): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
+export function encodeAck(stateVector: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AGENCY);
+  encoding.writeVarUint(e, AGENCY_ACK);
+  encoding.writeVarUint8Array(e, stateVector);
+  return encoding.toUint8Array(e);
+}
+
 export type AgencyMessage =
+  | { kind: 'ack'; stateVector: Uint8Array }
   | { kind: 'challenge'; nonce: Uint8Array }
   | { kind: 'proof'; proof: Proof }
   | { kind: 'welcome'; standing: Standing };
@@ -116,6 +129,7 @@ export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | nu
         ? { kind: 'welcome', standing }
         : null;
     }
+    if (sub === AGENCY_ACK) return { kind: 'ack', stateVector: decoding.readVarUint8Array(decoder) };
     return null;
   } catch {
     return null;
