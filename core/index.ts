@@ -26,4 +26,10 @@ export {
   verifyEntries,
 } from './log.ts';
 export { MANAGER_ONLY, POWER_TYPES } from './rules.ts';
-export { ACTION_TYPES, MAX_ACTION_BYTES, PayloadSchemas, type StoredAction, StoredActionSchema } from './schemas.ts';
+export {
+  ACTION_TYPES,
+  MAX_ACTION_BYTES,
+  PayloadSchemas,
+  type StoredAction,
+  StoredActionSchema,
+} from './schemas.ts';

@@ -112,7 +112,8 @@ export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | nu
       const signature = decoding.readVarUint8Array(decoder);
       const invite = decoding.readVarUint8Array(decoder);
       const token = decoding.readVarString(decoder);
-      if (publicKey.length !== 32 || signature.length !== 64 || invite.length > 64 || token.length > 256) return null;
+      if (publicKey.length !== 32 || signature.length !== 64 || invite.length > 64 || token.length > 256)
+        return null;
       return {
         kind: 'proof',
         proof: {
@@ -140,7 +141,11 @@ export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | nu
 export type CloseReaction = 'reconnect' | 'reauthenticate' | 'stop';
 
 export const CLOSE = {
-  AUTH_TIMEOUT: { code: 4001, reaction: 'reauthenticate', reason: 'No proof of membership within 10 seconds.' },
+  AUTH_TIMEOUT: {
+    code: 4001,
+    reaction: 'reauthenticate',
+    reason: 'No proof of membership within 10 seconds.',
+  },
   BAD_PROOF: { code: 4002, reaction: 'reauthenticate', reason: 'The membership proof did not verify.' },
   NOT_A_MEMBER: { code: 4003, reaction: 'stop', reason: 'This browser key is not a member of the agency.' },
   MEMBER_GONE: {
@@ -160,16 +165,26 @@ export const CLOSE = {
     reason: "The member's role changed; connect again with the new standing.",
   },
   INVALID_ACTION: { code: 4010, reaction: 'stop', reason: 'An action was refused by the agency rules.' },
-  LOG_TAMPERED: { code: 4011, reaction: 'stop', reason: 'The agency log is append-only: deletes and overwrites are refused.' },
+  LOG_TAMPERED: {
+    code: 4011,
+    reaction: 'stop',
+    reason: 'The agency log is append-only: deletes and overwrites are refused.',
+  },
   TOO_LARGE: { code: 4012, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
   RATE_LIMITED: { code: 4013, reaction: 'reconnect', reason: 'Too many actions per second.' },
   MALFORMED: { code: 4014, reaction: 'reconnect', reason: 'A message could not be decoded.' },
-  TOO_MANY_CONNECTIONS: { code: 4015, reaction: 'reconnect', reason: 'Too many connections from this address.' },
+  TOO_MANY_CONNECTIONS: {
+    code: 4015,
+    reaction: 'reconnect',
+    reason: 'Too many connections from this address.',
+  },
   UNAVAILABLE: { code: 4016, reaction: 'reconnect', reason: 'The server is busy or shutting down.' },
 } as const satisfies Record<string, { code: number; reaction: CloseReaction; reason: string }>;
 export type CloseName = keyof typeof CLOSE;
 
-export function closeByCode(code: number): { name: CloseName; reaction: CloseReaction; reason: string } | null {
+export function closeByCode(
+  code: number,
+): { name: CloseName; reaction: CloseReaction; reason: string } | null {
   for (const [name, c] of Object.entries(CLOSE)) {
     if (c.code === code) return { name: name as CloseName, reaction: c.reaction, reason: c.reason };
   }
@@ -198,7 +213,8 @@ export type ParsedInvite = { ok: true; invite: InviteCode } | { ok: false; messa
 
 export function parseInviteCode(text: string): ParsedInvite {
   const trimmed = text.trim();
-  if (!trimmed.startsWith(INVITE_PREFIX)) return { ok: false, message: 'This is not an Agency Overlay invite code (it starts with "ao1.").' };
+  if (!trimmed.startsWith(INVITE_PREFIX))
+    return { ok: false, message: 'This is not an Agency Overlay invite code (it starts with "ao1.").' };
   const bytes = fromBase64Url(trimmed.slice(INVITE_PREFIX.length));
   if (!bytes) return { ok: false, message: 'The invite code is damaged: copy it again in full.' };
   let json: unknown;
@@ -208,7 +224,9 @@ export function parseInviteCode(text: string): ParsedInvite {
     return { ok: false, message: 'The invite code is damaged: copy it again in full.' };
   }
   const parsed = InviteCodeSchema.safeParse(json);
-  return parsed.success ? { ok: true, invite: parsed.data } : { ok: false, message: 'The invite code is incomplete.' };
+  return parsed.success
+    ? { ok: true, invite: parsed.data }
+    : { ok: false, message: 'The invite code is incomplete.' };
 }
 
 /** Room names are agency ids: the URL path after the server address. */

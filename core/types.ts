@@ -51,7 +51,14 @@ export interface Payloads {
   observeBalance: { balance: number };
   learnUpworkId: { upworkId: string };
   refundConnects: { job: string; connects: number };
-  receiveOffer: { offer: string; job: string; title: string; as: ProposeAs; member: MemberId; terms: ContractTerms };
+  receiveOffer: {
+    offer: string;
+    job: string;
+    title: string;
+    as: ProposeAs;
+    member: MemberId;
+    terms: ContractTerms;
+  };
   recordPayout: { contract: string; amount: number };
 }
 export type ActionType = keyof Payloads;

@@ -1,7 +1,15 @@
 // The one message protocol between the background (which owns every replica) and the popup, options page
 // and content scripts. Plain types only, so content scripts can import it without zod; the background
 // validates every request with messaging/schemas.ts.
-import type { AgencyState, ConnectsSummary, MemberId, Payloads, ProposeAs, Relationship, Role } from '../../core/lite.ts';
+import type {
+  AgencyState,
+  ConnectsSummary,
+  MemberId,
+  Payloads,
+  ProposeAs,
+  Relationship,
+  Role,
+} from '../../core/lite.ts';
 
 export type SyncStatus = 'synced' | 'syncing' | 'offline' | 'stopped';
 
@@ -37,7 +45,10 @@ export interface OverviewView {
 }
 
 /** Intents and facts a UI may ask the background to take; payloads as in core (bytes excluded). */
-export type UiActionType = Exclude<keyof Payloads, 'createAgency' | 'joinAgency' | 'grantInvite' | 'addDeviceKey' | 'removeDeviceKey'>;
+export type UiActionType = Exclude<
+  keyof Payloads,
+  'createAgency' | 'joinAgency' | 'grantInvite' | 'addDeviceKey' | 'removeDeviceKey'
+>;
 
 export type Request =
   | { kind: 'overview' }
@@ -52,7 +63,14 @@ export type Request =
       timeZone?: string;
     }
   | { kind: 'joinAgency'; code: string; memberName: string }
-  | { kind: 'createInvite'; agencyId: string; role: Role; relationship: Relationship; expiresInDays: number; label?: string }
+  | {
+      kind: 'createInvite';
+      agencyId: string;
+      role: Role;
+      relationship: Relationship;
+      expiresInDays: number;
+      label?: string;
+    }
   | { kind: 'act'; agencyId: string; type: UiActionType; payload: Record<string, unknown> }
   | { kind: 'addDevice'; agencyId: string; member: MemberId; publicKey: string; label?: string }
   | { kind: 'deviceKey' }
@@ -60,7 +78,9 @@ export type Request =
   | { kind: 'setServer'; agencyId: string; server: string }
   | { kind: 'reconnect'; agencyId: string };
 
-export type Response<T = unknown> = { ok: true; value: T } | { ok: false; code: string; rule: string; message: string };
+export type Response<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; rule: string; message: string };
 
 export interface ResponseValues {
   overview: OverviewView;
