@@ -16,7 +16,7 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'agency-overlay@agency-overlay.dev',
-              strict_min_version: '129.0',
+              strict_min_version: '142.0',
               data_collection_permissions: { required: ['none'] },
             },
           },
