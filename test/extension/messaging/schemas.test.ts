@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseRequest, UI_ACTION_TYPES } from '../../../extension/messaging/schemas.ts';
+
+const agencyId = 'AAAAAAAAAAAAAAAAAAAAAA';
+const member = 'B'.repeat(43);
+
+describe('message protocol: requests are validated at the boundary', () => {
+  it('accepts every well-formed request kind', () => {
+    const good = [
+      { kind: 'overview' },
+      { kind: 'select', agencyId },
+      {
+        kind: 'createAgency',
+        server: 'ws://localhost:1234',
+        agencyName: 'Acme',
+        memberName: 'Olga',
+        balance: 120,
+      },
+      { kind: 'joinAgency', code: 'ao1.xyz', memberName: 'Ann' },
+      { kind: 'createInvite', agencyId, role: 'member', relationship: 'exclusive', expiresInDays: 7 },
+      { kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: 80 } },
+      { kind: 'act', agencyId, type: 'changeRole', payload: { member, role: 'manager' } },
+      { kind: 'addDevice', agencyId, member, publicKey: member },
+      { kind: 'deviceKey' },
+      { kind: 'exportLog', agencyId },
+      { kind: 'setServer', agencyId, server: 'wss://sync.example.com/rooms' },
+      { kind: 'reconnect', agencyId },
+    ];
+    for (const request of good)
+      expect(parseRequest(request), JSON.stringify(request)).toMatchObject({ ok: true });
+  });
+
+  it('refuses what is not a request with BAD_REQUEST and a reason, never an exception', () => {
+    for (const input of [null, 42, 'overview', {}, { kind: 'nope' }, { kind: 'overview', extra: 1 }]) {
+      const parsed = parseRequest(input);
+      expect(parsed.ok).toBe(false);
+      if (!parsed.ok)
+        expect(parsed.response).toMatchObject({ ok: false, code: 'BAD_REQUEST', rule: 'REQUEST' });
+    }
+  });
+
+  it('checks an act payload against core’s schema for that action type', () => {
+    const parsed = parseRequest({ kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: 0 } });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.response.message).toMatch(/^payload\.connects: /);
+  });
+
+  it('keeps actions carrying bytes or keys to the background (createAgency, joinAgency, grantInvite, device keys)', () => {
+    for (const type of ['createAgency', 'joinAgency', 'grantInvite', 'addDeviceKey', 'removeDeviceKey']) {
+      expect(UI_ACTION_TYPES).not.toContain(type);
+      expect(parseRequest({ kind: 'act', agencyId, type, payload: {} }).ok).toBe(false);
+    }
+    expect(UI_ACTION_TYPES).toContain('submitProposal');
+  });
+
+  it('refuses a server address that is not ws:// or wss://, and an agency id that is not a room id', () => {
+    expect(parseRequest({ kind: 'setServer', agencyId, server: 'http://localhost:1234' }).ok).toBe(false);
+    expect(parseRequest({ kind: 'select', agencyId: '../etc' }).ok).toBe(false);
+  });
+});
