@@ -84,10 +84,11 @@ export const RequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reconnect'), agencyId }).strict(),
 ]);
 
-export type ParsedRequest = { ok: true; request: Request } | { ok: false; response: Response<never> };
+export type Refusal = Extract<Response, { ok: false }>;
+export type ParsedRequest = { ok: true; request: Request } | { ok: false; response: Refusal };
 
 /** The refusal every malformed request gets; `rule` is REQUEST since no agency rule was consulted. */
-export function badRequest(message: string): Response<never> {
+export function badRequest(message: string): Refusal {
   return { ok: false, code: 'BAD_REQUEST', rule: 'REQUEST', message };
 }
 
