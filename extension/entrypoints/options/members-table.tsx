@@ -1,0 +1,177 @@
+// Manage members (P2, business managers only): role, relationship, monthly allowance (P4), removal.
+// Plain members see the controls disabled with the reason; the last manager cannot be demoted or
+// removed (P3). Every change goes to core through the background, which may still refuse it.
+import { useEffect, useState } from 'preact/hooks';
+import type { Member, Relationship, Role } from '../../../core/lite.ts';
+import type { AgencyView, UiActionType } from '../../messaging/types.ts';
+import { ActionResult } from '../../ui/action-result.tsx';
+import type { Send } from '../../ui/client.ts';
+import { DisabledReason } from '../../ui/disabled-reason.tsx';
+import { connects, relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { activeMembers, canDemoteOrRemove, canManage } from '../../ui/permissions.ts';
+import { actOutcome, useRun } from '../../ui/use-run.ts';
+
+export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
+  const { outcome, run } = useRun();
+  const allowed = canManage(view);
+  const act = (type: UiActionType, payload: Record<string, unknown>, text: string) =>
+    run(async () => actOutcome(await send({ kind: 'act', agencyId: view.agencyId, type, payload }), text));
+  return (
+    <section class="card" aria-labelledby="members-title" id="members">
+      <h2 id="members-title">Members</h2>
+      <DisabledReason id="manage-reason" allowed={allowed} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Relationship</th>
+            <th scope="col">Monthly allowance</th>
+            <th scope="col">
+              <span class="sr-only">Remove</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {activeMembers(view).map((m) => (
+            <MemberRow key={m.id} view={view} member={m} act={act} />
+          ))}
+        </tbody>
+      </table>
+      <ActionResult outcome={outcome} recent={view.recent} />
+    </section>
+  );
+}
+
+type Act = (type: UiActionType, payload: Record<string, unknown>, text: string) => Promise<unknown>;
+
+function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member; act: Act }) {
+  const [confirming, setConfirming] = useState(false);
+  const [allowance, setAllowance] = useState(m.allowance === null ? '' : String(m.allowance));
+  // A change synced from another manager (or a shrink, P4) replaces what the field shows.
+  useEffect(() => setAllowance(m.allowance === null ? '' : String(m.allowance)), [m.allowance]);
+  const managing = canManage(view);
+  const demoting = canDemoteOrRemove(view, m.id);
+  const describedBy = managing.ok ? (demoting.ok ? undefined : `last-manager-${m.id}`) : 'manage-reason';
+  const you = m.id === view.me ? ' (you)' : '';
+  const monthly = allowance.trim() === '' ? null : Number(allowance);
+  const allowanceValid = monthly === null || (Number.isInteger(monthly) && monthly >= 0);
+  return (
+    <tr data-member={m.id}>
+      <th scope="row">
+        {m.name}
+        {you}
+        {!demoting.ok && managing.ok ? (
+          <p id={`last-manager-${m.id}`} class="hint">
+            ({demoting.rule}) {demoting.message}
+          </p>
+        ) : null}
+      </th>
+      <td>
+        <select
+          aria-label={`Role of ${m.name}`}
+          aria-describedby={describedBy}
+          value={m.role}
+          disabled={!managing.ok || (m.role === 'manager' && !demoting.ok)}
+          onChange={(e) => {
+            const role = (e.target as HTMLSelectElement).value as Role;
+            void act(
+              'changeRole',
+              { member: m.id, role },
+              `${m.name} is now ${roleLabel(role).toLowerCase()}`,
+            );
+          }}
+        >
+          <option value="member">{roleLabel('member')}</option>
+          <option value="manager">{roleLabel('manager')}</option>
+        </select>
+      </td>
+      <td>
+        <select
+          aria-label={`Relationship of ${m.name}`}
+          aria-describedby={managing.ok ? undefined : 'manage-reason'}
+          value={m.relationship}
+          disabled={!managing.ok}
+          onChange={(e) => {
+            const relationship = (e.target as HTMLSelectElement).value as Relationship;
+            void act(
+              'changeRelationship',
+              { member: m.id, relationship },
+              `${m.name} is now ${relationshipLabel(relationship).toLowerCase()}`,
+            );
+          }}
+        >
+          <option value="exclusive">{relationshipLabel('exclusive')}</option>
+          <option value="non-exclusive">{relationshipLabel('non-exclusive')}</option>
+        </select>
+      </td>
+      <td>
+        <form
+          class="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!allowanceValid) return;
+            void act(
+              'setAllowance',
+              { member: m.id, monthly },
+              monthly === null
+                ? `${m.name} has no monthly allowance`
+                : `${m.name} may spend ${connects(monthly)} a month`,
+            );
+          }}
+        >
+          <input
+            type="number"
+            min={0}
+            step={1}
+            inputMode="numeric"
+            placeholder="none"
+            aria-label={`Monthly allowance of ${m.name}`}
+            aria-describedby={managing.ok ? undefined : 'manage-reason'}
+            value={allowance}
+            disabled={!managing.ok}
+            onInput={(e) => setAllowance((e.target as HTMLInputElement).value)}
+            style={{ width: '6rem' }}
+          />
+          <button type="submit" class="secondary" disabled={!managing.ok || !allowanceValid}>
+            Set<span class="sr-only"> allowance of {m.name}</span>
+          </button>
+        </form>
+      </td>
+      <td>
+        {m.id === view.me ? (
+          <span class="hint">To go, leave the agency below.</span>
+        ) : confirming ? (
+          <div class="stack">
+            <p class="hint">Their past actions stay in the agency's history, attributed to them (P6).</p>
+            <div class="row">
+              <button
+                type="button"
+                class="danger"
+                onClick={() => {
+                  setConfirming(false);
+                  void act('removeMember', { member: m.id }, `${m.name} was removed`);
+                }}
+              >
+                Confirm removing {m.name}
+              </button>
+              <button type="button" class="secondary" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : (
+          <button
+            type="button"
+            class="secondary"
+            aria-describedby={describedBy}
+            disabled={!managing.ok || !demoting.ok}
+            onClick={() => setConfirming(true)}
+          >
+            Remove<span class="sr-only"> {m.name}</span>
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}

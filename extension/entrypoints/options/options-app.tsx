@@ -1,0 +1,122 @@
+// The agency pages: create or join an agency; then invite, manage members, record Connects, leave, move
+// browsers, set the sync server and export the log. Business-manager controls are shown to everyone, and
+// disabled for plain members with the reason (P2), so a member can see what exists and who to ask.
+import type { OverviewView } from '../../messaging/types.ts';
+import { ActivityList } from '../../ui/activity-list.tsx';
+import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
+import type { UiClient } from '../../ui/client.ts';
+import { ConnectsCard } from '../../ui/connects-card.tsx';
+import { FlagList } from '../../ui/flag-list.tsx';
+import { relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { meOf } from '../../ui/permissions.ts';
+import { RecentActions } from '../../ui/recent-actions.tsx';
+import { useNow, useOverview } from '../../ui/use-overview.ts';
+import { AddBrowserForm, ThisBrowserKey } from './browsers-section.tsx';
+import { ConnectsForms } from './connects-forms.tsx';
+import { CreateAgencyForm } from './create-agency-form.tsx';
+import { InviteForm } from './invite-form.tsx';
+import { JoinAgencyForm } from './join-agency-form.tsx';
+import { LeaveAgency } from './leave-agency.tsx';
+import { MembersTable } from './members-table.tsx';
+import { SettingsSection } from './settings-section.tsx';
+
+export interface OptionsProps {
+  client: UiClient;
+  initial?: OverviewView | null;
+  now?: number;
+  defaultServer?: string;
+  onServerUsed?: (server: string) => void;
+  copy?: (text: string) => Promise<void>;
+  download?: (fileName: string, json: string) => void;
+}
+
+export function OptionsApp(props: OptionsProps) {
+  const { client, initial = null, now: fixedNow } = props;
+  const { view: overview, error } = useOverview(client, initial);
+  const now = useNow(fixedNow);
+  if (!overview) {
+    return (
+      <main class="page" aria-busy={error ? 'false' : 'true'}>
+        <h1>Agency Overlay</h1>
+        {error ? <p role="alert">The extension's background did not answer: {error.message}</p> : null}
+      </main>
+    );
+  }
+  const view = overview.view;
+  const newAgency = (
+    <div class="stack">
+      <section class="card">
+        <CreateAgencyForm
+          send={client.send}
+          defaultServer={props.defaultServer}
+          onServerUsed={props.onServerUsed}
+        />
+      </section>
+      <section class="card">
+        <JoinAgencyForm send={client.send} />
+      </section>
+    </div>
+  );
+  if (!view) {
+    return (
+      <main class="page">
+        <h1>Agency Overlay</h1>
+        <p>
+          Create your agency if you run it on Upwork, or join one with the invite code a business manager sent
+          you.
+        </p>
+        {newAgency}
+        <section class="card" aria-labelledby="this-browser-title">
+          <h2 id="this-browser-title">Already a member in another browser?</h2>
+          <ThisBrowserKey send={client.send} copy={props.copy} />
+        </section>
+      </main>
+    );
+  }
+  const me = meOf(view);
+  return (
+    <main class="page">
+      <header class="bar">
+        <h1>{view.state.name}</h1>
+        <AgencySwitcher overview={overview} send={client.send} />
+      </header>
+      <nav class="sections" aria-label="Sections">
+        <a href="#invite">Invite</a>
+        <a href="#members">Members</a>
+        <a href="#connects">Connects</a>
+        <a href="#browsers">Browsers</a>
+        <a href="#settings">Sync and export</a>
+        <a href="#leave">Leave</a>
+        <a href="#another">Another agency</a>
+      </nav>
+      {me ? (
+        <p data-testid="my-standing">
+          You are {me.name}: {roleLabel(me.role).toLowerCase()},{' '}
+          {relationshipLabel(me.relationship).toLowerCase()}
+          {me.status === 'active'
+            ? ''
+            : ` — you ${me.status === 'left' ? 'left' : 'were removed from'} this agency`}
+          .
+        </p>
+      ) : null}
+      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
+      <FlagList view={view} />
+      <InviteForm view={view} send={client.send} copy={props.copy} />
+      <MembersTable view={view} send={client.send} />
+      <ConnectsForms view={view} send={client.send} />
+      <section class="card" aria-labelledby="browsers-title" id="browsers">
+        <h2 id="browsers-title">Browsers</h2>
+        <ThisBrowserKey send={client.send} copy={props.copy} />
+        <AddBrowserForm view={view} send={client.send} />
+      </section>
+      <SettingsSection view={view} send={client.send} now={now} download={props.download} />
+      <RecentActions recent={view.recent} now={now} limit={10} />
+      <ActivityList activity={view.state.activity} now={now} limit={20} />
+      <LeaveAgency view={view} send={client.send} />
+      <details id="another" class="card">
+        <summary>Create or join another agency</summary>
+        {newAgency}
+      </details>
+    </main>
+  );
+}

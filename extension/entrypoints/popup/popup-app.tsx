@@ -1,0 +1,81 @@
+// The popup: the agency's Connects, sync status, team, default team (R9), flags and recent activity. It
+// renders straight from the background's derived view (no spinner for data the replica already has).
+import type { OverviewView } from '../../messaging/types.ts';
+import { ActivityList } from '../../ui/activity-list.tsx';
+import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
+import type { UiClient } from '../../ui/client.ts';
+import { ConnectsCard } from '../../ui/connects-card.tsx';
+import { DefaultTeam } from '../../ui/default-team.tsx';
+import { FlagList } from '../../ui/flag-list.tsx';
+import { meOf } from '../../ui/permissions.ts';
+import { RecentActions } from '../../ui/recent-actions.tsx';
+import { SyncStatus } from '../../ui/sync-status.tsx';
+import { TeamList } from '../../ui/team-list.tsx';
+import { useNow, useOverview } from '../../ui/use-overview.ts';
+
+export interface PopupProps {
+  client: UiClient;
+  openAgencyPages: () => void;
+  /** The view to draw first (e.g. the last one this popup saw), replaced as soon as the background answers. */
+  initial?: OverviewView | null;
+  now?: number;
+}
+
+export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNow }: PopupProps) {
+  const { view: overview, error } = useOverview(client, initial);
+  const now = useNow(fixedNow);
+  if (!overview) {
+    // Only before the background's first answer (a few ms) or when it cannot be reached.
+    return (
+      <main class="popup" aria-busy={error ? 'false' : 'true'}>
+        {error ? <p role="alert">The extension's background did not answer: {error.message}</p> : null}
+      </main>
+    );
+  }
+  const view = overview.view;
+  if (!view) {
+    return (
+      <main class="popup">
+        <h1>Agency Overlay</h1>
+        <p>You are not in an agency yet.</p>
+        <p class="muted">
+          Create your agency, or paste the invite code a business manager sent you, on the agency pages.
+        </p>
+        <button type="button" onClick={openAgencyPages}>
+          Open the agency pages
+        </button>
+      </main>
+    );
+  }
+  const me = meOf(view);
+  return (
+    <main class="popup">
+      <header class="bar">
+        <h1>{view.state.name || 'Agency'}</h1>
+        <AgencySwitcher overview={overview} send={client.send} />
+      </header>
+      <SyncStatus
+        sync={view.sync}
+        now={now}
+        onReconnect={() => void client.send({ kind: 'reconnect', agencyId: view.agencyId })}
+      />
+      {me && me.status !== 'active' ? (
+        <p class="notice" role="alert">
+          You {me.status === 'left' ? 'left' : 'were removed from'} this agency: you can no longer act for it
+          (P6). Your past actions stay in its history.
+        </p>
+      ) : null}
+      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
+      <FlagList view={view} />
+      <TeamList members={Object.values(view.state.members)} me={view.me} />
+      {me ? <DefaultTeam me={me} /> : null}
+      <RecentActions recent={view.recent} now={now} />
+      <ActivityList activity={view.state.activity} now={now} />
+      <footer class="bar">
+        <button type="button" class="secondary" onClick={openAgencyPages}>
+          Agency pages
+        </button>
+      </footer>
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+// Why a control is disabled, worded as the rule that core would apply (the same VERDICTS sentences). These
+// are previews for the member: core, in the background, decides; a request it refuses is shown as refused.
+import { type Member, type MemberId, VERDICTS, type VerdictCode } from '../../core/lite.ts';
+import type { AgencyView } from '../messaging/types.ts';
+
+export type Allowed = { ok: true } | { ok: false; code: VerdictCode; rule: string; message: string };
+
+const ALLOWED: Allowed = { ok: true };
+const deny = (code: VerdictCode): Allowed => ({ ok: false, code, ...VERDICTS[code] });
+
+export const meOf = (view: AgencyView): Member | null => view.state.members[view.me] ?? null;
+
+export const activeMembers = (view: AgencyView): Member[] =>
+  Object.values(view.state.members)
+    .filter((m) => m.status === 'active')
+    .sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
+
+const activeManagers = (view: AgencyView): Member[] =>
+  activeMembers(view).filter((m) => m.role === 'manager');
+
+/** P6: a member who left or was removed can no longer act for the agency. */
+export function canAct(view: AgencyView): Allowed {
+  const me = meOf(view);
+  return me && me.status === 'active' ? ALLOWED : deny('MEMBER_GONE');
+}
+
+/** P2: inviting, removing, roles, relationships, allowances, balance, purchases and time zone. */
+export function canManage(view: AgencyView): Allowed {
+  const acting = canAct(view);
+  if (!acting.ok) return acting;
+  return meOf(view)?.role === 'manager' ? ALLOWED : deny('NOT_BUSINESS_MANAGER');
+}
+
+/** P3: the last business manager cannot be demoted or removed. */
+export function canDemoteOrRemove(view: AgencyView, member: MemberId): Allowed {
+  const managing = canManage(view);
+  if (!managing.ok) return managing;
+  const target = view.state.members[member];
+  if (target?.role === 'manager' && activeManagers(view).length <= 1) return deny('LAST_MANAGER');
+  return ALLOWED;
+}
+
+/** Whether leaving needs a successor: only the last business manager must name one (P3). */
+export function needsSuccessor(view: AgencyView): boolean {
+  const me = meOf(view);
+  return me?.role === 'manager' && activeManagers(view).length <= 1;
+}
+
+/** R11: anyone may leave at any time; P3: the last business manager names a successor first. */
+export function canLeave(view: AgencyView, successor: MemberId | null): Allowed {
+  const acting = canAct(view);
+  if (!acting.ok) return acting;
+  if (needsSuccessor(view) && !successor) return deny('SUCCESSOR_REQUIRED');
+  return ALLOWED;
+}
