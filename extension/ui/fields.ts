@@ -19,3 +19,6 @@ export function timeZones(): string[] {
   const zones = intl.supportedValuesOf?.('timeZone') ?? [];
   return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 }
+
+/** A sync server address: ws:// or wss:// (the background checks it again). */
+export const SERVER_PATTERN = 'wss?://\\S+';

@@ -3,7 +3,7 @@
 import type { JSX } from 'preact';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
-import { DEFAULT_SERVER, text, timeZones, wholeNumber } from '../../ui/fields.ts';
+import { DEFAULT_SERVER, SERVER_PATTERN, text, timeZones, wholeNumber } from '../../ui/fields.ts';
 import { useRun } from '../../ui/use-run.ts';
 
 export interface CreateAgencyProps {
@@ -74,7 +74,7 @@ export function CreateAgencyForm({ send, defaultServer = DEFAULT_SERVER, onServe
       </datalist>
       <label>
         Sync server address
-        <input name="server" type="url" required defaultValue={defaultServer} pattern="wss?://.+" />
+        <input name="server" required defaultValue={defaultServer} inputMode="url" pattern={SERVER_PATTERN} />
       </label>
       <label>
         Creation token

@@ -1,6 +1,8 @@
 // The agency pages: create or join an agency; then invite, manage members, record Connects, leave, move
 // browsers, set the sync server and export the log. Business-manager controls are shown to everyone, and
 // disabled for plain members with the reason (P2), so a member can see what exists and who to ask.
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import type { OverviewView } from '../../messaging/types.ts';
 import { ActivityList } from '../../ui/activity-list.tsx';
 import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
@@ -113,10 +115,22 @@ export function OptionsApp(props: OptionsProps) {
       <RecentActions recent={view.recent} now={now} limit={10} />
       <ActivityList activity={view.state.activity} now={now} limit={20} />
       <LeaveAgency view={view} send={client.send} />
-      <details id="another" class="card">
-        <summary>Create or join another agency</summary>
-        {newAgency}
-      </details>
+      <AnotherAgency>{newAgency}</AnotherAgency>
     </main>
+  );
+}
+
+/** Creating or joining a second agency, folded away; its forms exist only while it is open. */
+function AnotherAgency({ children }: { children: ComponentChildren }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details
+      id="another"
+      class="card"
+      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
+    >
+      <summary>Create or join another agency</summary>
+      {open ? children : null}
+    </details>
   );
 }

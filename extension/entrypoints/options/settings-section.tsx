@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
-import { text } from '../../ui/fields.ts';
+import { SERVER_PATTERN, text } from '../../ui/fields.ts';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { useRun } from '../../ui/use-run.ts';
 
@@ -46,7 +46,13 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
       <form class="row" onSubmit={setServer}>
         <label>
           Sync server address
-          <input name="server" type="url" required pattern="wss?://.+" defaultValue={view.sync.server} />
+          <input
+            name="server"
+            required
+            inputMode="url"
+            pattern={SERVER_PATTERN}
+            defaultValue={view.sync.server}
+          />
         </label>
         <button type="submit" disabled={server.busy}>
           Save server
