@@ -1,5 +1,6 @@
 // Fixture builder for core tests: an agency whose members sign real actions, with explicit deps and
-// times so tests can stage concurrency ("both acted having seen only X").
+// times so tests can stage concurrency ("both acted having seen only X"). Keys and invite secrets come
+// from seeds, so every run builds the same action ids and therefore the same order.
 import {
   type Action,
   type ActionId,
@@ -7,36 +8,55 @@ import {
   createAction,
   type Derivation,
   derive,
-  generateDeviceKey,
-  makeSigner,
   type Payloads,
   type Signer,
   sha256,
+  utf8,
 } from '../../../core/index.ts';
+import { seededSigner } from './keys.ts';
 
 export const T0 = Date.UTC(2026, 10, 2, 9, 0, 0); // 2 November 2026, 09:00 UTC
+export const MINUTE = 60_000;
+export const DAY = 86_400_000;
+
+type Role = Payloads['grantInvite']['role'];
+type Relationship = Payloads['grantInvite']['relationship'];
+type ActOptions = { deps?: ActionId[]; at?: number; signer?: Signer; keep?: boolean };
 
 export class AgencyFixture {
   readonly agencyId: string;
   readonly actions: Action[] = [];
   readonly signers = new Map<string, Signer>();
   private clock = T0;
+  private secrets = 0;
 
   constructor(agencyId = 'agency-test-0001') {
     this.agencyId = agencyId;
   }
 
-  /** A new device key for `name` (not yet in the agency). */
-  async key(name: string): Promise<Signer> {
-    const signer = await makeSigner(await generateDeviceKey(crypto.subtle));
-    this.signers.set(name, signer);
+  /** `name`'s first browser key (their member id once they joined); the same on every run. */
+  key(name: string): Signer {
+    let signer = this.signers.get(name);
+    if (!signer) {
+      signer = seededSigner(`${this.agencyId}:${name}`);
+      this.signers.set(name, signer);
+    }
     return signer;
   }
 
+  /** Another browser of `name`, not yet added to the agency. */
+  deviceKey(name: string, label: string): Signer {
+    return seededSigner(`${this.agencyId}:${name}:${label}`);
+  }
+
+  /** The member id of `name`: the base64url of their first key. */
   id(name: string): string {
-    const s = this.signers.get(name);
-    if (!s) throw new Error(`no key for ${name}`);
-    return s.keyId;
+    return this.key(name).keyId;
+  }
+
+  /** The time of the latest action built with the ticking clock. */
+  get now(): number {
+    return this.clock;
   }
 
   heads(within: readonly Action[] = this.actions): ActionId[] {
@@ -44,15 +64,15 @@ export class AgencyFixture {
     return within.filter((a) => !hasChild.has(a.id)).map((a) => a.id);
   }
 
-  /** Signs an action by `name`; deps default to the current heads, time to a ticking clock. */
+  /** Signs an action by `name`; deps default to the current heads, time to a clock ticking a minute. */
   async act<T extends ActionType>(
     name: string,
     type: T,
     payload: Payloads[T],
-    opts: { deps?: ActionId[]; at?: number; signer?: Signer; keep?: boolean } = {},
+    opts: ActOptions = {},
   ): Promise<Action<T>> {
-    const signer = opts.signer ?? this.signers.get(name) ?? (await this.key(name));
-    this.clock += 60_000;
+    const signer = opts.signer ?? this.key(name);
+    this.clock += MINUTE;
     const created = await createAction(
       this.agencyId,
       signer,
@@ -66,23 +86,52 @@ export class AgencyFixture {
     return created.action;
   }
 
-  async create(owner = 'Olga', balance = 100): Promise<Action<'createAgency'>> {
-    return this.act(owner, 'createAgency', { name: 'Acme Studio', memberName: owner, balance });
+  async create(owner = 'Olga', balance = 100, opts: ActOptions = {}): Promise<Action<'createAgency'>> {
+    return this.act(owner, 'createAgency', { name: 'Acme Studio', memberName: owner, balance }, opts);
   }
 
-  /** Invites and joins `name` through a manager `by`. */
+  /** A fresh invite secret (deterministic) and the manager's grant of it. */
+  async invite(
+    by = 'Olga',
+    opts: { role?: Role; relationship?: Relationship; expiresAt?: number } & ActOptions = {},
+  ): Promise<{ secret: Uint8Array; grant: Action<'grantInvite'> }> {
+    const secret = sha256(utf8(`${this.agencyId}:secret:${this.secrets++}`));
+    const grant = await this.act(
+      by,
+      'grantInvite',
+      {
+        invite: sha256(secret),
+        role: opts.role ?? 'member',
+        relationship: opts.relationship ?? 'exclusive',
+        expiresAt: opts.expiresAt ?? this.clock + 7 * DAY,
+      },
+      opts,
+    );
+    return { secret, grant };
+  }
+
+  /** Invites `name` through manager `by` (Olga unless said) and has them join. */
   async join(
     name: string,
-    opts: { by?: string; role?: Payloads['grantInvite']['role']; relationship?: Payloads['grantInvite']['relationship'] } = {},
-  ): Promise<void> {
-    const secret = crypto.getRandomValues(new Uint8Array(32));
-    await this.act(opts.by ?? 'Olga', 'grantInvite', {
-      invite: sha256(secret),
-      role: opts.role ?? 'member',
-      relationship: opts.relationship ?? 'exclusive',
-      expiresAt: this.clock + 7 * 86_400_000,
-    });
-    await this.act(name, 'joinAgency', { secret, name });
+    opts: { by?: string; role?: Role; relationship?: Relationship } = {},
+  ): Promise<Action<'joinAgency'>> {
+    const { secret } = await this.invite(opts.by ?? 'Olga', opts);
+    return this.act(name, 'joinAgency', { secret, name });
+  }
+
+  /** An agency proposal by `name` (16 Connects, no boost unless said). */
+  async propose(
+    name: string,
+    p: Partial<Payloads['submitProposal']> = {},
+    opts: ActOptions = {},
+  ): Promise<Action<'submitProposal'>> {
+    const job = p.job ?? `~02${this.actions.length}`;
+    return this.act(
+      name,
+      'submitProposal',
+      { job, title: p.title ?? `Job ${job}`, as: p.as ?? 'agency', connects: p.connects ?? 16, boost: p.boost ?? 0, ...p },
+      opts,
+    );
   }
 
   derive(actions: readonly Action[] = this.actions): Derivation {
@@ -93,3 +142,10 @@ export class AgencyFixture {
 /** Verdict codes an action earned in a derivation. */
 export const codesOf = (d: Derivation, a: { id: string }): string[] =>
   d.state.verdicts.filter((v) => v.id === a.id).map((v) => v.code);
+
+/** The rule ids of the verdicts an action earned. */
+export const rulesOf = (d: Derivation, a: { id: string }): string[] =>
+  d.state.verdicts.filter((v) => v.id === a.id).map((v) => v.rule);
+
+export const refused = (d: Derivation, a: { id: string }): boolean =>
+  d.state.verdicts.some((v) => v.id === a.id && v.kind === 'refused');
