@@ -225,10 +225,12 @@ function readBoost(root: ParentNode): { bid: number; total: number | null; remai
 function readTitle(root: ParentNode): string | null {
   const direct = textOf(queryFirst(root, S.JOB_TITLE));
   if (direct) return direct;
-  const headings = queryAllFirst(root, S.HEADINGS);
-  const at = headings.findIndex((h) => S.JOB_DETAILS_HEADING_TEXT.test(textOf(h)));
-  if (at < 0) return null;
-  const next = headings.slice(at + 1).find((h) => textOf(h) !== '');
+  const label = queryAllFirst(root, S.HEADINGS).find((h) => S.JOB_DETAILS_HEADING_TEXT.test(textOf(h)));
+  const section = label?.parentElement;
+  if (!label || !section) return null;
+  // Only within the "Job details" section: the next section's heading is not a job title.
+  const headings = queryAllFirst(section, S.HEADINGS);
+  const next = headings.slice(headings.indexOf(label) + 1).find((h) => textOf(h) !== '');
   return next ? textOf(next) : null;
 }
 
