@@ -32,7 +32,10 @@ describe('DocStore: the replica’s IndexedDB persistence', () => {
   it('y-indexeddb#31: opening with no edits writes nothing', async () => {
     const name = fresh();
     const a = await reopen(name);
-    for (let i = 0; i < 10; i++) a.map.set(`k${i}`, entry(i));
+    for (let i = 0; i < 10; i++) {
+      a.map.set(`k${i}`, entry(i));
+      await a.store.saved();
+    }
     await a.store.close();
     for (let round = 0; round < 3; round++) {
       const b = await reopen(name);
@@ -44,14 +47,18 @@ describe('DocStore: the replica’s IndexedDB persistence', () => {
     }
   });
 
-  it('updates of one tick share one write transaction (group commit)', async () => {
+  it('updates of one tick share one write transaction and one row (group commit)', async () => {
     const name = fresh();
     const a = await reopen(name);
     for (let i = 0; i < 100; i++) a.map.set(`k${i}`, entry(i));
     await a.store.saved();
     expect(a.store.stats.updatesWritten).toBe(100);
     expect(a.store.stats.writeTransactions).toBe(1);
+    expect(a.store.rowCount).toBe(1);
     await a.store.close();
+    const b = await reopen(name);
+    expect(b.map.size).toBe(100);
+    await b.store.close();
   });
 
   it('merges only the newest small rows, into bounded chunks, and keeps every entry', async () => {

@@ -1,0 +1,209 @@
+// Runs inside a real Chromium page (bundled by bundle.ts): the same scenarios against stock y-indexeddb and
+// the replica's DocStore, on the page's own IndexedDB. Exposed as `globalThis.storageBench`.
+import { IndexeddbPersistence } from 'y-indexeddb';
+import * as Y from 'yjs';
+import { DocStore } from '../../../extension/replica/doc-store.ts';
+
+export type Kind = 'stock' | 'docstore';
+
+/** A deterministic stand-in for a signed action (the shape of core's StoredAction, random-looking bytes). */
+function fakeAction(i: number) {
+  const bytes = (n: number, salt: number) => {
+    const b = new Uint8Array(n);
+    let x = (i * 2654435761 + salt) >>> 0;
+    for (let k = 0; k < n; k++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      b[k] = x >>> 24;
+    }
+    return b;
+  };
+  return {
+    type: 'submitProposal',
+    actor: bytes(32, 1),
+    payload: { job: `~01${i}`, title: `Logo for a coffee shop #${i}`, as: 'agency', connects: 16, boost: 0 },
+    deps: bytes(32, 2),
+    at: 1_790_000_000_000 + i * 1000,
+    sig: bytes(64, 3),
+  };
+}
+
+const keyOf = (i: number) => `action-${i.toString(36).padStart(8, '0')}-${'x'.repeat(32)}`;
+
+interface Opened {
+  doc: Y.Doc;
+  map: Y.Map<unknown>;
+  /** Resolves when everything written so far is in IndexedDB (stock: a read transaction queued after it). */
+  saved(): Promise<void>;
+  close(): Promise<void>;
+  rows(): Promise<number>;
+  writes(): number;
+}
+
+function idbCount(db: IDBDatabase, store: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const r = db.transaction(store, 'readonly').objectStore(store).count();
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+}
+
+/** Stock has no "saved" signal: a readonly transaction on the same store runs after its pending writes. */
+function readBarrier(db: IDBDatabase): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('updates', 'readonly');
+    tx.objectStore('updates').count();
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+async function open(kind: Kind, name: string, doc = new Y.Doc()): Promise<Opened> {
+  const map = doc.getMap<unknown>('actions');
+  if (kind === 'stock') {
+    const p = new IndexeddbPersistence(name, doc);
+    await p.whenSynced;
+    let writes = 0;
+    doc.on('update', (_u: Uint8Array, origin: unknown) => {
+      if (origin !== p) writes++;
+    });
+    const db = p.db!;
+    return {
+      doc,
+      map,
+      saved: () => readBarrier(db),
+      close: async () => {
+        await readBarrier(db);
+        await p.destroy();
+      },
+      rows: () => idbCount(db, 'updates'),
+      writes: () => writes,
+    };
+  }
+  const store = await DocStore.open(name, doc);
+  return {
+    doc,
+    map,
+    saved: () => store.saved(),
+    close: () => store.close(),
+    rows: async () => store.rowCount,
+    writes: () => store.stats.writeTransactions,
+  };
+}
+
+const longTasks: number[] = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: false });
+} catch {
+  // no Long Tasks API: longest task is reported as null
+}
+
+const api = {
+  /** Writes `n` actions as one update (as a sync from the server delivers them) and closes. */
+  async seed(kind: Kind, name: string, n: number): Promise<{ bytes: number }> {
+    const doc = new Y.Doc();
+    const map = doc.getMap('actions');
+    doc.transact(() => {
+      for (let i = 0; i < n; i++) map.set(keyOf(i), fakeAction(i));
+    });
+    const bytes = Y.encodeStateAsUpdate(doc).byteLength;
+    const o = await open(kind, name, doc);
+    await o.saved();
+    await o.close();
+    return { bytes };
+  },
+
+  /** Opens an existing database: time to a loaded doc, rows before/after, writes caused by opening. */
+  async open(kind: Kind, name: string) {
+    const before = await api.rowsIn(name);
+    const t0 = performance.now();
+    const o = await open(kind, name);
+    const ms = performance.now() - t0;
+    const size = o.map.size;
+    await o.saved();
+    const after = await o.rows();
+    await o.close();
+    return { ms, size, rowsBefore: before, rowsAfter: after, wroteOnOpen: after !== before };
+  },
+
+  rowsIn(name: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => {
+        const db = r.result;
+        const n = db.objectStoreNames.contains('updates') ? idbCount(db, 'updates') : Promise.resolve(0);
+        n.then((c) => {
+          db.close();
+          resolve(c);
+        }, reject);
+      };
+      r.onerror = () => reject(r.error);
+    });
+  },
+
+  /** `count` appends in a row (one Yjs transaction each), then the time until all are saved. */
+  async appendBurst(kind: Kind, name: string, count: number, from = 1_000_000) {
+    const o = await open(kind, name);
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) o.map.set(keyOf(from + i), fakeAction(from + i));
+    const appendMs = performance.now() - t0;
+    await o.saved();
+    const ms = performance.now() - t0;
+    await o.close();
+    return { ms, appendMs, savedAfterMs: ms - appendMs };
+  },
+
+  /** One append at a time: latency of the "saved" signal, and the longest task seen meanwhile. */
+  async appendLatency(kind: Kind, name: string, count: number, from = 2_000_000) {
+    const o = await open(kind, name);
+    longTasks.length = 0;
+    const lat: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const t0 = performance.now();
+      o.map.set(keyOf(from + i), fakeAction(from + i));
+      await o.saved();
+      lat.push(performance.now() - t0);
+    }
+    // y-indexeddb trims 1 s after the 500th row: give it the chance to, so its task is seen.
+    await new Promise((r) => setTimeout(r, 1500));
+    await o.saved();
+    const rows = await o.rows();
+    await o.close();
+    lat.sort((a, b) => a - b);
+    const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+    return {
+      p50: q(0.5),
+      p95: q(0.95),
+      max: lat[lat.length - 1]!,
+      longestTask: longTasks.length ? Math.max(...longTasks) : 0,
+      rows,
+    };
+  },
+
+  /** For durability trials: append one action and resolve when it counts as saved. */
+  async appendOne(kind: Kind, name: string, i: number, waitSaved: boolean) {
+    const o = await open(kind, name);
+    (globalThis as { keep?: unknown }).keep = o;
+    o.map.set(keyOf(i), fakeAction(i));
+    if (waitSaved) await o.saved();
+    return performance.now();
+  },
+
+  async has(kind: Kind, name: string, i: number): Promise<boolean> {
+    const o = await open(kind, name);
+    const present = o.map.has(keyOf(i));
+    await o.close();
+    return present;
+  },
+
+  async drop(name: string): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const r = indexedDB.deleteDatabase(name);
+      r.onsuccess = r.onerror = r.onblocked = () => resolve();
+    });
+  },
+};
+
+(globalThis as { storageBench?: typeof api }).storageBench = api;
+export type StorageBench = typeof api;
