@@ -4,8 +4,19 @@
 // Order: each action's Lamport depth (1 + the deepest of its deps), then its id. That is a topological
 // order of the causal DAG with a total tie-break, and it lets the common case — a new action on top of
 // everything known — be applied incrementally at the end.
+//
+// Time: an action counts at its effective time `eff` = max(its `at`, 1 ms after each dependency's eff).
+// Strictly after, so an action a member wrote having seen an observation is never taken as already
+// included in it, even when their clock is behind the observer's (observations apply by time).
 import { VERDICTS, type VerdictCode } from './refusals.ts';
-import { applyRules, MANAGER_ONLY, type Outcome, POWER_TYPES, type PowerEvent, type ReplayContext } from './rules.ts';
+import {
+  applyRules,
+  MANAGER_ONLY,
+  type Outcome,
+  POWER_TYPES,
+  type PowerEvent,
+  type ReplayContext,
+} from './rules.ts';
 import type { Action, ActionId, AgencyState, MemberId, Verdict } from './types.ts';
 import { isFact } from './types.ts';
 
@@ -92,7 +103,7 @@ function resolve(d: Derivation): void {
           break;
         }
         depth = Math.max(depth, dd);
-        eff = Math.max(eff, d.eff.get(dep)!);
+        eff = Math.max(eff, d.eff.get(dep)! + 1);
       }
       if (ok) {
         d.depth.set(id, depth + 1);
@@ -139,7 +150,14 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
   const actor = s.keys[a.actor]?.member ?? a.actor;
   if (!outcome.ok) {
     s.counts.refused++;
-    s.verdicts.push({ id: a.id, type: a.type, actor, kind: 'refused', code: outcome.code, ...VERDICTS[outcome.code] });
+    s.verdicts.push({
+      id: a.id,
+      type: a.type,
+      actor,
+      kind: 'refused',
+      code: outcome.code,
+      ...VERDICTS[outcome.code],
+    });
     return;
   }
   s.counts.applied++;
@@ -204,7 +222,8 @@ function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId,
         const q = d.actions.get(id)!;
         if (!POWER_TYPES.has(q.type) || q.type === 'leaveAgency' || excluded.has(id)) continue;
         const qTarget = (q.payload as { member?: string }).member;
-        const demotesOrRemoves = q.type === 'removeMember' || (q.payload as { role?: string }).role === 'member';
+        const demotesOrRemoves =
+          q.type === 'removeMember' || (q.payload as { role?: string }).role === 'member';
         if (qTarget !== p.by || !demotesOrRemoves) continue;
         if (isAncestor(d, id, p.action) || isAncestor(d, p.action, id)) continue;
         if (seniority(d, p.target, id) < seniority(d, p.by, p.action)) {
@@ -256,7 +275,14 @@ function flagConcurrentFacts(d: Derivation, power: PowerEvent[]): void {
       flagged.add(a.id);
       d.state.counts.flagged++;
       const code = 'MEMBER_GONE_FACT';
-      d.state.verdicts.push({ id: a.id, type: a.type, actor: p.target, kind: 'flagged', code, ...VERDICTS[code] });
+      d.state.verdicts.push({
+        id: a.id,
+        type: a.type,
+        actor: p.target,
+        kind: 'flagged',
+        code,
+        ...VERDICTS[code],
+      });
     }
   }
 }
@@ -319,7 +345,7 @@ function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, numbe
 
 function placeAtEnd(d: Derivation, a: Action): ReplayContext {
   let eff = a.at;
-  for (const dep of a.deps) eff = Math.max(eff, d.eff.get(dep)!);
+  for (const dep of a.deps) eff = Math.max(eff, d.eff.get(dep)! + 1);
   return {
     state: d.state,
     index: d.order.length,
@@ -378,8 +404,10 @@ export function appendLocal(d: Derivation, a: Action): LocalResult {
   }
   const trial = derive(d.agencyId, [...d.actions.values(), a]);
   const refused = trial.state.verdicts.find((v) => v.id === a.id && v.kind === 'refused');
-  if (refused) return { ok: false, code: refused.code as VerdictCode, rule: refused.rule, message: refused.message };
+  if (refused)
+    return { ok: false, code: refused.code as VerdictCode, rule: refused.rule, message: refused.message };
   return { ok: true, derivation: trial, verdicts: verdictsOf(trial, a.id) };
 }
 
-export const verdictsOf = (d: Derivation, id: ActionId): Verdict[] => d.state.verdicts.filter((v) => v.id === id);
+export const verdictsOf = (d: Derivation, id: ActionId): Verdict[] =>
+  d.state.verdicts.filter((v) => v.id === id);

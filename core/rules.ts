@@ -31,7 +31,9 @@ export interface ReplayContext {
   power: PowerEvent[];
 }
 
-export type Outcome = { ok: true; flags: VerdictCode[]; text: string | null } | { ok: false; code: VerdictCode };
+export type Outcome =
+  | { ok: true; flags: VerdictCode[]; text: string | null }
+  | { ok: false; code: VerdictCode };
 
 const done = (text: string | null, flags: VerdictCode[] = []): Outcome => ({ ok: true, flags, text });
 const refuse = (code: VerdictCode): Outcome => ({ ok: false, code });
@@ -77,7 +79,13 @@ function observe(ctx: ReplayContext, a: Action, value: number, source: 'page' | 
   const prev = s.observation;
   if (prev && (ctx.eff < prev.at || (ctx.eff === prev.at && a.id < prev.id))) return [];
   const predicted = prev ? prev.value + sumBetween(s.ledger, prev.at, ctx.eff) : null;
-  s.observation = { id: a.id, at: ctx.eff, value, source, drift: predicted === null ? null : value - predicted };
+  s.observation = {
+    id: a.id,
+    at: ctx.eff,
+    value,
+    source,
+    drift: predicted === null ? null : value - predicted,
+  };
   s.balance = balanceOf(s);
   return shrinkAllowances(ctx) ? ['ALLOWANCE_SHRUNK'] : [];
 }
@@ -129,7 +137,9 @@ const handlers: { [T in ActionType]: Handler<T> } = {
       label: a.payload.label ?? null,
       usedBy: null,
     };
-    return done(`${actor.name} invited a new ${a.payload.relationship} ${a.payload.role === 'manager' ? 'business manager' : 'member'}`);
+    return done(
+      `${actor.name} invited a new ${a.payload.relationship} ${a.payload.role === 'manager' ? 'business manager' : 'member'}`,
+    );
   },
 
   removeMember(ctx, a, actor) {
@@ -157,7 +167,9 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     actor.status = 'left';
     actor.leftAt = ctx.eff;
     ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: actor.id, kind: 'remove' });
-    return done(`${actor.name} left the agency${successor ? `; ${successor.name} is now a business manager` : ''}`);
+    return done(
+      `${actor.name} left the agency${successor ? `; ${successor.name} is now a business manager` : ''}`,
+    );
   },
 
   changeRole(ctx, a, actor) {
@@ -241,7 +253,9 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (s.keys[keyId]) return refuse('KEY_TAKEN');
     s.keys[keyId] = { member: target.id, active: true, label: a.payload.label ?? null };
     target.keys.push(keyId);
-    return done(`${actor.name} added a browser for ${target.name}${a.payload.label ? ` (${a.payload.label})` : ''}`);
+    return done(
+      `${actor.name} added a browser for ${target.name}${a.payload.label ? ` (${a.payload.label})` : ''}`,
+    );
   },
 
   removeDeviceKey(ctx, a, actor) {
@@ -305,7 +319,12 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (contract.terms.kind !== 'fixed') return refuse('NOT_FIXED_PRICE');
     const managerMay = contract.as === 'agency' && isManager(actor);
     if (contract.member !== actor.id && !managerMay) return refuse('NOT_FREELANCER_OR_MANAGER');
-    contract.milestones.push({ id: a.payload.milestone, title: a.payload.title, amount: a.payload.amount, by: actor.id });
+    contract.milestones.push({
+      id: a.payload.milestone,
+      title: a.payload.title,
+      amount: a.payload.amount,
+      by: actor.id,
+    });
     return done(`${actor.name} submitted the milestone '${a.payload.title}' on '${contract.title}'`);
   },
 
@@ -385,8 +404,18 @@ const handlers: { [T in ActionType]: Handler<T> } = {
   receiveOffer(ctx, a) {
     const p = a.payload;
     if (ctx.state.offers[p.offer]) return done(null);
-    ctx.state.offers[p.offer] = { id: p.offer, job: p.job, title: p.title, as: p.as, member: p.member, terms: p.terms, status: 'open' };
-    return done(`${nameOf(ctx.state, p.member)} received an offer for '${p.title}'${p.as === 'agency' ? ' (to the agency)' : ''}`);
+    ctx.state.offers[p.offer] = {
+      id: p.offer,
+      job: p.job,
+      title: p.title,
+      as: p.as,
+      member: p.member,
+      terms: p.terms,
+      status: 'open',
+    };
+    return done(
+      `${nameOf(ctx.state, p.member)} received an offer for '${p.title}'${p.as === 'agency' ? ' (to the agency)' : ''}`,
+    );
   },
 
   recordPayout(ctx, a) {
@@ -435,12 +464,17 @@ function join(ctx: ReplayContext, a: Action<'joinAgency'>): Outcome {
   if (existing?.status === 'active') return refuse('ALREADY_MEMBER');
   const id = existing ? existing.id : a.actor;
   invite.usedBy = id;
+  // R7/R10: joining as non-exclusive is what lets this member propose independently from now on.
+  if (invite.relationship === 'non-exclusive') ctx.nonExclusiveSince.set(id, a.id);
+  else ctx.nonExclusiveSince.delete(id);
   const member = addMember(ctx, id, a.actor, {
     name: a.payload.name,
     role: invite.role,
     relationship: invite.relationship,
   });
-  return done(`${member.name} joined the agency as ${invite.relationship} ${invite.role === 'manager' ? 'business manager' : 'member'}`);
+  return done(
+    `${member.name} joined the agency as ${invite.relationship} ${invite.role === 'manager' ? 'business manager' : 'member'}`,
+  );
 }
 
 /** Intents that only a business manager may take: a demotion revokes its target's concurrent ones. */
@@ -459,4 +493,8 @@ export const MANAGER_ONLY: ReadonlySet<ActionType> = new Set<ActionType>([
 ]);
 
 /** Actions that can revoke others' concurrent intents; the incremental path re-derives for them. */
-export const POWER_TYPES: ReadonlySet<ActionType> = new Set<ActionType>(['removeMember', 'leaveAgency', 'changeRole']);
+export const POWER_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
+  'removeMember',
+  'leaveAgency',
+  'changeRole',
+]);

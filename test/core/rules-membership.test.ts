@@ -229,7 +229,9 @@ describe('R11, P3: leaving', () => {
     const d = f.derive();
     expect(codesOf(d, leave)).toEqual([]);
     expect(d.state.members[f.id('Ann')]).toMatchObject({ status: 'left', name: 'Ann', leftAt: leave.at });
-    expect(d.state.proposals).toEqual([expect.objectContaining({ id: p.id, member: f.id('Ann'), title: 'Logo' })]);
+    expect(d.state.proposals).toEqual([
+      expect.objectContaining({ id: p.id, member: f.id('Ann'), title: 'Logo' }),
+    ]);
     expect(d.state.activity.map((a) => a.text)).toContain('Ann left the agency');
   });
 
@@ -276,7 +278,9 @@ describe('R11, P3: leaving', () => {
     const leave = await f.act('Olga', 'leaveAgency', {});
     const d = f.derive();
     expect(codesOf(d, leave)).toEqual([]);
-    expect(Object.values(d.state.members).filter((m) => m.role === 'manager' && m.status === 'active')).toHaveLength(1);
+    expect(
+      Object.values(d.state.members).filter((m) => m.role === 'manager' && m.status === 'active'),
+    ).toHaveLength(1);
   });
 });
 
@@ -287,7 +291,9 @@ describe('P2, P3: roles', () => {
     const d = f.derive();
     expect(codesOf(d, up)).toEqual([]);
     expect(d.state.members[f.id('Ann')]).toMatchObject({ role: 'manager' });
-    expect(d.state.members[f.id('Ann')]!.managerSince!).toBeGreaterThan(d.state.members[f.id('Olga')]!.managerSince!);
+    expect(d.state.members[f.id('Ann')]!.managerSince!).toBeGreaterThan(
+      d.state.members[f.id('Olga')]!.managerSince!,
+    );
   });
 
   it('P2: a plain member cannot change anyone’s role, not even their own', async () => {
@@ -331,7 +337,10 @@ describe('R7, R9, P2: relationships and default teams', () => {
 
   it('P2: a business manager changes a member’s relationship; the member cannot change their own', async () => {
     const f = await agency();
-    const own = await f.act('Ann', 'changeRelationship', { member: f.id('Ann'), relationship: 'non-exclusive' });
+    const own = await f.act('Ann', 'changeRelationship', {
+      member: f.id('Ann'),
+      relationship: 'non-exclusive',
+    });
     const d1 = f.derive();
     expect(codesOf(d1, own)).toEqual(['NOT_BUSINESS_MANAGER']);
     expect(d1.state.members[f.id('Ann')]?.relationship).toBe('exclusive');
@@ -370,7 +379,11 @@ describe('browser keys', () => {
   it('a member adds a browser with a key they hold; the new key acts as the same member', async () => {
     const f = await agency();
     const laptop = f.deviceKey('Ann', 'laptop');
-    const add = await f.act('Ann', 'addDeviceKey', { member: f.id('Ann'), key: laptop.publicKey, label: 'laptop' });
+    const add = await f.act('Ann', 'addDeviceKey', {
+      member: f.id('Ann'),
+      key: laptop.publicKey,
+      label: 'laptop',
+    });
     const p = await f.propose('Ann', {}, { signer: laptop });
     const d = f.derive();
     expect(codesOf(d, add)).toEqual([]);
@@ -384,7 +397,10 @@ describe('browser keys', () => {
     const f = await agency();
     const fresh = f.deviceKey('Ann', 'new-phone');
     const add = await f.act('Olga', 'addDeviceKey', { member: f.id('Ann'), key: fresh.publicKey });
-    const remove = await f.act('Olga', 'removeDeviceKey', { member: f.id('Ann'), key: f.key('Ann').publicKey });
+    const remove = await f.act('Olga', 'removeDeviceKey', {
+      member: f.id('Ann'),
+      key: f.key('Ann').publicKey,
+    });
     const old = await f.act('Ann', 'setDefaultTeam', { member: f.id('Ann'), team: 'agency' });
     const d = f.derive();
     expect(codesOf(d, add)).toEqual([]);
@@ -398,7 +414,10 @@ describe('browser keys', () => {
     await f.join('Bob');
     const evil = f.deviceKey('Bob', 'evil');
     const add = await f.act('Bob', 'addDeviceKey', { member: f.id('Ann'), key: evil.publicKey });
-    const remove = await f.act('Bob', 'removeDeviceKey', { member: f.id('Ann'), key: f.key('Ann').publicKey });
+    const remove = await f.act('Bob', 'removeDeviceKey', {
+      member: f.id('Ann'),
+      key: f.key('Ann').publicKey,
+    });
     const d = f.derive();
     expect(codesOf(d, add)).toEqual(['NOT_KEY_OWNER']);
     expect(codesOf(d, remove)).toEqual(['NOT_KEY_OWNER']);
@@ -409,7 +428,10 @@ describe('browser keys', () => {
     const f = await agency();
     const taken = await f.act('Ann', 'addDeviceKey', { member: f.id('Ann'), key: f.key('Olga').publicKey });
     const last = await f.act('Ann', 'removeDeviceKey', { member: f.id('Ann'), key: f.key('Ann').publicKey });
-    const notHers = await f.act('Olga', 'removeDeviceKey', { member: f.id('Ann'), key: f.key('Olga').publicKey });
+    const notHers = await f.act('Olga', 'removeDeviceKey', {
+      member: f.id('Ann'),
+      key: f.key('Olga').publicKey,
+    });
     const d = f.derive();
     expect(codesOf(d, taken)).toEqual(['KEY_TAKEN']);
     expect(codesOf(d, last)).toEqual(['LAST_KEY']);

@@ -59,6 +59,11 @@ export class AgencyFixture {
     return this.clock;
   }
 
+  /** Moves the ticking clock (the next action is stamped a minute after `ms`). */
+  setClock(ms: number): void {
+    this.clock = ms;
+  }
+
   heads(within: readonly Action[] = this.actions): ActionId[] {
     const hasChild = new Set(within.flatMap((a) => a.deps));
     return within.filter((a) => !hasChild.has(a.id)).map((a) => a.id);
@@ -129,7 +134,14 @@ export class AgencyFixture {
     return this.act(
       name,
       'submitProposal',
-      { job, title: p.title ?? `Job ${job}`, as: p.as ?? 'agency', connects: p.connects ?? 16, boost: p.boost ?? 0, ...p },
+      {
+        job,
+        title: p.title ?? `Job ${job}`,
+        as: p.as ?? 'agency',
+        connects: p.connects ?? 16,
+        boost: p.boost ?? 0,
+        ...p,
+      },
       opts,
     );
   }
