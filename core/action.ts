@@ -17,7 +17,15 @@ interface Unsigned {
 }
 
 function signedBytes(agencyId: string, a: Unsigned): Uint8Array {
-  return canonicalBytes({ v: 1, agency: agencyId, type: a.type, actor: a.actor, payload: a.payload, deps: a.deps, at: a.at });
+  return canonicalBytes({
+    v: 1,
+    agency: agencyId,
+    type: a.type,
+    actor: a.actor,
+    payload: a.payload,
+    deps: a.deps,
+    at: a.at,
+  });
 }
 
 function packDeps(deps: readonly ActionId[]): Uint8Array {
@@ -25,7 +33,7 @@ function packDeps(deps: readonly ActionId[]): Uint8Array {
   const out = new Uint8Array(sorted.length * 32);
   sorted.forEach((d, i) => {
     const b = fromBase64Url(d);
-    if (!b || b.length !== 32) throw new TypeError(`not an action id: ${d}`);
+    if (b?.length !== 32) throw new TypeError(`not an action id: ${d}`);
     out.set(b, i * 32);
   });
   return out;
@@ -52,9 +60,19 @@ export async function createAction<T extends ActionType>(
 ): Promise<CreateResult<T>> {
   const parsed = PayloadSchemas[type].safeParse(payload);
   if (!parsed.success) {
-    return { ok: false, code: 'BAD_PAYLOAD', message: `${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      code: 'BAD_PAYLOAD',
+      message: `${type}: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+    };
   }
-  const unsigned: Unsigned = { type, actor: signer.publicKey, payload: parsed.data, deps: packDeps(deps), at };
+  const unsigned: Unsigned = {
+    type,
+    actor: signer.publicKey,
+    payload: parsed.data,
+    deps: packDeps(deps),
+    at,
+  };
   const bytes = signedBytes(agencyId, unsigned);
   if (bytes.length > MAX_ACTION_BYTES) {
     return { ok: false, code: 'TOO_LARGE', message: `An action may hold at most ${MAX_ACTION_BYTES} bytes.` };
@@ -95,7 +113,11 @@ export type Verified = { ok: true; action: Action } | { ok: false; code: VerifyC
 export async function verifyAction(agencyId: string, id: string, stored: unknown): Promise<Verified> {
   const shape = StoredActionSchema.safeParse(stored);
   if (!shape.success) {
-    return { ok: false, code: 'BAD_SCHEMA', message: `Malformed action: ${shape.error.issues[0]?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      code: 'BAD_SCHEMA',
+      message: `Malformed action: ${shape.error.issues[0]?.message ?? 'invalid'}`,
+    };
   }
   const s = shape.data;
   const payload = PayloadSchemas[s.type].safeParse(s.payload);
@@ -123,7 +145,11 @@ export async function verifyAction(agencyId: string, id: string, stored: unknown
     };
   }
   if (!(await verifySignature(s.actor, s.sig, bytes))) {
-    return { ok: false, code: 'BAD_SIGNATURE', message: 'The signature does not verify against the actor key.' };
+    return {
+      ok: false,
+      code: 'BAD_SIGNATURE',
+      message: 'The signature does not verify against the actor key.',
+    };
   }
   return {
     ok: true,

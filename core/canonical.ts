@@ -3,7 +3,14 @@
 // exactly these bytes, so two replicas agree on them whatever order a JSON encoder would choose.
 import { toBase64Url, utf8 } from './bytes.ts';
 
-export type Canonical = null | boolean | number | string | Uint8Array | Canonical[] | { [k: string]: Canonical };
+export type Canonical =
+  | null
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | Canonical[]
+  | { [k: string]: Canonical };
 
 export function canonicalText(value: unknown): string {
   if (value === null) return 'null';

@@ -15,7 +15,11 @@ export function insertLedger(ledger: LedgerEntry[], entry: LedgerEntry): void {
 }
 
 /** Sum of the movements strictly after `from` and up to `to`, scanning back from the newest. */
-export function sumBetween(ledger: readonly LedgerEntry[], from: number, to = Number.POSITIVE_INFINITY): number {
+export function sumBetween(
+  ledger: readonly LedgerEntry[],
+  from: number,
+  to = Number.POSITIVE_INFINITY,
+): number {
   let sum = 0;
   for (let i = ledger.length - 1; i >= 0; i--) {
     const e = ledger[i]!;
@@ -27,7 +31,9 @@ export function sumBetween(ledger: readonly LedgerEntry[], from: number, to = Nu
 
 export function balanceOf(state: AgencyState): number {
   const obs = state.observation;
-  return obs ? obs.value + sumBetween(state.ledger, obs.at) : sumBetween(state.ledger, Number.NEGATIVE_INFINITY);
+  return obs
+    ? obs.value + sumBetween(state.ledger, obs.at)
+    : sumBetween(state.ledger, Number.NEGATIVE_INFINITY);
 }
 
 export function spentIn(state: AgencyState, member: MemberId, month: string): number {

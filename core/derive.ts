@@ -209,9 +209,9 @@ function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId,
     const a = d.actions.get(id)!;
     const m = d.state.keys[a.actor]?.member;
     if (!m) continue;
-    let list = byMember.get(m);
-    if (!list) byMember.set(m, (list = []));
-    list.push(id);
+    const list = byMember.get(m);
+    if (list) list.push(id);
+    else byMember.set(m, [id]);
   }
   for (const p of power) {
     if (excluded.has(p.action)) continue;

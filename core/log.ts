@@ -1,7 +1,7 @@
 // The agency log on a Y.Doc: one Y.Map (ACTIONS_ROOT) of signed actions keyed by id, append-only.
 // Remote entries are verified at this boundary (async), then derived synchronously. Local appends are
 // checked, signed and written in one transaction with this log's origin.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { createAction, toStored, verifyAction } from './action.ts';
 import { toBase64Url } from './bytes.ts';
 import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
@@ -88,7 +88,12 @@ export class AgencyLog {
       if (change.action === 'add') this.queue.add(key);
       // The log is append-only: a remote overwrite or delete never reaches derive (the server refuses
       // such updates too); the replica keeps deriving from what it verified.
-      else this.invalid.set(key, { id: key, code: 'LOG_TAMPERED', message: 'An entry of the log was changed or deleted.' });
+      else
+        this.invalid.set(key, {
+          id: key,
+          code: 'LOG_TAMPERED',
+          message: 'An entry of the log was changed or deleted.',
+        });
     }
     if (this.queue.size) void this.flush();
   };
@@ -169,7 +174,12 @@ export class AgencyLog {
    * Checks, signs and writes one action. A refused intent writes nothing and says why (rule and sentence);
    * a fact is always written, with any flags it earned. `now` is the caller's clock.
    */
-  async append<T extends ActionType>(signer: Signer, type: T, payload: Payloads[T], now: number): Promise<AppendResult> {
+  async append<T extends ActionType>(
+    signer: Signer,
+    type: T,
+    payload: Payloads[T],
+    now: number,
+  ): Promise<AppendResult> {
     const created = await createAction(this.agencyId, signer, type, payload, this.heads(), now);
     if (!created.ok) return { ok: false, code: created.code, rule: 'LOG', message: created.message };
     // Other appends may have landed while signing: sign again on top of them so deps stay the heads.
@@ -269,4 +279,3 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
   for (const id of d.actions.keys()) if (!hasChild.has(id)) d.heads.add(id);
   return d;
 }
-

@@ -199,7 +199,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     return done(`${actor.name} made ${target.name} ${a.payload.relationship}`);
   },
 
-  setDefaultTeam(ctx, a, actor) {
+  setDefaultTeam(_ctx, a, actor) {
     if (a.payload.member !== actor.id) return refuse('NOT_OWN_SETTING');
     actor.defaultTeam = a.payload.team;
     return done(null);
@@ -273,7 +273,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
 
   acceptOffer(ctx, a, actor) {
     const offer = ctx.state.offers[a.payload.offer];
-    if (!offer || offer.status !== 'open') return refuse('UNKNOWN_OFFER');
+    if (offer?.status !== 'open') return refuse('UNKNOWN_OFFER');
     if (offer.as === 'agency' ? !isManager(actor) : offer.member !== actor.id) {
       return refuse(offer.as === 'agency' ? 'NOT_MANAGER_ACCEPT' : 'NOT_OWN_OFFER');
     }
@@ -295,7 +295,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
 
   declineOffer(ctx, a, actor) {
     const offer = ctx.state.offers[a.payload.offer];
-    if (!offer || offer.status !== 'open') return refuse('UNKNOWN_OFFER');
+    if (offer?.status !== 'open') return refuse('UNKNOWN_OFFER');
     if (offer.as === 'agency' ? !isManager(actor) : offer.member !== actor.id) {
       return refuse(offer.as === 'agency' ? 'NOT_MANAGER_ACCEPT' : 'NOT_OWN_OFFER');
     }

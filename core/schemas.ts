@@ -65,7 +65,11 @@ export const PayloadSchemas = {
   logTime: z
     .object({
       contract: id,
-      minutes: z.number().int().min(1).max(24 * 60),
+      minutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60),
       day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     })
     .strict(),
