@@ -7,6 +7,7 @@ import {
   controlText,
   findByText,
   matchCount,
+  matchesAny,
   parseCount,
   parseMoney,
   queryAllFirst,
@@ -114,29 +115,20 @@ function buttonsIn(root: ParentNode): Element[] {
 
 /** The "Send for N Connects" button. */
 export function findSendButton(root: ParentNode): HTMLElement | null {
-  const byTest = queryFirst<HTMLElement>(
-    root,
-    S.SEND_BUTTON.filter((s) => s.startsWith('[data-')),
-  );
-  if (byTest) return byTest;
+  const anchored = queryFirst<HTMLElement>(root, S.SEND_BUTTON_ANCHORED);
+  if (anchored) return anchored;
   const footer = queryFirst(root, S.FOOTER);
   for (const scope of footer ? [footer, root] : [root]) {
     const byText = buttonsIn(scope).find((b) => S.SEND_TEXT.test(controlText(b)));
     if (byText) return byText as HTMLElement;
   }
-  return queryFirst<HTMLElement>(root, S.SEND_BUTTON);
+  return queryFirst<HTMLElement>(root, S.SEND_BUTTON_BY_CLASS);
 }
 
 /** Is this control the Send button? (For click handlers, which see the control, not the form.) */
 export function isSendButton(control: Element): boolean {
   if (S.SEND_TEXT.test(controlText(control))) return true;
-  return S.SEND_BUTTON.some((selector) => {
-    try {
-      return control.matches(selector);
-    } catch {
-      return false;
-    }
-  });
+  return matchesAny(control, [...S.SEND_BUTTON_ANCHORED, ...S.SEND_BUTTON_BY_CLASS]);
 }
 
 /** The "propose as" radios of an agency member's form, in page order. */

@@ -142,9 +142,12 @@ export const BOOST_TOTAL_TEXT = /\bTotal\s*:?\s*([\d,]+)\s*Connects?/i;
 // ── Submitting ───────────────────────────────────────────────────────────────────────────────────────────
 
 export const FOOTER: SelectorList = ['[data-test="apply-footer"]', '.fe-apply-footer-controls'];
-export const SEND_BUTTON: SelectorList = [
+/** The Send button by a stable anchor; then by its text (SEND_TEXT); then by its classes, as a last resort. */
+export const SEND_BUTTON_ANCHORED: SelectorList = [
   '[data-test="submit-proposal-button"]',
   '[data-cy="submit-proposal-button"]',
+];
+export const SEND_BUTTON_BY_CLASS: SelectorList = [
   '.fe-apply-footer-controls button.air3-btn-primary',
   '.fe-apply-footer-controls button[type="submit"]',
 ];

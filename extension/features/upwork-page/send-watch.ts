@@ -239,12 +239,12 @@ export function watchSends<R>(options: SendWatchOptions<R>): SendWatch {
       console.error('[agency-overlay] could not read the form at send', error);
       return;
     }
-    before = new WeakSet([
-      ...queryAllOf(doc, S.SUCCESS_NOTICE),
-      ...queryAllOf(doc, S.ERROR_NOTICE),
-      ...queryAllOf(doc, S.LIVE_REGIONS),
-      ...queryAllOf(doc, S.MODAL),
-    ]);
+    // Only what is shown: a modal or notice kept mounted but hidden (v-show) is new when it shows.
+    before = new WeakSet(
+      queryAllOf(doc, [...S.SUCCESS_NOTICE, ...S.ERROR_NOTICE, ...S.LIVE_REGIONS, ...S.MODAL]).filter(
+        isShown,
+      ),
+    );
     reading = snapshot;
     applyUrl = win.location.href;
     setState('sending');

@@ -316,6 +316,20 @@ describe('watchSends: the confirmation modal', () => {
     expect(failed).toEqual([]);
   });
 
+  it('notices a modal that Upwork keeps mounted and only shows after the click', async () => {
+    await open('member-hourly', '&fail=silent');
+    document.body.insertAdjacentHTML(
+      'beforeend',
+      '<div class="air3-modal" role="dialog" style="display: none"><button>Yes, submit</button></div>',
+    );
+    const watch = start();
+    sendButton().click();
+    $('.air3-modal').style.display = '';
+    await flush();
+    expect(watch.state).toBe('confirming');
+    $('.air3-modal').remove();
+  });
+
   it('the bound restarts at the confirm: a silent Upwork after "Yes, submit" is a timeout 15 s later', async () => {
     await open('exclusive-agency', '&fail=silent');
     start();
