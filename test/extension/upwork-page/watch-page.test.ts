@@ -85,7 +85,7 @@ describe('watchPage', () => {
     expect(calls[2]?.[2]).toBe($('.fe-job-apply'));
   });
 
-  it('P5: no duplicate callbacks after ten navigations back and forth between a job and its form', async () => {
+  it('no duplicate callbacks after ten navigations back and forth between a job and its form', async () => {
     const fake = loadApp(jobPath(KEY));
     start();
     for (let i = 0; i < 10; i++) {
