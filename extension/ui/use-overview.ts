@@ -1,6 +1,6 @@
 // The page's live copy of the background's OverviewView: the subscription keeps it current, and one
 // `overview` request fills it at once in case the subscription's first post is still on its way.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { OverviewView } from '../messaging/types.ts';
 import type { Refusal, UiClient } from './client.ts';
 
@@ -45,4 +45,17 @@ export function useNow(fixed?: number, everyMs = 30_000): number {
     return () => clearInterval(timer);
   }, [fixed, everyMs]);
   return fixed ?? now;
+}
+
+/**
+ * Marks the first render that shows the background's data (performance.mark), once per page: the e2e test
+ * reads it as the popup's first render time.
+ */
+export function useFirstDataMark(name: string, ready: boolean): void {
+  const marked = useRef(false);
+  useEffect(() => {
+    if (!ready || marked.current) return;
+    marked.current = true;
+    performance.mark(name);
+  }, [name, ready]);
 }

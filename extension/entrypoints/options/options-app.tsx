@@ -12,7 +12,7 @@ import { FlagList } from '../../ui/flag-list.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
-import { useNow, useOverview } from '../../ui/use-overview.ts';
+import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
 import { AddBrowserForm, ThisBrowserKey } from './browsers-section.tsx';
 import { ConnectsForms } from './connects-forms.tsx';
 import { CreateAgencyForm } from './create-agency-form.tsx';
@@ -36,6 +36,7 @@ export function OptionsApp(props: OptionsProps) {
   const { client, initial = null, now: fixedNow } = props;
   const { view: overview, error } = useOverview(client, initial);
   const now = useNow(fixedNow);
+  useFirstDataMark('options-first-render', overview !== null);
   if (!overview) {
     return (
       <main class="page" aria-busy={error ? 'false' : 'true'}>

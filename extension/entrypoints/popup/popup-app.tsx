@@ -11,7 +11,7 @@ import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { TeamList } from '../../ui/team-list.tsx';
-import { useNow, useOverview } from '../../ui/use-overview.ts';
+import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
 
 export interface PopupProps {
   client: UiClient;
@@ -24,6 +24,7 @@ export interface PopupProps {
 export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNow }: PopupProps) {
   const { view: overview, error } = useOverview(client, initial);
   const now = useNow(fixedNow);
+  useFirstDataMark('popup-first-render', overview !== null);
   if (!overview) {
     // Only before the background's first answer (a few ms) or when it cannot be reached.
     return (

@@ -1,0 +1,110 @@
+// Driving the extension's own pages the way a member does: by roles and labels, as the component tests do.
+import type { Locator, Page } from 'playwright-core';
+
+/** Generous: a change crosses two service workers and a server; the measured figure is printed apart. */
+export const UI_TIMEOUT = 30_000;
+
+export interface NewAgency {
+  agencyName: string;
+  memberName: string;
+  balance: number;
+  server: string;
+}
+
+export async function createAgency(options: Page, a: NewAgency): Promise<void> {
+  await options.getByLabel('Agency name').fill(a.agencyName);
+  await options.getByRole('textbox', { name: 'Your name' }).first().fill(a.memberName);
+  await options.getByLabel(/Agency Connects balance/).fill(String(a.balance));
+  await options.getByLabel('Sync server address').fill(a.server);
+  await options.getByRole('button', { name: 'Create the agency' }).click();
+  // The page turns into the agency's page once the background posts the new view.
+  await options.getByRole('heading', { level: 1, name: a.agencyName }).waitFor({ timeout: UI_TIMEOUT });
+}
+
+export async function createInvite(
+  options: Page,
+  invite: { role: 'member' | 'manager'; relationship: 'exclusive' | 'non-exclusive'; days?: number },
+): Promise<string> {
+  const section = options.getByRole('region', { name: 'Invite a member' });
+  await section.getByLabel('Role').selectOption(invite.role);
+  await section.getByLabel('Relationship').selectOption(invite.relationship);
+  await section.getByLabel('Expires in (days)').fill(String(invite.days ?? 7));
+  await section.getByRole('button', { name: 'Create invite' }).click();
+  const code = options.getByTestId('invite-code');
+  await code.waitFor({ timeout: UI_TIMEOUT });
+  return code.inputValue();
+}
+
+export async function joinAgency(
+  options: Page,
+  code: string,
+  memberName: string,
+  agencyName: string,
+): Promise<void> {
+  await options.getByLabel(/Invite code/).fill(code);
+  await options.getByRole('textbox', { name: 'Your name' }).last().fill(memberName);
+  await options.getByRole('button', { name: 'Join the agency' }).click();
+  await options.getByRole('heading', { level: 1, name: agencyName }).waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** The act's outcome line in a section: waits until it is no longer "Working…" and returns its text. */
+export async function outcomeIn(section: Locator): Promise<string> {
+  const result = section.locator('.result').last();
+  await result.waitFor({ timeout: UI_TIMEOUT });
+  await section
+    .page()
+    .waitForFunction((el) => !!el && !/Working…/.test(el.textContent ?? ''), await result.elementHandle(), {
+      timeout: UI_TIMEOUT,
+    });
+  return (await result.textContent()) ?? '';
+}
+
+/** The member's line in the popup's team list, e.g. "Bob (you) Business manager · Non-exclusive · …". */
+export const teamLine = (popup: Page, name: string): Locator =>
+  popup.getByRole('list', { name: 'Team members' }).getByRole('listitem').filter({ hasText: name });
+
+/**
+ * Waits until `page` shows `text` somewhere in `selector`, and returns the wall-clock time (Date.now(), the
+ * same clock for every browser on this machine) at which the page's DOM first held it, observed from inside
+ * the page so the figure does not include the test's polling.
+ */
+export async function shownAt(
+  page: Page,
+  selector: string,
+  text: string | RegExp,
+  timeout = UI_TIMEOUT,
+): Promise<number> {
+  const pattern =
+    typeof text === 'string'
+      ? { source: escapeRegExp(text), flags: '' }
+      : { source: text.source, flags: text.flags };
+  const handle = await page.waitForFunction(
+    ({ selector, pattern }) => {
+      const re = new RegExp(pattern.source, pattern.flags);
+      const w = window as unknown as { __shownAt?: Record<string, number> };
+      const key = `${selector}|${pattern.source}`;
+      w.__shownAt ??= {};
+      if (w.__shownAt[key]) return w.__shownAt[key];
+      const hit = Array.from(document.querySelectorAll(selector)).some((el) => re.test(el.textContent ?? ''));
+      if (!hit) {
+        if (!(key in w.__shownAt)) {
+          // Record the exact moment of the mutation that brings the text, not the next poll.
+          w.__shownAt[key] = 0;
+          new MutationObserver((_, observer) => {
+            if (Array.from(document.querySelectorAll(selector)).some((el) => re.test(el.textContent ?? ''))) {
+              w.__shownAt![key] = Date.now();
+              observer.disconnect();
+            }
+          }).observe(document.body, { subtree: true, childList: true, characterData: true });
+        }
+        return false;
+      }
+      return w.__shownAt[key] || Date.now();
+    },
+    { selector, pattern },
+    { timeout, polling: 100 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

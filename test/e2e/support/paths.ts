@@ -1,0 +1,15 @@
+// Where the e2e tests find the built extension and leave their artifacts.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const EXTENSION_DIR = resolve(ROOT, '.output/chrome-mv3');
+export const ARTIFACTS_DIR = resolve(ROOT, 'test-results/e2e');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The e2e project runs after `npm run build` (`npm run test:e2e`); say so instead of failing obscurely. */
+export function assertBuilt(): void {
+  if (!existsSync(resolve(EXTENSION_DIR, 'manifest.json'))) {
+    throw new Error(`No built extension at ${EXTENSION_DIR}: run \`npm run test:e2e\` (it builds first).`);
+  }
+}
