@@ -1,0 +1,51 @@
+// This browser's device key: an Ed25519 key pair generated non-extractable (the private key can sign but
+// never be read out, not even by the extension) and kept in the extension's IndexedDB, which stores
+// CryptoKey objects as they are. One key per browser profile; a member adds it to their membership from
+// another browser, or a business manager does (core's addDeviceKey).
+import { generateDeviceKey, makeSigner, type Signer } from '../../core/index.ts';
+import { done, openDatabase, req } from './idb.ts';
+
+const DB_NAME = 'agency-overlay-device';
+const STORE = 'keys';
+const KEY = 'device';
+
+export interface DeviceKey {
+  pair: CryptoKeyPair;
+  signer: Signer;
+}
+
+export async function loadDeviceKey(
+  idb: IDBFactory = globalThis.indexedDB,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<DeviceKey> {
+  const db = await openDatabase(idb, DB_NAME, 1, (d) => {
+    if (!d.objectStoreNames.contains(STORE)) d.createObjectStore(STORE);
+  });
+  try {
+    const read = db.transaction(STORE, 'readonly');
+    let pair = (await req(read.objectStore(STORE).get(KEY))) as CryptoKeyPair | undefined;
+    if (!pair) {
+      const fresh = await generateDeviceKey(subtle, false);
+      // `add`, not `put`: if another start-up raced us, its key wins and we read it back.
+      const write = db.transaction(STORE, 'readwrite');
+      write.objectStore(STORE).add(fresh, KEY);
+      await done(write).catch(() => {});
+      const again = db.transaction(STORE, 'readonly');
+      pair = (await req(again.objectStore(STORE).get(KEY))) as CryptoKeyPair;
+    }
+    return { pair, signer: await makeSigner(pair) };
+  } finally {
+    db.close();
+  }
+}
+
+let cached: Promise<DeviceKey> | null = null;
+
+/** The device key, loaded (or created) once per worker start. */
+export function deviceKey(): Promise<DeviceKey> {
+  cached ??= loadDeviceKey().catch((e) => {
+    cached = null;
+    throw e;
+  });
+  return cached;
+}

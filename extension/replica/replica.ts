@@ -1,0 +1,429 @@
+// One agency's replica in the background: a Y.Doc persisted by DocStore, the signed log on it (core's
+// AgencyLog), and the Connection to the sync server. Every action the member takes goes through core
+// (checked, signed, appended), then counts as "saved" once its IndexedDB transaction completed and as
+// "synced" once the server's ACK state vector covers the Yjs item holding it.
+//
+// A restarted service worker reopens from the persisted derived snapshot (AgencyLog.open trusts the entries
+// it covers: no re-verify, no replay) and from the persisted per-action statuses.
+import * as Y from 'yjs';
+import {
+  type ActionType,
+  AgencyLog,
+  type AgencyLog as AgencyLogType,
+  type AppendResult,
+  connectsSummary,
+  type LogSnapshot,
+  type MemberId,
+  type Payloads,
+  type Signer,
+} from '../../core/index.ts';
+import type { Standing } from '../../core/protocol.ts';
+import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
+import { Connection, type Credentials, type LinkState } from './connection.ts';
+import { DocStore } from './doc-store.ts';
+
+export const RECENT_LIMIT = 50;
+/** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
+export const ACK_FALLBACK_MS = 2_000;
+/** The derived snapshot is written at most this often (it grows with the log; the doc is written at once). */
+export const SNAPSHOT_EVERY_MS = 2_000;
+
+const SNAPSHOT_KEY = 'snapshot';
+const LOCAL_KEY = 'local';
+
+export const replicaDbName = (agencyId: string) => `agency-overlay:replica:${agencyId}`;
+
+interface Unacked {
+  id: string;
+  client: number;
+  clock: number;
+}
+
+/** What this replica keeps besides the doc: statuses of the member's own actions, sync bookkeeping. */
+interface LocalMeta {
+  recent: ActionStatus[];
+  unacked: Unacked[];
+  lastSyncedAt: number | null;
+  stoppedReason: string | null;
+  credentials: { inviteSecret: Uint8Array | null; creationToken: string | null } | null;
+}
+
+export interface ReplicaOptions {
+  agencyId: string;
+  server: string;
+  signer: Signer;
+  credentials?: Credentials;
+  idb?: IDBFactory;
+  WebSocketImpl?: typeof WebSocket;
+  now?: () => number;
+  /** Dial the server right away (default true). */
+  connect?: boolean;
+  maxBackoffMs?: number;
+}
+
+export type ActResult =
+  | { ok: true; id: string; status: 'saved'; flags: { code: string; rule: string; message: string }[] }
+  | { ok: false; code: string; rule: string; message: string };
+
+type Listener = () => void;
+
+export class Replica {
+  readonly agencyId: string;
+  readonly doc: Y.Doc;
+  readonly store: DocStore;
+  readonly log: AgencyLogType;
+  readonly signer: Signer;
+  connection: Connection;
+  /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
+  readonly openStats: { ms: number; snapshot: boolean; actions: number };
+  private readonly now: () => number;
+  private readonly opts: ReplicaOptions;
+  private local: LocalMeta;
+  private listeners = new Set<Listener>();
+  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshotDirty = false;
+  private fallbackTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
+  private unsubscribeLog: () => void;
+
+  private constructor(
+    opts: ReplicaOptions,
+    doc: Y.Doc,
+    store: DocStore,
+    log: AgencyLogType,
+    local: LocalMeta,
+    openStats: Replica['openStats'],
+  ) {
+    this.opts = opts;
+    this.agencyId = opts.agencyId;
+    this.signer = opts.signer;
+    this.now = opts.now ?? Date.now;
+    this.doc = doc;
+    this.store = store;
+    this.log = log;
+    this.local = local;
+    this.openStats = openStats;
+    this.unsubscribeLog = log.subscribe(() => this.onLogChange());
+    this.connection = this.makeConnection(opts.server, opts.connect !== false);
+  }
+
+  static async open(opts: ReplicaOptions): Promise<Replica> {
+    const t0 = performance.now();
+    const doc = new Y.Doc();
+    const store = await DocStore.open(replicaDbName(opts.agencyId), doc, {
+      idb: opts.idb,
+      metaKeys: [SNAPSHOT_KEY, LOCAL_KEY],
+    });
+    const snapshot = (store.meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined) ?? null;
+    const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
+    const saved = store.meta.get(LOCAL_KEY) as LocalMeta | undefined;
+    const local: LocalMeta = {
+      recent: saved?.recent ?? [],
+      unacked: saved?.unacked ?? [],
+      lastSyncedAt: saved?.lastSyncedAt ?? null,
+      stoppedReason: null,
+      credentials: saved?.credentials ?? null,
+    };
+    const credentials = opts.credentials ?? local.credentials ?? undefined;
+    const replica = new Replica({ ...opts, credentials }, doc, store, log, local, {
+      ms: performance.now() - t0,
+      snapshot: !!snapshot,
+      actions: log.size,
+    });
+    if (opts.credentials) replica.rememberCredentials(opts.credentials);
+    return replica;
+  }
+
+  /** The member this browser's key belongs to, or the key itself before joining. */
+  get me(): MemberId {
+    return this.log.memberOf(this.signer.keyId) ?? this.signer.keyId;
+  }
+
+  get isMember(): boolean {
+    const m = this.log.state.members[this.me];
+    return !!m && m.status === 'active';
+  }
+
+  get server(): string {
+    return this.connection.server;
+  }
+
+  get waiting(): number {
+    return this.local.unacked.length;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when `predicate` holds (checked now and after every change), or with false after `ms`. */
+  waitFor(predicate: (r: Replica) => boolean, ms: number): Promise<boolean> {
+    if (predicate(this)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, ms);
+      const off = this.subscribe(() => {
+        if (predicate(this)) {
+          clearTimeout(timer);
+          off();
+          resolve(true);
+        }
+      });
+    });
+  }
+
+  syncStatus(): SyncStatus {
+    const state = this.connection.state;
+    if (state === 'stopped') return 'stopped';
+    if (state === 'synced') return this.local.unacked.length ? 'syncing' : 'synced';
+    if (state === 'welcomed') return 'syncing';
+    return 'offline';
+  }
+
+  syncView(): SyncView {
+    return {
+      status: this.syncStatus(),
+      server: this.server,
+      lastSyncedAt: this.local.lastSyncedAt,
+      waiting: this.local.unacked.length,
+      stoppedReason: this.connection.state === 'stopped' ? this.connection.stoppedReason : null,
+    };
+  }
+
+  /** The member's recent actions; an action derive refused later (a concurrent removal…) shows so. */
+  recent(): ActionStatus[] {
+    const refused = new Map<string, { rule: string; message: string }>();
+    for (const v of this.log.state.verdicts) if (v.kind === 'refused') refused.set(v.id, v);
+    return this.local.recent.map((r) => {
+      const v = r.id ? refused.get(r.id) : undefined;
+      return v && r.status !== 'refused'
+        ? { id: r.id, type: r.type, at: r.at, status: 'refused', rule: v.rule, message: v.message }
+        : r;
+    });
+  }
+
+  view(): AgencyView {
+    const state = this.log.state;
+    const me = this.me;
+    return {
+      agencyId: this.agencyId,
+      me,
+      state,
+      connects: connectsSummary(state, this.now(), state.members[me] ? me : null),
+      sync: this.syncView(),
+      recent: this.recent(),
+    };
+  }
+
+  /**
+   * Takes one action: core checks and signs it; a refused intent writes nothing and comes back with its
+   * rule and sentence. Resolves once the action is in IndexedDB ("saved").
+   */
+  async act<T extends ActionType>(type: T, payload: Payloads[T]): Promise<ActResult> {
+    if (this.closed) return { ok: false, code: 'CLOSED', rule: 'REPLICA', message: 'This agency is closed.' };
+    const at = this.now();
+    // Remote entries still being verified would change what the rules see: let them land first.
+    await this.log.settled();
+    const result: AppendResult = await this.log.append(this.signer, type, payload, at);
+    if (!result.ok) {
+      this.pushRecent({ id: null, type, at, status: 'refused', rule: result.rule, message: result.message });
+      this.persistLocal();
+      this.emit();
+      return result;
+    }
+    const id = result.action.id;
+    const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
+    if (item) this.local.unacked.push({ id, client: item.id.client, clock: item.id.clock });
+    this.persistLocal();
+    await this.store.saved();
+    this.pushRecent({
+      id,
+      type,
+      at,
+      status: this.local.unacked.some((u) => u.id === id) ? 'saved' : 'synced',
+    });
+    this.persistLocal();
+    this.scheduleSnapshot();
+    this.maybeFallbackAck();
+    this.emit();
+    return {
+      ok: true,
+      id,
+      status: 'saved',
+      flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
+    };
+  }
+
+  /** Points the replica at another server address (the doc and its history stay). */
+  setServer(server: string): void {
+    if (server === this.server) return this.reconnect();
+    this.connection.destroy();
+    this.connection = this.makeConnection(server, true);
+    this.emit();
+  }
+
+  /** Dial now: after an outage (the alarm), or when the member asks. A stopped link is retried too. */
+  reconnect(): void {
+    if (this.closed) return;
+    this.connection.reconnectNow();
+  }
+
+  /** Makes sure the link is up or coming up (the alarm calls this; it does not drop a live socket). */
+  ensureConnected(): void {
+    if (this.closed || this.connection.state === 'stopped') return;
+    if (!this.connection.connected) {
+      this.connection.provider.wsUnsuccessfulReconnects = 0;
+      this.connection.connect();
+    }
+  }
+
+  /** Writes the derived snapshot and statuses now (e.g. before the worker may be stopped). */
+  async flush(): Promise<void> {
+    this.writeSnapshot();
+    this.persistLocal();
+    await this.store.saved();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
+    this.connection.destroy();
+    this.writeSnapshot();
+    this.persistLocal();
+    this.unsubscribeLog();
+    await this.store.close();
+    this.log.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+
+  /** Closes and deletes everything stored for this agency in this browser. */
+  async destroyData(): Promise<void> {
+    await this.close();
+    await DocStore.delete(replicaDbName(this.agencyId), this.opts.idb);
+  }
+
+  private makeConnection(server: string, connect: boolean): Connection {
+    return new Connection({
+      server,
+      room: this.agencyId,
+      doc: this.doc,
+      signer: this.signer,
+      credentials: this.opts.credentials,
+      WebSocketImpl: this.opts.WebSocketImpl,
+      maxBackoffMs: this.opts.maxBackoffMs,
+      connect,
+      events: {
+        state: (state) => this.onLinkState(state),
+        ack: (sv) => this.onAck(sv),
+        welcome: (standing) => this.onWelcome(standing),
+      },
+    });
+  }
+
+  private onWelcome(_standing: Standing): void {
+    this.emit();
+  }
+
+  private onLinkState(state: LinkState): void {
+    if (state === 'synced') {
+      if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
+      this.maybeFallbackAck();
+    }
+    this.emit();
+  }
+
+  private onAck(sv: Map<number, number>): void {
+    if (this.fallbackTimer) {
+      clearTimeout(this.fallbackTimer);
+      this.fallbackTimer = null;
+    }
+    const covered = new Set(
+      this.local.unacked.filter((u) => (sv.get(u.client) ?? 0) > u.clock).map((u) => u.id),
+    );
+    this.markSynced(covered);
+    if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
+    this.persistLocal();
+    this.emit();
+  }
+
+  /**
+   * A server that never sends ACK frames (an older server, or the stock y-websocket one): once synced for
+   * ACK_FALLBACK_MS with no ACK, the server's sync step 2 stands in for one (weaker: it does not prove the
+   * update is durably stored).
+   */
+  private maybeFallbackAck(): void {
+    if (this.connection.acks || this.connection.state !== 'synced' || !this.local.unacked.length) return;
+    if (this.fallbackTimer) return;
+    this.fallbackTimer = setTimeout(() => {
+      this.fallbackTimer = null;
+      if (this.connection.acks || this.connection.state !== 'synced') return;
+      this.markSynced(new Set(this.local.unacked.map((u) => u.id)));
+      this.local.lastSyncedAt = this.now();
+      this.persistLocal();
+      this.emit();
+    }, ACK_FALLBACK_MS);
+  }
+
+  private markSynced(ids: Set<string>): void {
+    if (!ids.size) return;
+    this.local.unacked = this.local.unacked.filter((u) => !ids.has(u.id));
+    this.local.recent = this.local.recent.map((r) =>
+      r.id && ids.has(r.id) && r.status === 'saved' ? { ...r, status: 'synced' } : r,
+    );
+    // Our key is known to the server now: the invite secret or creation token is spent.
+    if (this.local.credentials && this.isMember) {
+      this.local.credentials = null;
+      this.connection.setCredentials({});
+    }
+  }
+
+  private rememberCredentials(c: Credentials): void {
+    this.local.credentials = { inviteSecret: c.inviteSecret ?? null, creationToken: c.creationToken ?? null };
+    this.persistLocal();
+  }
+
+  private pushRecent(status: ActionStatus): void {
+    this.local.recent = [status, ...this.local.recent].slice(0, RECENT_LIMIT);
+  }
+
+  private persistLocal(): void {
+    this.store.setMeta(LOCAL_KEY, () => ({ ...this.local, stoppedReason: null }));
+  }
+
+  private onLogChange(): void {
+    this.scheduleSnapshot();
+    this.emit();
+  }
+
+  private scheduleSnapshot(): void {
+    this.snapshotDirty = true;
+    if (this.snapshotTimer || this.closed) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      this.writeSnapshot();
+    }, SNAPSHOT_EVERY_MS);
+  }
+
+  private writeSnapshot(): void {
+    if (!this.snapshotDirty) return;
+    this.snapshotDirty = false;
+    // Produced when the write transaction is built, after the doc updates it covers are queued in it.
+    this.store.setMeta(SNAPSHOT_KEY, () => this.log.snapshot());
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        console.error('replica listener failed', e);
+      }
+    }
+  }
+}
