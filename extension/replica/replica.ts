@@ -259,7 +259,10 @@ export class Replica {
 
   /** Points the replica at another server address (the doc and its history stay). */
   setServer(server: string): void {
-    if (server === this.server) return this.reconnect();
+    if (server === this.server) {
+      this.reconnect();
+      return;
+    }
     this.connection.destroy();
     this.connection = this.makeConnection(server, true);
     this.emit();
