@@ -1,3 +1,25 @@
+// The background service worker owns every agency replica; popup, options and content scripts talk to it
+// through the message protocol (extension/messaging). Listeners are registered synchronously in main() so
+// an event that wakes the stopped worker (a message, a port, the reconnect alarm) finds them.
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { Agencies } from '../background/agencies.ts';
+import { type AlarmsLike, installReconnectAlarm } from '../background/alarms.ts';
+import { Router, type StatePort } from '../background/router.ts';
+import { wxtSettings } from '../background/settings.ts';
+import { deviceKey } from '../replica/device-key.ts';
 
-export default defineBackground(() => {});
+export default defineBackground({
+  type: 'module',
+  main() {
+    const agencies = new Agencies({ settings: wxtSettings(), deviceKey });
+    const router = new Router(agencies);
+    browser.runtime.onMessage.addListener(
+      router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
+    );
+    browser.runtime.onConnect.addListener((port) => router.onConnect(port as unknown as StatePort));
+    void installReconnectAlarm(browser.alarms as unknown as AlarmsLike, () => agencies.wake());
+    // Idempotent: whatever woke the worker, the replicas open and reconnect.
+    agencies.start().catch((e) => console.error('background: start failed', e));
+  },
+});

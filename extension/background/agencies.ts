@@ -1,0 +1,299 @@
+// The background's model: one replica per agency this browser belongs to, opened once per worker start
+// (start() is idempotent: the MV3 worker is stopped after ~30 s idle and restarted by any event), and the
+// answer to every request of the message protocol. Requests arrive here already validated (router.ts).
+import { fromBase64Url } from '../../core/index.ts';
+import { parseInviteCode } from '../../core/protocol.ts';
+import type { OverviewView, Request, Response, ResponseValues } from '../messaging/types.ts';
+import type { DeviceKey } from '../replica/device-key.ts';
+import { exportFileName, exportLog } from '../replica/export-log.ts';
+import { createAgency, createInvite, joinAgency } from '../replica/flows.ts';
+import { Replica } from '../replica/replica.ts';
+import type { AgencyEntry, Settings } from './settings.ts';
+
+export interface AgenciesDeps {
+  settings: Settings;
+  deviceKey: () => Promise<DeviceKey>;
+  idb?: IDBFactory;
+  WebSocketImpl?: typeof WebSocket;
+  now?: () => number;
+  maxBackoffMs?: number;
+}
+
+type Refusal = Extract<Response, { ok: false }>;
+type Answer<K extends Request['kind']> = Response<ResponseValues[K]>;
+
+const refuse = (code: string, message: string, rule = 'REQUEST'): Refusal => ({
+  ok: false,
+  code,
+  rule,
+  message,
+});
+const unknownAgency = () => refuse('UNKNOWN_AGENCY', 'This browser is not part of that agency.');
+
+export class Agencies {
+  readonly replicas = new Map<string, Replica>();
+  private readonly deps: AgenciesDeps;
+  private entries: AgencyEntry[] = [];
+  private selected: string | null = null;
+  private starting: Promise<void> | null = null;
+  private listeners = new Set<() => void>();
+  private unsubscribers = new Map<string, () => void>();
+  private key: DeviceKey | null = null;
+
+  constructor(deps: AgenciesDeps) {
+    this.deps = deps;
+  }
+
+  /** Opens every agency's replica and connects; safe to call on every wake-up and every request. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart().catch((e) => {
+      this.starting = null;
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    this.key = await this.deps.deviceKey();
+    this.entries = await this.deps.settings.agencies();
+    this.selected = await this.deps.settings.selected();
+    await Promise.all(
+      this.entries.map(async (e) => {
+        if (this.replicas.has(e.agencyId)) return;
+        try {
+          this.register(
+            await Replica.open({ ...this.replicaBase(), agencyId: e.agencyId, server: e.server }),
+          );
+        } catch (err) {
+          console.error(`agency ${e.agencyId}: cannot open its replica`, err);
+        }
+      }),
+    );
+    this.emit();
+  }
+
+  private replicaBase() {
+    return {
+      signer: this.key!.signer,
+      idb: this.deps.idb,
+      WebSocketImpl: this.deps.WebSocketImpl,
+      now: this.deps.now,
+      maxBackoffMs: this.deps.maxBackoffMs,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The alarm's job: bring every link back after an outage, without waiting for a UI to open. */
+  async wake(): Promise<void> {
+    await this.start();
+    for (const r of this.replicas.values()) r.ensureConnected();
+  }
+
+  overview(): OverviewView {
+    const selected =
+      this.selected && this.replicas.has(this.selected) ? this.selected : (this.entries[0]?.agencyId ?? null);
+    return {
+      agencies: this.entries.map((e) => ({
+        agencyId: e.agencyId,
+        name: this.replicas.get(e.agencyId)?.log.state.name || e.name,
+      })),
+      selected,
+      view: selected ? (this.replicas.get(selected)?.view() ?? null) : null,
+    };
+  }
+
+  async handle(request: Request): Promise<Response> {
+    await this.start();
+    switch (request.kind) {
+      case 'overview':
+        return { ok: true, value: this.overview() } satisfies Answer<'overview'>;
+      case 'select':
+        if (!this.replicas.has(request.agencyId)) return unknownAgency();
+        await this.select(request.agencyId);
+        return { ok: true, value: this.overview() } satisfies Answer<'select'>;
+      case 'createAgency':
+        return this.createAgency(request);
+      case 'joinAgency':
+        return this.joinAgency(request);
+      case 'createInvite': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        const invite = await createInvite(r, {
+          role: request.role,
+          relationship: request.relationship,
+          expiresInDays: request.expiresInDays,
+          label: request.label,
+          now: this.now(),
+        });
+        if (!invite.ok) return invite;
+        return {
+          ok: true,
+          value: { code: invite.code, expiresAt: invite.expiresAt },
+        } satisfies Answer<'createInvite'>;
+      }
+      case 'act': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        // The payload was checked against core's schema for this type at the boundary (schemas.ts).
+        const result = await r.act(request.type, request.payload as never);
+        if (!result.ok) return result;
+        return {
+          ok: true,
+          value: { id: result.id, status: 'saved', flags: result.flags },
+        } satisfies Answer<'act'>;
+      }
+      case 'addDevice': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        const key = fromBase64Url(request.publicKey);
+        if (!key || key.length !== 32) return refuse('BAD_REQUEST', 'That is not a browser key.');
+        const result = await r.act('addDeviceKey', {
+          member: request.member,
+          key,
+          ...(request.label ? { label: request.label } : {}),
+        });
+        if (!result.ok) return result;
+        return { ok: true, value: { id: result.id } } satisfies Answer<'addDevice'>;
+      }
+      case 'deviceKey':
+        return { ok: true, value: { publicKey: this.key!.signer.keyId } } satisfies Answer<'deviceKey'>;
+      case 'exportLog': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        await r.log.settled();
+        const now = this.now();
+        const name = r.log.state.name;
+        const file = exportLog(r.agencyId, name, r.log.ordered(), now);
+        return {
+          ok: true,
+          value: { fileName: exportFileName(name, now), json: JSON.stringify(file, null, 1) },
+        } satisfies Answer<'exportLog'>;
+      }
+      case 'setServer': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        r.setServer(request.server);
+        await this.saveEntry(request.agencyId, { server: request.server });
+        this.emit();
+        return { ok: true, value: null } satisfies Answer<'setServer'>;
+      }
+      case 'reconnect': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        r.reconnect();
+        return { ok: true, value: null } satisfies Answer<'reconnect'>;
+      }
+    }
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private async createAgency(request: Extract<Request, { kind: 'createAgency' }>): Promise<Response> {
+    const result = await createAgency({
+      ...this.replicaBase(),
+      server: request.server,
+      creationToken: request.creationToken || undefined,
+      agencyName: request.agencyName,
+      memberName: request.memberName,
+      balance: request.balance,
+      timeZone: request.timeZone,
+    });
+    if (!result.ok) return result;
+    await this.adopt(result.replica);
+    return { ok: true, value: { agencyId: result.replica.agencyId } } satisfies Answer<'createAgency'>;
+  }
+
+  private async joinAgency(request: Extract<Request, { kind: 'joinAgency' }>): Promise<Response> {
+    const parsed = parseInviteCode(request.code);
+    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'P2');
+    const existing = this.replicas.get(parsed.invite.agency);
+    if (existing?.isMember) {
+      await this.select(existing.agencyId);
+      return { ok: true, value: { agencyId: existing.agencyId } } satisfies Answer<'joinAgency'>;
+    }
+    if (existing) await this.forget(existing.agencyId, true);
+    const result = await joinAgency({
+      ...this.replicaBase(),
+      invite: parsed.invite,
+      memberName: request.memberName,
+    });
+    if (!result.ok) return result;
+    await this.adopt(result.replica);
+    return { ok: true, value: { agencyId: result.replica.agencyId } } satisfies Answer<'joinAgency'>;
+  }
+
+  private async adopt(replica: Replica): Promise<void> {
+    this.register(replica);
+    const entry: AgencyEntry = {
+      agencyId: replica.agencyId,
+      name: replica.log.state.name,
+      server: replica.server,
+      addedAt: this.now(),
+    };
+    this.entries = [...this.entries.filter((e) => e.agencyId !== entry.agencyId), entry];
+    await this.deps.settings.setAgencies(this.entries);
+    await this.select(replica.agencyId);
+  }
+
+  private async forget(agencyId: string, deleteData: boolean): Promise<void> {
+    const r = this.replicas.get(agencyId);
+    this.unsubscribers.get(agencyId)?.();
+    this.unsubscribers.delete(agencyId);
+    this.replicas.delete(agencyId);
+    if (r) await (deleteData ? r.destroyData() : r.close());
+    this.entries = this.entries.filter((e) => e.agencyId !== agencyId);
+    await this.deps.settings.setAgencies(this.entries);
+  }
+
+  private async select(agencyId: string): Promise<void> {
+    this.selected = agencyId;
+    await this.deps.settings.setSelected(agencyId);
+    this.emit();
+  }
+
+  private async saveEntry(agencyId: string, patch: Partial<AgencyEntry>): Promise<void> {
+    this.entries = this.entries.map((e) => (e.agencyId === agencyId ? { ...e, ...patch } : e));
+    await this.deps.settings.setAgencies(this.entries);
+  }
+
+  private register(replica: Replica): void {
+    this.replicas.set(replica.agencyId, replica);
+    let lastName = replica.log.state.name;
+    this.unsubscribers.set(
+      replica.agencyId,
+      replica.subscribe(() => {
+        const name = replica.log.state.name;
+        if (name && name !== lastName) {
+          lastName = name;
+          void this.saveEntry(replica.agencyId, { name });
+        }
+        this.emit();
+      }),
+    );
+  }
+
+  /** Closes every replica (tests; a worker being stopped gets no such chance, which is why writes are awaited). */
+  async close(): Promise<void> {
+    for (const off of this.unsubscribers.values()) off();
+    this.unsubscribers.clear();
+    await Promise.all([...this.replicas.values()].map((r) => r.close()));
+    this.replicas.clear();
+    this.starting = null;
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        console.error('agencies listener failed', e);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// The background's side of the message protocol: every runtime message is validated (schemas.ts) before
+// it reaches the agencies, every answer is a Response (never an exception), and every port named
+// STATE_PORT gets the OverviewView at once and again after each change.
+import { badRequest, parseRequest } from '../messaging/schemas.ts';
+import { type OverviewView, type Response, STATE_PORT } from '../messaging/types.ts';
+import type { Agencies } from './agencies.ts';
+
+/** The parts of a runtime.Port the router uses. */
+export interface StatePort {
+  name: string;
+  postMessage(message: unknown): void;
+  onDisconnect: { addListener(fn: () => void): void };
+}
+
+/** Changes within this many ms reach the ports as one post (a sync burst is many changes). */
+export const POST_COALESCE_MS = 16;
+
+export class Router {
+  private readonly agencies: Agencies;
+  private readonly ports = new Set<StatePort>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(agencies: Agencies) {
+    this.agencies = agencies;
+    agencies.subscribe(() => this.schedulePost());
+  }
+
+  /** Answers one message; never throws. */
+  async dispatch(message: unknown): Promise<Response> {
+    const parsed = parseRequest(message);
+    if (!parsed.ok) return parsed.response;
+    try {
+      return await this.agencies.handle(parsed.request);
+    } catch (e) {
+      console.error('background: request failed', parsed.request.kind, e);
+      return {
+        ok: false,
+        code: 'INTERNAL',
+        rule: 'BUG',
+        message: `Something went wrong in the extension: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+  }
+
+  /** runtime.onMessage listener: answers through sendResponse (returning true keeps the channel open). */
+  readonly onMessage = (message: unknown, _sender: unknown, sendResponse: (r: Response) => void): true => {
+    void this.dispatch(message).then(sendResponse, (e) => sendResponse(badRequest(String(e))));
+    return true;
+  };
+
+  /** runtime.onConnect listener. */
+  readonly onConnect = (port: StatePort): void => {
+    if (port.name !== STATE_PORT) return;
+    this.ports.add(port);
+    port.onDisconnect.addListener(() => this.ports.delete(port));
+    void this.agencies.start().then(
+      () => this.postTo(port, this.agencies.overview()),
+      (e) => console.error('background: start failed', e),
+    );
+  };
+
+  get subscribers(): number {
+    return this.ports.size;
+  }
+
+  private schedulePost(): void {
+    if (this.timer || !this.ports.size) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const view = this.agencies.overview();
+      for (const p of this.ports) this.postTo(p, view);
+    }, POST_COALESCE_MS);
+  }
+
+  private postTo(port: StatePort, view: OverviewView): void {
+    if (!this.ports.has(port)) return;
+    try {
+      port.postMessage(view);
+    } catch {
+      // The page went away between the change and the post.
+      this.ports.delete(port);
+    }
+  }
+}
