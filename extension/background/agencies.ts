@@ -150,7 +150,7 @@ export class Agencies {
         const r = this.replicas.get(request.agencyId);
         if (!r) return unknownAgency();
         const key = fromBase64Url(request.publicKey);
-        if (!key || key.length !== 32) return refuse('BAD_REQUEST', 'That is not a browser key.');
+        if (key?.length !== 32) return refuse('BAD_REQUEST', 'That is not a browser key.');
         const result = await r.act('addDeviceKey', {
           member: request.member,
           key,
