@@ -12,6 +12,8 @@ import { MiniServer } from '../replica/support/mini-server.ts';
 import { TestBrowser } from './support.ts';
 
 const alarms = fakeBrowser.alarms as unknown as AlarmsLike;
+type Alarm = Parameters<typeof fakeBrowser.alarms.onAlarm.trigger>[0];
+const alarm = (name: string): Alarm => ({ name, scheduledTime: 0, persistAcrossSessions: false }) as Alarm;
 
 beforeEach(() => fakeBrowser.reset());
 
@@ -23,9 +25,9 @@ describe('reconnect alarm', () => {
     expect(first?.periodInMinutes).toBe(RECONNECT_PERIOD_MINUTES);
     await installReconnectAlarm(alarms, async () => void wakes++);
     expect((await fakeBrowser.alarms.get(RECONNECT_ALARM))?.scheduledTime).toBe(first?.scheduledTime);
-    await fakeBrowser.alarms.onAlarm.trigger({ name: 'something-else', scheduledTime: 0 });
+    await fakeBrowser.alarms.onAlarm.trigger(alarm('something-else'));
     expect(wakes).toBe(0);
-    await fakeBrowser.alarms.onAlarm.trigger({ name: RECONNECT_ALARM, scheduledTime: 0 });
+    await fakeBrowser.alarms.onAlarm.trigger(alarm(RECONNECT_ALARM));
     expect(wakes).toBe(2); // both installs registered a listener: each worker start registers once
   });
 });
@@ -57,7 +59,7 @@ describe('after an outage the alarm brings sync back without any UI open', () =>
     await server.start();
     b.boot();
     await installReconnectAlarm(alarms, () => b.agencies.wake());
-    await fakeBrowser.alarms.onAlarm.trigger({ name: RECONNECT_ALARM, scheduledTime: 0 });
+    await fakeBrowser.alarms.onAlarm.trigger(alarm(RECONNECT_ALARM));
     const v = await b.until((o) => o.view?.sync.status === 'synced' && o.view.sync.waiting === 0);
     expect(v.view?.connects.balance).toBe(15);
     expect((await server.log(agencyId)).size).toBe(2);
