@@ -60,6 +60,8 @@ export class Connection {
   stoppedReason: string | null = null;
   /** Whether this server has ever sent an ACK frame on this link (else sync step 2 stands in for it). */
   acks = false;
+  /** A socket closed or failed since the last WELCOME: "offline" until the server welcomes us again. */
+  outage = false;
   private credentials: Credentials;
   private readonly signer: Signer;
   private readonly events: Partial<ConnectionEvents>;
@@ -92,6 +94,7 @@ export class Connection {
       }
     });
     this.provider.on('connection-close', (event) => {
+      this.outage = true;
       if (this.state === 'connecting') this.setState('offline');
       if (event && reactionTo(event.code) === 'stop') {
         this.stoppedReason =
@@ -165,6 +168,7 @@ export class Connection {
       );
     } else if (message.kind === 'welcome') {
       this.standing = message.standing;
+      this.outage = false;
       this.setState('welcomed');
       this.events.welcome?.(message.standing);
       if (provider.synced) this.setState('synced');

@@ -180,6 +180,9 @@ export class Replica {
     if (state === 'stopped') return 'stopped';
     if (state === 'synced') return this.local.unacked.length ? 'syncing' : 'synced';
     if (state === 'welcomed') return 'syncing';
+    // Dialling after a (re)start is "syncing"; only a link that failed since it last worked is "offline",
+    // so the status does not flicker while the client retries through an outage.
+    if ((state === 'connecting' || state === 'connected') && !this.connection.outage) return 'syncing';
     return 'offline';
   }
 
