@@ -1,0 +1,172 @@
+// The replica's storage (extension/replica/doc-store.ts) against stock y-indexeddb 9.0.12, both measured
+// in the same run in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core), on the page's
+// own IndexedDB over a loopback origin. Figures are printed with the issue's targets and as ratios to stock.
+//
+//   npm run bench storage          STORAGE_TRIALS=100 (per mode, ours)  STOCK_TRIALS=30 (per mode, stock)
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { bundlePage, CHROMIUM, type Kind, lossTrials, Profile, serve } from './storage/harness.ts';
+
+const ACTIONS = Number(process.env.STORAGE_ACTIONS ?? 50_000);
+const TRIALS = Number(process.env.STORAGE_TRIALS ?? 100);
+const STOCK_TRIALS = Number(process.env.STOCK_TRIALS ?? 30);
+const KINDS: Kind[] = ['stock', 'docstore'];
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x.toFixed(0)} ms`);
+const ratio = (ours: number, stock: number) => (stock > 0 ? `${(ours / stock).toFixed(2)}×` : '—');
+
+interface Row {
+  metric: string;
+  stock: string;
+  ours: string;
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+const rows: Row[] = [];
+const add = (r: Row) => {
+  rows.push(r);
+  console.log(`  ${r.metric}: stock ${r.stock}, ours ${r.ours} (${r.ratio}); target ${r.target}`);
+};
+
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${execFileSync(CHROMIUM, ['--version']).toString().trim()}`,
+);
+console.log(
+  `${ACTIONS} actions; durability trials: ours ${TRIALS} close + ${TRIALS} crash, stock ${STOCK_TRIALS} each`,
+);
+
+const served = await serve(await bundlePage());
+const profile = await Profile.create(served.origin);
+try {
+  await profile.launch();
+  const open: Record<Kind, { warm: number[]; restart: number; wrote: number[]; bytes: number }> = {
+    stock: { warm: [], restart: 0, wrote: [], bytes: 0 },
+    docstore: { warm: [], restart: 0, wrote: [], bytes: 0 },
+  };
+  for (const kind of KINDS) {
+    open[kind].bytes = (await profile.run('seed', kind, `open-${kind}`, ACTIONS)).bytes;
+    for (let i = 0; i < 3; i++) {
+      const o = await profile.run('open', kind, `open-${kind}`);
+      if (o.size !== ACTIONS) throw new Error(`${kind} opened ${o.size} of ${ACTIONS} actions`);
+      open[kind].warm.push(o.ms);
+      open[kind].wrote.push(o.rowsAfter - o.rowsBefore);
+    }
+  }
+  // After a browser restart: each store is the first thing the new browser process opens.
+  for (const kind of KINDS) {
+    await profile.close();
+    await profile.launch();
+    open[kind].restart = (await profile.run('open', kind, `open-${kind}`)).ms;
+  }
+  console.log(`\nopen (doc of ${(open.docstore.bytes / 2 ** 20).toFixed(1)} MiB):`);
+  const warm = (k: Kind) => median(open[k].warm);
+  add({
+    metric: `${ACTIONS} actions, cold open (median of 3)`,
+    stock: ms(warm('stock')),
+    ours: ms(warm('docstore')),
+    ratio: ratio(warm('docstore'), warm('stock')),
+    target: '≤ 300 ms',
+    met: warm('docstore') <= 300,
+  });
+  add({
+    metric: `${ACTIONS} actions, open after a browser restart`,
+    stock: ms(open.stock.restart),
+    ours: ms(open.docstore.restart),
+    ratio: ratio(open.docstore.restart, open.stock.restart),
+    target: '≤ 400 ms',
+    met: open.docstore.restart <= 400,
+  });
+  add({
+    metric: 'rows written by opening with no edits (per open)',
+    stock: open.stock.wrote.join(', '),
+    ours: open.docstore.wrote.join(', '),
+    ratio: '',
+    target: '0',
+    met: open.docstore.wrote.every((w) => w === 0),
+  });
+
+  console.log('\nappends:');
+  const burst: Record<Kind, number[]> = { stock: [], docstore: [] };
+  for (let i = 0; i < 3; i++)
+    for (const kind of KINDS)
+      burst[kind].push((await profile.run('appendBurst', kind, `burst-${kind}-${i}`, 1000)).ms);
+  add({
+    metric: '1,000 appends until saved (median of 3)',
+    stock: ms(median(burst.stock)),
+    ours: ms(median(burst.docstore)),
+    ratio: ratio(median(burst.docstore), median(burst.stock)),
+    target: '≤ 100 ms',
+    met: median(burst.docstore) <= 100,
+  });
+  // One append at a time on the big doc: the "saved" signal, and whatever trimming/compaction costs.
+  const lat: Record<Kind, Awaited<ReturnType<typeof profile.run<'appendLatency'>>>> = {} as never;
+  for (const kind of KINDS) lat[kind] = await profile.run('appendLatency', kind, `open-${kind}`, 600);
+  add({
+    metric: '"saved" signal, p50 / p95 / max (600 single appends on the big doc)',
+    stock: `${ms(lat.stock.p50)} / ${ms(lat.stock.p95)} / ${ms(lat.stock.max)}`,
+    ours: `${ms(lat.docstore.p50)} / ${ms(lat.docstore.p95)} / ${ms(lat.docstore.max)}`,
+    ratio: ratio(lat.docstore.p95, lat.stock.p95),
+    target: 'p95 ≤ 5 ms',
+    met: lat.docstore.p95 <= 5,
+  });
+  add({
+    metric: 'longest main-thread task while appending (Long Tasks API; ours: own longest merge)',
+    stock: ms(lat.stock.longestTask),
+    ours: `${ms(lat.docstore.longestTask)} (merge ${ms(lat.docstore.ownLongestTask)})`,
+    ratio: '',
+    target: 'no persistence task > 50 ms',
+    met: lat.docstore.longestTask <= 50 && (lat.docstore.ownLongestTask ?? 0) <= 50,
+  });
+  add({
+    metric: 'rows in the database after those appends',
+    stock: String(lat.stock.rows),
+    ours: String(lat.docstore.rows),
+    ratio: '',
+    target: 'bounded',
+    met: null,
+  });
+  await profile.close();
+} finally {
+  await profile.dispose();
+}
+
+console.log('\ndurability (close = context.close(); crash = SIGKILL of the browser process):');
+const trials: Record<string, { trials: number; lost: number }> = {};
+for (const kind of KINDS) {
+  for (const mode of ['close', 'crash'] as const) {
+    const p = await Profile.create(served.origin);
+    try {
+      const n = kind === 'docstore' ? TRIALS : STOCK_TRIALS;
+      // Stock has no "saved" signal: the browser goes away 3–6 ms after the append, as a member closing it would.
+      const delayMs = kind === 'stock' ? () => 3 + Math.floor(Math.random() * 4) : undefined;
+      trials[`${kind}-${mode}`] = await lossTrials(p, kind, mode, n, { delayMs });
+    } finally {
+      await p.dispose();
+    }
+    const t = trials[`${kind}-${mode}`]!;
+    console.log(`  ${kind} ${mode}: lost ${t.lost} of ${t.trials}`);
+  }
+}
+const pct = (t: { trials: number; lost: number }) =>
+  `${t.lost}/${t.trials} (${((100 * t.lost) / t.trials).toFixed(0)}%)`;
+for (const mode of ['close', 'crash'] as const) {
+  const ours = trials[`docstore-${mode}`]!;
+  add({
+    metric: `actions lost on ${mode} (stock: 3–6 ms after the append; ours: after "saved")`,
+    stock: pct(trials[`stock-${mode}`]!),
+    ours: pct(ours),
+    ratio: '',
+    target: `0 in ≥ 100 ${mode} trials`,
+    met: ours.lost === 0 && ours.trials >= 100,
+  });
+}
+await served.close();
+
+console.log('\n| metric | stock y-indexeddb 9.0.12 | DocStore (ours) | ours/stock | target | met |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${r.metric} | ${r.stock} | ${r.ours} | ${r.ratio} | ${r.target} | ${r.met === null ? '' : r.met ? 'yes' : 'no'} |`,
+  );
