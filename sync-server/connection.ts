@@ -1,0 +1,334 @@
+// One WebSocket connection: the agency handshake (core/protocol.ts), then the y-websocket protocol.
+// Until WELCOME the server sends only the CHALLENGE and keeps (bounded) what the client sent; a client that
+// does not prove its standing within 10 seconds is closed, having received nothing of the room.
+import * as decoding from 'lib0/decoding';
+import type { WebSocket } from 'ws';
+import { toBase64Url } from '../core/index.ts';
+import {
+  CLOSE,
+  type CloseName,
+  encodeAck,
+  encodeChallenge,
+  encodeWelcome,
+  MESSAGE_AGENCY,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  type Proof,
+  readAgencyMessage,
+  type Standing,
+} from '../core/protocol.ts';
+import { inviteIdOf, newNonce, proofVerifies, standingOf } from './auth.ts';
+import { TokenBucket } from './limits.ts';
+import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
+import type { Peer, Waiting } from './peer.ts';
+import type { Room } from './room.ts';
+import { type Rooms, RoomsFull } from './rooms.ts';
+import { encodeSyncStep1, encodeSyncStep2, readAwarenessUpdate, readSyncMessage } from './wire.ts';
+
+export interface ConnectionContext {
+  rooms: Rooms;
+  metrics: Metrics;
+  log: Logger;
+  now(): number;
+  mayCreate(token: string | null): boolean;
+  maxMessageBytes: number;
+  authDeadlineMs: number;
+  actionsPerSecond: number;
+  actionBurst: number;
+  messagesPerSecond: number;
+  messageBurst: number;
+  onClosed(conn: Connection): void;
+}
+
+type Phase = 'challenged' | 'verifying' | 'open' | 'closed';
+
+const MAX_EARLY_MESSAGES = 256;
+/** A peer that does not read what it is sent is dropped before the server buffers unbounded data for it. */
+const MAX_BUFFERED_FACTOR = 4;
+let nextId = 1;
+
+/** The reason text of a close frame is limited to 123 bytes (RFC 6455). */
+function closeReason(text: string): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= 123) return text;
+  return `${bytes
+    .subarray(0, 120)
+    .toString()
+    .replace(/\uFFFD+$/, '')}...`;
+}
+
+export class Connection implements Peer {
+  readonly id = nextId++;
+  readonly ws: WebSocket;
+  readonly address: string;
+  readonly roomId: string;
+  keyId = '';
+  standing: Standing = 'member';
+  role: 'manager' | 'member' | null = null;
+  inviteId: string | null = null;
+  waiting: Waiting | null = null;
+  readonly actions: TokenBucket;
+  readonly clients = new Set<number>();
+  /** When the server last sent this connection anything (for the heartbeat). */
+  lastSent: number;
+  /** Whether the peer answered the last WebSocket ping. */
+  alive = true;
+  closeCode: number | null = null;
+  private phase: Phase = 'challenged';
+  private room: Room | null = null;
+  private readonly nonce = newNonce();
+  private readonly messages: TokenBucket;
+  private early: Uint8Array[] = [];
+  private earlyBytes = 0;
+  private readonly deadline: NodeJS.Timeout;
+  private readonly ctx: ConnectionContext;
+  private readonly log: Logger;
+
+  constructor(ws: WebSocket, address: string, roomId: string, ctx: ConnectionContext) {
+    this.ws = ws;
+    this.address = address;
+    this.roomId = roomId;
+    this.ctx = ctx;
+    this.log = ctx.log.child({ conn: this.id, room: roomId });
+    const now = ctx.now();
+    this.lastSent = now;
+    this.actions = new TokenBucket(ctx.actionsPerSecond, ctx.actionBurst, now);
+    this.messages = new TokenBucket(ctx.messagesPerSecond, ctx.messageBurst, now);
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer | Buffer[], isBinary));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (error) => this.log.debug('socket error', { error: error.message }));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    this.deadline = setTimeout(() => {
+      if (this.phase === 'challenged' || this.phase === 'verifying') {
+        this.refuse('AUTH_TIMEOUT', 'No proof of membership within 10 seconds.');
+      }
+    }, ctx.authDeadlineMs);
+    this.send(encodeChallenge(this.nonce));
+  }
+
+  get open(): boolean {
+    return this.phase === 'open';
+  }
+
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.ctx.maxMessageBytes * MAX_BUFFERED_FACTOR) {
+      this.refuse('UNAVAILABLE', 'The connection does not keep up with what the server sends.');
+      return;
+    }
+    this.ws.send(frame);
+    this.lastSent = this.ctx.now();
+  }
+
+  refuse(name: CloseName, message: string): void {
+    if (this.phase === 'closed') return;
+    const { code } = CLOSE[name];
+    this.ctx.metrics.refusals.inc({ reason: name });
+    this.log.info('connection refused', {
+      code,
+      reason: name,
+      detail: message,
+      key: this.keyId || undefined,
+    });
+    this.closeCode = code;
+    this.finish();
+    try {
+      this.ws.close(code, closeReason(message || CLOSE[name].reason));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  /** Ends the connection without a refusal (server shutdown). */
+  shutdown(): void {
+    if (this.phase === 'closed') return;
+    this.closeCode = CLOSE.UNAVAILABLE.code;
+    this.finish();
+    try {
+      this.ws.close(CLOSE.UNAVAILABLE.code, CLOSE.UNAVAILABLE.reason);
+    } catch {
+      this.ws.terminate();
+    }
+  }
+
+  private finish(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    clearTimeout(this.deadline);
+    this.early = [];
+    this.waiting = null;
+    this.room?.removePeer(this);
+    this.ctx.onClosed(this);
+  }
+
+  private onClose(): void {
+    this.finish();
+  }
+
+  private onMessage(data: Buffer | Buffer[], isBinary: boolean): void {
+    if (this.phase === 'closed') return;
+    const bytes: Uint8Array = Array.isArray(data) ? Buffer.concat(data) : data;
+    this.ctx.metrics.bytesIn.inc({}, bytes.length);
+    if (bytes.length > this.ctx.maxMessageBytes) {
+      this.refuse('TOO_LARGE', `A message was larger than ${this.ctx.maxMessageBytes} bytes.`);
+      return;
+    }
+    if (!this.messages.take(1, this.ctx.now())) {
+      this.refuse('RATE_LIMITED', 'Too many messages per second.');
+      return;
+    }
+    if (!isBinary) {
+      this.refuse('MALFORMED', 'Text frames are not part of the protocol.');
+      return;
+    }
+    if (this.phase === 'open') {
+      this.handle(bytes);
+      return;
+    }
+    const decoder = decoding.createDecoder(bytes);
+    let type: number;
+    try {
+      type = decoding.readVarUint(decoder);
+    } catch {
+      this.refuse('MALFORMED', 'A message could not be decoded.');
+      return;
+    }
+    if (type === MESSAGE_AGENCY) {
+      const message = readAgencyMessage(decoder);
+      if (message?.kind !== 'proof' || this.phase !== 'challenged') {
+        this.refuse('MALFORMED', 'Expected one membership proof.');
+        return;
+      }
+      void this.authenticate(message.proof);
+      return;
+    }
+    // Sent before the handshake ends (the client's sync step 1, awareness, offline edits): kept, answered
+    // after WELCOME.
+    this.early.push(bytes);
+    this.earlyBytes += bytes.length;
+    if (this.early.length > MAX_EARLY_MESSAGES || this.earlyBytes > this.ctx.maxMessageBytes) {
+      this.refuse('TOO_LARGE', 'Too much was sent before the membership proof.');
+    }
+  }
+
+  private async authenticate(proof: Proof): Promise<void> {
+    this.phase = 'verifying';
+    const verified = await proofVerifies(this.nonce, this.roomId, proof);
+    if (this.closed) return;
+    if (!verified) {
+      this.refuse('BAD_PROOF', 'The membership proof did not verify.');
+      return;
+    }
+    this.keyId = toBase64Url(proof.publicKey);
+    let room: Room;
+    try {
+      room = this.ctx.rooms.get(this.roomId);
+    } catch (error) {
+      if (!(error instanceof RoomsFull)) this.log.error('loading a room failed', { error });
+      this.refuse(
+        'UNAVAILABLE',
+        error instanceof RoomsFull
+          ? 'The server has too many agencies open.'
+          : 'The agency could not be loaded.',
+      );
+      return;
+    }
+    const result = standingOf(room.membership, this.keyId, proof, {
+      now: this.ctx.now(),
+      mayCreate: this.ctx.mayCreate(proof.creationToken),
+    });
+    if (!result.ok) {
+      this.refuse(result.close, result.message);
+      return;
+    }
+    clearTimeout(this.deadline);
+    this.standing = result.standing;
+    this.role = result.role;
+    this.inviteId = proof.inviteSecret ? inviteIdOf(proof.inviteSecret) : null;
+    this.phase = 'open';
+    this.room = room;
+    room.addPeer(this);
+    this.ctx.metrics.authenticated.inc({ standing: result.standing });
+    this.log.debug('welcome', { standing: result.standing, key: this.keyId });
+    this.send(encodeWelcome(result.standing));
+    this.send(encodeSyncStep1(room.stateVector()));
+    const presence = room.presenceFrame(this);
+    if (presence) this.send(presence);
+    const early = this.early;
+    this.early = [];
+    this.earlyBytes = 0;
+    for (const bytes of early) {
+      if (!this.open) return;
+      this.handle(bytes);
+    }
+    // What the room durably holds: the client marks what this covers as synced.
+    if (this.open) this.send(encodeAck(room.stateVector()));
+  }
+
+  /** One message from a welcomed connection. */
+  private handle(bytes: Uint8Array): void {
+    const room = this.room!;
+    const decoder = decoding.createDecoder(bytes);
+    let type: number;
+    try {
+      type = decoding.readVarUint(decoder);
+    } catch {
+      this.refuse('MALFORMED', 'A message could not be decoded.');
+      return;
+    }
+    switch (type) {
+      case MESSAGE_SYNC: {
+        const message = readSyncMessage(decoder);
+        if (!message) {
+          this.refuse('MALFORMED', 'A sync message could not be decoded.');
+          return;
+        }
+        if (message.kind === 'step1') {
+          const diff = room.diffFor(message.stateVector);
+          if (!diff) this.refuse('MALFORMED', 'A state vector could not be decoded.');
+          else this.send(encodeSyncStep2(diff));
+          return;
+        }
+        this.ctx.metrics.updatesIn.inc();
+        room.receive(this, message.update, message.kind === 'step2');
+        return;
+      }
+      case MESSAGE_AWARENESS: {
+        let update: Uint8Array;
+        try {
+          update = decoding.readVarUint8Array(decoder);
+        } catch {
+          this.refuse('MALFORMED', 'An awareness message could not be decoded.');
+          return;
+        }
+        const entries = readAwarenessUpdate(update);
+        if (!entries) {
+          this.refuse('MALFORMED', 'An awareness message could not be decoded.');
+          return;
+        }
+        room.awareness(this, bytes, entries);
+        return;
+      }
+      case MESSAGE_QUERY_AWARENESS: {
+        const presence = room.presenceFrame(null);
+        if (presence) this.send(presence);
+        return;
+      }
+      case MESSAGE_AUTH:
+      case MESSAGE_AGENCY:
+        return; // nothing a client sends of these after WELCOME needs an answer
+      default:
+        this.refuse('MALFORMED', `Unknown message type ${type}.`);
+    }
+  }
+}

@@ -1,0 +1,447 @@
+// One agency's room. It keeps the agency's log as encoded Yjs updates (one merged update plus the ones
+// committed since), not as a Y.Doc: sync answers are diffs of those bytes, and an idle room costs little
+// more than the bytes themselves (design.md §5). While the room is written to it also keeps core's
+// Derivation of the log, "projected" to include what is accepted but not committed yet; after a while
+// without writes only the small Membership is kept, and the derivation is rebuilt on the next write.
+//
+// Writes flow: receive() → inspect + verify + admit (guard.ts), one update at a time in arrival order →
+// the committer writes the turn's updates in one SQLite transaction → committed(): relay (never back to
+// the sender, coalesced per turn), ACK the senders, re-check every connection's standing.
+import * as Y from 'yjs';
+import { type Derivation, derive, verifyEntries } from '../core/index.ts';
+import { encodeAck } from '../core/protocol.ts';
+import { type Membership, membershipOf } from './auth.ts';
+import { admitActions, inspectUpdate } from './guard.ts';
+import type { Peer } from './peer.ts';
+import type { Store } from './persistence.ts';
+import { entriesOf, slim, trustedAction } from './stored.ts';
+import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
+
+export const EMPTY_UPDATE: Uint8Array = Y.encodeStateAsUpdate(new Y.Doc());
+
+/** A write accepted by a room, waiting for the turn's SQLite transaction. */
+export interface Accepted {
+  room: Room;
+  peer: Peer;
+  /** null: nothing new, only an ACK is owed. */
+  update: Uint8Array | null;
+  clocks: Map<number, number> | null;
+  actions: number;
+}
+
+export interface RoomContext {
+  store: Store;
+  accept(item: Accepted): void;
+  now(): number;
+  maxMessageBytes: number;
+  /** Compact a room's rows into one once it has this many. */
+  compactRows: number;
+  onLoadError?(room: string, error: unknown): void;
+}
+
+interface Inbound {
+  peer: Peer;
+  /** null: retry the peer's waiting updates. */
+  update: Uint8Array | null;
+  step2: boolean;
+}
+
+const covers = (sv: Map<number, number>, base: Map<number, number>): boolean => {
+  for (const [client, clock] of base) if ((sv.get(client) ?? 0) < clock) return false;
+  return true;
+};
+
+export class Room {
+  readonly id: string;
+  readonly peers = new Set<Peer>();
+  membership: Membership;
+  /** When the room last had a connection or a write (for unloading and dropping the derivation). */
+  lastActive: number;
+  lastWrite: number;
+  private readonly ctx: RoomContext;
+  private base: Uint8Array;
+  private baseSV: Map<number, number>;
+  private tail: Uint8Array[] = [];
+  /** Committed state vector. */
+  private sv: Map<number, number>;
+  /** Committed plus accepted-but-not-yet-committed. */
+  private projectedSV: Map<number, number>;
+  private derivation: Derivation | null;
+  private readonly branches = new Map<string, Derivation>();
+  private readonly actors = new Map<string, string>();
+  private readonly presence = new Map<number, AwarenessEntry & { peer: Peer }>();
+  private inbox: Inbound[] = [];
+  private processing: Promise<void> | null = null;
+  private inFlight = 0;
+  private lastRowId: number;
+  private rows: number;
+
+  private constructor(id: string, ctx: RoomContext, base: Uint8Array, lastRowId: number, rows: number) {
+    this.id = id;
+    this.ctx = ctx;
+    this.base = base;
+    this.sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(base));
+    this.baseSV = new Map(this.sv);
+    this.projectedSV = new Map(this.sv);
+    this.lastRowId = lastRowId;
+    this.rows = rows;
+    this.lastActive = ctx.now();
+    this.lastWrite = 0;
+    this.derivation = this.rebuild();
+    this.membership = membershipOf(this.derivation.state);
+  }
+
+  /** Loads a room from the data file (an unknown room is an empty one). Throws on unreadable data. */
+  static load(id: string, ctx: RoomContext): Room {
+    const stored = ctx.store.load(id);
+    const base = stored.updates.length === 0 ? EMPTY_UPDATE : Y.mergeUpdates(stored.updates);
+    const room = new Room(id, ctx, base, stored.lastId, stored.updates.length);
+    if (stored.updates.length > 1) room.compact();
+    return room;
+  }
+
+  /** Busy rooms are neither unloaded nor stripped of their derivation. */
+  get busy(): boolean {
+    return this.processing !== null || this.inFlight > 0 || this.inbox.length > 0;
+  }
+
+  get derived(): Derivation | null {
+    return this.derivation;
+  }
+
+  get size(): number {
+    return this.derivation ? this.derivation.actions.size : entriesOf(this.merged()).length;
+  }
+
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.sv);
+  }
+
+  /** The committed log as one update (merging what was committed since the last merge). */
+  merged(): Uint8Array {
+    if (this.tail.length) {
+      this.base = Y.mergeUpdates([this.base, ...this.tail]);
+      this.baseSV = new Map(this.sv);
+      this.tail = [];
+    }
+    return this.base;
+  }
+
+  /** The answer to a client's sync step 1: what it lacks of the committed log. Null when `sv` is malformed. */
+  diffFor(stateVector: Uint8Array): Uint8Array | null {
+    let sv: Map<number, number>;
+    try {
+      sv = Y.decodeStateVector(stateVector);
+    } catch {
+      return null;
+    }
+    // A client that has the merged base needs only the recent updates: no pass over the whole log.
+    if (covers(sv, this.baseSV)) {
+      if (!this.tail.length) return EMPTY_UPDATE;
+      return Y.diffUpdate(this.tail.length === 1 ? this.tail[0]! : Y.mergeUpdates(this.tail), stateVector);
+    }
+    return Y.diffUpdate(this.merged(), stateVector);
+  }
+
+  addPeer(peer: Peer): void {
+    this.peers.add(peer);
+    this.lastActive = this.ctx.now();
+  }
+
+  removePeer(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    this.lastActive = this.ctx.now();
+    const gone: AwarenessEntry[] = [];
+    for (const clientId of peer.clients) {
+      const entry = this.presence.get(clientId);
+      if (entry?.peer !== peer) continue;
+      this.presence.delete(clientId);
+      gone.push({ clientId, clock: entry.clock + 1, state: 'null' });
+    }
+    if (gone.length) this.broadcast(encodeAwarenessUpdate(gone), null);
+  }
+
+  // --- awareness (presence): relayed among welcomed connections, never stored ------------------------
+
+  awareness(peer: Peer, frame: Uint8Array, entries: readonly AwarenessEntry[]): void {
+    for (const e of entries) {
+      peer.clients.add(e.clientId);
+      if (e.state === 'null') this.presence.delete(e.clientId);
+      else this.presence.set(e.clientId, { ...e, peer });
+    }
+    this.broadcast(frame, peer);
+  }
+
+  /** Every known awareness state as one frame, or null when there is none. */
+  presenceFrame(except: Peer | null): Uint8Array | null {
+    const entries = [...this.presence.values()].filter((e) => e.peer !== except);
+    return entries.length ? encodeAwarenessUpdate(entries) : null;
+  }
+
+  // --- writes -----------------------------------------------------------------------------------------
+
+  receive(peer: Peer, update: Uint8Array, step2: boolean): void {
+    this.inbox.push({ peer, update, step2 });
+    this.lastWrite = this.ctx.now();
+    if (!this.processing) {
+      this.processing = this.process().finally(() => {
+        this.processing = null;
+      });
+    }
+  }
+
+  /** Resolves once every update received so far is admitted or refused (not necessarily committed). */
+  async settled(): Promise<void> {
+    while (this.processing) await this.processing;
+  }
+
+  private async process(): Promise<void> {
+    while (this.inbox.length) {
+      const batch = this.inbox;
+      this.inbox = [];
+      let accepted = false;
+      for (const item of batch) {
+        try {
+          if (await this.admit(item)) accepted = true;
+        } catch (e) {
+          // A bug, not a refusal: the peer reconnects and resends; the room stays consistent because
+          // nothing of the update was admitted.
+          item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
+          this.ctx.onLoadError?.(this.id, e);
+        }
+      }
+      if (accepted) {
+        for (const peer of this.peers)
+          if (peer.waiting && peer.open) this.inbox.push({ peer, update: null, step2: false });
+      }
+    }
+  }
+
+  /** Checks one inbound update; true when it added something. */
+  private async admit({ peer, update: incoming, step2: incomingStep2 }: Inbound): Promise<boolean> {
+    if (!peer.open) return false;
+    const waiting = peer.waiting;
+    if (!incoming && !waiting) return false;
+    const update =
+      waiting && incoming ? Y.mergeUpdates([waiting.update, incoming]) : (incoming ?? waiting!.update);
+    const step2 = incomingStep2 || (waiting?.step2 ?? false);
+    const derivation = this.ensureDerivation();
+    const inspection = inspectUpdate(update, this.projectedSV, (key) => derivation.actions.has(key));
+    if (inspection.kind === 'refuse') {
+      peer.refuse(inspection.close, inspection.message);
+      return false;
+    }
+    if (inspection.kind === 'wait') {
+      this.hold(peer, update, step2, waiting?.since);
+      return false;
+    }
+    if (inspection.kind === 'empty') {
+      peer.waiting = null;
+      this.ctx.accept({ room: this, peer, update: null, clocks: null, actions: 0 });
+      this.inFlight++;
+      return false;
+    }
+    // A sync step 2 is a member's catch-up, not a new write: it is exempt from the per-second limit.
+    if (!step2 && !peer.actions.take(inspection.entries.length, this.ctx.now())) {
+      peer.refuse('RATE_LIMITED', 'Too many actions per second.');
+      return false;
+    }
+    const { valid, invalid } = await verifyEntries(this.id, inspection.entries);
+    if (!peer.open) return false;
+    if (invalid.length) {
+      const bad = invalid[0]!;
+      peer.refuse('INVALID_ACTION', `${bad.code}: ${bad.message}`);
+      return false;
+    }
+    const intern = (s: string): string => {
+      const known = this.derivation?.actions.get(s)?.id;
+      if (known) return known;
+      const pooled = this.actors.get(s);
+      if (pooled) return pooled;
+      this.actors.set(s, s);
+      return s;
+    };
+    const admission = admitActions(
+      this.ensureDerivation(),
+      valid.map((a) => slim(a, intern)),
+      {
+        agencyId: this.id,
+        now: this.ctx.now(),
+        keyId: peer.keyId,
+        // Other members' actions arrive in a sync step 2 after this server lost data (a restored backup):
+        // the client holds them and resends them on every reconnect, so refusing would wedge it. Each one
+        // is still verified and checked at its own dependencies like any other.
+        allowOtherActors: step2,
+        branches: this.branches,
+      },
+    );
+    this.derivation = admission.derivation;
+    if (admission.ok === 'wait') {
+      this.hold(peer, update, step2, waiting?.since);
+      return false;
+    }
+    if (!admission.ok) {
+      peer.refuse('INVALID_ACTION', `${admission.code} (${admission.rule}): ${admission.message}`);
+      return false;
+    }
+    peer.waiting = null;
+    for (const [client, clock] of inspection.clocks) {
+      if (clock > (this.projectedSV.get(client) ?? 0)) this.projectedSV.set(client, clock);
+    }
+    this.inFlight++;
+    this.ctx.accept({
+      room: this,
+      peer,
+      update: inspection.update,
+      clocks: inspection.clocks,
+      actions: valid.length,
+    });
+    return true;
+  }
+
+  private hold(peer: Peer, update: Uint8Array, step2: boolean, since: number | undefined): void {
+    if (update.length > this.ctx.maxMessageBytes) {
+      peer.refuse('TOO_LARGE', 'Updates waiting for missing data grew larger than the server accepts.');
+      return;
+    }
+    peer.waiting = { update, step2, since: since ?? this.ctx.now() };
+  }
+
+  /**
+   * Called by the committer once `items` are durably written (`lastRowId`: the newest row written for
+   * this room): relay, ACK, re-check standings.
+   */
+  committed(items: readonly Accepted[], lastRowId: number): void {
+    this.inFlight -= items.length;
+    const writes = items.filter((i) => i.update !== null);
+    for (const item of writes) {
+      this.tail.push(item.update!);
+      for (const [client, clock] of item.clocks!)
+        if (clock > (this.sv.get(client) ?? 0)) this.sv.set(client, clock);
+    }
+    this.rows += writes.length;
+    this.lastRowId = Math.max(this.lastRowId, lastRowId);
+    if (writes.length) {
+      this.relay(writes);
+      this.lastWrite = this.ctx.now();
+      this.membership = membershipOf(this.ensureDerivation().state);
+      this.recheck();
+    }
+    const ack = encodeAck(this.stateVector());
+    for (const peer of new Set(items.map((i) => i.peer))) if (peer.open) peer.send(ack);
+    if (this.tail.length > 64) this.merged();
+  }
+
+  /** Whether enough rows piled up to merge them (done by the committer after the turn's relay). */
+  get wantsCompaction(): boolean {
+    return this.rows >= this.ctx.compactRows;
+  }
+
+  /** Replaces the room's rows by one merged update (lossless: Y.mergeUpdates). */
+  compact(): void {
+    if (this.rows <= 1 || this.inFlight > 0) return;
+    const merged = this.merged();
+    this.lastRowId = this.ctx.store.compact(this.id, merged, this.lastRowId);
+    this.rows = 1;
+  }
+
+  /** A failed commit: forget everything not durable, and make every connection reconnect and resend. */
+  fail(): void {
+    for (const peer of [...this.peers]) peer.refuse('UNAVAILABLE', 'The server could not store updates.');
+    this.inbox = [];
+    this.inFlight = 0;
+  }
+
+  /** Frees the derivation of a room without writes for a while (rebuilt on the next write). */
+  dropDerivation(): boolean {
+    if (!this.derivation || this.busy) return false;
+    this.derivation = null;
+    this.branches.clear();
+    this.actors.clear();
+    return true;
+  }
+
+  private ensureDerivation(): Derivation {
+    this.derivation ??= this.rebuild();
+    return this.derivation;
+  }
+
+  /** Derives the committed log (trusted: the server verified every entry before storing it). */
+  private rebuild(): Derivation {
+    this.actors.clear();
+    const intern = (s: string): string => {
+      const pooled = this.actors.get(s);
+      if (pooled) return pooled;
+      this.actors.set(s, s);
+      return s;
+    };
+    const actions = [];
+    for (const [id, value] of entriesOf(this.merged())) {
+      const a = trustedAction(intern(id), value, intern);
+      if (a) actions.push(a);
+    }
+    const d = derive(this.id, actions);
+    this.actors.clear();
+    for (const a of d.actions.values()) this.actors.set(a.actor, a.actor);
+    return d;
+  }
+
+  private relay(writes: readonly Accepted[]): void {
+    // One frame per distinct set of senders left out: bursts of a turn go out as one update.
+    const cache = new Map<Peer | null, Uint8Array>();
+    const frameWithout = (peer: Peer | null): Uint8Array | null => {
+      const parts = writes.filter((w) => w.peer !== peer).map((w) => w.update!);
+      if (!parts.length) return null;
+      const key = parts.length === writes.length ? null : peer;
+      let frame = cache.get(key);
+      if (!frame) {
+        frame = encodeUpdate(parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
+        cache.set(key, frame);
+      }
+      return frame;
+    };
+    for (const peer of this.peers) {
+      if (!peer.open) continue;
+      const frame = frameWithout(peer);
+      if (frame) peer.send(frame);
+    }
+  }
+
+  private broadcast(frame: Uint8Array, except: Peer | null): void {
+    for (const peer of this.peers) if (peer !== except && peer.open) peer.send(frame);
+  }
+
+  /** Closes connections whose standing changed: removed or departed members, revoked keys, demotions. */
+  private recheck(): void {
+    const m = this.membership;
+    const now = this.ctx.now();
+    for (const peer of [...this.peers]) {
+      if (!peer.open) continue;
+      const key = m.keys.get(peer.keyId);
+      const member = key ? m.members.get(key.member) : undefined;
+      const activeMember = key?.active && member?.status === 'active' ? member : null;
+      if (peer.standing === 'member') {
+        if (!key || !member) peer.refuse('NOT_A_MEMBER', 'This browser key is not a member of the agency.');
+        else if (member.status !== 'active') peer.refuse('MEMBER_GONE', 'This member left or was removed.');
+        else if (!key.active) peer.refuse('NOT_A_MEMBER', 'This browser key was removed from its member.');
+        else if (peer.role === 'manager' && member.role !== 'manager') {
+          peer.refuse('ROLE_CHANGED', 'This member is no longer a business manager.');
+        } else peer.role = member.role;
+        continue;
+      }
+      if (activeMember) {
+        peer.standing = 'member';
+        peer.role = activeMember.role;
+        continue;
+      }
+      if (peer.standing === 'creator') {
+        if (m.created) peer.refuse('NOT_A_MEMBER', 'Someone else created this agency.');
+        continue;
+      }
+      const invite = peer.inviteId ? m.invites.get(peer.inviteId) : undefined;
+      if (!invite || invite.usedBy !== null || invite.expiresAt < now) {
+        peer.refuse('INVITE_INVALID', 'The invite was used by someone else or expired.');
+      }
+    }
+  }
+}

@@ -1,0 +1,321 @@
+// The sync server: HTTP (GET /healthz, GET /metrics) and WebSocket upgrades on one port, one room per
+// agency id (the URL path). Programmatic entry point for tests and scripts: startSyncServer().
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import {
+  AUTH_DEADLINE_MS,
+  CLOSE,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  HEARTBEAT_MS,
+  RoomIdSchema,
+} from '../core/protocol.ts';
+import { tokenMatches } from './auth.ts';
+import { Committer } from './committer.ts';
+import { Connection } from './connection.ts';
+import { AddressCounter } from './limits.ts';
+import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { Metrics } from './metrics.ts';
+import { Store } from './persistence.ts';
+import { Rooms } from './rooms.ts';
+import { HEARTBEAT_FRAME } from './wire.ts';
+
+export interface SyncServerOptions {
+  /** 0 picks a free port. Default 1234. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Folder of the SQLite data file; created if missing. */
+  dataDir: string;
+  /** When set, creating a new agency needs this token; without one, only a loopback-only server allows it. */
+  createToken?: string | null;
+  logLevel?: LogLevel;
+  /** Overrides logLevel: where log lines go (tests capture them). */
+  logger?: Logger;
+  maxMessageBytes?: number;
+  maxRooms?: number;
+  maxConnectionsPerIp?: number;
+  /** New actions per second per connection (sustained) and the burst allowed on top. */
+  actionsPerSecond?: number;
+  actionBurst?: number;
+  messagesPerSecond?: number;
+  messageBurst?: number;
+  /** The server sends something to every open connection at least this often. */
+  heartbeatMs?: number;
+  authDeadlineMs?: number;
+  /** Unload a room this long after its last connection left. */
+  idleUnloadMs?: number;
+  /** Free a room's derived state after this long without writes (kept: its membership). */
+  deriveIdleMs?: number;
+  /** Close a connection whose updates wait this long for data that never arrives. */
+  waitTimeoutMs?: number;
+  /** Merge a room's rows into one once it has this many. */
+  compactRows?: number;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For, and never treat loopback as private. */
+  trustProxy?: boolean;
+}
+
+export interface SyncServer {
+  port: number;
+  host: string;
+  /** ws://HOST:PORT (the address clients connect to). */
+  url: string;
+  dataFile: string;
+  metrics: Metrics;
+  /** Counts for tests and benchmarks. */
+  stats(): { rooms: number; connections: number; open: number };
+  /** Unloads idle rooms now (the periodic sweep does it on its own). */
+  sweep(): number;
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = {
+  port: 1234,
+  host: '127.0.0.1',
+  logLevel: 'info' as LogLevel,
+  maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  maxRooms: 10_000,
+  maxConnectionsPerIp: 256,
+  actionsPerSecond: 50,
+  actionBurst: 500,
+  messagesPerSecond: 200,
+  messageBurst: 2_000,
+  heartbeatMs: HEARTBEAT_MS,
+  authDeadlineMs: AUTH_DEADLINE_MS,
+  idleUnloadMs: 5_000,
+  deriveIdleMs: 10_000,
+  waitTimeoutMs: 30_000,
+  compactRows: 500,
+};
+
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const list = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+      .split(',')
+      .map((s) => s.trim());
+    const last = list.filter(Boolean).pop();
+    if (last) return last;
+  }
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+}
+
+export async function startSyncServer(options: SyncServerOptions): Promise<SyncServer> {
+  const o = {
+    ...DEFAULTS,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  } as typeof DEFAULTS & SyncServerOptions;
+  const log = o.logger ?? createLogger(o.logLevel);
+  const createToken = o.createToken || null;
+  const metrics = new Metrics();
+  const store = Store.open(o.dataDir);
+  const now = () => Date.now();
+  const connections = new Set<Connection>();
+  const addresses = new AddressCounter(o.maxConnectionsPerIp);
+  const openCreation = isLoopback(o.host) && !o.trustProxy;
+  let rooms: Rooms;
+  const committer = new Committer(store, metrics, log, (room) => {
+    room.fail();
+    rooms.discard(room);
+  });
+  rooms = new Rooms(
+    {
+      store,
+      accept: (item) => committer.accept(item),
+      now,
+      maxMessageBytes: o.maxMessageBytes,
+      compactRows: o.compactRows,
+      onLoadError: (room, error) => log.error('processing an update failed', { room, error }),
+    },
+    { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
+    metrics,
+    log,
+  );
+  let ready = false;
+  let closing = false;
+  const openCount = () => {
+    let n = 0;
+    for (const c of connections) if (c.open) n++;
+    return n;
+  };
+  metrics.gauge(
+    'agency_sync_connections',
+    'Open WebSocket connections (authenticated or not).',
+    () => connections.size,
+  );
+  metrics.gauge(
+    'agency_sync_connections_authenticated',
+    'Connections that proved their standing.',
+    openCount,
+  );
+  metrics.gauge('agency_sync_rooms_loaded', 'Agencies (rooms) in memory.', () => rooms.size);
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    // ws closes with 1009 past this; up to it the server refuses with its own TOO_LARGE code (4012).
+    maxPayload: o.maxMessageBytes * 2,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const body = JSON.stringify({
+        status: ready && !closing ? 'ok' : 'starting',
+        rooms: rooms.size,
+        connections: connections.size,
+        uptimeSeconds: Math.round(process.uptime()),
+      });
+      res.writeHead(ready && !closing ? 200 : 503, { 'Content-Type': 'application/json' }).end(body);
+      return;
+    }
+    if (req.method === 'GET' && path === '/metrics') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(metrics.render());
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        error: 'Not found. Agency Overlay sync server: connect with WebSocket to /<agency id>.',
+      }),
+    );
+  };
+
+  const http: Server = createServer(onRequest);
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (closing) return refuseUpgrade(socket, 503, 'Shutting down');
+    let room: string;
+    try {
+      room = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad agency id');
+    }
+    if (!RoomIdSchema.safeParse(room).success) return refuseUpgrade(socket, 400, 'Bad agency id');
+    const address = clientAddress(req, o.trustProxy ?? false);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      metrics.connectionsTotal.inc();
+      if (!addresses.acquire(address)) {
+        metrics.refusals.inc({ reason: 'TOO_MANY_CONNECTIONS' });
+        ws.close(CLOSE.TOO_MANY_CONNECTIONS.code, CLOSE.TOO_MANY_CONNECTIONS.reason);
+        return;
+      }
+      const conn = new Connection(ws, address, room, {
+        rooms,
+        metrics,
+        log,
+        now,
+        mayCreate: (token) => (createToken ? tokenMatches(createToken, token) : openCreation),
+        maxMessageBytes: o.maxMessageBytes,
+        authDeadlineMs: o.authDeadlineMs,
+        actionsPerSecond: o.actionsPerSecond,
+        actionBurst: o.actionBurst,
+        messagesPerSecond: o.messagesPerSecond,
+        messageBurst: o.messageBurst,
+        onClosed: (c) => {
+          if (connections.delete(c)) addresses.release(c.address);
+        },
+      });
+      connections.add(conn);
+    });
+  });
+
+  // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates, idle rooms.
+  const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
+  let lastPing = now();
+  const sweep = setInterval(() => {
+    const t = now();
+    const ping = t - lastPing >= 30_000;
+    if (ping) lastPing = t;
+    for (const conn of connections) {
+      if (!conn.open) continue;
+      if (conn.waiting && t - conn.waiting.since > o.waitTimeoutMs) {
+        conn.refuse('MALFORMED', 'Updates waited too long for data that never arrived.');
+        continue;
+      }
+      // y-websocket reconnects after 30 s without a message: never let a connection get near that.
+      if (t - conn.lastSent >= o.heartbeatMs - sweepEvery) conn.send(HEARTBEAT_FRAME);
+      if (ping) {
+        if (!conn.alive) {
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+    }
+    rooms.sweep(t);
+  }, sweepEvery);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(o.port, o.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  http.on('error', (error) => log.error('http server error', { error }));
+  ready = true;
+  const port = (http.address() as AddressInfo).port;
+  const urlHost =
+    o.host.includes(':') && !o.host.startsWith('[')
+      ? `[${o.host}]`
+      : o.host === '0.0.0.0'
+        ? '127.0.0.1'
+        : o.host;
+  const url = `ws://${urlHost}:${port}`;
+  log.info('listening', {
+    port,
+    host: o.host,
+    url,
+    data: store.path,
+    creation: createToken
+      ? 'creation token required'
+      : openCreation
+        ? 'open (loopback only)'
+        : 'closed (no creation token set)',
+  });
+
+  return {
+    port,
+    host: o.host,
+    url,
+    dataFile: store.path,
+    metrics,
+    stats: () => ({ rooms: rooms.size, connections: connections.size, open: openCount() }),
+    sweep: () => rooms.sweep(now() + o.idleUnloadMs),
+    async close() {
+      if (closing) return;
+      closing = true;
+      clearInterval(sweep);
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      for (const room of rooms.all()) await room.settled();
+      committer.flush();
+      const sockets = [...connections].map((c) => c.ws);
+      for (const conn of [...connections]) conn.shutdown();
+      await Promise.race([
+        Promise.all(
+          sockets.map((ws) => (ws.readyState === ws.CLOSED ? null : new Promise((r) => ws.once('close', r)))),
+        ),
+        new Promise((r) => setTimeout(r, 1_000).unref()),
+      ]);
+      for (const ws of sockets) ws.terminate();
+      for (const room of [...rooms.all()]) rooms.unload(room);
+      store.close();
+      http.closeAllConnections();
+      await httpClosed;
+      log.info('stopped', { port });
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// Actions as the server keeps them in memory. The server verifies every action once, where it arrives
+// (guard.ts), and only ever stores verified ones; reading its own data file back, it decodes them without
+// checking signatures again (design.md §2: verify at the trust boundary, derive synchronously after).
+import * as Y from 'yjs';
+import {
+  ACTIONS_ROOT,
+  type Action,
+  type ActionType,
+  type Payloads,
+  StoredActionSchema,
+  toBase64Url,
+} from '../core/index.ts';
+
+const NO_SIGNATURE = new Uint8Array(0);
+
+/** Every entry of the actions map in an encoded update (the server's rooms hold nothing else). */
+export function entriesOf(update: Uint8Array): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const struct of Y.decodeUpdate(update).structs) {
+    if (
+      !(struct instanceof Y.Item) ||
+      (struct.parent as unknown) !== ACTIONS_ROOT ||
+      typeof struct.parentSub !== 'string'
+    )
+      continue;
+    if (!(struct.content instanceof Y.ContentAny)) continue;
+    out.push([struct.parentSub, struct.content.arr[0]]);
+  }
+  return out;
+}
+
+/**
+ * A copy that holds no view into a received message (byte fields are copied) and drops the signature,
+ * which derive never reads: a room keeps only what its checks need (the 250 KB budget per idle agency).
+ * `intern` maps actor and dep ids to one shared string each.
+ */
+export function slim(action: Action, intern: (s: string) => string = (s) => s): Action {
+  const payload: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(action.payload as Record<string, unknown>)) {
+    payload[k] = v instanceof Uint8Array ? v.slice() : v;
+  }
+  return {
+    id: action.id,
+    type: action.type,
+    actor: intern(action.actor),
+    payload: payload as unknown as Payloads[ActionType],
+    deps: action.deps.map(intern),
+    at: action.at,
+    sig: NO_SIGNATURE,
+  };
+}
+
+/** Decodes an entry the server itself verified and stored earlier; null if it does not even parse. */
+export function trustedAction(id: string, stored: unknown, intern?: (s: string) => string): Action | null {
+  const s = StoredActionSchema.safeParse(stored);
+  if (!s.success) return null;
+  const deps: string[] = [];
+  for (let i = 0; i < s.data.deps.length; i += 32) deps.push(toBase64Url(s.data.deps.subarray(i, i + 32)));
+  return slim(
+    {
+      id,
+      type: s.data.type,
+      actor: toBase64Url(s.data.actor),
+      payload: s.data.payload as unknown as Payloads[ActionType],
+      deps,
+      at: s.data.at,
+      sig: NO_SIGNATURE,
+    },
+    intern,
+  );
+}
