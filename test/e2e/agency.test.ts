@@ -65,7 +65,11 @@ describe('two members in two browsers, synced through a real sync server', () =>
   });
 
   afterAll(async () => {
-    timings.write(execFileSync(CHROMIUM, ['--version']).toString().trim());
+    timings.write(
+      execFileSync(CHROMIUM, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    );
     await Promise.allSettled([olga?.dispose(), bob?.dispose()]);
     await server?.dispose();
   });

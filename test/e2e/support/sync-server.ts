@@ -100,13 +100,13 @@ export class SyncServer {
   }
 }
 
-/** The port from a JSON log line such as {"msg":"listening","port":41234,...}; null for other lines. */
+/** The port from the server's first log line, {"msg":"listening","port":41234,...}; null for other lines. */
 export function portIn(line: string): number | null {
   if (!line.startsWith('{')) return null;
   try {
     const entry = JSON.parse(line) as Record<string, unknown>;
-    const port = entry.port ?? (entry.address as Record<string, unknown> | undefined)?.port;
-    return typeof port === 'number' && port > 0 ? port : null;
+    if (entry.msg !== 'listening') return null;
+    return typeof entry.port === 'number' && entry.port > 0 ? entry.port : null;
   } catch {
     return null;
   }
