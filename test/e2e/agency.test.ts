@@ -2,8 +2,11 @@
 // on loopback. One scenario, step by step (each `it` builds on the previous one): create and invite, join,
 // manage, offline and back, idle, and a browser restart. Timings are printed and saved under test-results/.
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { derive, verifyEntries } from '../../core/index.ts';
+import { readLogExport } from '../../extension/replica/export-log.ts';
 import { screenshot, Timings } from './support/artifacts.ts';
 import { Profile } from './support/browser.ts';
 import {
@@ -239,5 +242,17 @@ describe('two members in two browsers, synced through a real sync server', () =>
     await screenshot(olgaPopup, 'popup-manager-after-restart');
     const options = await bob.options();
     await screenshot(options, 'options-member-after-restart');
+
+    // The exported log is a file anyone can check with core alone: every signature holds, and replaying
+    // the actions gives the balance the popups show.
+    const download = options.waitForEvent('download', { timeout: UI_TIMEOUT });
+    await options.getByRole('button', { name: "Export the agency's log" }).click();
+    const file = await (await download).path();
+    const exported = readLogExport(await readFile(file, 'utf8'));
+    if (!exported.ok) throw new Error(exported.message);
+    const { valid, invalid } = await verifyEntries(exported.agencyId, exported.entries);
+    expect(invalid).toEqual([]);
+    expect(valid.length).toBeGreaterThanOrEqual(10);
+    expect(derive(exported.agencyId, valid).state.balance).toBe(165);
   });
 });
