@@ -3,11 +3,11 @@
 // answer to every request of the message protocol. Requests arrive here already validated (router.ts).
 import { fromBase64Url } from '../../core/index.ts';
 import { parseInviteCode } from '../../core/protocol.ts';
-import type { OverviewView, Request, Response, ResponseValues } from '../messaging/types.ts';
+import type { AgencyView, OverviewView, Request, Response, ResponseValues } from '../messaging/types.ts';
 import type { DeviceKey } from '../replica/device-key.ts';
 import { exportFileName, exportLog } from '../replica/export-log.ts';
 import { createAgency, createInvite, joinAgency } from '../replica/flows.ts';
-import { Replica } from '../replica/replica.ts';
+import { cachedView, Replica } from '../replica/replica.ts';
 import type { AgencyEntry, Settings } from './settings.ts';
 
 export interface AgenciesDeps {
@@ -36,6 +36,9 @@ export class Agencies {
   private entries: AgencyEntry[] = [];
   private selected: string | null = null;
   private starting: Promise<void> | null = null;
+  private peeking: Promise<void> | null = null;
+  /** Views read from storage at start, shown until each replica is open. */
+  private cached = new Map<string, AgencyView>();
   private listeners = new Set<() => void>();
   private unsubscribers = new Map<string, () => void>();
   private key: DeviceKey | null = null;
@@ -46,17 +49,48 @@ export class Agencies {
 
   /** Opens every agency's replica and connects; safe to call on every wake-up and every request. */
   start(): Promise<void> {
-    this.starting ??= this.doStart().catch((e) => {
-      this.starting = null;
-      throw e;
-    });
+    if (!this.starting) {
+      let peeked = () => {};
+      this.peeking = new Promise<void>((resolve) => {
+        peeked = resolve;
+      });
+      this.starting = this.doStart(peeked)
+        .catch((e) => {
+          this.starting = null;
+          throw e;
+        })
+        .finally(peeked);
+    }
     return this.starting;
   }
 
-  private async doStart(): Promise<void> {
+  /**
+   * Resolves once an overview can be answered: from the open replicas, or, while they open, from the
+   * derived state each one persisted (a woken worker answers the popup without waiting for the docs).
+   */
+  async ready(): Promise<void> {
+    const started = this.start();
+    await this.peeking;
+    // A start that failed is reported here rather than answered with an empty overview.
+    await Promise.race([started, Promise.resolve()]);
+  }
+
+  private async doStart(peeked: () => void): Promise<void> {
     this.key = await this.deps.deviceKey();
     this.entries = await this.deps.settings.agencies();
     this.selected = await this.deps.settings.selected();
+    const keyId = this.key.signer.keyId;
+    await Promise.all(
+      this.entries.map(async (e) => {
+        if (this.replicas.has(e.agencyId)) return;
+        const view = await cachedView(e.agencyId, e.server, keyId, this.now(), this.deps.idb).catch(
+          () => null,
+        );
+        if (view && !this.replicas.has(e.agencyId)) this.cached.set(e.agencyId, view);
+      }),
+    );
+    peeked();
+    this.emit();
     await Promise.all(
       this.entries.map(async (e) => {
         if (this.replicas.has(e.agencyId)) return;
@@ -69,6 +103,7 @@ export class Agencies {
         }
       }),
     );
+    this.cached.clear();
     this.emit();
   }
 
@@ -94,23 +129,26 @@ export class Agencies {
   }
 
   overview(): OverviewView {
+    const known = (id: string) => this.replicas.has(id) || this.cached.has(id);
     const selected =
-      this.selected && this.replicas.has(this.selected) ? this.selected : (this.entries[0]?.agencyId ?? null);
+      this.selected && known(this.selected) ? this.selected : (this.entries[0]?.agencyId ?? null);
     return {
       agencies: this.entries.map((e) => ({
         agencyId: e.agencyId,
         name: this.replicas.get(e.agencyId)?.log.state.name || e.name,
       })),
       selected,
-      view: selected ? (this.replicas.get(selected)?.view() ?? null) : null,
+      view: selected ? (this.replicas.get(selected)?.view() ?? this.cached.get(selected) ?? null) : null,
     };
   }
 
   async handle(request: Request): Promise<Response> {
+    if (request.kind === 'overview') {
+      await this.ready();
+      return { ok: true, value: this.overview() } satisfies Answer<'overview'>;
+    }
     await this.start();
     switch (request.kind) {
-      case 'overview':
-        return { ok: true, value: this.overview() } satisfies Answer<'overview'>;
       case 'select':
         if (!this.replicas.has(request.agencyId)) return unknownAgency();
         await this.select(request.agencyId);
@@ -285,6 +323,7 @@ export class Agencies {
     await Promise.all([...this.replicas.values()].map((r) => r.close()));
     this.replicas.clear();
     this.starting = null;
+    this.peeking = null;
   }
 
   private emit(): void {

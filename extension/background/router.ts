@@ -53,7 +53,7 @@ export class Router {
     if (port.name !== STATE_PORT) return;
     this.ports.add(port);
     port.onDisconnect.addListener(() => this.ports.delete(port));
-    void this.agencies.start().then(
+    void this.agencies.ready().then(
       () => this.postTo(port, this.agencies.overview()),
       (e) => console.error('background: start failed', e),
     );

@@ -136,6 +136,29 @@ export class DocStore {
     return store;
   }
 
+  /** Reads meta values without loading the doc (a restarted worker's first answer comes from these). */
+  static async peekMeta(
+    name: string,
+    keys: string[],
+    idb: IDBFactory = globalThis.indexedDB,
+  ): Promise<Map<string, unknown>> {
+    const db = await openDatabase(idb, name, DB_VERSION, (d) => {
+      if (!d.objectStoreNames.contains(UPDATES)) d.createObjectStore(UPDATES, { autoIncrement: true });
+      if (!d.objectStoreNames.contains(META)) d.createObjectStore(META);
+    });
+    try {
+      const tx = db.transaction(META, 'readonly');
+      const values = await Promise.all(keys.map((k) => req(tx.objectStore(META).get(k))));
+      const out = new Map<string, unknown>();
+      keys.forEach((k, i) => {
+        if (values[i] !== undefined) out.set(k, values[i]);
+      });
+      return out;
+    } finally {
+      db.close();
+    }
+  }
+
   static delete(name: string, idb: IDBFactory = globalThis.indexedDB): Promise<void> {
     return new Promise((resolve, reject) => {
       const r = idb.deleteDatabase(name);

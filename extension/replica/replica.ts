@@ -67,6 +67,39 @@ export type ActResult =
 
 type Listener = () => void;
 
+/**
+ * The view a restarted worker can show before the replica is open: the persisted derived state and the
+ * member's own statuses, read without loading the doc (the popup's first render does not wait for it).
+ */
+export async function cachedView(
+  agencyId: string,
+  server: string,
+  keyId: string,
+  now: number,
+  idb?: IDBFactory,
+): Promise<AgencyView | null> {
+  const meta = await DocStore.peekMeta(replicaDbName(agencyId), [SNAPSHOT_KEY, LOCAL_KEY], idb);
+  const snapshot = meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined;
+  if (!snapshot || snapshot.agencyId !== agencyId) return null;
+  const local = meta.get(LOCAL_KEY) as LocalMeta | undefined;
+  const state = snapshot.state;
+  const me = state.keys[keyId]?.member ?? keyId;
+  return {
+    agencyId,
+    me,
+    state,
+    connects: connectsSummary(state, now, state.members[me] ? me : null),
+    sync: {
+      status: 'syncing',
+      server,
+      lastSyncedAt: local?.lastSyncedAt ?? null,
+      waiting: local?.unacked.length ?? 0,
+      stoppedReason: null,
+    },
+    recent: local?.recent ?? [],
+  };
+}
+
 export class Replica {
   readonly agencyId: string;
   readonly doc: Y.Doc;

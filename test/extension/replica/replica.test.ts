@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseInviteCode } from '../../../core/protocol.ts';
 import { createInvite, joinAgency } from '../../../extension/replica/flows.ts';
-import { Replica } from '../../../extension/replica/replica.ts';
+import { cachedView, Replica } from '../../../extension/replica/replica.ts';
 import { MiniServer } from './support/mini-server.ts';
 import { Browser, converged, createdAgency, joined } from './support/peers.ts';
 
@@ -185,6 +185,29 @@ describe('replica: offline, restarts and close codes', () => {
     expect(reopened.view().recent).toEqual(recent);
     reopened.ensureConnected();
     expect(await reopened.waitFor((r) => r.syncView().status === 'synced', WAIT)).toBe(true);
+  });
+
+  it('a woken worker can answer from the persisted view before the doc is loaded', async () => {
+    const olga = await browser('Olga');
+    const manager = await createdAgency(olga, server.url);
+    await manager.act('recordPurchase', { connects: 25 });
+    await manager.waitFor((m) => m.waiting === 0, WAIT);
+    const live = manager.view();
+    await manager.close();
+    olga.replicas = [];
+    const cached = await cachedView(manager.agencyId, server.url, olga.signer.keyId, Date.now(), olga.idb);
+    expect(cached?.state).toEqual(live.state);
+    expect(cached?.me).toBe(live.me);
+    expect(cached?.recent).toEqual(live.recent);
+    expect(cached?.connects.balance).toBe(125);
+    expect(cached?.sync).toMatchObject({
+      status: 'syncing',
+      waiting: 0,
+      lastSyncedAt: live.sync.lastSyncedAt,
+    });
+    expect(
+      await cachedView('AAAAAAAAAAAAAAAAAAAAAA', server.url, olga.signer.keyId, Date.now(), olga.idb),
+    ).toBeNull();
   });
 
   it('P6: when the server says the member is gone, sync stops and says why; reconnect codes reconnect', async () => {
