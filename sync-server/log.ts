@@ -10,6 +10,8 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
+  /** An info line printed at every level but 'silent' (the "listening" line scripts read the port from). */
+  notice(msg: string, fields?: LogFields): void;
   /** A logger that adds `fields` to every line. */
   child(fields: LogFields): Logger;
   enabled(level: LogLevel): boolean;
@@ -31,8 +33,8 @@ export function createLogger(
   base: LogFields = {},
 ): Logger {
   const min = RANK[level];
-  const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
-    if (RANK[lvl] < min) return;
+  const emit = (lvl: LogLevel, msg: string, fields?: LogFields, force = false) => {
+    if (RANK[lvl] < min && !(force && min < RANK.silent)) return;
     const entry: LogFields = { time: new Date().toISOString(), level: lvl, msg, ...base };
     if (fields) for (const [k, v] of Object.entries(fields)) entry[k] = errorFields(v);
     let line: string;
@@ -48,6 +50,7 @@ export function createLogger(
     info: (msg, fields) => emit('info', msg, fields),
     warn: (msg, fields) => emit('warn', msg, fields),
     error: (msg, fields) => emit('error', msg, fields),
+    notice: (msg, fields) => emit('info', msg, fields, true),
     child: (fields) => createLogger(level, write, { ...base, ...fields }),
     enabled: (lvl) => RANK[lvl] >= min,
   };

@@ -275,7 +275,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         ? '127.0.0.1'
         : o.host;
   const url = `ws://${urlHost}:${port}`;
-  log.info('listening', {
+  log.notice('listening', {
     port,
     host: o.host,
     url,

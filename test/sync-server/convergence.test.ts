@@ -27,10 +27,24 @@ describe('convergence', () => {
     const bob = await agency.join('Bob');
     const olga = agency.owner;
     for (let i = 0; i < 10; i++) {
-      await olga.appendOk('submitProposal', { job: `o-${i}`, title: `Olga job ${i}`, as: 'agency', connects: 2, boost: 0 });
-      await bob.appendOk('submitProposal', { job: `b-${i}`, title: `Bob job ${i}`, as: 'agency', connects: 2, boost: 0 });
+      await olga.appendOk('submitProposal', {
+        job: `o-${i}`,
+        title: `Olga job ${i}`,
+        as: 'agency',
+        connects: 2,
+        boost: 0,
+      });
+      await bob.appendOk('submitProposal', {
+        job: `b-${i}`,
+        title: `Bob job ${i}`,
+        as: 'agency',
+        connects: 2,
+        boost: 0,
+      });
     }
-    await until(() => sameLog([olga, bob]) && olga.log.state.proposals.length === 20, { what: 'convergence' });
+    await until(() => sameLog([olga, bob]) && olga.log.state.proposals.length === 20, {
+      what: 'convergence',
+    });
     await Promise.all([olga.log.settled(), bob.log.settled()]);
     expect(bob.log.state).toEqual(olga.log.state);
     expect(olga.log.state.balance).toBe(500 - 40);
@@ -44,11 +58,19 @@ describe('convergence', () => {
     await Promise.all(
       members.map(async (m, k) => {
         for (let i = 0; i < 8; i++) {
-          await m.appendOk('submitProposal', { job: `j${k}-${i}`, title: `Job ${k}/${i}`, as: 'agency', connects: 1, boost: 0 });
+          await m.appendOk('submitProposal', {
+            job: `j${k}-${i}`,
+            title: `Job ${k}/${i}`,
+            as: 'agency',
+            connects: 1,
+            boost: 0,
+          });
         }
       }),
     );
-    await until(() => sameLog(members) && members[0]!.log.state.proposals.length === 40, { what: 'five to converge' });
+    await until(() => sameLog(members) && members[0]!.log.state.proposals.length === 40, {
+      what: 'five to converge',
+    });
     for (const m of members) await m.log.settled();
     for (const m of members.slice(1)) expect(m.log.state).toEqual(members[0]!.log.state);
 

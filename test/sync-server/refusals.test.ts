@@ -1,7 +1,8 @@
 // The refusal matrix: each bad connection or update is closed with its code, nothing of it is stored or
 // relayed, and the other members carry on.
-import * as Y from 'yjs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { ACTIONS_ROOT, createAction, type Signer, sha256 } from '../../core/index.ts';
 import { CLOSE, encodeProof } from '../../core/protocol.ts';
 import { encodeUpdate } from '../../sync-server/wire.ts';
@@ -41,7 +42,9 @@ async function storedIds(room = agency.id, signer: Signer = agency.owner.signer)
   const r = await raw(room);
   expect(await r.authenticate(signer, room)).toBe('member');
   r.requestSync();
-  const frame = await until(() => r.frames.find((f) => f.type === 'sync' && 'message' in f && f.message?.kind === 'step2'));
+  const frame = await until(() =>
+    r.frames.find((f) => f.type === 'sync' && 'message' in f && f.message?.kind === 'step2'),
+  );
   const doc = new Y.Doc();
   Y.applyUpdate(doc, (frame as { message: { update: Uint8Array } }).message.update);
   r.close();
@@ -79,7 +82,14 @@ describe('who may connect', () => {
     const r = await raw();
     const olga = agency.owner.signer;
     await until(() => r.agency('challenge'));
-    r.send(encodeProof({ publicKey: olga.publicKey, signature: new Uint8Array(64).fill(7), inviteSecret: null, creationToken: null }));
+    r.send(
+      encodeProof({
+        publicKey: olga.publicKey,
+        signature: new Uint8Array(64).fill(7),
+        inviteSecret: null,
+        creationToken: null,
+      }),
+    );
     expect((await r.whenClosed()).code).toBe(CLOSE.BAD_PROOF.code);
     expect(r.roomFrames).toEqual([]);
   });
@@ -101,7 +111,7 @@ describe('who may connect', () => {
     expect(r.roomFrames).toEqual([]);
   });
 
-  it("a member key of another agency is refused (NOT_A_MEMBER)", async () => {
+  it('a member key of another agency is refused (NOT_A_MEMBER)', async () => {
     const r = await raw();
     expect(await r.authenticate(other.owner.signer, agency.id)).toBeNull();
     expect(r.closed?.code).toBe(CLOSE.NOT_A_MEMBER.code);
@@ -120,7 +130,9 @@ describe('who may connect', () => {
 
   it('an unknown, used or expired invite is refused (INVITE_INVALID)', async () => {
     const unknown = await raw();
-    expect(await unknown.authenticate(await newSigner(), agency.id, { inviteSecret: new Uint8Array(32).fill(1) })).toBeNull();
+    expect(
+      await unknown.authenticate(await newSigner(), agency.id, { inviteSecret: new Uint8Array(32).fill(1) }),
+    ).toBeNull();
     expect(unknown.closed?.code).toBe(CLOSE.INVITE_INVALID.code);
 
     const used = await raw();
@@ -135,9 +147,19 @@ describe('who may connect', () => {
     expect(usedSecret.usedBy).toBe(dana.signer.keyId);
     const secret = crypto.getRandomValues(new Uint8Array(32));
     // grant, let a joiner use it, then present it again
-    await agency.owner.appendOk('grantInvite', { invite: sha256(secret), role: 'member', relationship: 'exclusive', expiresAt: Date.now() + 60_000 });
+    await agency.owner.appendOk('grantInvite', {
+      invite: sha256(secret),
+      role: 'member',
+      relationship: 'exclusive',
+      expiresAt: Date.now() + 60_000,
+    });
     await until(() => agency.owner.acked);
-    const first = await TestClient.open({ url: server.url, room: agency.id, signer: await newSigner(), inviteSecret: secret });
+    const first = await TestClient.open({
+      url: server.url,
+      room: agency.id,
+      signer: await newSigner(),
+      inviteSecret: secret,
+    });
     await first.whenSynced();
     await first.appendOk('joinAgency', { secret, name: 'Eli' });
     await until(() => first.acked);
@@ -146,9 +168,16 @@ describe('who may connect', () => {
     first.destroy();
 
     const expiredSecret = await agency.invite({ expiresAt: Date.now() + 200 });
-    await until(() => Date.now() > agency.owner.log.state.invites[Buffer.from(sha256(expiredSecret)).toString('base64url')]!.expiresAt + 5);
+    await until(
+      () =>
+        Date.now() >
+        agency.owner.log.state.invites[Buffer.from(sha256(expiredSecret)).toString('base64url')]!.expiresAt +
+          5,
+    );
     const expired = await raw();
-    expect(await expired.authenticate(await newSigner(), agency.id, { inviteSecret: expiredSecret })).toBeNull();
+    expect(
+      await expired.authenticate(await newSigner(), agency.id, { inviteSecret: expiredSecret }),
+    ).toBeNull();
     expect(expired.closed?.code).toBe(CLOSE.INVITE_INVALID.code);
     await othersUnaffected();
   });
@@ -157,10 +186,14 @@ describe('who may connect', () => {
     const guarded = await testServer({ createToken: 'sesame' });
     try {
       const r = await RawClient.open(guarded.url, 'brand-new-agency-1');
-      expect(await r.authenticate(await newSigner(), 'brand-new-agency-1', { creationToken: 'wrong' })).toBeNull();
+      expect(
+        await r.authenticate(await newSigner(), 'brand-new-agency-1', { creationToken: 'wrong' }),
+      ).toBeNull();
       expect(r.closed?.code).toBe(CLOSE.CREATION_FORBIDDEN.code);
       const ok = await RawClient.open(guarded.url, 'brand-new-agency-1');
-      expect(await ok.authenticate(await newSigner(), 'brand-new-agency-1', { creationToken: 'sesame' })).toBe('creator');
+      expect(
+        await ok.authenticate(await newSigner(), 'brand-new-agency-1', { creationToken: 'sesame' }),
+      ).toBe('creator');
       ok.close();
     } finally {
       await guarded.dispose();
@@ -197,7 +230,14 @@ describe('what a member may write', () => {
     });
     await until(() => agency.owner.log.has(offerId) && bob.acked);
     const r = await asBob();
-    const accept = await createAction(agency.id, bob.signer, 'acceptOffer', { offer }, bob.log.heads(), Date.now());
+    const accept = await createAction(
+      agency.id,
+      bob.signer,
+      'acceptOffer',
+      { offer },
+      bob.log.heads(),
+      Date.now(),
+    );
     if (!accept.ok) throw new Error(accept.message);
     r.sendActions([accept.action]);
     await expectRefused(r, CLOSE.INVALID_ACTION.code, accept.action.id);
@@ -205,7 +245,14 @@ describe('what a member may write', () => {
 
   it('an action replayed into another agency is refused (INVALID_ACTION, BAD_ID)', async () => {
     const r = await asBob();
-    const foreign = await createAction(other.id, bob.signer, 'observeBalance', { balance: 3 }, heads(), Date.now());
+    const foreign = await createAction(
+      other.id,
+      bob.signer,
+      'observeBalance',
+      { balance: 3 },
+      heads(),
+      Date.now(),
+    );
     if (!foreign.ok) throw new Error(foreign.message);
     r.sendActions([foreign.action]);
     await expectRefused(r, CLOSE.INVALID_ACTION.code, foreign.action.id);
@@ -214,7 +261,14 @@ describe('what a member may write', () => {
 
   it("an action signed by another member's key is refused on this connection", async () => {
     const r = await asBob();
-    const olgas = await createAction(agency.id, agency.owner.signer, 'observeBalance', { balance: 9 }, heads(), Date.now());
+    const olgas = await createAction(
+      agency.id,
+      agency.owner.signer,
+      'observeBalance',
+      { balance: 9 },
+      heads(),
+      Date.now(),
+    );
     if (!olgas.ok) throw new Error(olgas.message);
     r.sendActions([olgas.action]);
     await expectRefused(r, CLOSE.INVALID_ACTION.code, olgas.action.id);
@@ -222,7 +276,14 @@ describe('what a member may write', () => {
 
   it('an action with a bad signature is refused', async () => {
     const r = await asBob();
-    const made = await createAction(agency.id, bob.signer, 'observeBalance', { balance: 10 }, heads(), Date.now());
+    const made = await createAction(
+      agency.id,
+      bob.signer,
+      'observeBalance',
+      { balance: 10 },
+      heads(),
+      Date.now(),
+    );
     if (!made.ok) throw new Error(made.message);
     const forged = { ...made.action, sig: made.action.sig.map((b, i) => (i === 0 ? b ^ 1 : b)) };
     r.sendActions([forged]);
@@ -232,7 +293,14 @@ describe('what a member may write', () => {
 
   it('an action stamped more than 5 minutes ahead is refused', async () => {
     const r = await asBob();
-    const made = await createAction(agency.id, bob.signer, 'observeBalance', { balance: 11 }, heads(), Date.now() + 6 * 60_000);
+    const made = await createAction(
+      agency.id,
+      bob.signer,
+      'observeBalance',
+      { balance: 11 },
+      heads(),
+      Date.now() + 6 * 60_000,
+    );
     if (!made.ok) throw new Error(made.message);
     r.sendActions([made.action]);
     await expectRefused(r, CLOSE.INVALID_ACTION.code, made.action.id);
@@ -264,12 +332,16 @@ describe('what a member may write', () => {
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.encodeStateAsUpdate(bob.doc));
     const victim = bob.ids()[1]!;
-    const original = JSON.stringify(doc.getMap(ACTIONS_ROOT).get(victim), (_k, v) => (v instanceof Uint8Array ? [...v] : v));
+    const original = JSON.stringify(doc.getMap(ACTIONS_ROOT).get(victim), (_k, v) =>
+      v instanceof Uint8Array ? [...v] : v,
+    );
     const sv = Y.encodeStateVector(doc);
     doc.getMap(ACTIONS_ROOT).set(victim, { type: 'observeBalance', rewritten: true });
     r.send(encodeUpdate(Y.encodeStateAsUpdate(doc, sv)));
     await expectRefused(r, CLOSE.LOG_TAMPERED.code, null);
-    const kept = JSON.stringify(agency.owner.log.actions.get(victim), (_k, v) => (v instanceof Uint8Array ? [...v] : v));
+    const kept = JSON.stringify(agency.owner.log.actions.get(victim), (_k, v) =>
+      v instanceof Uint8Array ? [...v] : v,
+    );
     expect(kept).toBe(original);
   });
 
@@ -301,7 +373,14 @@ describe('what a member may write', () => {
 
   it('a truncated frame is refused (MALFORMED)', async () => {
     const r = await asBob();
-    const made = await createAction(agency.id, bob.signer, 'observeBalance', { balance: 12 }, heads(), Date.now());
+    const made = await createAction(
+      agency.id,
+      bob.signer,
+      'observeBalance',
+      { balance: 12 },
+      heads(),
+      Date.now(),
+    );
     if (!made.ok) throw new Error(made.message);
     const doc = new Y.Doc();
     doc.getMap(ACTIONS_ROOT).set(made.action.id, (await import('../../core/index.ts')).toStored(made.action));

@@ -35,7 +35,13 @@ export interface ClientOptions {
   connect?: boolean;
 }
 
-type Handler = (encoder: unknown, decoder: decoding.Decoder, provider: WebsocketProvider, emitSynced: boolean, type: number) => void;
+type Handler = (
+  encoder: unknown,
+  decoder: decoding.Decoder,
+  provider: WebsocketProvider,
+  emitSynced: boolean,
+  type: number,
+) => void;
 
 export const newSigner = async (): Promise<Signer> => makeSigner(await generateDeviceKey(crypto.subtle));
 
@@ -164,17 +170,32 @@ export interface Agency {
   owner: TestClient;
   clients: TestClient[];
   /** Invites a new member through `by` (default: the owner) and returns the joined, synced client. */
-  join(name: string, opts?: { by?: TestClient; role?: 'manager' | 'member'; relationship?: 'exclusive' | 'non-exclusive' }): Promise<TestClient>;
+  join(
+    name: string,
+    opts?: { by?: TestClient; role?: 'manager' | 'member'; relationship?: 'exclusive' | 'non-exclusive' },
+  ): Promise<TestClient>;
   invite(opts?: { by?: TestClient; role?: 'manager' | 'member'; expiresAt?: number }): Promise<Uint8Array>;
   destroy(): void;
 }
 
 /** Creates an agency on the server through a creator connection and returns helpers to grow it. */
-export async function createAgency(url: string, opts: { name?: string; creationToken?: string; id?: string } = {}): Promise<Agency> {
+export async function createAgency(
+  url: string,
+  opts: { name?: string; creationToken?: string; id?: string } = {},
+): Promise<Agency> {
   const id = opts.id ?? newAgencyId();
-  const owner = await TestClient.open({ url, room: id, signer: await newSigner(), creationToken: opts.creationToken });
+  const owner = await TestClient.open({
+    url,
+    room: id,
+    signer: await newSigner(),
+    creationToken: opts.creationToken,
+  });
   await owner.whenSynced();
-  await owner.appendOk('createAgency', { name: opts.name ?? 'Acme Studio', memberName: 'Olga', balance: 500 });
+  await owner.appendOk('createAgency', {
+    name: opts.name ?? 'Acme Studio',
+    memberName: 'Olga',
+    balance: 500,
+  });
   await until(() => owner.acked, { what: 'the creation to be stored' });
   const clients = [owner];
   const agency: Agency = {
@@ -204,7 +225,12 @@ export async function createAgency(url: string, opts: { name?: string; creationT
         expiresAt: Date.now() + 86_400_000,
       });
       await until(() => by.acked, { what: 'the invite to be stored' });
-      const client = await TestClient.open({ url, room: id, signer: await newSigner(), inviteSecret: secret });
+      const client = await TestClient.open({
+        url,
+        room: id,
+        signer: await newSigner(),
+        inviteSecret: secret,
+      });
       await client.whenSynced();
       await until(() => client.log.state.invites[Buffer.from(sha256(secret)).toString('base64url')], {
         what: 'the joiner to see its invite',

@@ -10,7 +10,12 @@ import {
   MESSAGE_SYNC,
   readAgencyMessage,
 } from '../../../core/protocol.ts';
-import { encodeSyncStep1, encodeUpdate, readSyncMessage, type SyncMessage } from '../../../sync-server/wire.ts';
+import {
+  encodeSyncStep1,
+  encodeUpdate,
+  readSyncMessage,
+  type SyncMessage,
+} from '../../../sync-server/wire.ts';
 import { until } from './wait.ts';
 
 export type Frame =
@@ -61,7 +66,9 @@ export class RawClient {
 
   /** Frames other than the handshake's challenge: what the client got of the room. */
   get roomFrames(): Frame[] {
-    return this.frames.filter((f) => !(f.type === 'agency' && (f as { message: AgencyMessage | null }).message?.kind === 'challenge'));
+    return this.frames.filter(
+      (f) => !(f.type === 'agency' && (f as { message: AgencyMessage | null }).message?.kind === 'challenge'),
+    );
   }
 
   /** Answers the challenge; resolves with the standing, or null when the server closed instead. */
@@ -70,7 +77,9 @@ export class RawClient {
     room: string,
     extra: { inviteSecret?: Uint8Array | null; creationToken?: string | null } = {},
   ): Promise<string | null> {
-    const challenge = (await until(() => this.agency('challenge') ?? this.closed, { what: 'a challenge' })) as AgencyMessage;
+    const challenge = (await until(() => this.agency('challenge') ?? this.closed, {
+      what: 'a challenge',
+    })) as AgencyMessage;
     if (this.closed) return null;
     if (challenge.kind !== 'challenge') throw new Error('expected a challenge');
     this.send(await answerChallenge(challenge.nonce, room, signer, extra));

@@ -12,7 +12,10 @@ export interface TestServer extends SyncServer {
   dispose(): Promise<void>;
 }
 
-export async function testServer(opts: Partial<SyncServerOptions> = {}, dataDir?: string): Promise<TestServer> {
+export async function testServer(
+  opts: Partial<SyncServerOptions> = {},
+  dataDir?: string,
+): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'agency-sync-test-')));
   const logs: Record<string, unknown>[] = [];
   const logger = createLogger('debug', (line) => {
