@@ -50,9 +50,11 @@ export function allowanceLeft(state: AgencyState, member: MemberId, month: strin
 /** Connects held back for members' unspent allowances in `month` (escrow, P4), optionally but one member. */
 export function reservedIn(state: AgencyState, month: string, except?: MemberId): number {
   let reserved = 0;
-  for (const m of Object.values(state.members)) {
-    if (m.status !== 'active' || m.allowance === null || m.id === except) continue;
-    reserved += Math.max(0, m.allowance - spentIn(state, m.id, month));
+  const members = state.members;
+  for (const id in members) {
+    const m = members[id]!;
+    if (m.allowance === null || m.status !== 'active' || id === except) continue;
+    reserved += Math.max(0, m.allowance - spentIn(state, id, month));
   }
   return reserved;
 }

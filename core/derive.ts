@@ -17,7 +17,7 @@ import {
   type PowerEvent,
   type ReplayContext,
 } from './rules.ts';
-import type { Action, ActionId, AgencyState, MemberId, Verdict } from './types.ts';
+import type { Action, ActionId, AgencyState, MemberId, Relationship, Verdict } from './types.ts';
 import { isFact } from './types.ts';
 
 export const ACTIVITY_LIMIT = 200;
@@ -37,6 +37,12 @@ export interface Derivation {
   heads: Set<ActionId>;
   /** Replay bookkeeping kept for the incremental path. */
   nonExclusiveSince: Map<MemberId, ActionId>;
+  /** Every applied join and relationship change per member, in order (R7 judges by the causal past). */
+  relationships: Map<MemberId, [ActionId, Relationship][]>;
+  /** Each ordered action's position in `order`. */
+  position: Map<ActionId, number>;
+  /** By position: the last position up to which the whole order is in that action's causal past. */
+  cut: number[];
 }
 
 export function emptyState(agencyId: string): AgencyState {
@@ -63,79 +69,135 @@ export function emptyState(agencyId: string): AgencyState {
   };
 }
 
-const compareKey = (d: Derivation, x: ActionId, y: ActionId): number =>
-  d.depth.get(x)! - d.depth.get(y)! || (x < y ? -1 : x > y ? 1 : 0);
+/** Sets depth and effective time from the deps when they are all resolved; false otherwise. */
+function settle(d: Derivation, a: Action): boolean {
+  let depth = 0;
+  let eff = a.at;
+  for (const dep of a.deps) {
+    const dd = d.depth.get(dep);
+    if (dd === undefined) return false;
+    if (dd > depth) depth = dd;
+    const e = d.eff.get(dep)! + 1;
+    if (e > eff) eff = e;
+  }
+  d.depth.set(a.id, depth + 1);
+  d.eff.set(a.id, eff);
+  return true;
+}
 
 /** Depth and effective time for every action whose deps are all known; the others are pending. */
 function resolve(d: Derivation): void {
+  // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
+  const late: Action[] = [];
+  for (const a of d.actions.values()) if (!settle(d, a)) late.push(a);
+  if (!late.length) return;
   const state = new Map<ActionId, 0 | 1>(); // 0: visiting, 1: done
-  for (const start of d.actions.keys()) {
-    if (state.has(start)) continue;
-    const stack: ActionId[] = [start];
+  for (const start of late) {
+    if (state.has(start.id) || d.depth.has(start.id)) continue;
+    const stack: ActionId[] = [start.id];
     while (stack.length) {
       const id = stack[stack.length - 1]!;
       const a = d.actions.get(id);
-      if (state.get(id) === 1) {
+      if (state.get(id) === 1 || d.depth.has(id)) {
         stack.pop();
         continue;
       }
       if (!a) {
-        state.set(id, 1);
-        d.pending.add(id);
+        state.set(id, 1); // referenced, never seen: whoever depends on it waits
         stack.pop();
         continue;
       }
       if (!state.has(id)) {
         state.set(id, 0);
-        for (const dep of a.deps) if (!state.has(dep)) stack.push(dep);
+        for (const dep of a.deps) if (!state.has(dep) && !d.depth.has(dep)) stack.push(dep);
         continue;
       }
       // all deps visited (or a cycle back to a visiting node, which leaves this one pending)
       stack.pop();
       state.set(id, 1);
-      let depth = 0;
-      let eff = a.at;
-      let ok = true;
-      for (const dep of a.deps) {
-        const dd = d.depth.get(dep);
-        if (dd === undefined) {
-          ok = false;
-          break;
-        }
-        depth = Math.max(depth, dd);
-        eff = Math.max(eff, d.eff.get(dep)! + 1);
-      }
-      if (ok) {
-        d.depth.set(id, depth + 1);
-        d.eff.set(id, eff);
-      } else d.pending.add(id);
+      if (!settle(d, a)) d.pending.add(id);
     }
   }
-  // ids that were only ever referenced are not actions: pending counts actions only
-  for (const id of d.pending) if (!d.actions.has(id)) d.pending.delete(id);
 }
 
+/** The total order: depth, then id. */
+function sortOrder(d: Derivation): ActionId[] {
+  const keyed: { id: ActionId; depth: number }[] = [];
+  for (const [id, depth] of d.depth) keyed.push({ id, depth });
+  keyed.sort((x, y) => x.depth - y.depth || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return keyed.map((k) => k.id);
+}
+
+/** Heads: ordered actions no ordered action depends on. Pending actions are left out, so a replica's own
+ *  next action never waits on a dependency it is missing itself. */
 function computeHeads(d: Derivation): void {
-  const hasChild = new Set<ActionId>();
-  for (const a of d.actions.values()) for (const dep of a.deps) hasChild.add(dep);
-  d.heads = new Set([...d.actions.keys()].filter((id) => !hasChild.has(id)));
+  const hasChild = new Uint8Array(d.order.length);
+  for (const id of d.order) {
+    for (const dep of d.actions.get(id)!.deps) {
+      const p = d.position.get(dep);
+      if (p !== undefined) hasChild[p] = 1;
+    }
+  }
+  d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
 }
 
-/** Is `ancestor` in the causal past of `of`? Walks back from `of`, never below the ancestor's depth. */
+/**
+ * The longest prefix of the order that lies entirely in `a`'s causal past (position of its last action,
+ * -1 if none): at least the longest of its deps', extended over the next positions while they are `a`
+ * itself or one of its deps. A lower bound, which is all isAncestor needs.
+ */
+function cutOf(d: Derivation, a: Action, position: number): number {
+  let cut = -1;
+  for (const dep of a.deps) {
+    const p = d.position.get(dep);
+    if (p !== undefined && d.cut[p]! > cut) cut = d.cut[p]!;
+  }
+  while (cut < position) {
+    const next = cut + 1 === position ? a.id : d.order[cut + 1]!;
+    if (next !== a.id && !a.deps.includes(next)) break;
+    cut++;
+  }
+  return cut;
+}
+
+function indexOrder(d: Derivation): void {
+  d.position = new Map();
+  d.cut = new Array(d.order.length);
+  for (let i = 0; i < d.order.length; i++) d.position.set(d.order[i]!, i);
+  for (let i = 0; i < d.order.length; i++) d.cut[i] = cutOf(d, d.actions.get(d.order[i]!)!, i);
+}
+
+/** Rebuilds positions, cuts and heads of a derivation whose order, depths and actions are known (restore). */
+export function reindex(d: Derivation): void {
+  indexOrder(d);
+  computeHeads(d);
+}
+
+/**
+ * Is `ancestor` in the causal past of `of`? An action whose cut reaches the ancestor's position has it in
+ * its past; otherwise walk back from `of`, only through actions sorted after the ancestor whose own cut
+ * does not reach it — the actions concurrent with it, which real logs have few of.
+ */
 export function isAncestor(d: Derivation, ancestor: ActionId, of: ActionId): boolean {
-  const floor = d.depth.get(ancestor);
+  const floor = d.position.get(ancestor);
   if (floor === undefined || ancestor === of) return false;
-  const seen = new Set<ActionId>([of]);
-  const stack = [of];
+  const at = d.position.get(of);
+  if (at !== undefined) {
+    if (at <= floor) return false;
+    if (d.cut[at]! >= floor) return true;
+  }
+  const start = d.actions.get(of);
+  if (!start) return false;
+  const seen = new Set<ActionId>();
+  const stack = [...start.deps];
   while (stack.length) {
-    const a = d.actions.get(stack.pop()!);
-    if (!a) continue;
-    for (const dep of a.deps) {
-      if (dep === ancestor) return true;
-      if (seen.has(dep) || (d.depth.get(dep) ?? 0) <= floor) continue;
-      seen.add(dep);
-      stack.push(dep);
-    }
+    const id = stack.pop()!;
+    if (id === ancestor) return true;
+    const p = d.position.get(id);
+    if (p === undefined || p <= floor || seen.has(id)) continue;
+    if (d.cut[p]! >= floor) return true;
+    seen.add(id);
+    for (const dep of d.actions.get(id)!.deps) stack.push(dep);
   }
   return false;
 }
@@ -178,6 +240,7 @@ function trimActivity(s: AgencyState): void {
 function replay(d: Derivation, excluded: Map<ActionId, VerdictCode>): PowerEvent[] {
   d.state = emptyState(d.agencyId);
   d.nonExclusiveSince = new Map();
+  d.relationships = new Map();
   const power: PowerEvent[] = [];
   const ctx: ReplayContext = {
     state: d.state,
@@ -185,6 +248,7 @@ function replay(d: Derivation, excluded: Map<ActionId, VerdictCode>): PowerEvent
     eff: 0,
     isAncestor: (x, y) => isAncestor(d, x, y),
     nonExclusiveSince: d.nonExclusiveSince,
+    relationships: d.relationships,
     power,
   };
   for (let i = 0; i < d.order.length; i++) {
@@ -196,50 +260,60 @@ function replay(d: Derivation, excluded: Map<ActionId, VerdictCode>): PowerEvent
   return power;
 }
 
-/**
- * Strong remove (design.md §2): a removal, departure or demotion revokes its target's intents that are not
- * in its causal past; two managers acting on each other at once are settled by seniority (P3). Returns
- * the new exclusions for the first power event that has any, or null when the replay is stable.
- */
-function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId, VerdictCode>): boolean {
-  const verdictOf = new Map(d.state.verdicts.filter((v) => v.kind === 'refused').map((v) => [v.id, v.code]));
-  const position = new Map(d.order.map((id, i) => [id, i]));
+/** Each member's ordered actions (by the key that signed them), for the revocation passes. */
+function actionsByMember(d: Derivation): Map<MemberId, ActionId[]> {
   const byMember = new Map<MemberId, ActionId[]>();
   for (const id of d.order) {
-    const a = d.actions.get(id)!;
-    const m = d.state.keys[a.actor]?.member;
+    const m = d.state.keys[d.actions.get(id)!.actor]?.member;
     if (!m) continue;
     const list = byMember.get(m);
     if (list) list.push(id);
     else byMember.set(m, [id]);
   }
+  return byMember;
+}
+
+/** Does `q` demote or remove `member`? */
+function counters(q: Action, member: MemberId): boolean {
+  const p = q.payload as { member?: string; role?: string };
+  return (
+    p.member === member && (q.type === 'removeMember' || (q.type === 'changeRole' && p.role === 'member'))
+  );
+}
+
+const seniority = (since: number | null): number => since ?? Number.MAX_SAFE_INTEGER;
+
+/**
+ * Strong remove (design.md §2): a removal, departure or demotion revokes its target's intents that are not
+ * in its causal past; two managers acting on each other at once are settled by seniority (P3). Adds the
+ * exclusions of the first power event that has any and returns true, or returns false when the replay is
+ * stable. Every call excludes at least one more action, so derive's loop ends.
+ */
+function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId, VerdictCode>): boolean {
+  const refused = new Set(d.state.verdicts.filter((v) => v.kind === 'refused').map((v) => v.id));
+  const byMember = actionsByMember(d);
   for (const p of power) {
     if (excluded.has(p.action)) continue;
-    const powerAction = d.actions.get(p.action)!;
-    // Seniority: the target acted on the actor at the same time. Measured at the moment of this event.
+    const targets = byMember.get(p.target) ?? [];
     if (p.by !== p.target) {
-      for (const id of byMember.get(p.target) ?? []) {
-        const q = d.actions.get(id)!;
-        if (!POWER_TYPES.has(q.type) || q.type === 'leaveAgency' || excluded.has(id)) continue;
-        const qTarget = (q.payload as { member?: string }).member;
-        const demotesOrRemoves =
-          q.type === 'removeMember' || (q.payload as { role?: string }).role === 'member';
-        if (qTarget !== p.by || !demotesOrRemoves) continue;
+      // P3: the target demoted or removed the actor at the same time. The one who became a business
+      // manager first wins, whichever of the two sorts first; the other's action is refused.
+      for (const id of targets) {
+        if (excluded.has(id) || !counters(d.actions.get(id)!, p.by)) continue;
         if (isAncestor(d, id, p.action) || isAncestor(d, p.action, id)) continue;
-        if (seniority(d, p.target, id) < seniority(d, p.by, p.action)) {
-          excluded.set(p.action, 'SENIORITY');
-          return true;
-        }
+        const targetWins = seniority(p.targetSince) < seniority(p.bySince);
+        excluded.set(targetWins ? p.action : id, 'SENIORITY');
+        return true;
       }
     }
     let changed = false;
-    for (const id of byMember.get(p.target) ?? []) {
-      if (id === p.action || excluded.has(id) || verdictOf.has(id)) continue;
+    for (const id of targets) {
+      if (id === p.action || excluded.has(id) || refused.has(id)) continue;
       const a = d.actions.get(id)!;
-      if (isFact(a.type)) continue; // facts stay, flagged by the replay when they sort after the event
+      if (isFact(a.type)) continue; // facts stay; finish() flags the concurrent ones
       if (p.kind === 'demote' && !MANAGER_ONLY.has(a.type)) continue;
-      if (position.get(id)! > p.index) continue; // sorted after the event: the replay already refused it
-      if (isAncestor(d, id, powerAction.id)) continue;
+      if (d.position.get(id)! > p.index) continue; // sorted after the event: the replay already refused it
+      if (isAncestor(d, id, p.action)) continue;
       excluded.set(id, p.kind === 'remove' ? 'MEMBER_GONE' : 'DEMOTED');
       changed = true;
     }
@@ -248,43 +322,33 @@ function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId,
   return false;
 }
 
-/** The position at which `member` last became a business manager before action `at` (lower = senior). */
-function seniority(d: Derivation, member: MemberId, at: ActionId): number {
-  const m = d.state.members[member];
-  if (m?.managerSince !== null && m?.managerSince !== undefined) return m.managerSince;
-  // demoted by now: look for when they became manager, before `at`
-  const limit = d.order.indexOf(at);
-  for (let i = 0; i < limit; i++) {
-    const a = d.actions.get(d.order[i]!)!;
-    if (a.type === 'createAgency' && a.actor === member) return i;
-    if (a.type === 'changeRole' && (a.payload as { member: string }).member === member) return i;
-    if (a.type === 'joinAgency' && a.actor === member) return i;
-  }
-  return Number.MAX_SAFE_INTEGER;
-}
-
 /** Facts by a removed member that are concurrent with the removal but sort before it: flagged (P6). */
 function flagConcurrentFacts(d: Derivation, power: PowerEvent[]): void {
-  const flagged = new Set(d.state.verdicts.filter((v) => v.code === 'MEMBER_GONE_FACT').map((v) => v.id));
-  for (const p of power) {
-    if (p.kind !== 'remove') continue;
-    for (let i = 0; i < p.index; i++) {
-      const a = d.actions.get(d.order[i]!)!;
-      if (!isFact(a.type) || flagged.has(a.id) || d.state.keys[a.actor]?.member !== p.target) continue;
-      if (isAncestor(d, a.id, p.action)) continue;
-      flagged.add(a.id);
-      d.state.counts.flagged++;
+  const removals = power.filter((p) => p.kind === 'remove');
+  if (!removals.length) return;
+  const byMember = actionsByMember(d);
+  const flagged = new Set(d.state.verdicts.filter((v) => v.kind === 'flagged').map((v) => v.id));
+  const gone = new Set(d.state.verdicts.filter((v) => v.code === 'MEMBER_GONE_FACT').map((v) => v.id));
+  const before = d.state.verdicts.length;
+  for (const p of removals) {
+    for (const id of byMember.get(p.target) ?? []) {
+      if (d.position.get(id)! >= p.index) break;
+      const a = d.actions.get(id)!;
+      if (!isFact(a.type) || gone.has(id) || isAncestor(d, id, p.action)) continue;
+      gone.add(id);
+      if (!flagged.has(id)) d.state.counts.flagged++;
+      flagged.add(id);
       const code = 'MEMBER_GONE_FACT';
-      d.state.verdicts.push({
-        id: a.id,
-        type: a.type,
-        actor: p.target,
-        kind: 'flagged',
-        code,
-        ...VERDICTS[code],
-      });
+      d.state.verdicts.push({ id, type: a.type, actor: p.target, kind: 'flagged', code, ...VERDICTS[code] });
     }
   }
+  if (d.state.verdicts.length === before) return;
+  // Verdicts read in the log's order, as the incremental path appends them.
+  const rank = (v: Verdict) => d.position.get(v.id)!;
+  d.state.verdicts = d.state.verdicts
+    .map((v, i) => [v, i] as const)
+    .sort(([x, i], [y, j]) => rank(x) - rank(y) || i - j)
+    .map(([v]) => v);
 }
 
 function finish(d: Derivation, power: PowerEvent[]): void {
@@ -305,10 +369,14 @@ export function derive(agencyId: string, actions: Iterable<Action>): Derivation 
     pending: new Set(),
     heads: new Set(),
     nonExclusiveSince: new Map(),
+    relationships: new Map(),
+    position: new Map(),
+    cut: [],
   };
   for (const a of actions) d.actions.set(a.id, a);
   resolve(d);
-  d.order = [...d.depth.keys()].sort((x, y) => compareKey(d, x, y));
+  d.order = sortOrder(d);
+  indexOrder(d);
   computeHeads(d);
   const excluded = new Map<ActionId, VerdictCode>();
   let power = replay(d, excluded);
@@ -320,7 +388,11 @@ export function derive(agencyId: string, actions: Iterable<Action>): Derivation 
 
 /** Depths for new actions if they all land at the end of the order and cannot revoke anything; else null. */
 function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, number> | null {
-  if (d.pending.size > 0) return null;
+  if (d.pending.size > 0) {
+    // Actions waiting for a missing dependency stay waiting unless one of these is what they wait for.
+    const ids = new Set(fresh.map((a) => a.id));
+    for (const id of d.pending) for (const dep of d.actions.get(id)!.deps) if (ids.has(dep)) return null;
+  }
   const depth = new Map<ActionId, number>();
   for (const a of fresh) {
     if (POWER_TYPES.has(a.type)) return null;
@@ -350,8 +422,11 @@ function placeAtEnd(d: Derivation, a: Action): ReplayContext {
     state: d.state,
     index: d.order.length,
     eff,
-    isAncestor: (x, y) => isAncestor(d, x, y),
+    // `a` is not in the derivation yet: its past is its deps and theirs.
+    isAncestor: (x, y) =>
+      y === a.id ? a.deps.some((dep) => dep === x || isAncestor(d, x, dep)) : isAncestor(d, x, y),
     nonExclusiveSince: d.nonExclusiveSince,
+    relationships: d.relationships,
     power: [],
   };
 }
@@ -362,7 +437,9 @@ function commitAtEnd(d: Derivation, a: Action, depth: number, ctx: ReplayContext
   d.eff.set(a.id, ctx.eff);
   for (const dep of a.deps) d.heads.delete(dep);
   d.heads.add(a.id);
+  d.position.set(a.id, d.order.length);
   d.order.push(a.id);
+  d.cut.push(cutOf(d, a, d.order.length - 1));
   recordOutcome(d, ctx, a, outcome);
   trimActivity(d.state);
 }

@@ -4,13 +4,23 @@
 import type * as Y from 'yjs';
 import { createAction, toStored, verifyAction } from './action.ts';
 import { toBase64Url } from './bytes.ts';
-import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
+import { appendLocal, applyActions, type Derivation, derive, reindex } from './derive.ts';
 import type { Signer } from './keys.ts';
 import { StoredActionSchema } from './schemas.ts';
-import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Verdict } from './types.ts';
+import type {
+  Action,
+  ActionId,
+  ActionType,
+  AgencyState,
+  MemberId,
+  Payloads,
+  Relationship,
+  Verdict,
+} from './types.ts';
 
 export const ACTIONS_ROOT = 'actions';
-export const SNAPSHOT_VERSION = 1;
+// 2: adds each member's relationship history (R7 judged by the causal past).
+export const SNAPSHOT_VERSION = 2;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
@@ -27,6 +37,7 @@ export interface LogSnapshot {
   eff: number[];
   pending: ActionId[];
   nonExclusiveSince: [MemberId, ActionId][];
+  relationships: [MemberId, [ActionId, Relationship][]][];
 }
 
 export interface InvalidEntry {
@@ -209,6 +220,7 @@ export class AgencyLog {
       eff: d.order.map((id) => d.eff.get(id)!),
       pending: [...d.pending],
       nonExclusiveSince: [...d.nonExclusiveSince],
+      relationships: [...d.relationships],
     };
   }
 
@@ -260,6 +272,9 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
     pending: new Set(s.pending),
     heads: new Set(),
     nonExclusiveSince: new Map(s.nonExclusiveSince),
+    relationships: new Map(s.relationships),
+    position: new Map(),
+    cut: [],
   };
   for (let i = 0; i < s.order.length; i++) {
     const id = s.order[i]!;
@@ -274,8 +289,6 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
     if (!a) return null;
     d.actions.set(id, a);
   }
-  const hasChild = new Set<ActionId>();
-  for (const a of d.actions.values()) for (const dep of a.deps) hasChild.add(dep);
-  for (const id of d.actions.keys()) if (!hasChild.has(id)) d.heads.add(id);
+  reindex(d);
   return d;
 }

@@ -7,7 +7,16 @@ import { allowanceLeft, balanceOf, insertLedger, reservedIn, spentIn, sumBetween
 import { sha256 } from './hash.ts';
 import { monthKey } from './month.ts';
 import type { VerdictCode } from './refusals.ts';
-import type { Action, ActionId, ActionType, AgencyState, Member, MemberId, Payloads } from './types.ts';
+import type {
+  Action,
+  ActionId,
+  ActionType,
+  AgencyState,
+  Member,
+  MemberId,
+  Payloads,
+  Relationship,
+} from './types.ts';
 import { isFact } from './types.ts';
 
 /** A removal, departure or demotion: derive revokes the target's concurrent intents (strong remove). */
@@ -17,6 +26,9 @@ export interface PowerEvent {
   by: MemberId;
   target: MemberId;
   kind: 'remove' | 'demote';
+  /** Where actor and target became business managers, as of this event (P3 seniority; null: not one). */
+  bySince: number | null;
+  targetSince: number | null;
 }
 
 export interface ReplayContext {
@@ -28,6 +40,8 @@ export interface ReplayContext {
   isAncestor(ancestor: ActionId, of: ActionId): boolean;
   /** The changeRelationship action that last made each member non-exclusive (R7 under concurrency). */
   nonExclusiveSince: Map<MemberId, ActionId>;
+  /** Every applied join and relationship change per member, in the log's order (R7 under concurrency). */
+  relationships: Map<MemberId, [ActionId, Relationship][]>;
   power: PowerEvent[];
 }
 
@@ -71,6 +85,29 @@ function addMember(
   ctx.state.members[id] = member;
   ctx.state.keys[key] = { member: id, active: true, label: ctx.state.keys[key]?.label ?? null };
   return member;
+}
+
+function noteRelationship(
+  ctx: ReplayContext,
+  member: MemberId,
+  id: ActionId,
+  relationship: Relationship,
+): void {
+  if (relationship === 'non-exclusive') ctx.nonExclusiveSince.set(member, id);
+  else ctx.nonExclusiveSince.delete(member);
+  const list = ctx.relationships.get(member);
+  if (list) list.push([id, relationship]);
+  else ctx.relationships.set(member, [[id, relationship]]);
+}
+
+/** The relationship `member` had as far as action `id` could know; exclusive is the default (R7). */
+function knownRelationship(ctx: ReplayContext, member: MemberId, id: ActionId): Relationship {
+  const list = ctx.relationships.get(member) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const [event, relationship] = list[i]!;
+    if (ctx.isAncestor(event, id)) return relationship;
+  }
+  return 'exclusive';
 }
 
 /** Sets the balance from an observation by time: events after it are applied on top (domain.md). */
@@ -150,7 +187,15 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (isManager(target) && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
     target.status = 'removed';
     target.leftAt = ctx.eff;
-    ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: target.id, kind: 'remove' });
+    ctx.power.push({
+      action: a.id,
+      index: ctx.index,
+      by: actor.id,
+      target: target.id,
+      kind: 'remove',
+      bySince: actor.managerSince,
+      targetSince: target.managerSince,
+    });
     return done(`${actor.name} removed ${target.name} from the agency`);
   },
 
@@ -166,7 +211,15 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     }
     actor.status = 'left';
     actor.leftAt = ctx.eff;
-    ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: actor.id, kind: 'remove' });
+    ctx.power.push({
+      action: a.id,
+      index: ctx.index,
+      by: actor.id,
+      target: actor.id,
+      kind: 'remove',
+      bySince: actor.managerSince,
+      targetSince: actor.managerSince,
+    });
     return done(
       `${actor.name} left the agency${successor ? `; ${successor.name} is now a business manager` : ''}`,
     );
@@ -179,10 +232,19 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (!target) return refuse('UNKNOWN_MEMBER');
     if (target.role === a.payload.role) return done(null);
     if (a.payload.role === 'member' && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
+    const targetSince = target.managerSince;
     target.role = a.payload.role;
     target.managerSince = a.payload.role === 'manager' ? ctx.index : null;
     if (a.payload.role === 'member') {
-      ctx.power.push({ action: a.id, index: ctx.index, by: actor.id, target: target.id, kind: 'demote' });
+      ctx.power.push({
+        action: a.id,
+        index: ctx.index,
+        by: actor.id,
+        target: target.id,
+        kind: 'demote',
+        bySince: actor.managerSince,
+        targetSince,
+      });
     }
     return done(
       `${actor.name} made ${target.name} ${a.payload.role === 'manager' ? 'a business manager' : 'a member (no longer a business manager)'}`,
@@ -194,8 +256,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     const target = activeMember(ctx.state, a.payload.member);
     if (!target) return refuse('UNKNOWN_MEMBER');
     target.relationship = a.payload.relationship;
-    if (a.payload.relationship === 'non-exclusive') ctx.nonExclusiveSince.set(target.id, a.id);
-    else ctx.nonExclusiveSince.delete(target.id);
+    noteRelationship(ctx, target.id, a.id, a.payload.relationship);
     return done(`${actor.name} made ${target.name} ${a.payload.relationship}`);
   },
 
@@ -361,12 +422,10 @@ const handlers: { [T in ActionType]: Handler<T> } = {
       at: ctx.eff,
     });
     if (p.as === 'independent') {
-      // R7 is judged against what the proposer could have known: a concurrent switch to non-exclusive
-      // does not excuse it, so every replica flags the same proposals whatever order they saw.
-      const since = ctx.nonExclusiveSince.get(member.id);
-      if (member.relationship === 'exclusive' || !since || !ctx.isAncestor(since, a.id)) {
-        flags.push('EXCLUSIVE_INDEPENDENT');
-      }
+      // R7 is judged against what the proposer could have known: the member's relationship as of the
+      // latest join or change in the proposal's causal past. A concurrent change either way neither
+      // excuses nor condemns it, so every replica flags the same proposals whatever order they saw.
+      if (knownRelationship(ctx, member.id, a.id) !== 'non-exclusive') flags.push('EXCLUSIVE_INDEPENDENT');
       return done(`${member.name} proposed independently on '${p.title}'`, flags);
     }
     const cost = p.connects + p.boost;
@@ -465,8 +524,7 @@ function join(ctx: ReplayContext, a: Action<'joinAgency'>): Outcome {
   const id = existing ? existing.id : a.actor;
   invite.usedBy = id;
   // R7/R10: joining as non-exclusive is what lets this member propose independently from now on.
-  if (invite.relationship === 'non-exclusive') ctx.nonExclusiveSince.set(id, a.id);
-  else ctx.nonExclusiveSince.delete(id);
+  noteRelationship(ctx, id, a.id, invite.relationship);
   const member = addMember(ctx, id, a.actor, {
     name: a.payload.name,
     role: invite.role,
