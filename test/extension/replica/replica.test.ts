@@ -210,11 +210,15 @@ describe('replica: offline, restarts and close codes', () => {
     ).toBeNull();
   });
 
-  it('P6: when the server says the member is gone, sync stops and says why; reconnect codes reconnect', async () => {
+  it('P6: when the server says the member is gone, sync stops and says why; other codes reconnect', async () => {
     const olga = await browser('Olga');
     const manager = await createdAgency(olga, server.url);
     await manager.waitFor((m) => m.syncView().status === 'synced', WAIT);
     server.kick(manager.agencyId, 'RATE_LIMITED');
+    expect(await manager.waitFor((m) => m.syncView().status === 'offline', WAIT)).toBe(true);
+    expect(await manager.waitFor((m) => m.syncView().status === 'synced', WAIT)).toBe(true);
+    // Re-authenticate: a new connection answers a new challenge.
+    server.kick(manager.agencyId, 'ROLE_CHANGED');
     expect(await manager.waitFor((m) => m.syncView().status === 'offline', WAIT)).toBe(true);
     expect(await manager.waitFor((m) => m.syncView().status === 'synced', WAIT)).toBe(true);
     server.kick(manager.agencyId, 'MEMBER_GONE');
