@@ -15,20 +15,47 @@ export interface StatePort {
 /** Changes within this many ms reach the ports as one post (a sync burst is many changes). */
 export const POST_COALESCE_MS = 16;
 
+/**
+ * What a content script (running inside Upwork's pages) may ask: read the state and record what happens on
+ * Upwork. Creating, joining, inviting, exporting, moving servers and adding keys belong to the extension's
+ * own pages, so a compromised page context cannot reach them even through our content script.
+ */
+export const CONTENT_SCRIPT_KINDS: ReadonlySet<string> = new Set(['overview', 'select', 'act', 'reconnect']);
+
+export interface SenderLike {
+  tab?: unknown;
+  url?: string;
+}
+
 export class Router {
   private readonly agencies: Agencies;
+  private readonly extensionOrigin: string | null;
   private readonly ports = new Set<StatePort>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(agencies: Agencies) {
+  /** `extensionOrigin` (runtime.getURL('')) tells the extension's own pages from content scripts. */
+  constructor(agencies: Agencies, opts: { extensionOrigin?: string } = {}) {
     this.agencies = agencies;
+    this.extensionOrigin = opts.extensionOrigin ?? null;
     agencies.subscribe(() => this.schedulePost());
   }
 
+  private fromContentScript(sender: SenderLike | undefined): boolean {
+    if (!sender?.tab) return false;
+    return !(this.extensionOrigin && sender.url?.startsWith(this.extensionOrigin));
+  }
+
   /** Answers one message; never throws. */
-  async dispatch(message: unknown): Promise<Response> {
+  async dispatch(message: unknown, sender?: SenderLike): Promise<Response> {
     const parsed = parseRequest(message);
     if (!parsed.ok) return parsed.response;
+    if (this.fromContentScript(sender) && !CONTENT_SCRIPT_KINDS.has(parsed.request.kind))
+      return {
+        ok: false,
+        code: 'NOT_FROM_PAGE',
+        rule: 'REQUEST',
+        message: "This can only be done from the extension's own pages.",
+      };
     try {
       return await this.agencies.handle(parsed.request);
     } catch (e) {
@@ -43,8 +70,10 @@ export class Router {
   }
 
   /** runtime.onMessage listener: answers through sendResponse (returning true keeps the channel open). */
-  readonly onMessage = (message: unknown, _sender: unknown, sendResponse: (r: Response) => void): true => {
-    void this.dispatch(message).then(sendResponse, (e) => sendResponse(badRequest(String(e))));
+  readonly onMessage = (message: unknown, sender: unknown, sendResponse: (r: Response) => void): true => {
+    void this.dispatch(message, sender as SenderLike).then(sendResponse, (e) =>
+      sendResponse(badRequest(String(e))),
+    );
     return true;
   };
 

@@ -13,7 +13,7 @@ export default defineBackground({
   type: 'module',
   main() {
     const agencies = new Agencies({ settings: wxtSettings(), deviceKey });
-    const router = new Router(agencies);
+    const router = new Router(agencies, { extensionOrigin: browser.runtime.getURL('/') });
     browser.runtime.onMessage.addListener(
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
     );

@@ -58,6 +58,28 @@ describe('background dispatch', () => {
     expect(b.agencies.replicas.size).toBe(0);
   });
 
+  it('keeps creating, inviting, exporting and keys to the extension’s own pages, not content scripts', async () => {
+    const b = browser();
+    const { Router } = await import('../../../extension/background/router.ts');
+    const router = new Router(b.agencies, { extensionOrigin: 'chrome-extension://abc/' });
+    const upwork = { tab: { id: 1 }, url: 'https://www.upwork.com/nx/proposals/job/~01/apply/' };
+    const options = { tab: { id: 2 }, url: 'chrome-extension://abc/options.html' };
+    const invite = {
+      kind: 'createInvite',
+      agencyId: 'AAAAAAAAAAAAAAAAAAAAAA',
+      role: 'member',
+      relationship: 'exclusive',
+      expiresInDays: 1,
+    };
+    expect(await router.dispatch(invite, upwork)).toMatchObject({ ok: false, code: 'NOT_FROM_PAGE' });
+    expect(await router.dispatch({ kind: 'deviceKey' }, upwork)).toMatchObject({
+      ok: false,
+      code: 'NOT_FROM_PAGE',
+    });
+    expect(await router.dispatch(invite, options)).toMatchObject({ ok: false, code: 'UNKNOWN_AGENCY' });
+    expect(await router.dispatch({ kind: 'overview' }, upwork)).toMatchObject({ ok: true });
+  });
+
   it('refuses a request about an agency this browser is not part of', async () => {
     const b = browser();
     expect(await b.send({ kind: 'reconnect', agencyId: 'AAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({
