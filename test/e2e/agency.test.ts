@@ -58,7 +58,7 @@ async function recordPurchase(options: Page, connects: number): Promise<string> 
   const section = options.getByRole('region', { name: 'Connects and calendar' });
   await section.getByLabel('Connects bought').fill(String(connects));
   await section.getByRole('button', { name: 'Record purchase' }).click();
-  return outcomeIn(section);
+  return outcomeIn(section, `Purchase of ${connects} Connect`);
 }
 
 describe('two members in two browsers, synced through a real sync server', () => {

@@ -47,16 +47,14 @@ export async function joinAgency(
   await options.getByRole('heading', { level: 1, name: agencyName }).waitFor({ timeout: UI_TIMEOUT });
 }
 
-/** The act's outcome line in a section: waits until it is no longer "Working…" and returns its text. */
-export async function outcomeIn(section: Locator): Promise<string> {
-  const result = section.locator('.result').last();
-  await result.waitFor({ timeout: UI_TIMEOUT });
-  await section
-    .page()
-    .waitForFunction((el) => !!el && !/Working…/.test(el.textContent ?? ''), await result.elementHandle(), {
-      timeout: UI_TIMEOUT,
-    });
-  return (await result.textContent()) ?? '';
+/**
+ * The outcome line of the request just made in a section, once it names `subject` (so an earlier request's
+ * line still on screen is never taken for it) and is no longer "Working…".
+ */
+export async function outcomeIn(section: Locator, subject: string): Promise<string> {
+  const result = section.locator('.result').filter({ hasText: subject }).filter({ hasNotText: 'Working…' });
+  await result.first().waitFor({ timeout: UI_TIMEOUT });
+  return ((await result.first().textContent()) ?? '').trim();
 }
 
 /** The member's line in the popup's team list, e.g. "Bob (you) Business manager · Non-exclusive · …". */
