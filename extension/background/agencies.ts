@@ -6,7 +6,7 @@ import { parseInviteCode } from '../../core/protocol.ts';
 import type { AgencyView, OverviewView, Request, Response, ResponseValues } from '../messaging/types.ts';
 import type { DeviceKey } from '../replica/device-key.ts';
 import { exportFileName, exportLog } from '../replica/export-log.ts';
-import { createAgency, createInvite, joinAgency } from '../replica/flows.ts';
+import { createAgency, createInvite, deviceCode, joinAgency } from '../replica/flows.ts';
 import { cachedView, Replica } from '../replica/replica.ts';
 import type { AgencyEntry, Settings } from './settings.ts';
 
@@ -195,7 +195,7 @@ export class Agencies {
           ...(request.label ? { label: request.label } : {}),
         });
         if (!result.ok) return result;
-        return { ok: true, value: { id: result.id } } satisfies Answer<'addDevice'>;
+        return { ok: true, value: { id: result.id, code: deviceCode(r) } } satisfies Answer<'addDevice'>;
       }
       case 'deviceKey':
         return { ok: true, value: { publicKey: this.key!.signer.keyId } } satisfies Answer<'deviceKey'>;

@@ -89,7 +89,11 @@ export interface ResponseValues {
   joinAgency: { agencyId: string };
   createInvite: { code: string; expiresAt: number };
   act: { id: string; status: 'saved'; flags: { code: string; rule: string; message: string }[] };
-  addDevice: { id: string };
+  /**
+   * `code`: what the new browser pastes where an invite code goes (server, agency; its secret is no invite):
+   * once the key is synced, that browser connects as the member it was added to.
+   */
+  addDevice: { id: string; code: string };
   deviceKey: { publicKey: string };
   exportLog: { fileName: string; json: string };
   setServer: null;

@@ -82,6 +82,8 @@ export async function joinAgency(
     JOIN_WAIT_MS,
   );
   await replica.log.settled();
+  // A browser key added to an existing member (addDeviceKey) connects as that member: nothing to join.
+  if (ready && replica.isMember) return { ok: true, replica };
   if (replica.connection.state === 'stopped' || !ready) {
     const message =
       replica.connection.stoppedReason ??
@@ -100,6 +102,19 @@ export async function joinAgency(
 function fromInviteSecret(text: string): Uint8Array | null {
   const bytes = fromBase64Url(text);
   return bytes?.length === 32 ? bytes : null;
+}
+
+/**
+ * The code a member pastes in a new browser after adding its key here: an invite code whose secret is not
+ * an invite. The server knows the key, so that browser connects as the member (standing "member").
+ */
+export function deviceCode(replica: Replica): string {
+  return encodeInviteCode({
+    server: replica.server,
+    agency: replica.agencyId,
+    secret: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
+    name: replica.log.state.name || undefined,
+  });
 }
 
 /** A business manager grants a single-use invite; the code carries the server, agency id and secret. */

@@ -144,6 +144,30 @@ describe('background dispatch', () => {
     await olga.until((o) => Object.values(o.view?.state.members ?? {}).some((m) => m.name === 'Ann'));
   });
 
+  it('a member adds a second browser’s key, and that browser connects as the same member with the code', async () => {
+    const olga = browser();
+    const laptop = browser();
+    const { agencyId } = await createAgency(olga);
+    const me = (await olga.until((o) => o.view !== null)).view!.me;
+    const { publicKey } = await laptop.ok<{ publicKey: string }>({ kind: 'deviceKey' });
+    const added = await olga.ok<{ id: string; code: string }>({
+      kind: 'addDevice',
+      agencyId,
+      member: me,
+      publicKey,
+      label: 'laptop',
+    });
+    expect(added.code).toMatch(/^ao1\./);
+    await olga.until((o) => o.view?.sync.waiting === 0);
+    expect(await laptop.ok({ kind: 'joinAgency', code: added.code, memberName: 'ignored' })).toEqual({
+      agencyId,
+    });
+    const v = await laptop.until((o) => o.view?.sync.status === 'synced');
+    expect(v.view?.me).toBe(me);
+    expect(Object.keys(v.view?.state.members ?? {})).toEqual([me]);
+    expect(v.view?.state.keys[publicKey]).toMatchObject({ member: me, active: true, label: 'laptop' });
+  });
+
   it('refuses a damaged invite code with the reason', async () => {
     const b = browser();
     expect(await b.send({ kind: 'joinAgency', code: 'hello', memberName: 'Ann' })).toMatchObject({
