@@ -274,7 +274,19 @@ export class Replica {
     const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
     if (item) this.local.unacked.push({ id, client: item.id.client, clock: item.id.clock });
     this.persistLocal();
-    await this.store.saved();
+    try {
+      await this.store.saved();
+    } catch (e) {
+      // The action is in the doc and will still sync; this browser could not keep it (quota, a closing
+      // database), so it is not reported as saved.
+      this.emit();
+      return {
+        ok: false,
+        code: 'NOT_SAVED',
+        rule: 'STORAGE',
+        message: `Signed, but this browser could not save it (${e instanceof Error ? e.message : String(e)}); it will still be sent to the server.`,
+      };
+    }
     this.pushRecent({
       id,
       type,
