@@ -1,5 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
+import { stripDynamicCode } from './scripts/strip-dynamic-code.ts';
 
 // WXT builds the extension from extension/ (entrypoints/, features/, replica/).
 export default defineConfig({
@@ -24,6 +25,6 @@ export default defineConfig({
       : {}),
   }),
   vite: () => ({
-    plugins: [preact()],
+    plugins: [preact(), stripDynamicCode()],
   }),
 });
