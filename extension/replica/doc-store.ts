@@ -38,6 +38,8 @@ export interface DocStoreStats {
   compactions: number;
   /** The longest synchronous piece of work this store did after opening (merging rows), in ms. */
   longestTaskMs: number;
+  /** How long the last write of each meta key took to produce and clone, in ms. */
+  metaMs: Map<string, number>;
 }
 
 interface Row {
@@ -63,6 +65,7 @@ export class DocStore {
     updatesWritten: 0,
     compactions: 0,
     longestTaskMs: 0,
+    metaMs: new Map(),
   };
   /** Meta values read when opening (see DocStoreOptions.metaKeys). */
   readonly meta = new Map<string, unknown>();
@@ -240,7 +243,11 @@ export class DocStore {
         const r = updates.add(u);
         r.onsuccess = () => added.push({ key: r.result as number, bytes: u.byteLength });
       }
-      for (const [key, produce] of meta) tx.objectStore(META).put(produce(), key);
+      for (const [key, produce] of meta) {
+        const t = performance.now();
+        tx.objectStore(META).put(produce(), key); // the value is cloned here, synchronously
+        this.stats.metaMs.set(key, performance.now() - t);
+      }
       this.stats.writeTransactions++;
       await done(tx);
       this.stats.updatesWritten += batch.length;

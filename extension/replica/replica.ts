@@ -455,10 +455,16 @@ export class Replica {
   private scheduleSnapshot(): void {
     this.snapshotDirty = true;
     if (this.snapshotTimer || this.closed) return;
-    this.snapshotTimer = setTimeout(() => {
-      this.snapshotTimer = null;
-      this.writeSnapshot();
-    }, SNAPSHOT_EVERY_MS);
+    // The snapshot grows with the log and is cloned in one go: on a big log, write it less often so its
+    // cost stays a small share of the worker's time (50× its last cost, at least every 2 s).
+    const cost = this.store.stats.metaMs.get(SNAPSHOT_KEY) ?? 0;
+    this.snapshotTimer = setTimeout(
+      () => {
+        this.snapshotTimer = null;
+        this.writeSnapshot();
+      },
+      Math.max(SNAPSHOT_EVERY_MS, 50 * cost),
+    );
   }
 
   private writeSnapshot(): void {
