@@ -88,6 +88,11 @@ export const VERDICTS = {
     rule: 'P1',
     message: "This agency proposal took the agency's Connects balance below what was free to spend.",
   },
+  OVERDRAFT_OBSERVED: {
+    rule: 'P1',
+    message:
+      "Upwork's balance, with the agency proposals recorded after it, is below zero: those proposals overdrew the agency.",
+  },
   ALLOWANCE_EXCEEDED: {
     rule: 'P4',
     message: "This agency proposal went beyond the member's monthly allowance.",

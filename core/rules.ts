@@ -115,6 +115,7 @@ function observe(ctx: ReplayContext, a: Action, value: number, source: 'page' | 
   const s = ctx.state;
   const prev = s.observation;
   if (prev && (ctx.eff < prev.at || (ctx.eff === prev.at && a.id < prev.id))) return [];
+  const before = s.balance;
   const predicted = prev ? prev.value + sumBetween(s.ledger, prev.at, ctx.eff) : null;
   s.observation = {
     id: a.id,
@@ -124,7 +125,11 @@ function observe(ctx: ReplayContext, a: Action, value: number, source: 'page' | 
     drift: predicted === null ? null : value - predicted,
   };
   s.balance = balanceOf(s);
-  return shrinkAllowances(ctx) ? ['ALLOWANCE_SHRUNK'] : [];
+  const flags: VerdictCode[] = [];
+  // P1: spends stamped after this observation but sorted before it (concurrent ones) now overdraw.
+  if (s.balance < 0 && s.balance < before) flags.push('OVERDRAFT_OBSERVED');
+  if (shrinkAllowances(ctx)) flags.push('ALLOWANCE_SHRUNK');
+  return flags;
 }
 
 /**

@@ -19,9 +19,21 @@ async function agency() {
 }
 
 /** Records an offer to `member` (a fact, seen on Upwork by them) and returns its id. */
-async function offer(f: AgencyFixture, member: string, terms: Terms, as: 'agency' | 'independent' = 'agency') {
+async function offer(
+  f: AgencyFixture,
+  member: string,
+  terms: Terms,
+  as: 'agency' | 'independent' = 'agency',
+) {
   const id = `offer-${f.actions.length}`;
-  await f.act(member, 'receiveOffer', { offer: id, job: `~0${id}`, title: `Work ${id}`, as, member: f.id(member), terms });
+  await f.act(member, 'receiveOffer', {
+    offer: id,
+    job: `~0${id}`,
+    title: `Work ${id}`,
+    as,
+    member: f.id(member),
+    terms,
+  });
   return id;
 }
 
@@ -99,7 +111,10 @@ describe('R3: contract terms', () => {
   it('R3: a business manager edits the terms of an agency contract', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', HOURLY);
-    const edit = await f.act('Max', 'editContractTerms', { contract: id, terms: { kind: 'hourly', hourlyRate: 5000 } });
+    const edit = await f.act('Max', 'editContractTerms', {
+      contract: id,
+      terms: { kind: 'hourly', hourlyRate: 5000 },
+    });
     const d = f.derive();
     expect(codesOf(d, edit)).toEqual([]);
     expect(d.state.contracts[id]?.terms).toEqual({ kind: 'hourly', hourlyRate: 5000 });
@@ -108,7 +123,10 @@ describe('R3: contract terms', () => {
   it('R3: the freelancer working an agency contract cannot edit its terms', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', HOURLY);
-    const edit = await f.act('Ann', 'editContractTerms', { contract: id, terms: { kind: 'hourly', hourlyRate: 9000 } });
+    const edit = await f.act('Ann', 'editContractTerms', {
+      contract: id,
+      terms: { kind: 'hourly', hourlyRate: 9000 },
+    });
     const d = f.derive();
     expect(codesOf(d, edit)).toEqual(['NOT_MANAGER_TERMS']);
     expect(rulesOf(d, edit)).toEqual(['R3']);
@@ -126,7 +144,12 @@ describe('R4: milestones on fixed-price contracts', () => {
   it('R4: the freelancer working a fixed-price contract submits a milestone', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', FIXED);
-    const m = await f.act('Ann', 'submitMilestone', { contract: id, milestone: 'm1', title: 'Sketches', amount: 40_000 });
+    const m = await f.act('Ann', 'submitMilestone', {
+      contract: id,
+      milestone: 'm1',
+      title: 'Sketches',
+      amount: 40_000,
+    });
     const d = f.derive();
     expect(codesOf(d, m)).toEqual([]);
     expect(d.state.contracts[id]?.milestones).toEqual([
@@ -137,14 +160,24 @@ describe('R4: milestones on fixed-price contracts', () => {
   it('R4: a business manager submits a milestone on an agency fixed-price contract', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', FIXED);
-    const m = await f.act('Max', 'submitMilestone', { contract: id, milestone: 'm1', title: 'Final', amount: 80_000 });
+    const m = await f.act('Max', 'submitMilestone', {
+      contract: id,
+      milestone: 'm1',
+      title: 'Final',
+      amount: 80_000,
+    });
     expect(codesOf(f.derive(), m)).toEqual([]);
   });
 
   it('R4: another plain member cannot submit a milestone', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', FIXED);
-    const m = await f.act('Bob', 'submitMilestone', { contract: id, milestone: 'm1', title: 'Mine', amount: 1 });
+    const m = await f.act('Bob', 'submitMilestone', {
+      contract: id,
+      milestone: 'm1',
+      title: 'Mine',
+      amount: 1,
+    });
     const d = f.derive();
     expect(codesOf(d, m)).toEqual(['NOT_FREELANCER_OR_MANAGER']);
     expect(rulesOf(d, m)).toEqual(['R4']);
@@ -154,7 +187,12 @@ describe('R4: milestones on fixed-price contracts', () => {
   it('R4: milestones belong to fixed-price contracts only', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', HOURLY);
-    const m = await f.act('Ann', 'submitMilestone', { contract: id, milestone: 'm1', title: 'Hours', amount: 1 });
+    const m = await f.act('Ann', 'submitMilestone', {
+      contract: id,
+      milestone: 'm1',
+      title: 'Hours',
+      amount: 1,
+    });
     expect(codesOf(f.derive(), m)).toEqual(['NOT_FIXED_PRICE']);
   });
 });
@@ -196,7 +234,9 @@ describe('R6, R8: payouts', () => {
     const pay = await f.act('Ann', 'recordPayout', { contract: id, amount: 40_000 });
     const d = f.derive();
     expect(codesOf(d, pay)).toEqual([]);
-    expect(d.state.payouts).toEqual([{ id: pay.id, contract: id, amount: 40_000, payee: 'agency', at: pay.at }]);
+    expect(d.state.payouts).toEqual([
+      { id: pay.id, contract: id, amount: 40_000, payee: 'agency', at: pay.at },
+    ]);
     expect(d.state.contracts[id]?.paid).toBe(40_000);
   });
 
