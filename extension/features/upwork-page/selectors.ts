@@ -221,3 +221,16 @@ export const APPLY_NOW_CONTAINER: SelectorList = [
   'main',
   '[role="main"]',
 ];
+
+// ── Where the overlay mounts ─────────────────────────────────────────────────────────────────────────────
+
+/** Beside the proposal settings (after them), so the overlay never covers Upwork's own controls. */
+export const OVERLAY_ANCHOR: SelectorList = [
+  '[data-test="proposal-settings"]',
+  '[data-cy="proposal-settings"]',
+  '.fe-proposal-settings',
+];
+/** Fallbacks: the section around the "propose as" control or the Connects widget. */
+export const OVERLAY_ANCHOR_SECTION: SelectorList = ['section', '[role="region"]', 'fieldset'];
+/** On a job page, the badge goes just before the "Apply now" button's row. */
+export const BADGE_ANCHOR_ROW: SelectorList = ['[data-test="job-actions"]', '.job-actions'];

@@ -1,0 +1,44 @@
+// The member clicked Send while a warning stands: the click was held once. The member decides — fix it, or
+// send anyway (which only lets their next click on Send through: the overlay never sends for them).
+import { useEffect, useRef } from 'preact/hooks';
+import { fixLabel } from './warning-list.tsx';
+import type { Fix, Warning } from './warnings.ts';
+
+export interface SendHoldProps {
+  warnings: Warning[];
+  agencyName: string;
+  onFix: (fix: Fix) => void;
+  onSendAnyway: () => void;
+}
+
+export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHoldProps) {
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const fix = warnings.find((w) => w.fix)?.fix ?? null;
+  return (
+    <div
+      class="hold"
+      role="alertdialog"
+      aria-labelledby="ao-hold-title"
+      aria-describedby="ao-hold-body"
+      data-testid="send-hold"
+    >
+      <h3 id="ao-hold-title">Before you send</h3>
+      <ul id="ao-hold-body">
+        {warnings.map((w) => (
+          <li key={w.code}>
+            <strong class="rule">{w.rule}</strong> {w.sentence}
+          </li>
+        ))}
+      </ul>
+      <div class="actions">
+        <button type="button" class="primary" ref={first} onClick={() => onFix(fix)} data-testid="hold-fix">
+          {fix ? `Fix it: ${fixLabel(fix, agencyName).toLowerCase()}` : 'Fix it: go back to the form'}
+        </button>
+        <button type="button" onClick={onSendAnyway} data-testid="hold-send-anyway">
+          Send anyway
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+// The warnings before Send, each with its rule's sentence and, where one exists, a one-click fix that
+// changes Upwork's control (only on this click).
+import type { Fix, Warning } from './warnings.ts';
+
+export function fixLabel(fix: Fix, agencyName: string): string {
+  if (fix === 'agency') return `Propose as ${agencyName}`;
+  if (fix === 'independent') return 'Propose independently instead';
+  return 'Go back to the form';
+}
+
+export function WarningList(props: { warnings: Warning[]; agencyName: string; onFix: (fix: Fix) => void }) {
+  const { warnings, agencyName, onFix } = props;
+  // The region stays mounted so a screen reader announces warnings as they appear.
+  return (
+    <div aria-live="polite" data-testid="warnings">
+      {warnings.length ? (
+        <ul class="warnings" aria-label="Before you send">
+          {warnings.map((w) => (
+            <li key={w.code} class="warning" data-rule={w.rule} data-testid={`warning-${w.rule}`}>
+              <p>
+                <strong class="rule">{w.rule}</strong> {w.sentence}
+              </p>
+              {w.fix ? (
+                <button type="button" class="fix" onClick={() => onFix(w.fix)}>
+                  {fixLabel(w.fix, agencyName)}
+                </button>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

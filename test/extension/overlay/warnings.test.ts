@@ -1,0 +1,92 @@
+// @vitest-environment-options { "url": "https://www.upwork.com/" }
+import { describe, expect, it } from 'vitest';
+import { RULE_SENTENCES, warningsFor } from '../../../extension/overlay/warnings.ts';
+import { northwind, planOf, readingOf } from './support.ts';
+
+const codes = (ws: { rule: string }[]) => ws.map((w) => w.rule);
+
+describe('warnings before Send', () => {
+  it('R7: an exclusive member on the freelancer option is told the rule, with a one-click fix to the agency', async () => {
+    const fx = await northwind();
+    const warnings = warningsFor(planOf(fx, 'Ben', readingOf('exclusive-freelancer')));
+    expect(warnings).toEqual([
+      {
+        code: 'EXCLUSIVE_AS_FREELANCER',
+        rule: 'R7',
+        sentence: `${RULE_SENTENCES.R7} This form is set to propose as a freelancer.`,
+        fix: 'agency',
+      },
+    ]);
+    expect(warnings[0]?.sentence).toMatch(/^An exclusive member works on Upwork only as part of the agency/);
+  });
+
+  it('R7 does not apply to a non-exclusive member proposing independently (R8, R10)', async () => {
+    const fx = await northwind();
+    // The member-hourly page has the freelancer option pre-selected.
+    expect(warningsFor(planOf(fx, 'Noor', readingOf('member-hourly')))).toEqual([]);
+  });
+
+  it('an agency proposal within the balance and without an allowance warns about nothing', async () => {
+    const fx = await northwind(312);
+    expect(warningsFor(planOf(fx, 'Ben', readingOf('exclusive-agency')))).toEqual([]);
+  });
+
+  it('P1: an agency proposal that would overdraw the shared balance says how much is free', async () => {
+    const fx = await northwind(20);
+    // boost page: 16 required + 8 boost = 24 > 20
+    const warnings = warningsFor(planOf(fx, 'Ben', readingOf('boost')));
+    expect(codes(warnings)).toEqual(['P1']);
+    expect(warnings[0]?.sentence).toBe(
+      `${RULE_SENTENCES.P1} This proposal needs 24 Connects, and 20 Connects are free for you to spend.`,
+    );
+    // An exclusive member has no independent way out (R7): going back is the fix.
+    expect(warnings[0]?.fix).toBeNull();
+  });
+
+  it('P1: a non-exclusive member may fix an overdraft by proposing independently', async () => {
+    const fx = await northwind(10);
+    const reading = readingOf('boost');
+    const warnings = warningsFor(planOf(fx, 'Noor', reading));
+    expect(codes(warnings)).toEqual(['P1']);
+    expect(warnings[0]?.fix).toBe('independent');
+  });
+
+  it('P4: an agency proposal beyond the monthly allowance names what is left of it', async () => {
+    const fx = await northwind(312);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 20 });
+    const warnings = warningsFor(planOf(fx, 'Ben', readingOf('boost')));
+    expect(codes(warnings)).toEqual(['P4']);
+    expect(warnings[0]?.sentence).toBe(
+      `${RULE_SENTENCES.P4} This proposal needs 24 Connects; 20 Connects are left of your 20 for this month.`,
+    );
+  });
+
+  it('P4 and P1 together when the allowance is spent and the rest of the pool is reserved', async () => {
+    const fx = await northwind(40);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 10 });
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Noor'), monthly: 30 });
+    // Ben: 10 of his own + 0 unreserved = 10 spendable, the proposal costs 24.
+    expect(codes(warningsFor(planOf(fx, 'Ben', readingOf('boost'))))).toEqual(['P4', 'P1']);
+  });
+
+  it('P4: a business manager sending for a member is warned about that member’s allowance', async () => {
+    const fx = await northwind(312);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Dana Okafor'), monthly: 5 });
+    const plan = planOf(fx, 'Ana', readingOf('manager'));
+    expect(plan.proposer?.name).toBe('Dana Okafor');
+    const warnings = warningsFor(plan);
+    expect(codes(warnings)).toEqual(['P4']);
+    expect(warnings[0]?.sentence).toContain("left of Dana Okafor's 5 for this month");
+  });
+
+  it('an independent proposal never warns about the agency’s Connects', async () => {
+    const fx = await northwind(0);
+    expect(warningsFor(planOf(fx, 'Noor', readingOf('member-hourly')))).toEqual([]);
+  });
+
+  it('P6: a member who left is not warned (nothing of the form is recorded for the agency)', async () => {
+    const fx = await northwind(0);
+    await fx.act('Ben', 'leaveAgency', {});
+    expect(warningsFor(planOf(fx, 'Ben', readingOf('exclusive-freelancer')))).toEqual([]);
+  });
+});
