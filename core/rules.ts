@@ -440,7 +440,8 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     const outside = cost - fromAllowance;
     if (left !== null && outside > 0) flags.push('ALLOWANCE_EXCEEDED');
     const unreserved = s.balance - reservedIn(s, month);
-    if (outside > unreserved || s.balance - cost < 0) flags.push('OVERDRAFT');
+    // A spend inside an allowance is escrowed: only a part outside it can take what was not free (P4).
+    if ((outside > 0 && outside > unreserved) || s.balance - cost < 0) flags.push('OVERDRAFT');
     const spent = s.spent[member.id] ?? {};
     spent[month] = (spent[month] ?? 0) + cost;
     s.spent[member.id] = spent;
