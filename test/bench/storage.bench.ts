@@ -133,8 +133,9 @@ try {
 }
 
 console.log('\ndurability (close = context.close(); crash = SIGKILL of the browser process):');
+if (!TRIALS) console.log('  skipped (STORAGE_TRIALS=0)');
 const trials: Record<string, { trials: number; lost: number }> = {};
-for (const kind of KINDS) {
+for (const kind of TRIALS ? KINDS : []) {
   for (const mode of ['close', 'crash'] as const) {
     const p = await Profile.create(served.origin);
     try {
@@ -151,7 +152,7 @@ for (const kind of KINDS) {
 }
 const pct = (t: { trials: number; lost: number }) =>
   `${t.lost}/${t.trials} (${((100 * t.lost) / t.trials).toFixed(0)}%)`;
-for (const mode of ['close', 'crash'] as const) {
+for (const mode of TRIALS ? (['close', 'crash'] as const) : []) {
   const ours = trials[`docstore-${mode}`]!;
   add({
     metric: `actions lost on ${mode} (stock: 3–6 ms after the append; ours: after "saved")`,

@@ -61,6 +61,22 @@ describe('DocStore: the replica’s IndexedDB persistence', () => {
     await b.store.close();
   });
 
+  it('bursts written as diffs since the last batch keep every entry, across several bursts and a reopen', async () => {
+    const name = fresh();
+    const a = await reopen(name);
+    for (let burst = 0; burst < 3; burst++) {
+      for (let i = 0; i < 50; i++) a.map.set(`b${burst}-${i}`, entry(i));
+      a.map.set(`single-${burst}`, entry(burst));
+      await a.store.saved();
+    }
+    expect(a.store.stats.writeTransactions).toBe(3);
+    await a.store.close();
+    const b = await reopen(name);
+    expect(b.map.size).toBe(153);
+    expect(b.map.get('b2-49')).toEqual(entry(49));
+    await b.store.close();
+  });
+
   it('merges only the newest small rows, into bounded chunks, and keeps every entry', async () => {
     const name = fresh();
     const a = await reopen(name, { mergeAfter: 8, chunkBytes: 4096 });
