@@ -17,6 +17,8 @@ import type { Store } from './persistence.ts';
 import { entriesOf, slim, trustedAction } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
 
+const MAX_WAITING_BYTES = 1024 * 1024;
+
 export const EMPTY_UPDATE: Uint8Array = Y.encodeStateAsUpdate(new Y.Doc());
 
 /** A write accepted by a room, waiting for the turn's SQLite transaction. */
@@ -37,6 +39,8 @@ export interface RoomContext {
   /** Compact a room's rows into one once it has this many. */
   compactRows: number;
   onLoadError?(room: string, error: unknown): void;
+  /** Counts update frames relayed (metrics). */
+  onRelay?(frames: number): void;
 }
 
 interface Inbound {
@@ -300,8 +304,11 @@ export class Room {
   }
 
   private hold(peer: Peer, update: Uint8Array, step2: boolean, since: number | undefined): void {
-    if (update.length > this.ctx.maxMessageBytes) {
-      peer.refuse('TOO_LARGE', 'Updates waiting for missing data grew larger than the server accepts.');
+    // Honest waits are small (a write sent before the reconnect's sync step 2 that precedes it); a large
+    // one would be re-merged on every message. MALFORMED makes the client reconnect, and its sync step 2
+    // then carries everything in order.
+    if (update.length > Math.min(this.ctx.maxMessageBytes, MAX_WAITING_BYTES)) {
+      peer.refuse('MALFORMED', 'Updates waiting for missing data grew too large.');
       return;
     }
     peer.waiting = { update, step2, since: since ?? this.ctx.now() };
@@ -400,11 +407,15 @@ export class Room {
       }
       return frame;
     };
+    let sent = 0;
     for (const peer of this.peers) {
       if (!peer.open) continue;
       const frame = frameWithout(peer);
-      if (frame) peer.send(frame);
+      if (!frame) continue;
+      peer.send(frame);
+      sent++;
     }
+    this.ctx.onRelay?.(sent);
   }
 
   private broadcast(frame: Uint8Array, except: Peer | null): void {

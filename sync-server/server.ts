@@ -136,6 +136,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       maxMessageBytes: o.maxMessageBytes,
       compactRows: o.compactRows,
       onLoadError: (room, error) => log.error('processing an update failed', { room, error }),
+      onRelay: (frames) => metrics.updatesOut.inc({}, frames),
     },
     { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
     metrics,
@@ -230,7 +231,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
   });
 
-  // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates, idle rooms.
+  // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
   const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
   let lastPing = now();
   const sweep = setInterval(() => {
@@ -254,9 +255,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         conn.ws.ping();
       }
     }
-    rooms.sweep(t);
   }, sweepEvery);
   sweep.unref();
+  const roomSweep = setInterval(
+    () => rooms.sweep(now()),
+    Math.max(50, Math.min(1_000, Math.floor(o.idleUnloadMs / 2))),
+  );
+  roomSweep.unref();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -299,6 +304,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       if (closing) return;
       closing = true;
       clearInterval(sweep);
+      clearInterval(roomSweep);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const room of rooms.all()) await room.settled();
       committer.flush();
