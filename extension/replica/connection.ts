@@ -40,7 +40,8 @@ export interface ConnectionOptions {
   events: Partial<ConnectionEvents>;
   WebSocketImpl?: typeof WebSocket;
   connect?: boolean;
-  /** y-websocket's backoff cap; the alarm (background/alarms.ts) retries beyond it after an outage. */
+  /** y-websocket's backoff cap (its default, 2.5 s: a returning server is found quickly while the worker
+   * lives); a stopped worker dials nothing, so the alarm (background/alarms.ts) wakes it to reconnect. */
   maxBackoffMs?: number;
 }
 
@@ -75,7 +76,7 @@ export class Connection {
       connect: false,
       // A service worker has no other tabs of this doc to talk to.
       disableBc: true,
-      maxBackoffTime: opts.maxBackoffMs ?? 10_000,
+      maxBackoffTime: opts.maxBackoffMs ?? 2_500,
       ...(opts.WebSocketImpl ? { WebSocketPolyfill: opts.WebSocketImpl } : {}),
       // core/protocol.ts CLOSE: each code says whether to reconnect, re-authenticate (a new connection is
       // a new challenge) or stop and tell the member why.
