@@ -95,7 +95,7 @@ export class DocStore {
     this.name = name;
     this.doc = doc;
     this.db = db;
-    this.chunkBytes = opts.chunkBytes ?? 256 * 1024;
+    this.chunkBytes = opts.chunkBytes ?? 128 * 1024;
     this.mergeAfter = opts.mergeAfter ?? 64;
   }
 
