@@ -399,7 +399,8 @@ export class Replica {
     );
     this.markSynced(covered);
     if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
-    this.persistLocal();
+    // An ACK that acknowledges nothing new (every reconnect gets one) is not worth a write of its own.
+    if (covered.size) this.persistLocal();
     this.emit();
   }
 
