@@ -185,6 +185,9 @@ describe('replica: offline, restarts and close codes', () => {
     expect(reopened.view().recent).toEqual(recent);
     reopened.ensureConnected();
     expect(await reopened.waitFor((r) => r.syncView().status === 'synced', WAIT)).toBe(true);
+    // y-indexeddb#31: waking up and syncing with nothing new writes no doc rows.
+    await reopened.store.saved();
+    expect(reopened.store.stats.updatesWritten).toBe(0);
   });
 
   it('a woken worker can answer from the persisted view before the doc is loaded', async () => {
