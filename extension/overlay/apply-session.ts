@@ -203,6 +203,7 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
     if (!balanceMarked) {
       balanceMarked = true;
       ui.host.dataset.balanceShownAt = String(perfNow());
+      ui.host.dataset.stateArrivedAt = String(hub.firstViewAt ?? '');
     }
     recordPageFacts(match, plan);
   };
@@ -212,7 +213,8 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
     if (signal.aborted) return;
     if (ui && !ui.host.isConnected) ui.remount();
     reading = readApplyPage(root, win.location.href);
-    draw();
+    if (ui) draw();
+    else ensureMounted();
   };
 
   const schedule = (): void => {
@@ -290,16 +292,28 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
     { once: true },
   );
 
-  void options
-    .mountUi({ name: OVERLAY_HOST, anchor: () => findOverlayAnchor(root), signal })
-    .then((mounted) => {
-      if (signal.aborted) return;
-      ui = mounted;
-      mounted.host.dataset.formSeenAt = String(formSeenAt);
-      mounted.host.dataset.jobKey = jobKey;
-      draw();
-    })
-    .catch((error) => console.error('[agency-overlay] could not mount the overlay', error));
+  let mounting = false;
+  /**
+   * Mounts once the form reads completely, or once the page has finished parsing (then the notice says what
+   * is missing): a form seen while the page still loads is not yet missing its Send button, only not there yet.
+   */
+  function ensureMounted(): void {
+    if (mounting || signal.aborted) return;
+    if (!reading.ok && doc.readyState === 'loading') return;
+    mounting = true;
+    void options
+      .mountUi({ name: OVERLAY_HOST, anchor: () => findOverlayAnchor(root), signal })
+      .then((mounted) => {
+        if (signal.aborted) return;
+        ui = mounted;
+        mounted.host.dataset.formSeenAt = String(formSeenAt);
+        mounted.host.dataset.jobKey = jobKey;
+        draw();
+      })
+      .catch((error) => console.error('[agency-overlay] could not mount the overlay', error));
+  }
+  doc.addEventListener('DOMContentLoaded', schedule, { once: true, signal });
+  ensureMounted();
 
   return {
     jobKey,

@@ -5,6 +5,8 @@ import type { UiClient } from '../ui/client.ts';
 
 export interface OverviewHub {
   readonly overview: OverviewView | null;
+  /** performance.now() when the first view arrived (a timing mark for the e2e test); null before. */
+  readonly firstViewAt: number | null;
   /** Calls `fn` after every change; returns the function that stops it. */
   listen(fn: () => void): () => void;
 }
@@ -12,6 +14,12 @@ export interface OverviewHub {
 export function createOverviewHub(client: UiClient, signal: AbortSignal): OverviewHub {
   let overview: OverviewView | null = null;
   let live = false;
+  let firstViewAt: number | null = null;
+  const arrived = (view: OverviewView): void => {
+    overview = view;
+    firstViewAt ??= performance.now();
+    emit();
+  };
   const listeners = new Set<() => void>();
   const emit = (): void => {
     for (const fn of [...listeners]) {
@@ -26,19 +34,20 @@ export function createOverviewHub(client: UiClient, signal: AbortSignal): Overvi
     const unsubscribe = client.subscribe((view) => {
       if (signal.aborted) return;
       live = true;
-      overview = view;
-      emit();
+      arrived(view);
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
     void client.send({ kind: 'overview' }).then((res) => {
       if (signal.aborted || live || !res.ok) return;
-      overview = res.value;
-      emit();
+      arrived(res.value);
     });
   }
   return {
     get overview() {
       return overview;
+    },
+    get firstViewAt() {
+      return firstViewAt;
     },
     listen(fn) {
       listeners.add(fn);

@@ -1,6 +1,5 @@
 // The member clicked Send while a warning stands: the click was held once. The member decides — fix it, or
 // send anyway (which only lets their next click on Send through: the overlay never sends for them).
-import { useEffect, useRef } from 'preact/hooks';
 import { fixLabel } from './warning-list.tsx';
 import type { Fix, Warning } from './warnings.ts';
 
@@ -11,9 +10,10 @@ export interface SendHoldProps {
   onSendAnyway: () => void;
 }
 
+/** A stable callback ref: Preact calls it once when the button mounts, so focus moves to the dialog once. */
+const focusOnMount = (el: HTMLButtonElement | null): void => el?.focus();
+
 export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHoldProps) {
-  const first = useRef<HTMLButtonElement>(null);
-  useEffect(() => first.current?.focus(), []);
   const fix = warnings.find((w) => w.fix)?.fix ?? null;
   return (
     <div
@@ -32,7 +32,13 @@ export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHold
         ))}
       </ul>
       <div class="actions">
-        <button type="button" class="primary" ref={first} onClick={() => onFix(fix)} data-testid="hold-fix">
+        <button
+          type="button"
+          class="primary"
+          ref={focusOnMount}
+          onClick={() => onFix(fix)}
+          data-testid="hold-fix"
+        >
           {fix ? `Fix it: ${fixLabel(fix, agencyName).toLowerCase()}` : 'Fix it: go back to the form'}
         </button>
         <button type="button" onClick={onSendAnyway} data-testid="hold-send-anyway">

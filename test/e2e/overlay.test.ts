@@ -112,6 +112,9 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
       direct.fromDom,
       FORM_TO_BALANCE_TARGET_MS,
     );
+    timings.record('  of which: overlay detecting the form → balance shown', direct.fromDetection);
+    // Negative when the agency's state reached the page before the form did (the script starts with the page).
+    timings.record('  agency state arriving in the page, after the form appeared', direct.stateAfterForm);
     await overlayShownAt(benOnJob, 'overlay-balance', /^312$/);
 
     const sentAt = await sendAndConfirm(page);

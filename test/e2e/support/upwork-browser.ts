@@ -52,7 +52,9 @@ export async function overlayReady(page: Page, timeout = 30_000): Promise<void> 
  * Form appearing (seen by the page's own observer) → the overlay's first render with the balance (the
  * performance.now() mark it leaves on its host), both on the page's clock.
  */
-export async function formToBalanceMs(page: Page): Promise<{ fromDom: number; fromDetection: number }> {
+export async function formToBalanceMs(
+  page: Page,
+): Promise<{ fromDom: number; fromDetection: number; stateAfterForm: number }> {
   await overlayReady(page);
   return page.evaluate(() => {
     const host = document.querySelector('agency-overlay') as HTMLElement;
@@ -61,7 +63,12 @@ export async function formToBalanceMs(page: Page): Promise<{ fromDom: number; fr
     const appeared = (window as unknown as { __formAppearedAt: number[] }).__formAppearedAt;
     const before = appeared.filter((t) => t <= seen + 0.001);
     const start = before[before.length - 1] ?? seen;
-    return { fromDom: shown - start, fromDetection: shown - seen };
+    const stateAt = Number(host.dataset.stateArrivedAt);
+    return {
+      fromDom: shown - start,
+      fromDetection: shown - seen,
+      stateAfterForm: stateAt - start,
+    };
   });
 }
 
