@@ -422,6 +422,19 @@ describe('a single-page app', () => {
     expect(badges()[0]?.shadowRoot?.textContent).toContain('Noor proposed on this job · independently');
   });
 
+  it('P5: the find-work slide-over gets the badge too, placed just before the row of “Apply now”', async () => {
+    const fx = await northwind(312);
+    await fx.propose('Ana', { job: JOB_KEYS.boost, title: 'SEO' });
+    const bg = new AgencyBackground(fx, 'Ben');
+    await open(`/nx/find-work/best-matches/details/${JOB_KEYS.boost}`);
+    start(bg);
+    await settle();
+    const badge = badges()[0] as HTMLElement;
+    expect(badge.nextElementSibling?.classList.contains('job-actions')).toBe(true);
+    expect(badge.shadowRoot?.textContent).toContain('Ana proposed on this job · as the agency');
+    expect(hosts()).toHaveLength(0);
+  });
+
   it('removes everything when the content script’s signal aborts', async () => {
     const fx = await northwind(312);
     const { bg } = await begin(fx, 'Ben', applyPath(JOB_KEYS.boost));
