@@ -18,7 +18,7 @@ import {
   type ReplayContext,
 } from './rules.ts';
 import type { Action, ActionId, AgencyState, MemberId, Relationship, Verdict } from './types.ts';
-import { isFact } from './types.ts';
+import { FACT_TYPES } from './types.ts';
 
 export const ACTIVITY_LIMIT = 200;
 
@@ -120,25 +120,26 @@ function resolve(d: Derivation): void {
   }
 }
 
-/** The total order: depth, then id. */
+/** The total order: depth, then id. A counting sort by depth; the few ids sharing a depth by id. */
 function sortOrder(d: Derivation): ActionId[] {
-  const keyed: { id: ActionId; depth: number }[] = [];
-  for (const [id, depth] of d.depth) keyed.push({ id, depth });
-  keyed.sort((x, y) => x.depth - y.depth || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  return keyed.map((k) => k.id);
-}
-
-/** Heads: ordered actions no ordered action depends on. Pending actions are left out, so a replica's own
- *  next action never waits on a dependency it is missing itself. */
-function computeHeads(d: Derivation): void {
-  const hasChild = new Uint8Array(d.order.length);
-  for (const id of d.order) {
-    for (const dep of d.actions.get(id)!.deps) {
-      const p = d.position.get(dep);
-      if (p !== undefined) hasChild[p] = 1;
+  let max = 0;
+  for (const depth of d.depth.values()) if (depth > max) max = depth;
+  const start = new Int32Array(max + 2);
+  for (const depth of d.depth.values()) start[depth + 1]!++;
+  for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
+  const order: ActionId[] = new Array(d.depth.size);
+  for (const [id, depth] of d.depth) order[start[depth]!++] = id;
+  // start[depth] is now the end of that depth's run; runs of one are already sorted
+  let from = 0;
+  for (let depth = 0; depth <= max; depth++) {
+    const to = start[depth]!;
+    if (to - from > 1) {
+      const run = order.slice(from, to).sort();
+      for (let i = 0; i < run.length; i++) order[from + i] = run[i]!;
     }
+    from = to;
   }
-  d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
+  return order;
 }
 
 /**
@@ -154,23 +155,70 @@ function cutOf(d: Derivation, a: Action, position: number): number {
   }
   while (cut < position) {
     const next = cut + 1 === position ? a.id : d.order[cut + 1]!;
-    if (next !== a.id && !a.deps.includes(next)) break;
+    // After a fork, the next action may be an ancestor through another path: a short walk finds it, and
+    // the cut catches up with the order again once the branches merged. Past the budget, stop: the cut
+    // stays a valid lower bound and isAncestor walks instead.
+    if (
+      next !== a.id &&
+      !a.deps.includes(next) &&
+      reaches(d, next, cut + 1, a.deps, CUT_WALK_BUDGET) !== true
+    ) {
+      break;
+    }
     cut++;
   }
   return cut;
 }
 
+const CUT_WALK_BUDGET = 64;
+
+/**
+ * Walks back from `from` through actions sorted after `floor` (the position of `ancestor`): true when it
+ * reaches the ancestor or an action whose cut covers it, false when it cannot, null past `budget` actions.
+ */
+function reaches(
+  d: Derivation,
+  ancestor: ActionId,
+  floor: number,
+  from: readonly ActionId[],
+  budget: number,
+): boolean | null {
+  const seen = new Set<ActionId>();
+  const stack = [...from];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === ancestor) return true;
+    const p = d.position.get(id);
+    if (p === undefined || p <= floor || seen.has(id)) continue;
+    if (d.cut[p]! >= floor) return true;
+    if (seen.size >= budget) return null;
+    seen.add(id);
+    for (const dep of d.actions.get(id)!.deps) stack.push(dep);
+  }
+  return false;
+}
+
+/**
+ * Positions, cuts and heads of the order. Heads are ordered actions no ordered action depends on; pending
+ * actions are left out, so a replica's own next action never waits on a dependency it is missing itself.
+ */
 function indexOrder(d: Derivation): void {
+  const n = d.order.length;
   d.position = new Map();
-  d.cut = new Array(d.order.length);
-  for (let i = 0; i < d.order.length; i++) d.position.set(d.order[i]!, i);
-  for (let i = 0; i < d.order.length; i++) d.cut[i] = cutOf(d, d.actions.get(d.order[i]!)!, i);
+  d.cut = new Array(n);
+  for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
+  const hasChild = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = d.actions.get(d.order[i]!)!;
+    d.cut[i] = cutOf(d, a, i);
+    for (const dep of a.deps) hasChild[d.position.get(dep)!] = 1;
+  }
+  d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
 }
 
 /** Rebuilds positions, cuts and heads of a derivation whose order, depths and actions are known (restore). */
 export function reindex(d: Derivation): void {
   indexOrder(d);
-  computeHeads(d);
 }
 
 /**
@@ -187,24 +235,7 @@ export function isAncestor(d: Derivation, ancestor: ActionId, of: ActionId): boo
     if (d.cut[at]! >= floor) return true;
   }
   const start = d.actions.get(of);
-  if (!start) return false;
-  const seen = new Set<ActionId>();
-  const stack = [...start.deps];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (id === ancestor) return true;
-    const p = d.position.get(id);
-    if (p === undefined || p <= floor || seen.has(id)) continue;
-    if (d.cut[p]! >= floor) return true;
-    seen.add(id);
-    for (const dep of d.actions.get(id)!.deps) stack.push(dep);
-  }
-  return false;
-}
-
-function record(d: Derivation, ctx: ReplayContext, a: Action, excluded: Map<ActionId, VerdictCode>): void {
-  const revoked = excluded.get(a.id);
-  recordOutcome(d, ctx, a, revoked ? { ok: false, code: revoked } : applyRules(ctx, a));
+  return start ? reaches(d, ancestor, floor, start.deps, Number.POSITIVE_INFINITY) === true : false;
 }
 
 function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Outcome): void {
@@ -237,7 +268,23 @@ function trimActivity(s: AgencyState): void {
   if (s.activity.length > ACTIVITY_LIMIT) s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
 }
 
-function replay(d: Derivation, excluded: Map<ActionId, VerdictCode>): PowerEvent[] {
+/** The ordered actions and their times as arrays, and where the intents are: the replay's hot data. */
+interface Sequence {
+  actions: Action[];
+  eff: number[];
+  intents: number[];
+}
+
+function sequence(d: Derivation): Sequence {
+  const actions = d.order.map((id) => d.actions.get(id)!);
+  const intents: number[] = [];
+  for (let i = 0; i < actions.length; i++) if (!FACTS.has(actions[i]!.type)) intents.push(i);
+  return { actions, eff: d.order.map((id) => d.eff.get(id)!), intents };
+}
+
+const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
+
+function replay(d: Derivation, seq: Sequence, excluded: Map<ActionId, VerdictCode>): PowerEvent[] {
   d.state = emptyState(d.agencyId);
   d.nonExclusiveSince = new Map();
   d.relationships = new Map();
@@ -251,26 +298,22 @@ function replay(d: Derivation, excluded: Map<ActionId, VerdictCode>): PowerEvent
     relationships: d.relationships,
     power,
   };
-  for (let i = 0; i < d.order.length; i++) {
-    const a = d.actions.get(d.order[i]!)!;
+  const none = excluded.size === 0;
+  for (let i = 0; i < seq.actions.length; i++) {
+    const a = seq.actions[i]!;
     ctx.index = i;
-    ctx.eff = d.eff.get(a.id)!;
-    record(d, ctx, a, excluded);
+    ctx.eff = seq.eff[i]!;
+    const revoked = none ? undefined : excluded.get(a.id);
+    recordOutcome(d, ctx, a, revoked ? { ok: false, code: revoked } : applyRules(ctx, a));
   }
   return power;
 }
 
-/** Each member's ordered actions (by the key that signed them), for the revocation passes. */
-function actionsByMember(d: Derivation): Map<MemberId, ActionId[]> {
-  const byMember = new Map<MemberId, ActionId[]>();
-  for (const id of d.order) {
-    const m = d.state.keys[d.actions.get(id)!.actor]?.member;
-    if (!m) continue;
-    const list = byMember.get(m);
-    if (list) list.push(id);
-    else byMember.set(m, [id]);
-  }
-  return byMember;
+/** Which member each key of the given members belongs to. */
+function keyOwners(d: Derivation, members: Iterable<MemberId>): Map<string, MemberId> {
+  const owner = new Map<string, MemberId>();
+  for (const m of members) for (const k of d.state.members[m]?.keys ?? []) owner.set(k, m);
+  return owner;
 }
 
 /** Does `q` demote or remove `member`? */
@@ -289,12 +332,26 @@ const seniority = (since: number | null): number => since ?? Number.MAX_SAFE_INT
  * exclusions of the first power event that has any and returns true, or returns false when the replay is
  * stable. Every call excludes at least one more action, so derive's loop ends.
  */
-function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId, VerdictCode>): boolean {
+function revocations(
+  d: Derivation,
+  seq: Sequence,
+  power: PowerEvent[],
+  excluded: Map<ActionId, VerdictCode>,
+): boolean {
+  if (!power.length) return false;
   const refused = new Set(d.state.verdicts.filter((v) => v.kind === 'refused').map((v) => v.id));
-  const byMember = actionsByMember(d);
+  const owner = keyOwners(d, new Set(power.map((p) => p.target)));
+  const intents = new Map<MemberId, ActionId[]>();
+  for (const i of seq.intents) {
+    const m = owner.get(seq.actions[i]!.actor);
+    if (m === undefined) continue;
+    const list = intents.get(m);
+    if (list) list.push(d.order[i]!);
+    else intents.set(m, [d.order[i]!]);
+  }
   for (const p of power) {
     if (excluded.has(p.action)) continue;
-    const targets = byMember.get(p.target) ?? [];
+    const targets = intents.get(p.target) ?? [];
     if (p.by !== p.target) {
       // P3: the target demoted or removed the actor at the same time. The one who became a business
       // manager first wins, whichever of the two sorts first; the other's action is refused.
@@ -310,7 +367,6 @@ function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId,
     for (const id of targets) {
       if (id === p.action || excluded.has(id) || refused.has(id)) continue;
       const a = d.actions.get(id)!;
-      if (isFact(a.type)) continue; // facts stay; finish() flags the concurrent ones
       if (p.kind === 'demote' && !MANAGER_ONLY.has(a.type)) continue;
       if (d.position.get(id)! > p.index) continue; // sorted after the event: the replay already refused it
       if (isAncestor(d, id, p.action)) continue;
@@ -323,19 +379,21 @@ function revocations(d: Derivation, power: PowerEvent[], excluded: Map<ActionId,
 }
 
 /** Facts by a removed member that are concurrent with the removal but sort before it: flagged (P6). */
-function flagConcurrentFacts(d: Derivation, power: PowerEvent[]): void {
+function flagConcurrentFacts(d: Derivation, seq: Sequence, power: PowerEvent[]): void {
   const removals = power.filter((p) => p.kind === 'remove');
   if (!removals.length) return;
-  const byMember = actionsByMember(d);
-  const flagged = new Set(d.state.verdicts.filter((v) => v.kind === 'flagged').map((v) => v.id));
-  const gone = new Set(d.state.verdicts.filter((v) => v.code === 'MEMBER_GONE_FACT').map((v) => v.id));
+  const owner = keyOwners(d, new Set(removals.map((p) => p.target)));
   const before = d.state.verdicts.length;
+  let flagged: Set<ActionId> | null = null;
   for (const p of removals) {
-    for (const id of byMember.get(p.target) ?? []) {
-      if (d.position.get(id)! >= p.index) break;
-      const a = d.actions.get(id)!;
-      if (!isFact(a.type) || gone.has(id) || isAncestor(d, id, p.action)) continue;
-      gone.add(id);
+    // Everything up to the removal's cut is in its causal past: only later positions can be concurrent.
+    for (let i = d.cut[p.index]! + 1; i < p.index; i++) {
+      const a = seq.actions[i]!;
+      if (!FACTS.has(a.type) || owner.get(a.actor) !== p.target) continue;
+      const id = a.id;
+      if (isAncestor(d, id, p.action)) continue;
+      flagged ??= new Set(d.state.verdicts.filter((v) => v.kind === 'flagged').map((v) => v.id));
+      if (d.state.verdicts.some((v) => v.id === id && v.code === 'MEMBER_GONE_FACT')) continue;
       if (!flagged.has(id)) d.state.counts.flagged++;
       flagged.add(id);
       const code = 'MEMBER_GONE_FACT';
@@ -351,8 +409,8 @@ function flagConcurrentFacts(d: Derivation, power: PowerEvent[]): void {
     .map(([v]) => v);
 }
 
-function finish(d: Derivation, power: PowerEvent[]): void {
-  flagConcurrentFacts(d, power);
+function finish(d: Derivation, seq: Sequence, power: PowerEvent[]): void {
+  flagConcurrentFacts(d, seq, power);
   trimActivity(d.state);
   d.state.counts.pending = d.pending.size;
 }
@@ -377,12 +435,12 @@ export function derive(agencyId: string, actions: Iterable<Action>): Derivation 
   resolve(d);
   d.order = sortOrder(d);
   indexOrder(d);
-  computeHeads(d);
+  const seq = sequence(d);
   const excluded = new Map<ActionId, VerdictCode>();
-  let power = replay(d, excluded);
+  let power = replay(d, seq, excluded);
   // Each round excludes at least one more action, so this ends; real logs need zero or one round.
-  while (revocations(d, power, excluded)) power = replay(d, excluded);
-  finish(d, power);
+  while (revocations(d, seq, power, excluded)) power = replay(d, seq, excluded);
+  finish(d, seq, power);
   return d;
 }
 
