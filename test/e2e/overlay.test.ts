@@ -104,7 +104,11 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     );
     await screenshot(page, 'overlay-ana-before-send');
 
-    // Ben has the same job's form open when Ana sends.
+    // Ben has the same job's form open when Ana sends, once Upwork's number reached his browser (otherwise
+    // his page, which shows 312 too, would rightly record it again).
+    await waitForPersisted(ben, (e) =>
+      e.some((x) => x.type === 'observeBalance' && x.payload.balance === 312),
+    );
     benOnJob = await openOnUpwork(ben, applyPath(JOB));
     const direct = await formToBalanceMs(benOnJob);
     timings.record(
