@@ -69,28 +69,48 @@ export function emptyState(agencyId: string): AgencyState {
   };
 }
 
+/** Resolved actions with their depth and effective time, in the order they were resolved. */
+interface Resolved {
+  actions: Action[];
+  depth: number[];
+  eff: number[];
+}
+
 /** Sets depth and effective time from the deps when they are all resolved; false otherwise. */
-function settle(d: Derivation, a: Action): boolean {
+function settle(d: Derivation, a: Action, out: Resolved): boolean {
   let depth = 0;
   let eff = a.at;
+  const last = out.actions.length - 1;
   for (const dep of a.deps) {
-    const dd = d.depth.get(dep);
-    if (dd === undefined) return false;
+    // Most actions follow the one resolved just before them: no lookup for that one.
+    let dd: number | undefined;
+    let de: number;
+    if (last >= 0 && dep === out.actions[last]!.id) {
+      dd = out.depth[last]!;
+      de = out.eff[last]!;
+    } else {
+      dd = d.depth.get(dep);
+      if (dd === undefined) return false;
+      de = d.eff.get(dep)!;
+    }
     if (dd > depth) depth = dd;
-    const e = d.eff.get(dep)! + 1;
-    if (e > eff) eff = e;
+    if (de + 1 > eff) eff = de + 1;
   }
   d.depth.set(a.id, depth + 1);
   d.eff.set(a.id, eff);
+  out.actions.push(a);
+  out.depth.push(depth + 1);
+  out.eff.push(eff);
   return true;
 }
 
 /** Depth and effective time for every action whose deps are all known; the others are pending. */
-function resolve(d: Derivation): void {
+function resolve(d: Derivation): Resolved {
+  const out: Resolved = { actions: [], depth: [], eff: [] };
   // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
   const late: Action[] = [];
-  for (const a of d.actions.values()) if (!settle(d, a)) late.push(a);
-  if (!late.length) return;
+  for (const a of d.actions.values()) if (!settle(d, a, out)) late.push(a);
+  if (!late.length) return out;
   const state = new Map<ActionId, 0 | 1>(); // 0: visiting, 1: done
   for (const start of late) {
     if (state.has(start.id) || d.depth.has(start.id)) continue;
@@ -115,31 +135,60 @@ function resolve(d: Derivation): void {
       // all deps visited (or a cycle back to a visiting node, which leaves this one pending)
       stack.pop();
       state.set(id, 1);
-      if (!settle(d, a)) d.pending.add(id);
+      if (!settle(d, a, out)) d.pending.add(id);
     }
   }
+  return out;
 }
 
-/** The total order: depth, then id. A counting sort by depth; the few ids sharing a depth by id. */
-function sortOrder(d: Derivation): ActionId[] {
+/** The ordered actions and their times as arrays, and where the intents are: the replay's hot data. */
+interface Sequence {
+  actions: Action[];
+  eff: number[];
+  intents: number[];
+}
+
+const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
+
+/**
+ * The total order — depth, then id — as a counting sort by depth (the few actions sharing a depth are
+ * sorted by id), with the ordered actions and times alongside.
+ */
+function sortOrder(r: Resolved): { order: ActionId[]; seq: Sequence } {
+  const n = r.actions.length;
   let max = 0;
-  for (const depth of d.depth.values()) if (depth > max) max = depth;
+  for (const depth of r.depth) if (depth > max) max = depth;
   const start = new Int32Array(max + 2);
-  for (const depth of d.depth.values()) start[depth + 1]!++;
+  for (const depth of r.depth) start[depth + 1]!++;
   for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
-  const order: ActionId[] = new Array(d.depth.size);
-  for (const [id, depth] of d.depth) order[start[depth]!++] = id;
-  // start[depth] is now the end of that depth's run; runs of one are already sorted
+  const slot = new Int32Array(n); // resolved index at each position
+  for (let k = 0; k < n; k++) slot[start[r.depth[k]!]!++] = k;
+  // start[depth] is now the end of that depth's run
   let from = 0;
   for (let depth = 0; depth <= max; depth++) {
     const to = start[depth]!;
     if (to - from > 1) {
-      const run = order.slice(from, to).sort();
-      for (let i = 0; i < run.length; i++) order[from + i] = run[i]!;
+      const run = Array.from(slot.subarray(from, to)).sort((x, y) => {
+        const a = r.actions[x]!.id;
+        const b = r.actions[y]!.id;
+        return a < b ? -1 : a > b ? 1 : 0;
+      });
+      slot.set(run, from);
     }
     from = to;
   }
-  return order;
+  const order: ActionId[] = new Array(n);
+  const actions: Action[] = new Array(n);
+  const eff: number[] = new Array(n);
+  const intents: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = r.actions[slot[i]!]!;
+    order[i] = a.id;
+    actions[i] = a;
+    eff[i] = r.eff[slot[i]!]!;
+    if (!FACTS.has(a.type)) intents.push(i);
+  }
+  return { order, seq: { actions, eff, intents } };
 }
 
 /**
@@ -153,6 +202,11 @@ function cutOf(d: Derivation, a: Action, position: number): number {
     const p = d.position.get(dep);
     if (p !== undefined && d.cut[p]! > cut) cut = d.cut[p]!;
   }
+  return extendCut(d, a, position, cut);
+}
+
+function extendCut(d: Derivation, a: Action, position: number, from: number): number {
+  let cut = from;
   while (cut < position) {
     const next = cut + 1 === position ? a.id : d.order[cut + 1]!;
     // After a fork, the next action may be an ancestor through another path: a short walk finds it, and
@@ -202,16 +256,24 @@ function reaches(
  * Positions, cuts and heads of the order. Heads are ordered actions no ordered action depends on; pending
  * actions are left out, so a replica's own next action never waits on a dependency it is missing itself.
  */
-function indexOrder(d: Derivation): void {
+function indexOrder(
+  d: Derivation,
+  actions: readonly Action[] = d.order.map((id) => d.actions.get(id)!),
+): void {
   const n = d.order.length;
   d.position = new Map();
   d.cut = new Array(n);
   for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
   const hasChild = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const a = d.actions.get(d.order[i]!)!;
-    d.cut[i] = cutOf(d, a, i);
-    for (const dep of a.deps) hasChild[d.position.get(dep)!] = 1;
+    const a = actions[i]!;
+    let cut = -1;
+    for (const dep of a.deps) {
+      const p = i > 0 && dep === d.order[i - 1] ? i - 1 : d.position.get(dep)!;
+      hasChild[p] = 1;
+      if (d.cut[p]! > cut) cut = d.cut[p]!;
+    }
+    d.cut[i] = extendCut(d, a, i, cut);
   }
   d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
 }
@@ -267,22 +329,6 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
 function trimActivity(s: AgencyState): void {
   if (s.activity.length > ACTIVITY_LIMIT) s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
 }
-
-/** The ordered actions and their times as arrays, and where the intents are: the replay's hot data. */
-interface Sequence {
-  actions: Action[];
-  eff: number[];
-  intents: number[];
-}
-
-function sequence(d: Derivation): Sequence {
-  const actions = d.order.map((id) => d.actions.get(id)!);
-  const intents: number[] = [];
-  for (let i = 0; i < actions.length; i++) if (!FACTS.has(actions[i]!.type)) intents.push(i);
-  return { actions, eff: d.order.map((id) => d.eff.get(id)!), intents };
-}
-
-const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
 
 function replay(d: Derivation, seq: Sequence, excluded: Map<ActionId, VerdictCode>): PowerEvent[] {
   d.state = emptyState(d.agencyId);
@@ -432,10 +478,10 @@ export function derive(agencyId: string, actions: Iterable<Action>): Derivation 
     cut: [],
   };
   for (const a of actions) d.actions.set(a.id, a);
-  resolve(d);
-  d.order = sortOrder(d);
-  indexOrder(d);
-  const seq = sequence(d);
+  const sorted = sortOrder(resolve(d));
+  d.order = sorted.order;
+  const seq = sorted.seq;
+  indexOrder(d, seq.actions);
   const excluded = new Map<ActionId, VerdictCode>();
   let power = replay(d, seq, excluded);
   // Each round excludes at least one more action, so this ends; real logs need zero or one round.

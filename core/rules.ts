@@ -43,6 +43,19 @@ export interface ReplayContext {
   /** Every applied join and relationship change per member, in the log's order (R7 under concurrency). */
   relationships: Map<MemberId, [ActionId, Relationship][]>;
   power: PowerEvent[];
+  /**
+   * What allowances reserve in a month, kept between actions of one replay; every handler that changes an
+   * allowance, a member's status or an allowance holder's spending clears it.
+   */
+  reserved?: { month: string; value: number } | null;
+}
+
+function reservedNow(ctx: ReplayContext, month: string): number {
+  const cached = ctx.reserved;
+  if (cached && cached.month === month) return cached.value;
+  const value = reservedIn(ctx.state, month);
+  ctx.reserved = { month, value };
+  return value;
 }
 
 export type Outcome =
@@ -83,6 +96,7 @@ function addMember(
     keys: existing ? existing.keys : [key],
   };
   ctx.state.members[id] = member;
+  ctx.reserved = null;
   ctx.state.keys[key] = { member: id, active: true, label: ctx.state.keys[key]?.label ?? null };
   return member;
 }
@@ -139,7 +153,7 @@ function observe(ctx: ReplayContext, a: Action, value: number, source: 'page' | 
 function shrinkAllowances(ctx: ReplayContext): boolean {
   const s = ctx.state;
   const month = monthKey(ctx.eff, s.timeZone);
-  const total = reservedIn(s, month);
+  const total = reservedNow(ctx, month);
   const budget = Math.max(0, s.balance);
   if (total <= budget) return false;
   const holders = Object.values(s.members)
@@ -159,6 +173,7 @@ function shrinkAllowances(ctx: ReplayContext): boolean {
     remainder--;
   }
   for (const { h, share } of shares) h.m.allowance = h.spent + share;
+  ctx.reserved = null;
   return true;
 }
 
@@ -191,6 +206,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (!target) return refuse('UNKNOWN_MEMBER');
     if (isManager(target) && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
     target.status = 'removed';
+    ctx.reserved = null;
     target.leftAt = ctx.eff;
     ctx.power.push({
       action: a.id,
@@ -215,6 +231,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
       successor.managerSince = ctx.index;
     }
     actor.status = 'left';
+    ctx.reserved = null;
     actor.leftAt = ctx.eff;
     ctx.power.push({
       action: a.id,
@@ -283,6 +300,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
       if (reservedIn(s, month, target.id) + unspent > s.balance) return refuse('ALLOWANCE_OVER_BALANCE');
     }
     target.allowance = monthly;
+    ctx.reserved = null;
     return done(
       monthly === null
         ? `${actor.name} removed ${target.name}'s monthly allowance`
@@ -439,12 +457,13 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     const fromAllowance = left === null ? 0 : Math.min(cost, left);
     const outside = cost - fromAllowance;
     if (left !== null && outside > 0) flags.push('ALLOWANCE_EXCEEDED');
-    const unreserved = s.balance - reservedIn(s, month);
+    const unreserved = s.balance - reservedNow(ctx, month);
     // A spend inside an allowance is escrowed: only a part outside it can take what was not free (P4).
     if ((outside > 0 && outside > unreserved) || s.balance - cost < 0) flags.push('OVERDRAFT');
     const spent = s.spent[member.id] ?? {};
     spent[month] = (spent[month] ?? 0) + cost;
     s.spent[member.id] = spent;
+    if (member.allowance !== null) ctx.reserved = null;
     insertLedger(s.ledger, { id: a.id, at: ctx.eff, delta: -cost, kind: 'proposal' });
     s.balance = balanceOf(s);
     return done(`${member.name} proposed as the agency on '${p.title}' — ${plural(cost)}`, flags);
