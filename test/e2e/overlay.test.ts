@@ -1,17 +1,18 @@
 // The overlay on Upwork's proposal form, end to end: the built extension in two Chromium profiles (Ana, a
 // business manager, and Ben, an exclusive member), syncing through the real sync server, on the fake Upwork
 // pages served over HTTPS at www.upwork.com's real address. One scenario, step by step (each `it` builds on
-// the previous one). Timings are printed and saved under test-results/e2e; a screenshot goes to docs/.
+// the previous one). Timings are printed and saved under test-results/e2e; the README's screenshot
+// (docs/overlay.png) is refreshed with UPDATE_SCREENSHOTS=1.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY, applyPath, JOB_KEYS, jobPath } from '../fixtures/upwork/routes.ts';
 import { screenshot, Timings } from './support/artifacts.ts';
 import type { Profile } from './support/browser.ts';
 import { createAgency, createInvite, joinAgency, UI_TIMEOUT } from './support/pages.ts';
-import { CHROMIUM, ROOT } from './support/paths.ts';
+import { ARTIFACTS_DIR, CHROMIUM, ROOT } from './support/paths.ts';
 import { persistedActions, type StoredEntry, waitForPersisted } from './support/replica.ts';
 import { SyncServer } from './support/sync-server.ts';
 import {
@@ -28,6 +29,7 @@ import { UPWORK_ORIGIN, UpworkServer } from './support/upwork-server.ts';
 const FORM_TO_BALANCE_TARGET_MS = 100;
 const SEND_TO_TEAMMATE_TARGET_MS = 1_000;
 
+const README_PICTURE = join(ROOT, 'docs/overlay.png');
 const JOB = JOB_KEYS['exclusive-agency']; // 12 Connects, agency pre-selected, Upwork asks to confirm
 const timings = new Timings();
 let sync: SyncServer;
@@ -164,14 +166,19 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     );
     expect(await overlayText(page, 'overlay-balance')).toBe('300');
     await screenshot(page, 'overlay-ben-teammate-proposed');
-    mkdirSync(join(ROOT, 'docs'), { recursive: true });
-    const form = page.locator('.fe-job-apply');
-    const box = (await form.boundingBox())!;
+    // The README's picture: the form down to the overlay. Kept in test-results/ on every run; it replaces the
+    // committed docs/overlay.png only when asked (UPDATE_SCREENSHOTS=1) or missing, so a test run leaves the
+    // tree clean.
+    const box = (await page.locator('.fe-job-apply').boundingBox())!;
     const host = (await page.locator('agency-overlay').boundingBox())!;
-    await page.screenshot({
-      path: join(ROOT, 'docs/overlay.png'),
+    const picture = await page.screenshot({
+      path: join(ARTIFACTS_DIR, 'overlay-readme.png'),
       clip: { x: box.x, y: box.y, width: box.width, height: host.y + host.height - box.y + 16 },
     });
+    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(README_PICTURE)) {
+      mkdirSync(dirname(README_PICTURE), { recursive: true });
+      writeFileSync(README_PICTURE, picture);
+    }
     // The page agrees with the shared state: no second observation.
     const entries = await persistedActions(ben);
     expect(entries.filter((e) => e.type === 'observeBalance')).toHaveLength(1);
