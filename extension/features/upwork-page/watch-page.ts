@@ -10,7 +10,7 @@ export interface WatchPageOptions {
   win: PageWindow;
   /** Every listener and observer goes when this aborts; no callback fires after (not even onLeave). */
   signal: AbortSignal;
-  /** In-app navigations (WXT's `wxt:locationchange` in the content script); see locationChangeEventHook. */
+  /** In-app navigations: WXT's `wxt:locationchange` in the content script, through a UrlHub. */
   onUrlChange?: UrlChangeHook;
   /** The proposal form appeared: `root` is its element, for readApplyPage and for mounting the overlay. */
   onApplyForm: (root: Element, jobKey: string) => void;
@@ -40,7 +40,12 @@ export function findJobContainer(root: ParentNode): Element | null {
   return applyNow ? closestOf(applyNow, S.APPLY_NOW_CONTAINER) : null;
 }
 
-/** A hook over a window event that announces URL changes, such as WXT's `wxt:locationchange`. */
+/**
+ * A hook over a plain window event that announces URL changes. Not for WXT's `wxt:locationchange` as such: WXT
+ * dispatches it under a name unique to the extension and entrypoint, and only after `ctx.addEventListener`
+ * started its location watcher — the content script goes through `ctx.addEventListener` and a UrlHub
+ * (extension/overlay/url-hub.ts) instead.
+ */
 export function locationChangeEventHook(win: PageWindow, eventName = 'wxt:locationchange'): UrlChangeHook {
   return (listener, signal) => {
     win.addEventListener(
