@@ -39,7 +39,7 @@ function packDeps(deps: readonly ActionId[]): Uint8Array {
   return out;
 }
 
-function unpackDeps(deps: Uint8Array): ActionId[] {
+export function unpackDeps(deps: Uint8Array): ActionId[] {
   const out: ActionId[] = [];
   for (let i = 0; i < deps.length; i += 32) out.push(toBase64Url(deps.subarray(i, i + 32)));
   return out;
@@ -156,11 +156,26 @@ export async function verifyAction(agencyId: string, id: string, stored: unknown
     action: {
       id,
       type: s.type,
-      actor: toBase64Url(s.actor),
-      payload: payload.data as Payloads[ActionType],
+      actor: keyText(s.actor),
+      // The stored payload itself, not zod's copy: it passed a strict schema, and a replica holding a log
+      // keeps one copy of each payload (in its Y.Doc) instead of two.
+      payload: (stored as { payload: Payloads[ActionType] }).payload,
       deps: unpackDeps(s.deps),
       at: s.at,
       sig: s.sig,
     },
   };
+}
+
+// Agencies have few keys and many actions: one string per key, shared by all its actions.
+const keyTexts = new Map<string, string>();
+
+/** The base64url text of a public key, the same string object for every action of that key. */
+export function keyText(key: Uint8Array): string {
+  const text = toBase64Url(key);
+  const known = keyTexts.get(text);
+  if (known) return known;
+  if (keyTexts.size >= 10_000) keyTexts.clear();
+  keyTexts.set(text, text);
+  return text;
 }
