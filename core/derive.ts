@@ -29,8 +29,12 @@ export interface Derivation {
   actions: Map<ActionId, Action>;
   /** Applied or refused actions in the log's total order (pending ones are not in it). */
   order: ActionId[];
+  /** Lamport depth and effective time of each ordered action (built on first read from the arrays below). */
   depth: Map<ActionId, number>;
   eff: Map<ActionId, number>;
+  /** By position: the depth and effective time of each ordered action. */
+  depthAt: number[];
+  effAt: number[];
   /** Actions waiting for a dependency this replica has not seen yet. */
   pending: Set<ActionId>;
   /** Actions with no known child: the deps of the next action written here. */
@@ -43,6 +47,42 @@ export interface Derivation {
   position: Map<ActionId, number>;
   /** By position: the last position up to which the whole order is in that action's causal past. */
   cut: number[];
+}
+
+// derive works on arrays by position; the maps by id are built only for callers who read them.
+const builtMaps = new WeakMap<Derivation, { depth?: Map<ActionId, number>; eff?: Map<ActionId, number> }>();
+
+function mapOf(d: Derivation, which: 'depth' | 'eff'): Map<ActionId, number> {
+  let built = builtMaps.get(d);
+  if (!built) builtMaps.set(d, (built = {}));
+  let map = built[which];
+  if (!map) {
+    const values = which === 'depth' ? d.depthAt : d.effAt;
+    map = new Map(d.order.map((id, i) => [id, values[i]!]));
+    built[which] = map;
+  }
+  return map;
+}
+
+/** An empty derivation of `agencyId` (restore fills one from a snapshot). */
+export function newDerivation(agencyId: string, state: AgencyState = emptyState(agencyId)): Derivation {
+  const d = {
+    agencyId,
+    state,
+    actions: new Map(),
+    order: [],
+    depthAt: [],
+    effAt: [],
+    pending: new Set(),
+    heads: new Set(),
+    nonExclusiveSince: new Map(),
+    relationships: new Map(),
+    position: new Map(),
+    cut: [],
+  } as unknown as Derivation;
+  Object.defineProperty(d, 'depth', { enumerable: true, get: () => mapOf(d, 'depth') });
+  Object.defineProperty(d, 'eff', { enumerable: true, get: () => mapOf(d, 'eff') });
+  return d;
 }
 
 export function emptyState(agencyId: string): AgencyState {
@@ -77,27 +117,18 @@ interface Resolved {
 }
 
 /** Sets depth and effective time from the deps when they are all resolved; false otherwise. */
-function settle(d: Derivation, a: Action, out: Resolved): boolean {
+function settle(index: Map<ActionId, number>, a: Action, out: Resolved): boolean {
   let depth = 0;
   let eff = a.at;
   const last = out.actions.length - 1;
   for (const dep of a.deps) {
     // Most actions follow the one resolved just before them: no lookup for that one.
-    let dd: number | undefined;
-    let de: number;
-    if (last >= 0 && dep === out.actions[last]!.id) {
-      dd = out.depth[last]!;
-      de = out.eff[last]!;
-    } else {
-      dd = d.depth.get(dep);
-      if (dd === undefined) return false;
-      de = d.eff.get(dep)!;
-    }
-    if (dd > depth) depth = dd;
-    if (de + 1 > eff) eff = de + 1;
+    const k = last >= 0 && dep === out.actions[last]!.id ? last : index.get(dep);
+    if (k === undefined) return false;
+    if (out.depth[k]! > depth) depth = out.depth[k]!;
+    if (out.eff[k]! + 1 > eff) eff = out.eff[k]! + 1;
   }
-  d.depth.set(a.id, depth + 1);
-  d.eff.set(a.id, eff);
+  index.set(a.id, out.actions.length);
   out.actions.push(a);
   out.depth.push(depth + 1);
   out.eff.push(eff);
@@ -107,18 +138,19 @@ function settle(d: Derivation, a: Action, out: Resolved): boolean {
 /** Depth and effective time for every action whose deps are all known; the others are pending. */
 function resolve(d: Derivation): Resolved {
   const out: Resolved = { actions: [], depth: [], eff: [] };
+  const index = new Map<ActionId, number>();
   // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
   const late: Action[] = [];
-  for (const a of d.actions.values()) if (!settle(d, a, out)) late.push(a);
+  for (const a of d.actions.values()) if (!settle(index, a, out)) late.push(a);
   if (!late.length) return out;
   const state = new Map<ActionId, 0 | 1>(); // 0: visiting, 1: done
   for (const start of late) {
-    if (state.has(start.id) || d.depth.has(start.id)) continue;
+    if (state.has(start.id) || index.has(start.id)) continue;
     const stack: ActionId[] = [start.id];
     while (stack.length) {
       const id = stack[stack.length - 1]!;
       const a = d.actions.get(id);
-      if (state.get(id) === 1 || d.depth.has(id)) {
+      if (state.get(id) === 1 || index.has(id)) {
         stack.pop();
         continue;
       }
@@ -129,13 +161,13 @@ function resolve(d: Derivation): Resolved {
       }
       if (!state.has(id)) {
         state.set(id, 0);
-        for (const dep of a.deps) if (!state.has(dep) && !d.depth.has(dep)) stack.push(dep);
+        for (const dep of a.deps) if (!state.has(dep) && !index.has(dep)) stack.push(dep);
         continue;
       }
       // all deps visited (or a cycle back to a visiting node, which leaves this one pending)
       stack.pop();
       state.set(id, 1);
-      if (!settle(d, a, out)) d.pending.add(id);
+      if (!settle(index, a, out)) d.pending.add(id);
     }
   }
   return out;
@@ -154,7 +186,7 @@ const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
  * The total order — depth, then id — as a counting sort by depth (the few actions sharing a depth are
  * sorted by id), with the ordered actions and times alongside.
  */
-function sortOrder(r: Resolved): { order: ActionId[]; seq: Sequence } {
+function sortOrder(r: Resolved): { order: ActionId[]; depth: number[]; seq: Sequence } {
   const n = r.actions.length;
   let max = 0;
   for (const depth of r.depth) if (depth > max) max = depth;
@@ -178,17 +210,19 @@ function sortOrder(r: Resolved): { order: ActionId[]; seq: Sequence } {
     from = to;
   }
   const order: ActionId[] = new Array(n);
+  const depth: number[] = new Array(n);
   const actions: Action[] = new Array(n);
   const eff: number[] = new Array(n);
   const intents: number[] = [];
   for (let i = 0; i < n; i++) {
     const a = r.actions[slot[i]!]!;
     order[i] = a.id;
+    depth[i] = r.depth[slot[i]!]!;
     actions[i] = a;
     eff[i] = r.eff[slot[i]!]!;
     if (!FACTS.has(a.type)) intents.push(i);
   }
-  return { order, seq: { actions, eff, intents } };
+  return { order, depth, seq: { actions, eff, intents } };
 }
 
 /**
@@ -463,23 +497,12 @@ function finish(d: Derivation, seq: Sequence, power: PowerEvent[]): void {
 
 /** Full derive: the oracle. */
 export function derive(agencyId: string, actions: Iterable<Action>): Derivation {
-  const d: Derivation = {
-    agencyId,
-    state: emptyState(agencyId),
-    actions: new Map(),
-    order: [],
-    depth: new Map(),
-    eff: new Map(),
-    pending: new Set(),
-    heads: new Set(),
-    nonExclusiveSince: new Map(),
-    relationships: new Map(),
-    position: new Map(),
-    cut: [],
-  };
+  const d = newDerivation(agencyId);
   for (const a of actions) d.actions.set(a.id, a);
   const sorted = sortOrder(resolve(d));
   d.order = sorted.order;
+  d.depthAt = sorted.depth;
+  d.effAt = sorted.seq.eff;
   const seq = sorted.seq;
   indexOrder(d, seq.actions);
   const excluded = new Map<ActionId, VerdictCode>();
@@ -502,7 +525,8 @@ function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, numbe
     if (POWER_TYPES.has(a.type)) return null;
     let max = 0;
     for (const dep of a.deps) {
-      const dd = d.depth.get(dep) ?? depth.get(dep);
+      const p = d.position.get(dep);
+      const dd = p !== undefined ? d.depthAt[p] : depth.get(dep);
       if (dd === undefined) return null;
       max = Math.max(max, dd);
     }
@@ -510,7 +534,7 @@ function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, numbe
   }
   const last = d.order[d.order.length - 1];
   if (last !== undefined) {
-    const lastDepth = d.depth.get(last)!;
+    const lastDepth = d.depthAt[d.order.length - 1]!;
     for (const a of fresh) {
       const fd = depth.get(a.id)!;
       if (fd < lastDepth || (fd === lastDepth && a.id < last)) return null;
@@ -521,7 +545,7 @@ function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, numbe
 
 function placeAtEnd(d: Derivation, a: Action): ReplayContext {
   let eff = a.at;
-  for (const dep of a.deps) eff = Math.max(eff, d.eff.get(dep)! + 1);
+  for (const dep of a.deps) eff = Math.max(eff, d.effAt[d.position.get(dep)!]! + 1);
   return {
     state: d.state,
     index: d.order.length,
@@ -537,8 +561,11 @@ function placeAtEnd(d: Derivation, a: Action): ReplayContext {
 
 function commitAtEnd(d: Derivation, a: Action, depth: number, ctx: ReplayContext, outcome: Outcome): void {
   d.actions.set(a.id, a);
-  d.depth.set(a.id, depth);
-  d.eff.set(a.id, ctx.eff);
+  d.depthAt.push(depth);
+  d.effAt.push(ctx.eff);
+  const built = builtMaps.get(d);
+  built?.depth?.set(a.id, depth);
+  built?.eff?.set(a.id, ctx.eff);
   for (const dep of a.deps) d.heads.delete(dep);
   d.heads.add(a.id);
   d.position.set(a.id, d.order.length);

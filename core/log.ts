@@ -3,7 +3,7 @@
 // checked, signed and written in one transaction with this log's origin.
 import type * as Y from 'yjs';
 import { createAction, keyText, toStored, unpackDeps, verifyAction } from './action.ts';
-import { appendLocal, applyActions, type Derivation, derive, reindex } from './derive.ts';
+import { appendLocal, applyActions, type Derivation, derive, newDerivation, reindex } from './derive.ts';
 import type { Signer } from './keys.ts';
 import { ACTION_TYPES, type StoredAction } from './schemas.ts';
 import type {
@@ -232,8 +232,8 @@ export class AgencyLog {
       agencyId: this.agencyId,
       state: d.state,
       order: d.order,
-      depth: d.order.map((id) => d.depth.get(id)!),
-      eff: d.order.map((id) => d.eff.get(id)!),
+      depth: d.depthAt,
+      eff: d.effAt,
       pending: [...d.pending],
       nonExclusiveSince: [...d.nonExclusiveSince],
       relationships: [...d.relationships],
@@ -278,27 +278,18 @@ export class AgencyLog {
 }
 
 function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
-  const d: Derivation = {
-    agencyId: s.agencyId,
-    state: s.state,
-    actions: new Map(),
-    order: s.order,
-    depth: new Map(),
-    eff: new Map(),
-    pending: new Set(s.pending),
-    heads: new Set(),
-    nonExclusiveSince: new Map(s.nonExclusiveSince),
-    relationships: new Map(s.relationships),
-    position: new Map(),
-    cut: [],
-  };
-  for (let i = 0; i < s.order.length; i++) {
-    const id = s.order[i]!;
+  const d = newDerivation(s.agencyId, s.state);
+  d.order = s.order;
+  d.depthAt = s.depth;
+  d.effAt = s.eff;
+  d.pending = new Set(s.pending);
+  d.nonExclusiveSince = new Map(s.nonExclusiveSince);
+  d.relationships = new Map(s.relationships);
+  if (s.depth.length !== s.order.length || s.eff.length !== s.order.length) return null;
+  for (const id of s.order) {
     const a = decodeTrusted(id, map.get(id));
     if (!a) return null; // the doc lost an entry the snapshot knew: rebuild from the doc instead
     d.actions.set(id, a);
-    d.depth.set(id, s.depth[i]!);
-    d.eff.set(id, s.eff[i]!);
   }
   for (const id of s.pending) {
     const a = decodeTrusted(id, map.get(id));

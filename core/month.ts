@@ -3,6 +3,7 @@
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const cache = new Map<string, string>();
 const HOUR = 3_600_000;
+let utc = { from: 0, to: 0, key: '' };
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -19,8 +20,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
  */
 export function monthKey(ms: number, timeZone: string): string {
   if (timeZone === 'UTC') {
+    // Logs are read in time order: the month of the previous call usually still holds.
+    if (ms >= utc.from && ms < utc.to) return utc.key;
     const d = new Date(ms);
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+    const y = d.getUTCFullYear();
+    const m = d.getUTCMonth();
+    utc = {
+      from: Date.UTC(y, m, 1),
+      to: Date.UTC(y, m + 1, 1),
+      key: `${y}-${String(m + 1).padStart(2, '0')}`,
+    };
+    return utc.key;
   }
   const key = `${timeZone}|${Math.floor(ms / (HOUR / 4))}`;
   let month = cache.get(key);

@@ -62,7 +62,8 @@ export type Outcome =
   | { ok: true; flags: VerdictCode[]; text: string | null }
   | { ok: false; code: VerdictCode };
 
-const done = (text: string | null, flags: VerdictCode[] = []): Outcome => ({ ok: true, flags, text });
+const NO_FLAGS: VerdictCode[] = [];
+const done = (text: string | null, flags: VerdictCode[] = NO_FLAGS): Outcome => ({ ok: true, flags, text });
 const refuse = (code: VerdictCode): Outcome => ({ ok: false, code });
 
 type Handler<T extends ActionType> = (ctx: ReplayContext, a: Action<T>, actor: Member) => Outcome;
