@@ -54,7 +54,10 @@ const builtMaps = new WeakMap<Derivation, { depth?: Map<ActionId, number>; eff?:
 
 function mapOf(d: Derivation, which: 'depth' | 'eff'): Map<ActionId, number> {
   let built = builtMaps.get(d);
-  if (!built) builtMaps.set(d, (built = {}));
+  if (!built) {
+    built = {};
+    builtMaps.set(d, built);
+  }
   let map = built[which];
   if (!map) {
     const values = which === 'depth' ? d.depthAt : d.effAt;
