@@ -67,14 +67,5 @@ export class Committer {
         this.log.error('publishing a commit failed', { room: room.id, error });
       }
     }
-    // Compaction after the relay, so it never delays one.
-    for (const room of byRoom.keys()) {
-      if (!room.wantsCompaction) continue;
-      try {
-        room.compact();
-      } catch (error) {
-        this.log.error('compaction failed', { room: room.id, error });
-      }
-    }
   }
 }

@@ -85,14 +85,13 @@ export class Connection implements Peer {
   private earlyBytes = 0;
   private readonly deadline: NodeJS.Timeout;
   private readonly ctx: ConnectionContext;
-  private readonly log: Logger;
+  private logger: Logger | null = null;
 
   constructor(ws: WebSocket, address: string, roomId: string, ctx: ConnectionContext) {
     this.ws = ws;
     this.address = address;
     this.roomId = roomId;
     this.ctx = ctx;
-    this.log = ctx.log.child({ conn: this.id, room: roomId });
     const now = ctx.now();
     this.lastSent = now;
     this.actions = new TokenBucket(ctx.actionsPerSecond, ctx.actionBurst, now);
@@ -100,7 +99,9 @@ export class Connection implements Peer {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer | Buffer[], isBinary));
     ws.on('close', () => this.onClose());
-    ws.on('error', (error) => this.log.debug('socket error', { error: error.message }));
+    ws.on('error', (error) => {
+      if (this.ctx.log.enabled('debug')) this.log.debug('socket error', { error: error.message });
+    });
     ws.on('pong', () => {
       this.alive = true;
     });
@@ -110,6 +111,12 @@ export class Connection implements Peer {
       }
     }, ctx.authDeadlineMs);
     this.send(encodeChallenge(this.nonce));
+  }
+
+  /** Made on first use: thousands of quiet connections need no logger each. */
+  private get log(): Logger {
+    this.logger ??= this.ctx.log.child({ conn: this.id, room: this.roomId });
+    return this.logger;
   }
 
   get open(): boolean {
@@ -259,8 +266,20 @@ export class Connection implements Peer {
     this.room = room;
     room.addPeer(this);
     this.ctx.metrics.authenticated.inc({ standing: result.standing });
-    this.log.debug('welcome', { standing: result.standing, key: this.keyId });
-    this.send(encodeWelcome(result.standing));
+    if (this.ctx.log.enabled('debug'))
+      this.log.debug('welcome', { standing: result.standing, key: this.keyId });
+    // The handshake's answers leave in one write, not one system call each.
+    const socket = (this.ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    socket?.cork();
+    try {
+      this.welcome(room, result.standing);
+    } finally {
+      socket?.uncork();
+    }
+  }
+
+  private welcome(room: Room, standing: Standing): void {
+    this.send(encodeWelcome(standing));
     this.send(encodeSyncStep1(room.stateVector()));
     const presence = room.presenceFrame(this);
     if (presence) this.send(presence);

@@ -45,12 +45,18 @@ export function inspectUpdate(
   update: Uint8Array,
   sv: Map<number, number>,
   has: (key: string) => boolean,
+  /** `update` already decoded (Y.decodeUpdate), to decode it once. */
+  predecoded?: ReturnType<typeof Y.decodeUpdate>,
 ): Inspection {
-  let trimmed: Uint8Array;
+  let trimmed = update;
   let decoded: ReturnType<typeof Y.decodeUpdate>;
   try {
-    trimmed = Y.diffUpdate(update, Y.encodeStateVector(sv));
-    decoded = Y.decodeUpdate(trimmed);
+    decoded = predecoded ?? Y.decodeUpdate(update);
+    // Structs the room already has (a sync step 2 overlapping what it got meanwhile) are cut off first.
+    if (decoded.structs.some((s) => s.id.clock < (sv.get(s.id.client) ?? 0))) {
+      trimmed = Y.diffUpdate(update, Y.encodeStateVector(sv));
+      decoded = Y.decodeUpdate(trimmed);
+    }
   } catch {
     return { kind: 'refuse', close: 'MALFORMED', message: 'The update could not be decoded.' };
   }

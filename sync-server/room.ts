@@ -8,16 +8,35 @@
 // the committer writes the turn's updates in one SQLite transaction → committed(): relay (never back to
 // the sender, coalesced per turn), ACK the senders, re-check every connection's standing.
 import * as Y from 'yjs';
-import { type Derivation, derive, verifyEntries } from '../core/index.ts';
+import {
+  type Action,
+  type ActionType,
+  type Derivation,
+  derive,
+  type Verified,
+  verifyAction,
+} from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
 import { type Membership, membershipOf } from './auth.ts';
 import { admitActions, inspectUpdate } from './guard.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
-import { entriesOf, slim, trustedAction } from './stored.ts';
+import { type Decoded, entriesIn, entriesOf, slim, trustedAction } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
 
 const MAX_WAITING_BYTES = 1024 * 1024;
+
+/** Actions that change keys, members, roles or invites: what a connection's standing depends on. */
+const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
+  'createAgency',
+  'grantInvite',
+  'joinAgency',
+  'removeMember',
+  'leaveAgency',
+  'changeRole',
+  'addDeviceKey',
+  'removeDeviceKey',
+]);
 
 export const EMPTY_UPDATE: Uint8Array = Y.encodeStateAsUpdate(new Y.Doc());
 
@@ -29,6 +48,8 @@ export interface Accepted {
   update: Uint8Array | null;
   clocks: Map<number, number> | null;
   actions: number;
+  /** Whether it holds an action that can change who may connect (re-check connections after commit). */
+  membership: boolean;
 }
 
 export interface RoomContext {
@@ -48,6 +69,9 @@ interface Inbound {
   /** null: retry the peer's waiting updates. */
   update: Uint8Array | null;
   step2: boolean;
+  /** Signature checks started for this update's own entries (by key), before its turn to be admitted. */
+  verified?: Map<string, Promise<Verified>>;
+  decoded?: Decoded;
 }
 
 const covers = (sv: Map<number, number>, base: Map<number, number>): boolean => {
@@ -70,7 +94,8 @@ export class Room {
   private sv: Map<number, number>;
   /** Committed plus accepted-but-not-yet-committed. */
   private projectedSV: Map<number, number>;
-  private derivation: Derivation | null;
+  private encodedSV: Uint8Array | null = null;
+  private derivation: Derivation | null = null;
   private readonly branches = new Map<string, Derivation>();
   private readonly actors = new Map<string, string>();
   private readonly presence = new Map<number, AwarenessEntry & { peer: Peer }>();
@@ -91,8 +116,11 @@ export class Room {
     this.rows = rows;
     this.lastActive = ctx.now();
     this.lastWrite = 0;
-    this.derivation = this.rebuild();
-    this.membership = membershipOf(this.derivation.state);
+    // Only writes need the derivation; a room members merely read (most of them, most of the time) keeps
+    // its membership and rebuilds the rest on its next write.
+    this.membership = membershipOf(this.rebuild().state);
+    this.derivation = null;
+    this.actors.clear();
   }
 
   /** Loads a room from the data file (an unknown room is an empty one). Throws on unreadable data. */
@@ -118,7 +146,8 @@ export class Room {
   }
 
   stateVector(): Uint8Array {
-    return Y.encodeStateVector(this.sv);
+    this.encodedSV ??= Y.encodeStateVector(this.sv);
+    return this.encodedSV;
   }
 
   /** The committed log as one update (merging what was committed since the last merge). */
@@ -203,6 +232,22 @@ export class Room {
     while (this.inbox.length) {
       const batch = this.inbox;
       this.inbox = [];
+      // Every signature of the batch is checked in parallel first, so the admissions that follow take one
+      // turn between them and the committer writes (and relays) the whole burst as one.
+      const checks: Promise<Verified>[] = [];
+      for (const item of batch) {
+        if (!item.update) continue;
+        let entries: [string, unknown][];
+        try {
+          item.decoded = Y.decodeUpdate(item.update);
+          entries = entriesIn(item.decoded);
+        } catch {
+          continue; // malformed: inspection refuses it
+        }
+        item.verified = new Map(entries.map(([key, value]) => [key, verifyAction(this.id, key, value)]));
+        checks.push(...item.verified.values());
+      }
+      await Promise.all(checks);
       let accepted = false;
       for (const item of batch) {
         try {
@@ -222,7 +267,13 @@ export class Room {
   }
 
   /** Checks one inbound update; true when it added something. */
-  private async admit({ peer, update: incoming, step2: incomingStep2 }: Inbound): Promise<boolean> {
+  private async admit({
+    peer,
+    update: incoming,
+    step2: incomingStep2,
+    verified,
+    decoded,
+  }: Inbound): Promise<boolean> {
     if (!peer.open) return false;
     const waiting = peer.waiting;
     if (!incoming && !waiting) return false;
@@ -230,7 +281,12 @@ export class Room {
       waiting && incoming ? Y.mergeUpdates([waiting.update, incoming]) : (incoming ?? waiting!.update);
     const step2 = incomingStep2 || (waiting?.step2 ?? false);
     const derivation = this.ensureDerivation();
-    const inspection = inspectUpdate(update, this.projectedSV, (key) => derivation.actions.has(key));
+    const inspection = inspectUpdate(
+      update,
+      this.projectedSV,
+      (key) => derivation.actions.has(key),
+      waiting ? undefined : decoded,
+    );
     if (inspection.kind === 'refuse') {
       peer.refuse(inspection.close, inspection.message);
       return false;
@@ -241,7 +297,7 @@ export class Room {
     }
     if (inspection.kind === 'empty') {
       peer.waiting = null;
-      this.ctx.accept({ room: this, peer, update: null, clocks: null, actions: 0 });
+      this.ctx.accept({ room: this, peer, update: null, clocks: null, actions: 0, membership: false });
       this.inFlight++;
       return false;
     }
@@ -250,12 +306,20 @@ export class Room {
       peer.refuse('RATE_LIMITED', 'Too many actions per second.');
       return false;
     }
-    const { valid, invalid } = await verifyEntries(this.id, inspection.entries);
+    // Checks started for this very update decode the same bytes; anything merged with waiting updates is
+    // checked now.
+    const prefetched = waiting ? undefined : verified;
+    const results = await Promise.all(
+      inspection.entries.map(([key, value]) => prefetched?.get(key) ?? verifyAction(this.id, key, value)),
+    );
     if (!peer.open) return false;
-    if (invalid.length) {
-      const bad = invalid[0]!;
-      peer.refuse('INVALID_ACTION', `${bad.code}: ${bad.message}`);
-      return false;
+    const valid: Action[] = [];
+    for (const r of results) {
+      if (!r.ok) {
+        peer.refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
+        return false;
+      }
+      valid.push(r.action);
     }
     const intern = (s: string): string => {
       const known = this.derivation?.actions.get(s)?.id;
@@ -299,6 +363,7 @@ export class Room {
       update: inspection.update,
       clocks: inspection.clocks,
       actions: valid.length,
+      membership: valid.some((a) => MEMBERSHIP_TYPES.has(a.type)),
     });
     return true;
   }
@@ -326,22 +391,28 @@ export class Room {
       for (const [client, clock] of item.clocks!)
         if (clock > (this.sv.get(client) ?? 0)) this.sv.set(client, clock);
     }
+    if (writes.length) this.encodedSV = null;
     this.rows += writes.length;
     this.lastRowId = Math.max(this.lastRowId, lastRowId);
     if (writes.length) {
       this.relay(writes);
       this.lastWrite = this.ctx.now();
-      this.membership = membershipOf(this.ensureDerivation().state);
-      this.recheck();
+      if (items.some((i) => i.membership)) {
+        this.membership = membershipOf(this.ensureDerivation().state);
+        this.recheck();
+      }
     }
     const ack = encodeAck(this.stateVector());
     for (const peer of new Set(items.map((i) => i.peer))) if (peer.open) peer.send(ack);
-    if (this.tail.length > 64) this.merged();
   }
 
-  /** Whether enough rows piled up to merge them (done by the committer after the turn's relay). */
+  /** Whether enough rows piled up to merge them (rooms.ts does it when the room is quiet). */
   get wantsCompaction(): boolean {
     return this.rows >= this.ctx.compactRows;
+  }
+
+  get wantsCompactionBadly(): boolean {
+    return this.rows >= this.ctx.compactRows * 4;
   }
 
   /** Replaces the room's rows by one merged update (lossless: Y.mergeUpdates). */
@@ -362,6 +433,7 @@ export class Room {
   /** Frees the derivation of a room without writes for a while (rebuilt on the next write). */
   dropDerivation(): boolean {
     if (!this.derivation || this.busy) return false;
+    this.merged(); // one buffer instead of many small ones
     this.derivation = null;
     this.branches.clear();
     this.actors.clear();

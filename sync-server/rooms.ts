@@ -6,6 +6,8 @@ import { Room, type RoomContext } from './room.ts';
 
 export class RoomsFull extends Error {}
 
+const COMPACT_QUIET_MS = 1_000;
+
 export interface RoomsOptions {
   maxRooms: number;
   /** Unload a room this long after its last connection left. */
@@ -62,9 +64,18 @@ export class Rooms {
       if (room.peers.size === 0 && now - room.lastActive >= this.opts.idleUnloadMs) {
         this.unload(room);
         unloaded++;
-      } else if (now - Math.max(room.lastWrite, room.lastActive) >= this.opts.deriveIdleMs) {
-        room.dropDerivation();
+        continue;
       }
+      // Merging a room's rows costs a pass over its whole log: done between bursts, not on the write path
+      // (or anyway once far past the threshold, so a room written without pause still compacts).
+      if (room.wantsCompaction && (now - room.lastWrite >= COMPACT_QUIET_MS || room.wantsCompactionBadly)) {
+        try {
+          room.compact();
+        } catch (error) {
+          this.log.error('compaction failed', { room: room.id, error });
+        }
+      }
+      if (now - Math.max(room.lastWrite, room.lastActive) >= this.opts.deriveIdleMs) room.dropDerivation();
     }
     return unloaded;
   }

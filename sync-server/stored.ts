@@ -13,10 +13,14 @@ import {
 
 const NO_SIGNATURE = new Uint8Array(0);
 
+export type Decoded = ReturnType<typeof Y.decodeUpdate>;
+
 /** Every entry of the actions map in an encoded update (the server's rooms hold nothing else). */
-export function entriesOf(update: Uint8Array): [string, unknown][] {
+export const entriesOf = (update: Uint8Array): [string, unknown][] => entriesIn(Y.decodeUpdate(update));
+
+export function entriesIn(decoded: Decoded): [string, unknown][] {
   const out: [string, unknown][] = [];
-  for (const struct of Y.decodeUpdate(update).structs) {
+  for (const struct of decoded.structs) {
     if (
       !(struct instanceof Y.Item) ||
       (struct.parent as unknown) !== ACTIONS_ROOT ||

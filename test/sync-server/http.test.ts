@@ -8,7 +8,7 @@ import { parseArgs } from '../../sync-server/args.ts';
 import { kill, ROOT, spawnServer } from './support/child.ts';
 import { createAgency, newSigner } from './support/client.ts';
 import { RawClient } from './support/raw.ts';
-import { type TestServer, testServer } from './support/server.ts';
+import { testServer } from './support/server.ts';
 
 const cleanup: (() => Promise<void>)[] = [];
 afterAll(async () => {
