@@ -100,3 +100,30 @@ export function connectsSummary(state: AgencyState, now: number, member: MemberI
     spendable: Math.max(0, (left ?? 0) + Math.max(0, unreserved)),
   };
 }
+
+export interface AgencySpendCheck {
+  /** P4: the spend goes beyond what is left of the proposer's monthly allowance. */
+  beyondAllowance: boolean;
+  /** P1: the part outside the allowance takes more than the unreserved balance, or the balance goes below 0. */
+  overdraft: boolean;
+  /** How much of the cost falls outside the proposer's allowance. */
+  outside: number;
+}
+
+/**
+ * The one statement of P1 and P4 for an agency spend: derive flags a recorded proposal with it, and the
+ * overlay warns before Send with it. `reserved` is every member's unspent allowance this month, the
+ * proposer's included; `allowanceLeft` is null for a member without an allowance.
+ */
+export function checkAgencySpend(input: {
+  balance: number;
+  reserved: number;
+  allowanceLeft: number | null;
+  cost: number;
+}): AgencySpendCheck {
+  const { balance, reserved, allowanceLeft: left, cost } = input;
+  const outside = cost - (left === null ? 0 : Math.min(cost, left));
+  // A spend inside an allowance is escrowed: only a part outside it can take what was not free (P4).
+  const overdraft = (outside > 0 && outside > balance - reserved) || balance - cost < 0;
+  return { beyondAllowance: left !== null && outside > 0, overdraft, outside };
+}

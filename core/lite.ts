@@ -1,8 +1,10 @@
 // core's zod-free entry point: types and small pure helpers for content scripts and UI (no zod, no yjs).
 export {
+  type AgencySpendCheck,
   allowanceLeft,
   balanceOf,
   type ConnectsSummary,
+  checkAgencySpend,
   connectsSummary,
   reservedIn,
   spentIn,

@@ -3,7 +3,15 @@
 // Facts (isFact) are never refused once their author is known: a fact that breaks a rule is applied and
 // flagged (domain.md "Facts versus intents").
 import { toBase64Url } from './bytes.ts';
-import { allowanceLeft, balanceOf, insertLedger, reservedIn, spentIn, sumBetween } from './connects.ts';
+import {
+  allowanceLeft,
+  balanceOf,
+  checkAgencySpend,
+  insertLedger,
+  reservedIn,
+  spentIn,
+  sumBetween,
+} from './connects.ts';
 import { sha256 } from './hash.ts';
 import { monthKey } from './month.ts';
 import type { VerdictCode } from './refusals.ts';
@@ -454,13 +462,14 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     }
     const cost = p.connects + p.boost;
     const month = monthKey(ctx.eff, s.timeZone);
-    const left = allowanceLeft(s, member.id, month);
-    const fromAllowance = left === null ? 0 : Math.min(cost, left);
-    const outside = cost - fromAllowance;
-    if (left !== null && outside > 0) flags.push('ALLOWANCE_EXCEEDED');
-    const unreserved = s.balance - reservedNow(ctx, month);
-    // A spend inside an allowance is escrowed: only a part outside it can take what was not free (P4).
-    if ((outside > 0 && outside > unreserved) || s.balance - cost < 0) flags.push('OVERDRAFT');
+    const check = checkAgencySpend({
+      balance: s.balance,
+      reserved: reservedNow(ctx, month),
+      allowanceLeft: allowanceLeft(s, member.id, month),
+      cost,
+    });
+    if (check.beyondAllowance) flags.push('ALLOWANCE_EXCEEDED');
+    if (check.overdraft) flags.push('OVERDRAFT');
     const spent = s.spent[member.id] ?? {};
     spent[month] = (spent[month] ?? 0) + cost;
     s.spent[member.id] = spent;

@@ -1,7 +1,8 @@
 // What to say before the member clicks Send (policy before the fact, domain.md "Facts versus intents"): an
 // exclusive member about to propose as a freelancer (R7), an agency proposal that would overdraw the shared
-// balance (P1) or go beyond the proposer's monthly allowance (P4). Core decides the flags after the fact from
-// the same numbers (core/lite.ts connectsSummary); here they only warn, and the member decides.
+// balance (P1) or go beyond the proposer's monthly allowance (P4). The P1/P4 test is core's own
+// (checkAgencySpend), the same one derive flags the recorded fact with; here it only warns, and the member decides.
+import { checkAgencySpend } from '../../core/lite.ts';
 import { connects } from '../ui/format.ts';
 import { effectiveAs, type ProposalPlan } from './proposal-plan.ts';
 
@@ -48,7 +49,13 @@ export function warningsFor(plan: ProposalPlan): Warning[] {
   // Proposing independently spends the member's own Connects: a way out for a non-exclusive member (R8, R10).
   const fix: Fix = proposer.relationship === 'non-exclusive' && plan.freelancerOption ? 'independent' : null;
   const { summary, cost } = plan;
-  if (summary.allowanceLeft !== null && cost > summary.allowanceLeft) {
+  const check = checkAgencySpend({
+    balance: summary.balance,
+    reserved: summary.reserved,
+    allowanceLeft: summary.allowanceLeft,
+    cost,
+  });
+  if (check.beyondAllowance && summary.allowanceLeft !== null) {
     warnings.push({
       code: 'BEYOND_ALLOWANCE',
       rule: 'P4',
@@ -56,7 +63,7 @@ export function warningsFor(plan: ProposalPlan): Warning[] {
       fix,
     });
   }
-  if (cost > summary.spendable || summary.balance - cost < 0) {
+  if (check.overdraft) {
     warnings.push({
       code: 'OVERDRAFT',
       rule: 'P1',

@@ -1,6 +1,6 @@
 // Reads what the member sees on Upwork's proposal form into a plain object. Nothing here changes the page or
 // talks to anyone: the overlay decides what to do with the reading.
-import type { ProposeAs } from '../../../core/types.ts';
+import type { ProposeAs } from '../../../core/lite.ts';
 import {
   accessibleLabel,
   closestOf,

@@ -11,21 +11,21 @@ const importsOf = (name: string): string[] =>
   );
 
 describe('the upwork-page modules stay small enough for the content script', () => {
-  it('import only each other and core/types.ts (no zod, no yjs, no browser APIs)', () => {
+  it('import only each other and core/lite.ts (no zod, no yjs, no browser APIs)', () => {
     expect(files.length).toBeGreaterThanOrEqual(7);
     for (const name of files) {
       for (const source of importsOf(name)) {
         expect([source, name]).toSatisfy(
-          ([s]: string[]) => /^\.\/[a-z-]+\.ts$/.test(s ?? '') || s === '../../../core/types.ts',
+          ([s]: string[]) => /^\.\/[a-z-]+\.ts$/.test(s ?? '') || s === '../../../core/lite.ts',
         );
       }
     }
   });
 
-  it('only import core/types.ts as types', () => {
+  it('only import core/lite.ts as types', () => {
     for (const name of files) {
       const text = readFileSync(join(DIR, name), 'utf8');
-      for (const line of text.split('\n').filter((l) => l.includes('core/types.ts'))) {
+      for (const line of text.split('\n').filter((l) => l.includes('core/lite.ts'))) {
         expect(line).toMatch(/^import type /);
       }
       expect(text).not.toMatch(/\b(?:browser|chrome)\.(?:runtime|storage|tabs)\b/);
