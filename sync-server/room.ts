@@ -280,11 +280,12 @@ export class Room {
     const update =
       waiting && incoming ? Y.mergeUpdates([waiting.update, incoming]) : (incoming ?? waiting!.update);
     const step2 = incomingStep2 || (waiting?.step2 ?? false);
-    const derivation = this.ensureDerivation();
+    // The derivation is built only when the update brings something new (a connecting member's sync step 2
+    // usually does not).
     const inspection = inspectUpdate(
       update,
       this.projectedSV,
-      (key) => derivation.actions.has(key),
+      (key) => this.ensureDerivation().actions.has(key),
       waiting ? undefined : decoded,
     );
     if (inspection.kind === 'refuse') {
