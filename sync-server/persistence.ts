@@ -1,10 +1,12 @@
 // Embedded persistence: one SQLite file (node:sqlite) under the data folder. WAL with synchronous=NORMAL:
 // a commit reaches the OS before it returns, so it survives `kill -9` of the server (not a power cut
 // before the next checkpoint) without an fsync per update. Rows are Yjs updates of a room, appended;
-// compaction merges a room's rows into one (Y.mergeUpdates loses nothing).
+// compaction merges a room's rows into one (Y.mergeUpdates loses nothing). Checkpoints run in a worker
+// thread (checkpointer.ts), never on the thread that relays.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 
 export const DB_FILE = 'agency-overlay.sqlite';
 const SCHEMA_VERSION = '1';
@@ -27,9 +29,13 @@ export class Store {
   private readonly select: StatementSync;
   private readonly remove: StatementSync;
   private readonly countRows: StatementSync;
+  private readonly begin: StatementSync;
+  private readonly commit: StatementSync;
+  private readonly rollback: StatementSync;
+  private checkpointer: Worker | null = null;
   private closed = false;
 
-  private constructor(path: string) {
+  private constructor(path: string, checkpointEveryMs: number) {
     this.path = path;
     this.db = new DatabaseSync(path);
     this.db.exec(`
@@ -58,13 +64,37 @@ export class Store {
     this.select = this.db.prepare('SELECT id, data FROM updates WHERE room = ? ORDER BY id');
     this.remove = this.db.prepare('DELETE FROM updates WHERE room = ? AND id <= ?');
     this.countRows = this.db.prepare('SELECT COUNT(*) AS n FROM updates WHERE room = ?');
+    this.begin = this.db.prepare('BEGIN IMMEDIATE');
+    this.commit = this.db.prepare('COMMIT');
+    this.rollback = this.db.prepare('ROLLBACK');
+    if (checkpointEveryMs > 0) this.startCheckpointer(checkpointEveryMs);
   }
 
-  /** Opens (creating the folder and file if needed) the data file under `dataDir`. */
-  static open(dataDir: string): Store {
+  private startCheckpointer(everyMs: number): void {
+    const worker = new Worker(new URL('./checkpointer.ts', import.meta.url), {
+      workerData: { path: this.path, everyMs },
+    });
+    worker.unref();
+    this.db.exec('PRAGMA wal_autocheckpoint = 0');
+    const fallBack = () => {
+      // without the worker, SQLite checkpoints on commit again
+      if (this.checkpointer !== worker) return;
+      this.checkpointer = null;
+      if (!this.closed) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
+    };
+    worker.on('error', fallBack);
+    worker.on('exit', fallBack);
+    this.checkpointer = worker;
+  }
+
+  /**
+   * Opens (creating the folder and file if needed) the data file under `dataDir`. `checkpointEveryMs` 0
+   * leaves checkpoints to SQLite (on commit), for short-lived uses such as backups and tests.
+   */
+  static open(dataDir: string, checkpointEveryMs = 0): Store {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    return new Store(join(dir, DB_FILE));
+    return new Store(join(dir, DB_FILE), checkpointEveryMs);
   }
 
   load(room: string): StoredRoom {
@@ -103,6 +133,12 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    const worker = this.checkpointer;
+    this.checkpointer = null;
+    if (worker) {
+      worker.postMessage('stop');
+      void worker.terminate();
+    }
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } finally {
@@ -111,13 +147,13 @@ export class Store {
   }
 
   private transaction(fn: () => void): void {
-    this.db.exec('BEGIN IMMEDIATE');
+    this.begin.run();
     try {
       fn();
-      this.db.exec('COMMIT');
+      this.commit.run();
     } catch (e) {
       try {
-        this.db.exec('ROLLBACK');
+        this.rollback.run();
       } catch {
         // the failed statement may already have rolled the transaction back
       }

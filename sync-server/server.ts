@@ -118,7 +118,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const log = o.logger ?? createLogger(o.logLevel);
   const createToken = o.createToken || null;
   const metrics = new Metrics();
-  const store = Store.open(o.dataDir);
+  const store = Store.open(o.dataDir, 1_000);
   const now = () => Date.now();
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);
