@@ -46,6 +46,7 @@ export interface ConnectionContext {
 type Phase = 'challenged' | 'verifying' | 'open' | 'closed';
 
 const MAX_EARLY_MESSAGES = 256;
+const MAX_AWARENESS_CLIENTS = 32;
 /** A peer that does not read what it is sent is dropped before the server buffers unbounded data for it. */
 const MAX_BUFFERED_FACTOR = 4;
 let nextId = 1;
@@ -336,6 +337,10 @@ export class Connection implements Peer {
           return;
         }
         room.awareness(this, bytes, entries);
+        // A browser announces one awareness client per doc; a few allow for reloads, not a flood.
+        if (this.clients.size > MAX_AWARENESS_CLIENTS) {
+          this.refuse('MALFORMED', 'Too many awareness clients on one connection.');
+        }
         return;
       }
       case MESSAGE_QUERY_AWARENESS: {

@@ -196,13 +196,25 @@ export class Room {
 
   // --- awareness (presence): relayed among welcomed connections, never stored ------------------------
 
+  /**
+   * Applies an awareness update as y-protocols does (a state counts only with a newer clock) and relays
+   * what is new. The stock client re-broadcasts every state it learns, so a client id belongs to the
+   * connection that announced it first: that one's departure removes it.
+   */
   awareness(peer: Peer, frame: Uint8Array, entries: readonly AwarenessEntry[]): void {
+    const fresh: AwarenessEntry[] = [];
     for (const e of entries) {
-      peer.clients.add(e.clientId);
+      const current = this.presence.get(e.clientId);
+      const newer = !current || e.clock > current.clock || (e.clock === current.clock && e.state === 'null');
+      if (!newer || (!current && e.state === 'null')) continue;
+      const owner = current && current.peer !== peer && current.peer.open ? current.peer : peer;
+      if (owner === peer) peer.clients.add(e.clientId);
       if (e.state === 'null') this.presence.delete(e.clientId);
-      else this.presence.set(e.clientId, { ...e, peer });
+      else this.presence.set(e.clientId, { ...e, peer: owner });
+      fresh.push(e);
     }
-    this.broadcast(frame, peer);
+    if (!fresh.length) return;
+    this.broadcast(fresh.length === entries.length ? frame : encodeAwarenessUpdate(fresh), peer);
   }
 
   /** Every known awareness state as one frame, or null when there is none. */

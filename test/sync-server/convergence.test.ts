@@ -105,3 +105,23 @@ describe('convergence', () => {
     expect(stranger.doc.getMap('actions').size).toBe(0);
   });
 });
+
+describe('awareness', () => {
+  it('relays presence between members, and says when one leaves', async () => {
+    server = await testServer();
+    agency = await createAgency(server.url);
+    const bob = await agency.join('Bob');
+    const olga = agency.owner;
+    olga.provider.awareness.setLocalStateField('user', { name: 'Olga' });
+    await until(() => bob.provider.awareness.getStates().get(olga.doc.clientID)?.user?.name === 'Olga', {
+      what: "Olga's presence at Bob's",
+    });
+    // the socket drops without the client saying goodbye: the server announces the departure
+    olga.provider.shouldConnect = false;
+    olga.provider.ws?.close();
+    await until(() => !bob.provider.awareness.getStates().has(olga.doc.clientID), {
+      what: 'Olga to be gone',
+    });
+    expect(bob.closes).toEqual([]);
+  });
+});
