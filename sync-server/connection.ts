@@ -2,7 +2,9 @@
 // Until WELCOME the server sends only the CHALLENGE and keeps (bounded) what the client sent; a client that
 // does not prove its standing within 10 seconds is closed, having received nothing of the room.
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
+import * as authProtocol from 'y-protocols/auth';
 import { toBase64Url } from '../core/index.ts';
 import {
   CLOSE,
@@ -44,6 +46,26 @@ export interface ConnectionContext {
 }
 
 type Phase = 'challenged' | 'verifying' | 'open' | 'closed';
+
+/** Refusals about who the connection is or what it may write: they say "permission denied" too. */
+const PERMISSION_DENIED: ReadonlySet<CloseName> = new Set<CloseName>([
+  'AUTH_TIMEOUT',
+  'BAD_PROOF',
+  'NOT_A_MEMBER',
+  'MEMBER_GONE',
+  'INVITE_INVALID',
+  'CREATION_FORBIDDEN',
+  'ROLE_CHANGED',
+  'INVALID_ACTION',
+  'LOG_TAMPERED',
+]);
+
+function encodePermissionDenied(reason: string): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MESSAGE_AUTH);
+  authProtocol.writePermissionDenied(e, reason);
+  return encoding.toUint8Array(e);
+}
 
 const MAX_EARLY_MESSAGES = 256;
 const MAX_AWARENESS_CLIENTS = 32;
@@ -150,6 +172,8 @@ export class Connection implements Peer {
     });
     this.closeCode = code;
     this.finish();
+    // y-websocket's own "permission denied" (y-protocols/auth) first, for clients that only log that
+    if (PERMISSION_DENIED.has(name)) this.send(encodePermissionDenied(`${CLOSE[name].reason} ${message}`));
     try {
       this.ws.close(code, closeReason(message || CLOSE[name].reason));
     } catch {

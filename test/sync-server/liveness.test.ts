@@ -5,8 +5,8 @@ import { createAgency, type TestClient } from './support/client.ts';
 import { type TestServer, testServer } from './support/server.ts';
 
 const SOAK = process.env.SOAK === '1';
-// Two of the client's 30-second watchdog periods in CI; several minutes under `npm run test:soak`.
-const STAY_MS = SOAK ? 5 * 60_000 : 65_000;
+// Four of the client's 30-second watchdog periods in CI; ten minutes under `npm run test:soak`.
+const STAY_MS = SOAK ? 10 * 60_000 : 125_000;
 
 const servers: TestServer[] = [];
 const clients: TestClient[] = [];

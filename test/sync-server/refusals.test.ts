@@ -109,6 +109,8 @@ describe('who may connect', () => {
     expect(await r.authenticate(await newSigner(), agency.id)).toBeNull();
     expect(r.closed?.code).toBe(CLOSE.NOT_A_MEMBER.code);
     expect(r.roomFrames).toEqual([]);
+    // y-websocket's own "permission denied" comes first, for clients that know only that
+    expect(r.permissionDenied).toMatch(/not a member/);
   });
 
   it('a member key of another agency is refused (NOT_A_MEMBER)', async () => {

@@ -7,6 +7,7 @@ import {
   type AgencyMessage,
   answerChallenge,
   MESSAGE_AGENCY,
+  MESSAGE_AUTH,
   MESSAGE_SYNC,
   readAgencyMessage,
 } from '../../../core/protocol.ts';
@@ -64,11 +65,22 @@ export class RawClient {
     return undefined;
   }
 
-  /** Frames other than the handshake's challenge: what the client got of the room. */
+  /** Frames other than the handshake's challenge and a "permission denied": what the client got of the room. */
   get roomFrames(): Frame[] {
     return this.frames.filter(
-      (f) => !(f.type === 'agency' && (f as { message: AgencyMessage | null }).message?.kind === 'challenge'),
+      (f) =>
+        f.type !== MESSAGE_AUTH &&
+        !(f.type === 'agency' && (f as { message: AgencyMessage | null }).message?.kind === 'challenge'),
     );
+  }
+
+  /** The reason of y-websocket's "permission denied" message, if the server sent one. */
+  get permissionDenied(): string | null {
+    const f = this.frames.find((x) => x.type === MESSAGE_AUTH);
+    if (!f) return null;
+    const d = decoding.createDecoder(f.bytes);
+    decoding.readVarUint(d);
+    return decoding.readVarUint(d) === 0 ? decoding.readVarString(d) : null;
   }
 
   /** Answers the challenge; resolves with the standing, or null when the server closed instead. */
