@@ -93,3 +93,54 @@ describe('durability', () => {
     (SOAK ? 20 : 3) * 60_000,
   );
 });
+
+describe('restoring a backup', () => {
+  it("members' catch-up brings back everything written since the backup, other members' actions included", async () => {
+    const { testServer } = await import('./support/server.ts');
+    const { copyFile } = await import('node:fs/promises');
+    const { DB_FILE, Store } = await import('../../sync-server/persistence.ts');
+    const first = await testServer();
+    const agency = await createAgency(first.url);
+    const bob = await agency.join('Bob');
+    const backupDir = await mkdtemp(join(tmpdir(), 'agency-sync-backup-'));
+    const store = Store.open(first.dataDir);
+    store.backup(join(backupDir, DB_FILE));
+    store.close();
+    const olgaLater = await agency.owner.appendOk('recordPurchase', { connects: 40 });
+    const bobLater = await bob.appendOk('observeBalance', { balance: 530 });
+    await until(() => bob.log.has(olgaLater) && agency.owner.log.has(bobLater) && bob.acked);
+    const ids = bob.ids();
+    agency.owner.destroy();
+    bob.provider.disconnect();
+    await first.dispose();
+
+    // the server comes back from the backup; only Bob reconnects, holding Olga's newer action too
+    const restored = await testServer({}, backupDir);
+    try {
+      const back = await TestClient.open({
+        url: restored.url,
+        room: agency.id,
+        signer: bob.signer,
+        doc: bob.doc,
+      });
+      await back.whenSynced();
+      await until(() => back.acked, { what: "Bob's catch-up to be stored" });
+      expect(back.closes).toEqual([]);
+      const check = await TestClient.open({
+        url: restored.url,
+        room: agency.id,
+        signer: agency.owner.signer,
+      });
+      await check.whenSynced();
+      await until(() => check.ids().length === ids.length, { what: 'everything back on the server' });
+      expect(check.ids()).toEqual(ids);
+      expect(check.log.has(olgaLater)).toBe(true);
+      back.destroy();
+      check.destroy();
+    } finally {
+      bob.destroy();
+      await restored.dispose();
+      await rm(backupDir, { recursive: true, force: true });
+    }
+  });
+});
