@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Signer } from '../../core/index.ts';
+import { DB_FILE, Store } from '../../sync-server/persistence.ts';
 import { type ChildServer, kill, spawnServer } from './support/child.ts';
 import { createAgency, TestClient } from './support/client.ts';
+import { testServer } from './support/server.ts';
 import { rng, until } from './support/wait.ts';
 
 const SOAK = process.env.SOAK === '1';
@@ -96,9 +98,6 @@ describe('durability', () => {
 
 describe('restoring a backup', () => {
   it("members' catch-up brings back everything written since the backup, other members' actions included", async () => {
-    const { testServer } = await import('./support/server.ts');
-    const { copyFile } = await import('node:fs/promises');
-    const { DB_FILE, Store } = await import('../../sync-server/persistence.ts');
     const first = await testServer();
     const agency = await createAgency(first.url);
     const bob = await agency.join('Bob');
