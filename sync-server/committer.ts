@@ -6,8 +6,14 @@ import type { Metrics } from './metrics.ts';
 import type { Store } from './persistence.ts';
 import type { Accepted, Room } from './room.ts';
 
+/** Checkpoint once writes paused this long, or anyway once the WAL holds this much. */
+const QUIET_MS = 500;
+const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+
 export class Committer {
   private pending: Accepted[] = [];
+  private lastCommit = 0;
+  private uncheckpointed = 0;
   private scheduled: NodeJS.Immediate | null = null;
   private readonly store: Store;
   private readonly metrics: Metrics;
@@ -19,6 +25,21 @@ export class Committer {
     this.metrics = metrics;
     this.log = log;
     this.onFailure = onFailure;
+  }
+
+  /**
+   * Moves the WAL into the database file between bursts (server.ts calls this every second), so the
+   * checkpoint's fsync never delays a relay; under writes without pause, once the WAL is large.
+   */
+  checkpoint(now: number): void {
+    if (!this.uncheckpointed) return;
+    if (now - this.lastCommit < QUIET_MS && this.store.walBytes() < WAL_LIMIT_BYTES) return;
+    try {
+      this.store.checkpoint();
+      this.uncheckpointed = 0;
+    } catch (error) {
+      this.log.warn('checkpoint failed', { error });
+    }
   }
 
   accept(item: Accepted): void {
@@ -45,6 +66,8 @@ export class Committer {
         return;
       }
       this.metrics.persistSeconds.observe((performance.now() - started) / 1000);
+      this.lastCommit = Date.now();
+      this.uncheckpointed += writes.length;
     }
     const byRoom = new Map<Room, { items: Accepted[]; lastRowId: number }>();
     let w = 0;

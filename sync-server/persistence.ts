@@ -1,12 +1,12 @@
 // Embedded persistence: one SQLite file (node:sqlite) under the data folder. WAL with synchronous=NORMAL:
 // a commit reaches the OS before it returns, so it survives `kill -9` of the server (not a power cut
 // before the next checkpoint) without an fsync per update. Rows are Yjs updates of a room, appended;
-// compaction merges a room's rows into one (Y.mergeUpdates loses nothing). Checkpoints run in a worker
-// thread (checkpointer.ts), never on the thread that relays.
-import { mkdirSync } from 'node:fs';
+// compaction merges a room's rows into one (Y.mergeUpdates loses nothing). With `managedCheckpoints`,
+// SQLite never checkpoints inside a commit: the server calls checkpoint() between bursts (committer.ts),
+// so a checkpoint's fsync does not land in the middle of a relay.
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { Worker } from 'node:worker_threads';
 
 export const DB_FILE = 'agency-overlay.sqlite';
 const SCHEMA_VERSION = '1';
@@ -32,10 +32,10 @@ export class Store {
   private readonly begin: StatementSync;
   private readonly commit: StatementSync;
   private readonly rollback: StatementSync;
-  private checkpointer: Worker | null = null;
+  private readonly checkpointStatement: StatementSync;
   private closed = false;
 
-  private constructor(path: string, checkpointEveryMs: number) {
+  private constructor(path: string, managedCheckpoints: boolean) {
     this.path = path;
     this.db = new DatabaseSync(path);
     this.db.exec(`
@@ -67,34 +67,32 @@ export class Store {
     this.begin = this.db.prepare('BEGIN IMMEDIATE');
     this.commit = this.db.prepare('COMMIT');
     this.rollback = this.db.prepare('ROLLBACK');
-    if (checkpointEveryMs > 0) this.startCheckpointer(checkpointEveryMs);
-  }
-
-  private startCheckpointer(everyMs: number): void {
-    const worker = new Worker(new URL('./checkpointer.ts', import.meta.url), {
-      workerData: { path: this.path, everyMs },
-    });
-    worker.unref();
-    this.db.exec('PRAGMA wal_autocheckpoint = 0');
-    const fallBack = () => {
-      // without the worker, SQLite checkpoints on commit again
-      if (this.checkpointer !== worker) return;
-      this.checkpointer = null;
-      if (!this.closed) this.db.exec('PRAGMA wal_autocheckpoint = 1000');
-    };
-    worker.on('error', fallBack);
-    worker.on('exit', fallBack);
-    this.checkpointer = worker;
+    this.checkpointStatement = this.db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+    if (managedCheckpoints) this.db.exec('PRAGMA wal_autocheckpoint = 0');
   }
 
   /**
-   * Opens (creating the folder and file if needed) the data file under `dataDir`. `checkpointEveryMs` 0
-   * leaves checkpoints to SQLite (on commit), for short-lived uses such as backups and tests.
+   * Opens (creating the folder and file if needed) the data file under `dataDir`. Without
+   * `managedCheckpoints` SQLite checkpoints on commit as usual (backups, tests, scripts).
    */
-  static open(dataDir: string, checkpointEveryMs = 0): Store {
+  static open(dataDir: string, managedCheckpoints = false): Store {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    return new Store(join(dir, DB_FILE), checkpointEveryMs);
+    return new Store(join(dir, DB_FILE), managedCheckpoints);
+  }
+
+  /** Copies what the WAL holds into the database file (PASSIVE: never waits for or blocks a writer). */
+  checkpoint(): void {
+    this.checkpointStatement.get();
+  }
+
+  /** Size of the WAL file in bytes (0 when there is none). */
+  walBytes(): number {
+    try {
+      return statSync(`${this.path}-wal`).size;
+    } catch {
+      return 0;
+    }
   }
 
   load(room: string): StoredRoom {
@@ -133,12 +131,6 @@ export class Store {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const worker = this.checkpointer;
-    this.checkpointer = null;
-    if (worker) {
-      worker.postMessage('stop');
-      void worker.terminate();
-    }
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } finally {

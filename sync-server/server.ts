@@ -14,6 +14,7 @@ import {
 import { tokenMatches } from './auth.ts';
 import { Committer } from './committer.ts';
 import { Connection } from './connection.ts';
+import { installSyncEd25519Verify } from './ed25519.ts';
 import { AddressCounter } from './limits.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -116,9 +117,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof DEFAULTS & SyncServerOptions;
   const log = o.logger ?? createLogger(o.logLevel);
+  installSyncEd25519Verify();
   const createToken = o.createToken || null;
   const metrics = new Metrics();
-  const store = Store.open(o.dataDir, 1_000);
+  const store = Store.open(o.dataDir, true);
   const now = () => Date.now();
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);

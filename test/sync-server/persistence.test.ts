@@ -1,6 +1,5 @@
-// The data file: one SQLite file, WAL with synchronous=NORMAL, checkpoints off the relaying thread,
+// The data file: one SQLite file, WAL with synchronous=NORMAL, checkpoints between bursts (not on commit),
 // compaction that loses nothing.
-import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +14,10 @@ afterEach(async () => {
   for (const s of stores.splice(0)) s.close();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-async function open(checkpointEveryMs = 0): Promise<Store> {
+async function open(managedCheckpoints = false): Promise<Store> {
   const dir = await mkdtemp(join(tmpdir(), 'agency-store-'));
   dirs.push(dir);
-  const store = Store.open(dir, checkpointEveryMs);
+  const store = Store.open(dir, managedCheckpoints);
   stores.push(store);
   return store;
 }
@@ -57,22 +56,24 @@ describe('persistence', () => {
     );
   });
 
-  it('a worker thread checkpoints the WAL, so it stops growing while rows keep coming', async () => {
-    const store = await open(20);
-    const wal = `${store.path}-wal`;
-    const write = async (from: number, to: number) => {
+  it('with managed checkpoints SQLite never checkpoints on commit, and checkpoint() keeps the WAL from growing', async () => {
+    const managed = await open(true);
+    const write = async (store: Store, from: number, to: number, checkpoints: boolean) => {
       for (let i = from; i < to; i++) {
         store.append([{ room: 'room-wal1', update: update(i) }]);
-        if (i % 100 === 0) await new Promise((r) => setTimeout(r, 30));
+        if (checkpoints && i % 100 === 0) store.checkpoint();
       }
     };
-    await write(0, 600);
-    const early = statSync(wal).size;
-    await write(600, 3_000);
-    // SQLite's own checkpoints are off (wal_autocheckpoint=0): without the worker the WAL would hold
-    // every page written, about five times what it held after the first 600 rows
-    expect(statSync(wal).size).toBeLessThan(early * 1.5 + 200_000);
-    expect(store.rows('room-wal1')).toBe(3_000);
+    await write(managed, 0, 600, false);
+    const grown = managed.walBytes();
+    await write(managed, 600, 1_200, false);
+    const highWater = managed.walBytes();
+    expect(highWater).toBeGreaterThan(grown * 1.5); // nothing was checkpointed on commit
+    managed.checkpoint();
+    await write(managed, 1_200, 3_000, true);
+    // the WAL restarts after each complete checkpoint: 1,800 more rows leave it no larger than before
+    expect(managed.walBytes()).toBeLessThanOrEqual(highWater);
+    expect(managed.rows('room-wal1')).toBe(3_000);
   });
 
   it('backup writes a consistent copy while the store is open', async () => {
