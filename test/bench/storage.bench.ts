@@ -5,7 +5,8 @@
 //   npm run bench storage          STORAGE_TRIALS=100 (per mode, ours)  STOCK_TRIALS=30 (per mode, stock)
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { bundlePage, CHROMIUM, type Kind, lossTrials, Profile, serve } from './storage/harness.ts';
+import { CHROMIUM } from '../e2e/support/paths.ts';
+import { bundlePage, type Kind, lossTrials, Profile, serve } from './storage/harness.ts';
 
 const ACTIONS = Number(process.env.STORAGE_ACTIONS ?? 50_000);
 const TRIALS = Number(process.env.STORAGE_TRIALS ?? 100);

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { rolldown } from 'rolldown';
+import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../../e2e/support/paths.ts';
 import type { Kind, StorageBench } from './page.ts';
 
 export type { Kind };
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function bundlePage(): Promise<string> {
   const build = await rolldown({
@@ -71,14 +71,7 @@ export class Profile {
     this.context = await chromium.launchPersistentContext(this.dir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+      args: QUIET_CHROMIUM_ARGS,
     });
     const page = this.context.pages()[0] ?? (await this.context.newPage());
     await page.goto(`${this.origin}/`);

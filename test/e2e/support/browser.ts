@@ -5,18 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
-import { assertBuilt, CHROMIUM, EXTENSION_DIR } from './paths.ts';
-
-const ARGS = [
-  `--disable-extensions-except=${EXTENSION_DIR}`,
-  `--load-extension=${EXTENSION_DIR}`,
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { assertBuilt, CHROMIUM, EXTENSION_ARGS } from './paths.ts';
 
 export class Profile {
   readonly name: string;
@@ -42,7 +31,7 @@ export class Profile {
     const context = await chromium.launchPersistentContext(this.userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: EXTENSION_ARGS,
       viewport: { width: 1000, height: 900 },
     });
     this.context = context;

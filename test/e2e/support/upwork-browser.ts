@@ -3,20 +3,8 @@
 // its open shadow root from the page's own world, where the timings are taken.
 import { chromium, type Page } from 'playwright-core';
 import { Profile } from './browser.ts';
-import { CHROMIUM, EXTENSION_DIR } from './paths.ts';
+import { CHROMIUM, EXTENSION_ARGS } from './paths.ts';
 import type { UpworkServer } from './upwork-server.ts';
-
-// The harness's flags (browser.ts keeps its own list private), plus the resolver rule.
-const EXTENSION_ARGS = [
-  `--disable-extensions-except=${EXTENSION_DIR}`,
-  `--load-extension=${EXTENSION_DIR}`,
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 /** A fresh profile (extension id learned on its first launch), reopened so that www.upwork.com is `upwork`. */
 export async function upworkProfile(name: string, upwork: UpworkServer): Promise<Profile> {
