@@ -16,6 +16,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 type Kind = 'reference' | 'ours';
 const KINDS: Kind[] = ['reference', 'ours'];
 
+const children = new Set<ChildProcess>();
+// a failed scenario must not leave a server running (it would also hold the bench's stdout open)
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 class Child {
   readonly kind: Kind;
   readonly proc: ChildProcess;
@@ -56,6 +62,8 @@ class Child {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    children.add(proc);
+    proc.once('exit', () => children.delete(proc));
     const port = await new Promise<number>((resolve, reject) => {
       proc.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
       const on = (m: { ready?: number }) => {
@@ -280,6 +288,7 @@ async function scale(): Promise<void> {
     const lat: number[] = [];
     const pending: Promise<void>[] = [];
     let n = 0;
+    const cpu0 = (await server.stats()).cpu;
     const started = performance.now();
     await new Promise<void>((resolve) => {
       const timer = setInterval(() => {
@@ -307,6 +316,7 @@ async function scale(): Promise<void> {
     });
     await Promise.all(pending);
     const rate = 5000 / ((performance.now() - started) / 1000);
+    const cpu = ((await server.stats()).cpu - cpu0) / 5000 / 1000;
     result[kind] = {
       connect,
       rss: after.rss,
@@ -314,6 +324,7 @@ async function scale(): Promise<void> {
       p50: pct(lat, 50),
       p99: pct(lat, 99),
       rate,
+      cpu,
     };
     for (const c of clients) c.destroy();
     await server.stop();
@@ -345,6 +356,11 @@ async function scale(): Promise<void> {
     { reference: result.reference.rate, ours: result.ours.rate },
     (v) => `${v.toFixed(0)}/s`,
   );
+  record(
+    'server CPU per update (to 2 members)',
+    { reference: result.reference.cpu, ours: result.ours.cpu },
+    ms,
+  );
 }
 
 async function idle(): Promise<void> {
@@ -358,8 +374,9 @@ async function idle(): Promise<void> {
     a.heads = [rest[rest.length - 1]!.id];
     agencies.push(a);
   }
+  const E = 100;
   const empties = await Promise.all(
-    Array.from({ length: K }, () => AgencyBuilder.create(agencyId('empty'), 1)),
+    Array.from({ length: E }, () => AgencyBuilder.create(agencyId('empty'), 1)),
   );
   const result: Record<
     Kind,
@@ -405,7 +422,7 @@ async function idle(): Promise<void> {
       perRoomHot = perRoom;
       perRoomHeapOnly = (m0.heapUsed - b0.heapUsed) / K + (m2.heapUsed - m1.heapUsed) / K;
     }
-    result[kind] = { perRoomHot, perRoom, perRoomHeapOnly, perConn: (total(m1) - total(m0)) / K, unload };
+    result[kind] = { perRoomHot, perRoom, perRoomHeapOnly, perConn: (total(m1) - total(m0)) / E, unload };
     for (const c of emptyClients) c.destroy();
     await server.stop();
   }
@@ -421,7 +438,7 @@ async function idle(): Promise<void> {
     kb,
   );
   record(
-    '  same, right after connecting (derived state kept)',
+    '  same, right after connecting',
     { reference: result.reference.perRoomHot, ours: result.ours.perRoomHot },
     kb,
   );
