@@ -273,7 +273,7 @@ async function scale(): Promise<void> {
   const seed = agencies.map((a) => a.seeded());
   const result: Record<
     Kind,
-    { connect: number; rss: number; heap: number; p50: number; p99: number; rate: number }
+    { connect: number; rss: number; heap: number; p50: number; p99: number; rate: number; cpu: number }
   > = {} as never;
   for (const kind of KINDS) {
     const server = await Child.start(kind, seed);
