@@ -1,8 +1,9 @@
 // One agency's room. It keeps the agency's log as encoded Yjs updates (one merged update plus the ones
 // committed since), not as a Y.Doc: sync answers are diffs of those bytes, and an idle room costs little
 // more than the bytes themselves (design.md §5). While the room is written to it also keeps core's
-// Derivation of the log, "projected" to include what is accepted but not committed yet; after a while
-// without writes only the small Membership is kept, and the derivation is rebuilt on the next write.
+// Derivation of the log, "projected" to include what is accepted but not committed yet; a room only read
+// (just loaded, or a while without writes) keeps only the small Membership, and rebuilds the derivation
+// on its next write.
 //
 // Writes flow: receive() → inspect + verify + admit (guard.ts), one update at a time in arrival order →
 // the committer writes the turn's updates in one SQLite transaction → committed(): relay (never back to
@@ -59,7 +60,8 @@ export interface RoomContext {
   maxMessageBytes: number;
   /** Compact a room's rows into one once it has this many. */
   compactRows: number;
-  onLoadError?(room: string, error: unknown): void;
+  /** An unexpected failure while processing an update (a bug: the peer is closed with UNAVAILABLE). */
+  onError?(room: string, error: unknown): void;
   /** Counts update frames relayed (metrics). */
   onRelay?(frames: number): void;
 }
@@ -268,7 +270,7 @@ export class Room {
           // A bug, not a refusal: the peer reconnects and resends; the room stays consistent because
           // nothing of the update was admitted.
           item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
-          this.ctx.onLoadError?.(this.id, e);
+          this.ctx.onError?.(this.id, e);
         }
       }
       if (accepted) {

@@ -137,7 +137,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       now,
       maxMessageBytes: o.maxMessageBytes,
       compactRows: o.compactRows,
-      onLoadError: (room, error) => log.error('processing an update failed', { room, error }),
+      onError: (room, error) => log.error('processing an update failed', { room, error }),
       onRelay: (frames) => metrics.updatesOut.inc({}, frames),
     },
     { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
