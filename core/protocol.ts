@@ -140,6 +140,8 @@ export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | nu
 /** What the client does when the server closes with a code. */
 export type CloseReaction = 'reconnect' | 'reauthenticate' | 'stop';
 
+// Codes whose reaction is 'stop' sit in 4400–4499, the range y-websocket's default shouldReconnect already
+// treats as permanent, so even a stock client without our close handling stops instead of looping.
 export const CLOSE = {
   AUTH_TIMEOUT: {
     code: 4001,
@@ -147,15 +149,15 @@ export const CLOSE = {
     reason: 'No proof of membership within 10 seconds.',
   },
   BAD_PROOF: { code: 4002, reaction: 'reauthenticate', reason: 'The membership proof did not verify.' },
-  NOT_A_MEMBER: { code: 4003, reaction: 'stop', reason: 'This browser key is not a member of the agency.' },
+  NOT_A_MEMBER: { code: 4403, reaction: 'stop', reason: 'This browser key is not a member of the agency.' },
   MEMBER_GONE: {
-    code: 4004,
+    code: 4404,
     reaction: 'stop',
     reason: 'This member left or was removed and can no longer act for the agency (P6).',
   },
-  INVITE_INVALID: { code: 4005, reaction: 'stop', reason: 'The invite is unknown, already used or expired.' },
+  INVITE_INVALID: { code: 4405, reaction: 'stop', reason: 'The invite is unknown, already used or expired.' },
   CREATION_FORBIDDEN: {
-    code: 4006,
+    code: 4406,
     reaction: 'stop',
     reason: 'This server needs a creation token to create a new agency.',
   },
@@ -164,13 +166,13 @@ export const CLOSE = {
     reaction: 'reauthenticate',
     reason: "The member's role changed; connect again with the new standing.",
   },
-  INVALID_ACTION: { code: 4010, reaction: 'stop', reason: 'An action was refused by the agency rules.' },
+  INVALID_ACTION: { code: 4410, reaction: 'stop', reason: 'An action was refused by the agency rules.' },
   LOG_TAMPERED: {
-    code: 4011,
+    code: 4411,
     reaction: 'stop',
     reason: 'The agency log is append-only: deletes and overwrites are refused.',
   },
-  TOO_LARGE: { code: 4012, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
+  TOO_LARGE: { code: 4412, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
   RATE_LIMITED: { code: 4013, reaction: 'reconnect', reason: 'Too many actions per second.' },
   MALFORMED: { code: 4014, reaction: 'reconnect', reason: 'A message could not be decoded.' },
   TOO_MANY_CONNECTIONS: {

@@ -165,7 +165,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
 
   const wss = new WebSocketServer({
     noServer: true,
-    // ws closes with 1009 past this; up to it the server refuses with its own TOO_LARGE code (4012).
+    // ws closes with 1009 past this; up to it the server refuses with its own TOO_LARGE code (4412).
     maxPayload: o.maxMessageBytes * 2,
     perMessageDeflate: false,
     clientTracking: false,

@@ -1,5 +1,6 @@
 // Real WebsocketProvider clients converge through the server; a late joiner gets everything.
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE } from '../../core/protocol.ts';
 import { type Agency, createAgency, newSigner, TestClient } from './support/client.ts';
 import { type TestServer, testServer } from './support/server.ts';
 import { until } from './support/wait.ts';
@@ -101,7 +102,7 @@ describe('convergence', () => {
     const stranger = await TestClient.open({ url: server.url, room: agency.id, signer: await newSigner() });
     extra.push(stranger);
     const closed = await stranger.whenClosed();
-    expect(closed.code).toBe(4003);
+    expect(closed.code).toBe(CLOSE.NOT_A_MEMBER.code);
     expect(stranger.doc.getMap('actions').size).toBe(0);
   });
 });

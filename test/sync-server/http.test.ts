@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLOSE } from '../../core/protocol.ts';
 import { parseArgs } from '../../sync-server/args.ts';
 import { kill, ROOT, spawnServer } from './support/child.ts';
 import { createAgency, newSigner } from './support/client.ts';
@@ -106,13 +107,13 @@ describe('the server process', () => {
     cleanup.push(() => exposed.dispose());
     const b = await RawClient.open(`ws://127.0.0.1:${exposed.port}`, 'agency-created-here');
     expect(await b.authenticate(await newSigner(), 'agency-created-here')).toBeNull();
-    expect(b.closed?.code).toBe(4006);
+    expect(b.closed?.code).toBe(CLOSE.CREATION_FORBIDDEN.code);
 
     const proxied = await testServer({ trustProxy: true });
     cleanup.push(() => proxied.dispose());
     const c = await RawClient.open(proxied.url, 'agency-created-here');
     expect(await c.authenticate(await newSigner(), 'agency-created-here')).toBeNull();
-    expect(c.closed?.code).toBe(4006);
+    expect(c.closed?.code).toBe(CLOSE.CREATION_FORBIDDEN.code);
   });
 
   it('refuses an upgrade to a path that is not an agency id', async () => {

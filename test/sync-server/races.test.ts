@@ -3,6 +3,7 @@
 // replica's derive refuses it the same way.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAction } from '../../core/index.ts';
+import { CLOSE } from '../../core/protocol.ts';
 import { type Agency, createAgency, TestClient } from './support/client.ts';
 import { RawClient } from './support/raw.ts';
 import { type TestServer, testServer } from './support/server.ts';
@@ -125,8 +126,8 @@ describe('concurrent races', () => {
     await agency.owner.appendOk('removeMember', { member: bob.signer.keyId });
     const [c1, c2] = await Promise.all([bob.whenClosed(), bobSecond.whenClosed()]);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(c1.code).toBe(4004);
-    expect(c2.code).toBe(4004);
+    expect(c1.code).toBe(CLOSE.MEMBER_GONE.code);
+    expect(c2.code).toBe(CLOSE.MEMBER_GONE.code);
 
     const demotedAt = Date.now();
     await agency.owner.appendOk('changeRole', { member: mia.signer.keyId, role: 'member' });
