@@ -189,7 +189,10 @@ const FACTS: ReadonlySet<string> = new Set(FACT_TYPES);
  * The total order — depth, then id — as a counting sort by depth (the few actions sharing a depth are
  * sorted by id), with the ordered actions and times alongside.
  */
-function sortOrder(r: Resolved): { order: ActionId[]; depth: number[]; seq: Sequence } {
+function sortOrder(
+  r: Resolved,
+  tieBreak: TieBreak = byId,
+): { order: ActionId[]; depth: number[]; seq: Sequence } {
   const n = r.actions.length;
   let max = 0;
   for (const depth of r.depth) if (depth > max) max = depth;
@@ -203,11 +206,9 @@ function sortOrder(r: Resolved): { order: ActionId[]; depth: number[]; seq: Sequ
   for (let depth = 0; depth <= max; depth++) {
     const to = start[depth]!;
     if (to - from > 1) {
-      const run = Array.from(slot.subarray(from, to)).sort((x, y) => {
-        const a = r.actions[x]!.id;
-        const b = r.actions[y]!.id;
-        return a < b ? -1 : a > b ? 1 : 0;
-      });
+      const run = Array.from(slot.subarray(from, to)).sort((x, y) =>
+        tieBreak(r.actions[x]!.id, r.actions[y]!.id),
+      );
       slot.set(run, from);
     }
     from = to;
@@ -375,6 +376,7 @@ function replay(d: Derivation, seq: Sequence, excluded: Map<ActionId, VerdictCod
   const ctx: ReplayContext = {
     state: d.state,
     index: 0,
+    actionId: '',
     eff: 0,
     isAncestor: (x, y) => isAncestor(d, x, y),
     nonExclusiveSince: d.nonExclusiveSince,
@@ -385,6 +387,7 @@ function replay(d: Derivation, seq: Sequence, excluded: Map<ActionId, VerdictCod
   for (let i = 0; i < seq.actions.length; i++) {
     const a = seq.actions[i]!;
     ctx.index = i;
+    ctx.actionId = a.id;
     ctx.eff = seq.eff[i]!;
     const revoked = none ? undefined : excluded.get(a.id);
     recordOutcome(d, ctx, a, revoked ? { ok: false, code: revoked } : applyRules(ctx, a));
@@ -407,7 +410,8 @@ function counters(q: Action, member: MemberId): boolean {
   );
 }
 
-const seniority = (since: number | null): number => since ?? Number.MAX_SAFE_INTEGER;
+const seniority = (d: Derivation, since: ActionId | null): number =>
+  since === null ? Number.MAX_SAFE_INTEGER : (d.position.get(since) ?? Number.MAX_SAFE_INTEGER);
 
 /**
  * Strong remove (design.md §2): a removal, departure or demotion revokes its target's intents that are not
@@ -441,7 +445,7 @@ function revocations(
       for (const id of targets) {
         if (excluded.has(id) || !counters(d.actions.get(id)!, p.by)) continue;
         if (isAncestor(d, id, p.action) || isAncestor(d, p.action, id)) continue;
-        const targetWins = seniority(p.targetSince) < seniority(p.bySince);
+        const targetWins = seniority(d, p.targetSince) < seniority(d, p.bySince);
         excluded.set(targetWins ? p.action : id, 'SENIORITY');
         return true;
       }
@@ -498,11 +502,24 @@ function finish(d: Derivation, seq: Sequence, power: PowerEvent[]): void {
   d.state.counts.pending = d.pending.size;
 }
 
+/** How two actions of the same depth are ordered: by id, except in tests that check nothing hangs on it. */
+export type TieBreak = (a: ActionId, b: ActionId) => number;
+const byId: TieBreak = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+
+export interface DeriveOptions {
+  /**
+   * Test-only: another total order among actions of the same depth (reversed, or ids permuted), to check
+   * that no verdict depends on it beyond what domain.md lets the order decide. Incremental application
+   * (applyActions, appendLocal) always uses the id order; pass this to full derives only.
+   */
+  tieBreak?: TieBreak;
+}
+
 /** Full derive: the oracle. */
-export function derive(agencyId: string, actions: Iterable<Action>): Derivation {
+export function derive(agencyId: string, actions: Iterable<Action>, options: DeriveOptions = {}): Derivation {
   const d = newDerivation(agencyId);
   for (const a of actions) d.actions.set(a.id, a);
-  const sorted = sortOrder(resolve(d));
+  const sorted = sortOrder(resolve(d), options.tieBreak);
   d.order = sorted.order;
   d.depthAt = sorted.depth;
   d.effAt = sorted.seq.eff;
@@ -552,6 +569,7 @@ function placeAtEnd(d: Derivation, a: Action): ReplayContext {
   return {
     state: d.state,
     index: d.order.length,
+    actionId: a.id,
     eff,
     // `a` is not in the derivation yet: its past is its deps and theirs.
     isAncestor: (x, y) =>

@@ -1,5 +1,16 @@
 // core's public entry point (with zod). Content scripts import core/lite.ts instead.
-export { createAction, toStored, type Verified, type VerifyCode, verifyAction } from './action.ts';
+export {
+  ACTION_FORMAT,
+  createAction,
+  decodeStored,
+  packDeps,
+  toStored,
+  unpackDeps,
+  type Verified,
+  type VerifyCode,
+  type VerifyOptions,
+  verifyAction,
+} from './action.ts';
 export { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes.ts';
 export { canonicalBytes, canonicalText } from './canonical.ts';
 export {
@@ -7,14 +18,24 @@ export {
   appendLocal,
   applyActions,
   type Derivation,
+  type DeriveOptions,
   derive,
   emptyState,
   isAncestor,
   type LocalResult,
+  type TieBreak,
   verdictsOf,
 } from './derive.ts';
 export { sha256 } from './hash.ts';
-export { exportPublicKey, generateDeviceKey, makeSigner, type Signer, verifySignature } from './keys.ts';
+export { createInviteKey, importInviteKey, joinProofBytes, signJoinProof } from './invite.ts';
+export {
+  exportPublicKey,
+  generateDeviceKey,
+  makeSigner,
+  type Signer,
+  type VerifySignature,
+  verifySignature,
+} from './keys.ts';
 export * from './lite.ts';
 export {
   ACTIONS_ROOT,
@@ -29,6 +50,7 @@ export { MANAGER_ONLY, POWER_TYPES } from './rules.ts';
 export {
   ACTION_TYPES,
   MAX_ACTION_BYTES,
+  MAX_DEPS,
   PayloadSchemas,
   type StoredAction,
   StoredActionSchema,

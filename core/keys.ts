@@ -45,7 +45,18 @@ function importPublicKey(publicKey: Uint8Array): Promise<CryptoKey> {
   return key;
 }
 
-/** Never throws: a malformed key or signature is simply not valid. */
+/**
+ * What checks an Ed25519 signature. core uses WebCrypto (verifySignature) unless a caller injects another
+ * implementation of the same check (the server passes node:crypto's, which answers on the calling thread).
+ * Never throws: a malformed key or signature is simply not valid.
+ */
+export type VerifySignature = (
+  publicKey: Uint8Array,
+  signature: Uint8Array,
+  bytes: Uint8Array,
+) => Promise<boolean> | boolean;
+
+/** WebCrypto's Ed25519 check. Never throws: a malformed key or signature is simply not valid. */
 export async function verifySignature(
   publicKey: Uint8Array,
   signature: Uint8Array,

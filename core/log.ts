@@ -2,10 +2,10 @@
 // Remote entries are verified at this boundary (async), then derived synchronously. Local appends are
 // checked, signed and written in one transaction with this log's origin.
 import type * as Y from 'yjs';
-import { createAction, keyText, toStored, unpackDeps, verifyAction } from './action.ts';
+import { createAction, decodeStored, toStored, type VerifyOptions, verifyAction } from './action.ts';
 import { appendLocal, applyActions, type Derivation, derive, newDerivation, reindex } from './derive.ts';
 import type { Signer } from './keys.ts';
-import { ACTION_TYPES, type StoredAction } from './schemas.ts';
+import { MAX_DEPS } from './schemas.ts';
 import type {
   Action,
   ActionId,
@@ -47,49 +47,16 @@ export interface InvalidEntry {
 
 type Listener = (log: AgencyLog) => void;
 
-/**
- * Reads a stored entry whose id is already known to be verified: no signature check, and only the
- * structural checks that keep derive safe (cold start reads every entry of the log this way).
- */
-function decodeTrusted(id: ActionId, stored: unknown): Action | null {
-  if (!stored || typeof stored !== 'object') return null;
-  const s = stored as Partial<StoredAction>;
-  if (
-    typeof s.type !== 'string' ||
-    !ACTION_TYPE_SET.has(s.type) ||
-    !(s.actor instanceof Uint8Array) ||
-    s.actor.length !== 32 ||
-    !(s.deps instanceof Uint8Array) ||
-    s.deps.length % 32 !== 0 ||
-    !(s.sig instanceof Uint8Array) ||
-    typeof s.at !== 'number' ||
-    !s.payload ||
-    typeof s.payload !== 'object'
-  ) {
-    return null;
-  }
-  return {
-    id,
-    type: s.type,
-    actor: keyText(s.actor),
-    payload: s.payload as unknown as Payloads[ActionType],
-    deps: unpackDeps(s.deps),
-    at: s.at,
-    sig: s.sig,
-  };
-}
-
-const ACTION_TYPE_SET: ReadonlySet<string> = new Set(ACTION_TYPES);
-
 export async function verifyEntries(
   agencyId: string,
   entries: [string, unknown][],
+  options: VerifyOptions = {},
 ): Promise<{ valid: Action[]; invalid: InvalidEntry[] }> {
   const valid: Action[] = [];
   const invalid: InvalidEntry[] = [];
   for (let i = 0; i < entries.length; i += VERIFY_BATCH) {
     const batch = entries.slice(i, i + VERIFY_BATCH);
-    const results = await Promise.all(batch.map(([id, stored]) => verifyAction(agencyId, id, stored)));
+    const results = await Promise.all(batch.map(([id, stored]) => verifyAction(agencyId, id, stored, options)));
     results.forEach((r, j) => {
       if (r.ok) valid.push(r.action);
       else invalid.push({ id: batch[j]![0], code: r.code, message: r.message });
@@ -125,7 +92,10 @@ export class AgencyLog {
     if (this.queue.size) void this.flush();
   };
 
-  private constructor(doc: Y.Doc, agencyId: string, derivation: Derivation) {
+  private readonly verifyOptions: VerifyOptions;
+
+  private constructor(doc: Y.Doc, agencyId: string, derivation: Derivation, verifyOptions: VerifyOptions) {
+    this.verifyOptions = verifyOptions;
     this.doc = doc;
     this.agencyId = agencyId;
     this.actions = doc.getMap(ACTIONS_ROOT);
@@ -136,10 +106,15 @@ export class AgencyLog {
    * Opens the log on a doc (already loaded from storage, or empty). With a snapshot of the same agency, the
    * entries it covers are trusted and not replayed; anything newer is verified and applied on top.
    */
-  static async open(doc: Y.Doc, agencyId: string, snapshot?: LogSnapshot | null): Promise<AgencyLog> {
+  static async open(
+    doc: Y.Doc,
+    agencyId: string,
+    snapshot?: LogSnapshot | null,
+    options: VerifyOptions = {},
+  ): Promise<AgencyLog> {
     const map = doc.getMap<unknown>(ACTIONS_ROOT);
     const entries = [...map.entries()];
-    const log = new AgencyLog(doc, agencyId, derive(agencyId, []));
+    const log = new AgencyLog(doc, agencyId, derive(agencyId, []), options);
     let known = new Set<string>();
     if (snapshot && snapshot.version === SNAPSHOT_VERSION && snapshot.agencyId === agencyId) {
       const restored = restore(snapshot, map);
@@ -151,6 +126,7 @@ export class AgencyLog {
     const { valid, invalid } = await verifyEntries(
       agencyId,
       entries.filter(([id]) => !known.has(id)),
+      options,
     );
     for (const bad of invalid) log.invalid.set(bad.id, bad);
     if (valid.length) log.derivation = applyActions(log.derivation, valid);
@@ -170,8 +146,18 @@ export class AgencyLog {
     return this.derivation.actions.has(id);
   }
 
+  /**
+   * The dependencies of the next action written here: every head, or with more than MAX_DEPS of them the
+   * oldest MAX_DEPS in the log's order, so each write covers as many as it may and later ones the rest (a
+   * member who piles up heads cannot make the agency unwritable). Sorted, so a retry sees the same list.
+   */
   heads(): ActionId[] {
-    return [...this.derivation.heads].sort();
+    const d = this.derivation;
+    let heads = [...d.heads];
+    if (heads.length > MAX_DEPS) {
+      heads = heads.sort((x, y) => d.position.get(x)! - d.position.get(y)!).slice(0, MAX_DEPS);
+    }
+    return heads.sort();
   }
 
   /** The member a key belongs to in the derived state, or null. */
@@ -254,7 +240,7 @@ export class AgencyLog {
         const entries = ids
           .filter((id) => !this.derivation.actions.has(id))
           .map((id) => [id, this.actions.get(id)] as [string, unknown]);
-        const { valid, invalid } = await verifyEntries(this.agencyId, entries);
+        const { valid, invalid } = await verifyEntries(this.agencyId, entries, this.verifyOptions);
         for (const bad of invalid) this.invalid.set(bad.id, bad);
         if (valid.length) this.derivation = applyActions(this.derivation, valid);
         if (valid.length || invalid.length) this.emit();
@@ -287,12 +273,12 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
   d.relationships = new Map(s.relationships);
   if (s.depth.length !== s.order.length || s.eff.length !== s.order.length) return null;
   for (const id of s.order) {
-    const a = decodeTrusted(id, map.get(id));
+    const a = decodeStored(id, map.get(id));
     if (!a) return null; // the doc lost an entry the snapshot knew: rebuild from the doc instead
     d.actions.set(id, a);
   }
   for (const id of s.pending) {
-    const a = decodeTrusted(id, map.get(id));
+    const a = decodeStored(id, map.get(id));
     if (!a) return null;
     d.actions.set(id, a);
   }

@@ -6,13 +6,16 @@
 //
 //   server → client  [4, CHALLENGE, nonce: varUint8Array(32)]
 //   client → server  [4, PROOF, publicKey: varUint8Array(32), signature: varUint8Array(64),
-//                     inviteSecret: varUint8Array (empty if none), creationToken: varString ('' if none)]
+//                     invite: varUint8Array (the invite's public key, 32 bytes; empty if none),
+//                     inviteSignature: varUint8Array (the invite key's signature of the same auth bytes,
+//                     64 bytes; empty if none), creationToken: varString ('' if none)]
 //   server → client  [4, WELCOME, standing: varString ('member' | 'joiner' | 'creator')]
 //   server → client  [4, ACK, stateVector: varUint8Array]   the room's Yjs state vector once what this
 //                    connection sent is durably stored (sent after WELCOME's sync and after each commit of
 //                    this connection's updates); the client marks an action "synced" when the vector covers it
 //
-// The signature covers authBytes(nonce, room, publicKey). Until WELCOME the server sends nothing of the
+// Both signatures cover authBytes(nonce, room, publicKey): the device key proves itself, and a joiner proves
+// it holds the invite's private key for this very connection. Until WELCOME the server sends nothing of the
 // room and keeps (bounded) what the client sent, answering it after WELCOME. Refusals close the socket with
 // one of CLOSE codes below; each code says how the client reacts.
 import * as decoding from 'lib0/decoding';
@@ -39,7 +42,7 @@ export const HEARTBEAT_MS = 20_000;
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-const AUTH_DOMAIN = utf8('agency-overlay/auth/v1\0');
+const AUTH_DOMAIN = utf8('agency-overlay/auth/v2\0');
 
 /** Exactly the bytes a connection signs: a fixed domain tag, the server's nonce, the room id, the key. */
 export function authBytes(nonce: Uint8Array, room: string, publicKey: Uint8Array): Uint8Array {
@@ -51,7 +54,8 @@ export type Standing = 'member' | 'joiner' | 'creator';
 export interface Proof {
   publicKey: Uint8Array;
   signature: Uint8Array;
-  inviteSecret: Uint8Array | null;
+  /** A joiner's invite: its public key and its signature of the same auth bytes. */
+  invite: { publicKey: Uint8Array; signature: Uint8Array } | null;
   creationToken: string | null;
 }
 
@@ -69,7 +73,8 @@ export function encodeProof(proof: Proof): Uint8Array {
   encoding.writeVarUint(e, AGENCY_PROOF);
   encoding.writeVarUint8Array(e, proof.publicKey);
   encoding.writeVarUint8Array(e, proof.signature);
-  encoding.writeVarUint8Array(e, proof.inviteSecret ?? new Uint8Array());
+  encoding.writeVarUint8Array(e, proof.invite?.publicKey ?? new Uint8Array());
+  encoding.writeVarUint8Array(e, proof.invite?.signature ?? new Uint8Array());
   encoding.writeVarString(e, proof.creationToken ?? '');
   return encoding.toUint8Array(e);
 }
@@ -111,15 +116,18 @@ export function readAgencyMessage(decoder: decoding.Decoder): AgencyMessage | nu
       const publicKey = decoding.readVarUint8Array(decoder);
       const signature = decoding.readVarUint8Array(decoder);
       const invite = decoding.readVarUint8Array(decoder);
+      const inviteSignature = decoding.readVarUint8Array(decoder);
       const token = decoding.readVarString(decoder);
-      if (publicKey.length !== 32 || signature.length !== 64 || invite.length > 64 || token.length > 256)
-        return null;
+      if (publicKey.length !== 32 || signature.length !== 64 || token.length > 256) return null;
+      const hasInvite = invite.length === 32 && inviteSignature.length === 64;
+      if (!hasInvite && (invite.length || inviteSignature.length)) return null;
+      if (decoding.hasContent(decoder)) return null;
       return {
         kind: 'proof',
         proof: {
           publicKey,
           signature,
-          inviteSecret: invite.length ? invite : null,
+          invite: hasInvite ? { publicKey: invite, signature: inviteSignature } : null,
           creationToken: token || null,
         },
       };
@@ -194,15 +202,18 @@ export function closeByCode(
 }
 
 // --- Invite codes -------------------------------------------------------------------------------------------
-// A code a manager sends to a new member: server address, agency id, invite secret (and the agency's name,
-// only to greet the joiner). It is text, not a chrome-extension:// link, whose id differs per browser.
+// A code a manager (or a member, for another browser of theirs) hands over: server address, agency id, the
+// invite's private key (PKCS #8, base64url) and the agency's name, only to greet the joiner. Whether it
+// admits a new member or adds a browser is in the agency's log (grantInvite or grantDeviceInvite). It is
+// text, not a chrome-extension:// link, whose id differs per browser.
 
-export const INVITE_PREFIX = 'ao1.';
+export const INVITE_PREFIX = 'ao2.';
+const OLD_INVITE_PREFIX = 'ao1.';
 
 export const InviteCodeSchema = z.object({
   server: z.string().regex(/^wss?:\/\/[^\s]+$/, 'The server address must start with ws:// or wss://'),
   agency: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-  secret: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  key: z.string().regex(/^[A-Za-z0-9_-]{40,128}$/),
   name: z.string().max(120).optional(),
 });
 export type InviteCode = z.infer<typeof InviteCodeSchema>;
@@ -215,8 +226,13 @@ export type ParsedInvite = { ok: true; invite: InviteCode } | { ok: false; messa
 
 export function parseInviteCode(text: string): ParsedInvite {
   const trimmed = text.trim();
+  if (trimmed.startsWith(OLD_INVITE_PREFIX))
+    return {
+      ok: false,
+      message: 'This invite code was made by an older version of Agency Overlay: ask for a new one.',
+    };
   if (!trimmed.startsWith(INVITE_PREFIX))
-    return { ok: false, message: 'This is not an Agency Overlay invite code (it starts with "ao1.").' };
+    return { ok: false, message: 'This is not an Agency Overlay invite code (it starts with "ao2.").' };
   const bytes = fromBase64Url(trimmed.slice(INVITE_PREFIX.length));
   if (!bytes) return { ok: false, message: 'The invite code is damaged: copy it again in full.' };
   let json: unknown;
@@ -236,18 +252,27 @@ export const RoomIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 // --- The client's side of the handshake ---------------------------------------------------------------------
 
-/** Builds the PROOF frame that answers a CHALLENGE: the caller's signer signs authBytes. */
+type ProofSigner = { publicKey: Uint8Array; sign(bytes: Uint8Array): Promise<Uint8Array> };
+
+/**
+ * Builds the PROOF frame that answers a CHALLENGE: the device key signs authBytes, and a joiner's invite
+ * key signs the same bytes.
+ */
 export async function answerChallenge(
   nonce: Uint8Array,
   room: string,
-  signer: { publicKey: Uint8Array; sign(bytes: Uint8Array): Promise<Uint8Array> },
-  extra: { inviteSecret?: Uint8Array | null; creationToken?: string | null } = {},
+  signer: ProofSigner,
+  extra: { invite?: ProofSigner | null; creationToken?: string | null } = {},
 ): Promise<Uint8Array> {
-  const signature = await signer.sign(authBytes(nonce, room, signer.publicKey));
+  const bytes = authBytes(nonce, room, signer.publicKey);
+  const signature = await signer.sign(bytes);
+  const invite = extra.invite
+    ? { publicKey: extra.invite.publicKey, signature: await extra.invite.sign(bytes) }
+    : null;
   return encodeProof({
     publicKey: signer.publicKey,
     signature,
-    inviteSecret: extra.inviteSecret ?? null,
+    invite,
     creationToken: extra.creationToken ?? null,
   });
 }

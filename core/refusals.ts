@@ -52,7 +52,7 @@ export const VERDICTS = {
   UNKNOWN_MEMBER: { rule: 'P2', message: 'There is no active member with that id.' },
   ALREADY_MEMBER: { rule: 'LOG', message: 'This key already belongs to an active member.' },
   INVITE_INVALID: { rule: 'P2', message: 'The invite is unknown, already used, or expired.' },
-  INVITE_TAKEN: { rule: 'P2', message: 'An invite with this secret already exists.' },
+  INVITE_TAKEN: { rule: 'P2', message: 'An invite with this key already exists.' },
   NOT_OWN_SETTING: {
     rule: 'R9',
     message: 'Only the member sets their own default team (Settings › My Teams on Upwork).',

@@ -12,7 +12,6 @@ import {
   spentIn,
   sumBetween,
 } from './connects.ts';
-import { sha256 } from './hash.ts';
 import { monthKey } from './month.ts';
 import type { VerdictCode } from './refusals.ts';
 import type {
@@ -35,14 +34,15 @@ export interface PowerEvent {
   target: MemberId;
   kind: 'remove' | 'demote';
   /** Where actor and target became business managers, as of this event (P3 seniority; null: not one). */
-  bySince: number | null;
-  targetSince: number | null;
+  bySince: ActionId | null;
+  targetSince: ActionId | null;
 }
 
 export interface ReplayContext {
   state: AgencyState;
   /** Position of the action in the log's total order. */
   index: number;
+  actionId: ActionId;
   /** The action's time, never earlier than its dependencies' (domain.md: a spend's month). */
   eff: number;
   isAncestor(ancestor: ActionId, of: ActionId): boolean;
@@ -99,7 +99,7 @@ function addMember(
     status: 'active',
     joinedAt: ctx.eff,
     leftAt: null,
-    managerSince: fields.role === 'manager' ? ctx.index : null,
+    managerSince: fields.role === 'manager' ? ctx.actionId : null,
     defaultTeam: existing?.defaultTeam ?? null,
     allowance: null,
     keys: existing ? existing.keys : [key],
@@ -196,16 +196,49 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (ctx.state.invites[id]) return refuse('INVITE_TAKEN');
     ctx.state.invites[id] = {
       id,
+      kind: 'member',
       grantedBy: actor.id,
       role: a.payload.role,
       relationship: a.payload.relationship,
+      member: null,
       expiresAt: a.payload.expiresAt,
       label: a.payload.label ?? null,
       usedBy: null,
+      revoked: false,
     };
     return done(
       `${actor.name} invited a new ${a.payload.relationship} ${a.payload.role === 'manager' ? 'business manager' : 'member'}`,
     );
+  },
+
+  grantDeviceInvite(ctx, a, actor) {
+    if (a.payload.member !== actor.id && !isManager(actor)) return refuse('NOT_KEY_OWNER');
+    const target = activeMember(ctx.state, a.payload.member);
+    if (!target) return refuse('UNKNOWN_MEMBER');
+    const id = toBase64Url(a.payload.invite);
+    if (ctx.state.invites[id]) return refuse('INVITE_TAKEN');
+    ctx.state.invites[id] = {
+      id,
+      kind: 'device',
+      grantedBy: actor.id,
+      role: target.role,
+      relationship: target.relationship,
+      member: target.id,
+      expiresAt: a.payload.expiresAt,
+      label: a.payload.label ?? null,
+      usedBy: null,
+      revoked: false,
+    };
+    return done(`${actor.name} made a code to add a browser for ${target.name}`);
+  },
+
+  revokeInvite(ctx, a, actor) {
+    const invite = ctx.state.invites[toBase64Url(a.payload.invite)];
+    if (!invite || invite.usedBy || invite.revoked) return refuse('INVITE_INVALID');
+    if (!isManager(actor) && !(invite.kind === 'device' && invite.member === actor.id))
+      return refuse('NOT_BUSINESS_MANAGER');
+    invite.revoked = true;
+    return done(`${actor.name} revoked an unused invite`);
   },
 
   removeMember(ctx, a, actor) {
@@ -237,7 +270,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (isManager(actor) && activeManagers(s) <= 1 && !successor) return refuse('SUCCESSOR_REQUIRED');
     if (successor && isManager(actor) && !isManager(successor)) {
       successor.role = 'manager';
-      successor.managerSince = ctx.index;
+      successor.managerSince = ctx.actionId;
     }
     actor.status = 'left';
     ctx.reserved = null;
@@ -265,7 +298,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     if (a.payload.role === 'member' && activeManagers(s) <= 1) return refuse('LAST_MANAGER');
     const targetSince = target.managerSince;
     target.role = a.payload.role;
-    target.managerSince = a.payload.role === 'manager' ? ctx.index : null;
+    target.managerSince = a.payload.role === 'manager' ? a.id : null;
     if (a.payload.role === 'member') {
       ctx.power.push({
         action: a.id,
@@ -337,20 +370,6 @@ const handlers: { [T in ActionType]: Handler<T> } = {
     return done(`${actor.name} recorded a purchase of ${plural(a.payload.connects)}`);
   },
 
-  addDeviceKey(ctx, a, actor) {
-    const s = ctx.state;
-    if (a.payload.member !== actor.id && !isManager(actor)) return refuse('NOT_KEY_OWNER');
-    const target = activeMember(s, a.payload.member);
-    if (!target) return refuse('UNKNOWN_MEMBER');
-    const keyId = toBase64Url(a.payload.key);
-    if (s.keys[keyId]) return refuse('KEY_TAKEN');
-    s.keys[keyId] = { member: target.id, active: true, label: a.payload.label ?? null };
-    target.keys.push(keyId);
-    return done(
-      `${actor.name} added a browser for ${target.name}${a.payload.label ? ` (${a.payload.label})` : ''}`,
-    );
-  },
-
   removeDeviceKey(ctx, a, actor) {
     const s = ctx.state;
     if (a.payload.member !== actor.id && !isManager(actor)) return refuse('NOT_KEY_OWNER');
@@ -380,6 +399,7 @@ const handlers: { [T in ActionType]: Handler<T> } = {
       terms: offer.terms,
       payee: offer.as === 'agency' ? 'agency' : offer.member,
       milestones: [],
+      timeLog: [],
       minutesLogged: 0,
       paid: 0,
     };
@@ -551,11 +571,19 @@ export function applyRules(ctx: ReplayContext, a: Action): Outcome {
 
 function join(ctx: ReplayContext, a: Action<'joinAgency'>): Outcome {
   const s = ctx.state;
-  const invite = s.invites[toBase64Url(sha256(a.payload.secret))];
-  if (!invite || invite.usedBy || invite.expiresAt < ctx.eff) return refuse('INVITE_INVALID');
+  const invite = s.invites[toBase64Url(a.payload.invite)];
+  if (!invite || invite.usedBy || invite.revoked || invite.expiresAt < ctx.eff) return refuse('INVITE_INVALID');
   const key = s.keys[a.actor];
   const existing = key ? s.members[key.member] : undefined;
   if (existing?.status === 'active') return refuse('ALREADY_MEMBER');
+  if (invite.kind === 'device') {
+    const target = activeMember(s, invite.member!);
+    if (!target || key) return refuse('INVITE_INVALID');
+    invite.usedBy = target.id;
+    s.keys[a.actor] = { member: target.id, active: true, label: a.payload.name };
+    target.keys.push(a.actor);
+    return done(`${target.name} added a browser (${a.payload.name})`);
+  }
   const id = existing ? existing.id : a.actor;
   invite.usedBy = id;
   // R7/R10: joining as non-exclusive is what lets this member propose independently from now on.
@@ -573,6 +601,7 @@ function join(ctx: ReplayContext, a: Action<'joinAgency'>): Outcome {
 /** Intents that only a business manager may take: a demotion revokes its target's concurrent ones. */
 export const MANAGER_ONLY: ReadonlySet<ActionType> = new Set<ActionType>([
   'grantInvite',
+  'revokeInvite',
   'removeMember',
   'changeRole',
   'changeRelationship',

@@ -12,6 +12,8 @@ const text = (max: number) =>
     .refine((s) => s.trim() === s, 'must not start or end with spaces');
 const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,80}$/, 'must be a short id');
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a member id');
+/** Milliseconds since 1970, up to the year 275760 (the largest a Date holds). */
+const time = z.number().int().min(0).max(8_640_000_000_000_000);
 const connects = z.number().int().min(0).max(1_000_000);
 const cents = z.number().int().min(0).max(10_000_000_000);
 const role = z.enum(['manager', 'member']);
@@ -42,11 +44,15 @@ export const PayloadSchemas = {
       invite: bytes(32),
       role,
       relationship,
-      expiresAt: z.number().int().positive(),
+      expiresAt: time,
       label: text(120).optional(),
     })
     .strict(),
-  joinAgency: z.object({ secret: bytes(32), name: text(120) }).strict(),
+  grantDeviceInvite: z
+    .object({ invite: bytes(32), member: memberId, expiresAt: time, label: text(120).optional() })
+    .strict(),
+  revokeInvite: z.object({ invite: bytes(32) }).strict(),
+  joinAgency: z.object({ invite: bytes(32), proof: bytes(64), name: text(120) }).strict(),
   removeMember: z.object({ member: memberId }).strict(),
   leaveAgency: z.object({ successor: memberId.optional() }).strict(),
   changeRole: z.object({ member: memberId, role }).strict(),
@@ -56,7 +62,6 @@ export const PayloadSchemas = {
   setTimeZone: z.object({ timeZone }).strict(),
   enterBalance: z.object({ balance: connects }).strict(),
   recordPurchase: z.object({ connects: connects.min(1) }).strict(),
-  addDeviceKey: z.object({ member: memberId, key: bytes(32), label: text(120).optional() }).strict(),
   removeDeviceKey: z.object({ member: memberId, key: bytes(32) }).strict(),
   acceptOffer: z.object({ offer: id }).strict(),
   declineOffer: z.object({ offer: id }).strict(),
@@ -94,6 +99,22 @@ export const PayloadSchemas = {
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];
 
+/**
+ * The most dependencies one action may name. An honest replica with more heads names the oldest ones
+ * (core/log.ts), so later actions cover the rest and no sequence of legal actions makes an agency unwritable.
+ */
+export const MAX_DEPS = 64;
+
+/** Packed ids strictly ascending: one canonical form per set of dependencies, no duplicates. */
+function depsAscending(deps: Uint8Array): boolean {
+  for (let i = 32; i < deps.length; i += 32) {
+    let cmp = 0;
+    for (let j = 0; j < 32 && cmp === 0; j++) cmp = deps[i - 32 + j]! - deps[i + j]!;
+    if (cmp >= 0) return false;
+  }
+  return true;
+}
+
 /** An action as it sits in the Y.Doc (key: its id). Deps are the concatenated 32-byte ids of the heads. */
 export const StoredActionSchema = z
   .object({
@@ -102,8 +123,9 @@ export const StoredActionSchema = z
     payload: z.record(z.string(), z.unknown()),
     deps: z
       .instanceof(Uint8Array)
-      .refine((b) => b.length % 32 === 0 && b.length <= 32 * 64, 'must be up to 64 ids of 32 bytes'),
-    at: z.number().int().min(0).max(8_640_000_000_000_000),
+      .refine((b) => b.length % 32 === 0 && b.length <= 32 * MAX_DEPS, `must be up to ${MAX_DEPS} ids of 32 bytes`)
+      .refine(depsAscending, 'must list each dependency once, in ascending byte order'),
+    at: time,
     sig: bytes(64),
   })
   .strict();

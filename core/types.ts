@@ -15,6 +15,7 @@ export type ContractTerms = { kind: 'hourly'; hourlyRate: number } | { kind: 'fi
 export interface Payloads {
   // intents
   createAgency: { name: string; memberName: string; balance: number; timeZone?: string };
+  /** `invite` is the public half of an Ed25519 invite key; the code the manager hands over holds the private half. */
   grantInvite: {
     invite: Uint8Array;
     role: Role;
@@ -22,7 +23,15 @@ export interface Payloads {
     expiresAt: number;
     label?: string;
   };
-  joinAgency: { secret: Uint8Array; name: string };
+  /** An invite that adds a browser (its key) to an existing member, granted by that member or a manager. */
+  grantDeviceInvite: { invite: Uint8Array; member: MemberId; expiresAt: number; label?: string };
+  revokeInvite: { invite: Uint8Array };
+  /**
+   * Signed by the joining browser's key (the actor); `proof` is the invite key's signature over the agency
+   * and that key (core/invite.ts), so the log shows who held the invite and reveals nothing to reuse.
+   * With a device invite, `name` labels the browser.
+   */
+  joinAgency: { invite: Uint8Array; proof: Uint8Array; name: string };
   removeMember: { member: MemberId };
   leaveAgency: { successor?: MemberId };
   changeRole: { member: MemberId; role: Role };
@@ -32,7 +41,6 @@ export interface Payloads {
   setTimeZone: { timeZone: string };
   enterBalance: { balance: number };
   recordPurchase: { connects: number };
-  addDeviceKey: { member: MemberId; key: Uint8Array; label?: string };
   removeDeviceKey: { member: MemberId; key: Uint8Array };
   acceptOffer: { offer: string };
   declineOffer: { offer: string };
@@ -93,21 +101,27 @@ export interface Member {
   status: MemberStatus;
   joinedAt: number;
   leftAt: number | null;
-  /** Position in the log's order at which they became a business manager; lower is more senior (P3). */
-  managerSince: number | null;
+  /** The action that made them a business manager (P3 seniority compares these), or null. */
+  managerSince: ActionId | null;
   defaultTeam: ProposeAs | null;
   allowance: number | null;
   keys: KeyId[];
 }
 
 export interface Invite {
+  /** base64url of the invite's public key. */
   id: string;
+  /** A member invite admits a new member; a device invite adds a browser to `member`. */
+  kind: 'member' | 'device';
   grantedBy: MemberId;
   role: Role;
   relationship: Relationship;
+  /** For device invites: whose browser it adds. */
+  member: MemberId | null;
   expiresAt: number;
   label: string | null;
   usedBy: MemberId | null;
+  revoked: boolean;
 }
 
 export interface ProposalRecord {
@@ -158,6 +172,8 @@ export interface Contract {
   /** R6, R8: agency contracts pay the agency's account, independent ones the member. */
   payee: 'agency' | MemberId;
   milestones: { id: string; title: string; amount: number; by: MemberId }[];
+  /** D11: every time log entry, kept (day, minutes, who). */
+  timeLog: { id: ActionId; day: string; minutes: number; by: MemberId }[];
   minutesLogged: number;
   paid: number;
 }
@@ -179,6 +195,11 @@ export interface Verdict {
   code: string;
   rule: string;
   message: string;
+  /**
+   * A refusal decided by a concurrent action (a demotion, removal, key removal or seniority), not by the
+   * action's own causal past: an honest writer could not have known. The server stores and relays these.
+   */
+  race?: true;
 }
 
 export interface ActivityEntry {

@@ -10,8 +10,7 @@ import {
   derive,
   type Payloads,
   type Signer,
-  sha256,
-  utf8,
+  signJoinProof,
 } from '../../../core/index.ts';
 import { seededSigner } from './keys.ts';
 
@@ -95,24 +94,57 @@ export class AgencyFixture {
     return this.act(owner, 'createAgency', { name: 'Acme Studio', memberName: owner, balance }, opts);
   }
 
-  /** A fresh invite secret (deterministic) and the manager's grant of it. */
+  /** A fresh invite key (deterministic) and the manager's grant of it. */
   async invite(
     by = 'Olga',
     opts: { role?: Role; relationship?: Relationship; expiresAt?: number } & ActOptions = {},
-  ): Promise<{ secret: Uint8Array; grant: Action<'grantInvite'> }> {
-    const secret = sha256(utf8(`${this.agencyId}:secret:${this.secrets++}`));
+  ): Promise<{ invite: Signer; grant: Action<'grantInvite'> }> {
+    const invite = this.inviteKey();
     const grant = await this.act(
       by,
       'grantInvite',
       {
-        invite: sha256(secret),
+        invite: invite.publicKey,
         role: opts.role ?? 'member',
         relationship: opts.relationship ?? 'exclusive',
         expiresAt: opts.expiresAt ?? this.clock + 7 * DAY,
       },
       opts,
     );
-    return { secret, grant };
+    return { invite, grant };
+  }
+
+  /** A fresh invite key pair (deterministic). */
+  inviteKey(): Signer {
+    return seededSigner(`${this.agencyId}:invite:${this.secrets++}`);
+  }
+
+  /** A join of `name` (their first key unless `signer` says) with the invite key `invite`. */
+  async joinWith(
+    name: string,
+    invite: Signer,
+    opts: ActOptions & { label?: string } = {},
+  ): Promise<Action<'joinAgency'>> {
+    const signer = opts.signer ?? this.key(name);
+    const proof = await signJoinProof(invite, this.agencyId, signer.publicKey);
+    return this.act(name, 'joinAgency', { invite: invite.publicKey, proof, name: opts.label ?? name }, opts);
+  }
+
+  /** `by` grants a device invite for `member`'s new browser `label`, and that browser joins with it. */
+  async addBrowser(
+    member: string,
+    label: string,
+    opts: { by?: string } & ActOptions = {},
+  ): Promise<{ grant: Action<'grantDeviceInvite'>; join: Action<'joinAgency'>; signer: Signer }> {
+    const invite = this.inviteKey();
+    const grant = await this.act(opts.by ?? member, 'grantDeviceInvite', {
+      invite: invite.publicKey,
+      member: this.id(member),
+      expiresAt: this.clock + 7 * DAY,
+    });
+    const signer = this.deviceKey(member, label);
+    const join = await this.joinWith(member, invite, { signer, label });
+    return { grant, join, signer };
   }
 
   /** Invites `name` through manager `by` (Olga unless said) and has them join. */
@@ -120,8 +152,8 @@ export class AgencyFixture {
     name: string,
     opts: { by?: string; role?: Role; relationship?: Relationship } = {},
   ): Promise<Action<'joinAgency'>> {
-    const { secret } = await this.invite(opts.by ?? 'Olga', opts);
-    return this.act(name, 'joinAgency', { secret, name });
+    const { invite } = await this.invite(opts.by ?? 'Olga', opts);
+    return this.joinWith(name, invite);
   }
 
   /** An agency proposal by `name` (16 Connects, no boost unless said). */
