@@ -59,7 +59,7 @@ export function packDeps(deps: readonly ActionId[]): Uint8Array {
   });
   ids.sort(compareBytes);
   const out = new Uint8Array(ids.length * 32);
-  ids.forEach((b, i) => out.set(b, i * 32));
+  for (const [i, b] of ids.entries()) out.set(b, i * 32);
   return out;
 }
 
@@ -203,7 +203,8 @@ export async function verifyAction(
       return {
         ok: false,
         code: 'OLD_FORMAT',
-        message: 'This action was written by Agency Overlay 0.1, whose log format this version no longer reads.',
+        message:
+          'This action was written by Agency Overlay 0.1, whose log format this version no longer reads.',
       };
     }
     return {
@@ -213,7 +214,11 @@ export async function verifyAction(
     };
   }
   if (!(await verify(s.actor, s.sig, bytes))) {
-    return { ok: false, code: 'BAD_SIGNATURE', message: 'The signature does not verify against the actor key.' };
+    return {
+      ok: false,
+      code: 'BAD_SIGNATURE',
+      message: 'The signature does not verify against the actor key.',
+    };
   }
   if (s.type === 'joinAgency') {
     const join = payload.data as Payloads['joinAgency'];
@@ -239,7 +244,8 @@ const ACTION_TYPE_SET: ReadonlySet<string> = new Set(ACTION_TYPES);
  * the stored payload itself, not a copy: a replica holds one copy of each payload, in its Y.Doc.
  */
 export function decodeStored(id: ActionId, stored: unknown): Action | null {
-  if (!stored || typeof stored !== 'object' || Object.getPrototypeOf(stored) !== Object.prototype) return null;
+  if (!stored || typeof stored !== 'object' || Object.getPrototypeOf(stored) !== Object.prototype)
+    return null;
   const s = stored as Partial<StoredAction>;
   if (
     typeof s.type !== 'string' ||

@@ -1,5 +1,10 @@
 // The Connects arithmetic of domain.md, "How the Connects numbers fit together". Zod-free: the popup and
 // the overlay use connectsSummary directly on the derived state they receive.
+//
+// Allowances (P4, D2): a manager's grant stands and renews every month; what it reserves in a month is what
+// is left of it (grant − spent that month). Reservations are capped by the balance at every moment, with one
+// shrink rule (proportional, rounded down, the remainder by largest fraction, ties by member id), so no
+// screen offers a member Connects the agency does not have. Only active members hold reservations.
 import { monthKey } from './month.ts';
 import type { AgencyState, LedgerEntry, MemberId } from './types.ts';
 
@@ -40,23 +45,56 @@ export function spentIn(state: AgencyState, member: MemberId, month: string): nu
   return state.spent[member]?.[month] ?? 0;
 }
 
-/** What is left of a member's monthly allowance in `month`, or null when they have none. */
-export function allowanceLeft(state: AgencyState, member: MemberId, month: string): number | null {
-  const m = state.members[member];
-  if (!m || m.allowance === null) return null;
-  return Math.max(0, m.allowance - spentIn(state, member, month));
+/**
+ * Fits members' unspent allowances into `budget`: unchanged when they fit; otherwise each gets its share,
+ * proportional and rounded down, the remainder handed out one by one by largest fraction, ties by member id.
+ */
+export function shrinkToFit(left: ReadonlyMap<MemberId, number>, budget: number): Map<MemberId, number> {
+  let total = 0;
+  for (const v of left.values()) total += v;
+  const room = Math.max(0, budget);
+  if (total <= room) return new Map(left);
+  const shares = [...left]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([member, v]) => ({ member, share: Math.floor((v * room) / total), rest: (v * room) % total }));
+  let remainder = room - shares.reduce((n, x) => n + x.share, 0);
+  for (const x of [...shares].sort((p, q) => q.rest - p.rest || (p.member < q.member ? -1 : 1))) {
+    if (remainder <= 0) break;
+    x.share++;
+    remainder--;
+  }
+  return new Map(shares.map((x) => [x.member, x.share]));
 }
 
-/** Connects held back for members' unspent allowances in `month` (escrow, P4), optionally but one member. */
-export function reservedIn(state: AgencyState, month: string, except?: MemberId): number {
-  let reserved = 0;
+/** Unspent allowance of every active member who holds one, in `month`, before the cap. */
+export function unspentAllowances(state: AgencyState, month: string): Map<MemberId, number> {
+  const left = new Map<MemberId, number>();
   const members = state.members;
   for (const id in members) {
     const m = members[id]!;
-    if (m.allowance === null || m.status !== 'active' || id === except) continue;
-    reserved += Math.max(0, m.allowance - spentIn(state, id, month));
+    if (m.allowance === null || m.status !== 'active') continue;
+    left.set(id, Math.max(0, m.allowance - spentIn(state, id, month)));
   }
-  return reserved;
+  return left;
+}
+
+/** What each allowance reserves in `month` right now: the unspent part, capped by the balance (D2). */
+export function reservations(state: AgencyState, month: string): Map<MemberId, number> {
+  return shrinkToFit(unspentAllowances(state, month), state.balance);
+}
+
+/** What is left of a member's monthly allowance in `month` (capped by the balance), or null without one. */
+export function allowanceLeft(state: AgencyState, member: MemberId, month: string): number | null {
+  const m = state.members[member];
+  if (!m || m.allowance === null || m.status !== 'active') return null;
+  return reservations(state, month).get(member) ?? 0;
+}
+
+/** Connects held back for members' unspent allowances in `month` (escrow, P4), capped by the balance. */
+export function reservedIn(state: AgencyState, month: string): number {
+  let total = 0;
+  for (const v of reservations(state, month).values()) total += v;
+  return total;
 }
 
 export interface ConnectsSummary {
@@ -69,7 +107,7 @@ export interface ConnectsSummary {
   availableToTeam: number;
   allowance: number | null;
   allowanceLeft: number | null;
-  /** What this member may spend as the agency without a warning (P1, P4). */
+  /** What this member may spend as the agency without a warning (P1, P4); never more than the agency has. */
   spendable: number;
 }
 
@@ -85,8 +123,12 @@ export function connectsSummary(state: AgencyState, now: number, member: MemberI
     else if (e.kind === 'refund') since.refunded += e.delta;
     else since.purchased += e.delta;
   }
-  const reserved = reservedIn(state, month);
-  const left = member ? allowanceLeft(state, member, month) : null;
+  const shares = reservations(state, month);
+  let reserved = 0;
+  for (const v of shares.values()) reserved += v;
+  const holder = member ? state.members[member] : undefined;
+  const left =
+    holder && holder.allowance !== null && holder.status === 'active' ? (shares.get(holder.id) ?? 0) : null;
   const unreserved = state.balance - reserved;
   return {
     month,
@@ -95,7 +137,7 @@ export function connectsSummary(state: AgencyState, now: number, member: MemberI
     since,
     reserved,
     availableToTeam: unreserved,
-    allowance: member ? (state.members[member]?.allowance ?? null) : null,
+    allowance: holder ? holder.allowance : null,
     allowanceLeft: left,
     spendable: Math.max(0, (left ?? 0) + Math.max(0, unreserved)),
   };
@@ -104,7 +146,7 @@ export function connectsSummary(state: AgencyState, now: number, member: MemberI
 export interface AgencySpendCheck {
   /** P4: the spend goes beyond what is left of the proposer's monthly allowance. */
   beyondAllowance: boolean;
-  /** P1: the part outside the allowance takes more than the unreserved balance, or the balance goes below 0. */
+  /** P1: the part outside the allowance takes more than the unreserved balance. */
   overdraft: boolean;
   /** How much of the cost falls outside the proposer's allowance. */
   outside: number;
@@ -112,8 +154,9 @@ export interface AgencySpendCheck {
 
 /**
  * The one statement of P1 and P4 for an agency spend: derive flags a recorded proposal with it, and the
- * overlay warns before Send with it. `reserved` is every member's unspent allowance this month, the
- * proposer's included; `allowanceLeft` is null for a member without an allowance.
+ * overlay warns before Send with it. `reserved` is every member's unspent allowance this month (capped),
+ * the proposer's included; `allowanceLeft` is null for a member without an allowance. D1: the part within
+ * the allowance was reserved for this member, so it never overdraws; only the part outside it can.
  */
 export function checkAgencySpend(input: {
   balance: number;
@@ -123,7 +166,53 @@ export function checkAgencySpend(input: {
 }): AgencySpendCheck {
   const { balance, reserved, allowanceLeft: left, cost } = input;
   const outside = cost - (left === null ? 0 : Math.min(cost, left));
-  // A spend inside an allowance is escrowed: only a part outside it can take what was not free (P4).
-  const overdraft = (outside > 0 && outside > balance - reserved) || balance - cost < 0;
+  const overdraft = outside > 0 && outside > balance - reserved;
   return { beyondAllowance: left !== null && outside > 0, overdraft, outside };
+}
+
+/**
+ * What allowances reserve during a replay, kept between actions: the unspent parts change only when an
+ * allowance, a member's status or a holder's spending does (each of which tells the cache), and the cap
+ * only binds when the balance is below them.
+ */
+export class ReservationsCache {
+  private month = '';
+  private unspent: Map<MemberId, number> | null = null;
+  private total = 0;
+  private capped: { balance: number; shares: Map<MemberId, number> } | null = null;
+
+  clear(): void {
+    this.unspent = null;
+    this.capped = null;
+  }
+
+  /** A holder spent `cost` in `month`: their unspent part shrinks in place. */
+  spend(member: MemberId, month: string, cost: number): void {
+    if (!this.unspent || month !== this.month) return;
+    const before = this.unspent.get(member);
+    if (before === undefined) return;
+    const after = Math.max(0, before - cost);
+    this.unspent.set(member, after);
+    this.total -= before - after;
+    this.capped = null;
+  }
+
+  get(
+    state: AgencyState,
+    month: string,
+  ): { unspent: Map<MemberId, number>; shares: Map<MemberId, number>; reserved: number } {
+    if (!this.unspent || month !== this.month) {
+      this.month = month;
+      this.unspent = unspentAllowances(state, month);
+      this.total = 0;
+      for (const v of this.unspent.values()) this.total += v;
+      this.capped = null;
+    }
+    const budget = Math.max(0, state.balance);
+    if (this.total <= budget) return { unspent: this.unspent, shares: this.unspent, reserved: this.total };
+    if (!this.capped || this.capped.balance !== state.balance) {
+      this.capped = { balance: state.balance, shares: shrinkToFit(this.unspent, state.balance) };
+    }
+    return { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
+  }
 }

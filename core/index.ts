@@ -23,6 +23,7 @@ export {
   emptyState,
   isAncestor,
   type LocalResult,
+  newDerivation,
   type TieBreak,
   verdictsOf,
 } from './derive.ts';
@@ -46,7 +47,6 @@ export {
   SNAPSHOT_VERSION,
   verifyEntries,
 } from './log.ts';
-export { MANAGER_ONLY, POWER_TYPES } from './rules.ts';
 export {
   ACTION_TYPES,
   MAX_ACTION_BYTES,

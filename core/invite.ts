@@ -27,10 +27,12 @@ export async function createInviteKey(
 /** The invite key from the private half an invite code carries; null when the bytes are not one. */
 export async function importInviteKey(subtle: SubtleCrypto, privateKey: Uint8Array): Promise<Signer | null> {
   try {
-    const key = await subtle.importKey('pkcs8', privateKey as Uint8Array<ArrayBuffer>, ED25519, true, ['sign']);
+    const key = await subtle.importKey('pkcs8', privateKey as Uint8Array<ArrayBuffer>, ED25519, true, [
+      'sign',
+    ]);
     const jwk = await subtle.exportKey('jwk', key);
     const x = jwk.x ? fromBase64Url(jwk.x) : null;
-    if (!x || x.length !== 32) return null;
+    if (x?.length !== 32) return null;
     return {
       publicKey: x,
       keyId: toBase64Url(x),

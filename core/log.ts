@@ -3,23 +3,24 @@
 // checked, signed and written in one transaction with this log's origin.
 import type * as Y from 'yjs';
 import { createAction, decodeStored, toStored, type VerifyOptions, verifyAction } from './action.ts';
-import { appendLocal, applyActions, type Derivation, derive, newDerivation, reindex } from './derive.ts';
+import {
+  type BookJSON,
+  bookFromJSON,
+  bookToJSON,
+  newDerivation,
+  type RevocationsJSON,
+  revocationsFromJSON,
+  revocationsToJSON,
+} from './derivation.ts';
+import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
 import type { Signer } from './keys.ts';
+import { indexOrder } from './order.ts';
 import { MAX_DEPS } from './schemas.ts';
-import type {
-  Action,
-  ActionId,
-  ActionType,
-  AgencyState,
-  MemberId,
-  Payloads,
-  Relationship,
-  Verdict,
-} from './types.ts';
+import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Verdict } from './types.ts';
 
 export const ACTIONS_ROOT = 'actions';
-// 2: adds each member's relationship history (R7 judged by the causal past).
-export const SNAPSHOT_VERSION = 2;
+// 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
+export const SNAPSHOT_VERSION = 3;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
@@ -35,8 +36,8 @@ export interface LogSnapshot {
   depth: number[];
   eff: number[];
   pending: ActionId[];
-  nonExclusiveSince: [MemberId, ActionId][];
-  relationships: [MemberId, [ActionId, Relationship][]][];
+  book: BookJSON;
+  revocations: RevocationsJSON;
 }
 
 export interface InvalidEntry {
@@ -56,7 +57,9 @@ export async function verifyEntries(
   const invalid: InvalidEntry[] = [];
   for (let i = 0; i < entries.length; i += VERIFY_BATCH) {
     const batch = entries.slice(i, i + VERIFY_BATCH);
-    const results = await Promise.all(batch.map(([id, stored]) => verifyAction(agencyId, id, stored, options)));
+    const results = await Promise.all(
+      batch.map(([id, stored]) => verifyAction(agencyId, id, stored, options)),
+    );
     results.forEach((r, j) => {
       if (r.ok) valid.push(r.action);
       else invalid.push({ id: batch[j]![0], code: r.code, message: r.message });
@@ -221,8 +224,8 @@ export class AgencyLog {
       depth: d.depthAt,
       eff: d.effAt,
       pending: [...d.pending],
-      nonExclusiveSince: [...d.nonExclusiveSince],
-      relationships: [...d.relationships],
+      book: bookToJSON(d.book),
+      revocations: revocationsToJSON(d.revocations),
     };
   }
 
@@ -269,8 +272,8 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
   d.depthAt = s.depth;
   d.effAt = s.eff;
   d.pending = new Set(s.pending);
-  d.nonExclusiveSince = new Map(s.nonExclusiveSince);
-  d.relationships = new Map(s.relationships);
+  d.book = bookFromJSON(s.book);
+  d.revocations = revocationsFromJSON(s.revocations);
   if (s.depth.length !== s.order.length || s.eff.length !== s.order.length) return null;
   for (const id of s.order) {
     const a = decodeStored(id, map.get(id));
@@ -282,6 +285,6 @@ function restore(s: LogSnapshot, map: Y.Map<unknown>): Derivation | null {
     if (!a) return null;
     d.actions.set(id, a);
   }
-  reindex(d);
+  indexOrder(d);
   return d;
 }

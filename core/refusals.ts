@@ -1,58 +1,73 @@
-// Every refusal (for intents) and flag (for facts) core can give, with its rule id and the sentence a member
-// reads. Rule ids are domain.md's (R1–R11, P1–P6); LOG marks what keeps the log itself sound.
+// Every refusal (for intents) and flag (for facts) core can give, with the id of the rule it enforces and
+// the sentence a member reads (D14). Rule ids are domain.md's (R1–R11, P1–P6, D1–D15); LOG marks what
+// keeps the log itself sound.
 
 export const VERDICTS = {
   NOT_CREATED: { rule: 'LOG', message: 'The agency does not exist yet: its creation comes first.' },
   ALREADY_CREATED: { rule: 'LOG', message: 'The agency already exists; it is created only once.' },
   UNKNOWN_KEY: { rule: 'LOG', message: 'This action is signed by a key that is not a member of the agency.' },
+  ALREADY_MEMBER: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
   KEY_REVOKED: {
-    rule: 'LOG',
-    message: 'This browser key was removed from the member and can no longer act.',
+    rule: 'D6',
+    message:
+      'This browser key was removed from its member and can no longer act (it may be a lost or stolen browser).',
+  },
+  KEY_REVOKED_FACT: {
+    rule: 'D6',
+    message: 'Recorded from a browser that was being removed at the same time: kept, counted and flagged.',
   },
   MEMBER_GONE: { rule: 'P6', message: 'A member who left or was removed can no longer act for the agency.' },
   MEMBER_GONE_FACT: {
     rule: 'P6',
-    message: 'Recorded by a member who had left or been removed: kept in the history and flagged.',
+    message:
+      'Recorded by a member who had left or been removed: kept in the history and flagged, without changing the agency’s numbers.',
   },
   NOT_BUSINESS_MANAGER: {
     rule: 'P2',
     message:
       'Only business managers invite or remove members, change roles or relationships, set allowances and time zone, and record Connects.',
   },
-  NOT_MANAGER_ACCEPT: {
-    rule: 'R2',
-    message: 'Only a business manager can accept or decline an offer made to the agency.',
-  },
-  NOT_MANAGER_TERMS: {
-    rule: 'R3',
-    message: 'Only a business manager can edit the terms of an agency contract.',
-  },
-  NOT_OWN_OFFER: { rule: 'R8', message: 'An independent offer is answered by the member it was made to.' },
-  NOT_OWN_CONTRACT: {
-    rule: 'R8',
-    message: 'The terms of an independent contract are the member’s own to edit.',
-  },
-  LAST_MANAGER: {
-    rule: 'P3',
-    message: 'The agency always needs a business manager: the last one cannot be demoted or removed.',
-  },
-  SUCCESSOR_REQUIRED: {
-    rule: 'P3',
-    message: 'The last business manager must name an active member as successor before leaving.',
+  DEMOTED: {
+    rule: 'D5',
+    message:
+      'This business manager was demoted or removed at the same time: what needed a business manager is refused.',
   },
   SENIORITY: {
     rule: 'P3',
     message:
-      'Two managers demoted or removed each other at the same time: the one who became manager first wins.',
+      'Two business managers demoted or removed each other at the same time: the one who became a manager first wins.',
   },
-  DEMOTED: {
-    rule: 'P2',
-    message: 'This manager was demoted at the same time: actions that need a business manager are refused.',
+  OWNER_PROTECTED: {
+    rule: 'D4',
+    message:
+      'The owner is always a business manager: no one demotes or removes them; they leave by naming a successor.',
+  },
+  SUCCESSOR_REQUIRED: {
+    rule: 'P3',
+    message: 'The owner must name an active member as successor before leaving.',
+  },
+  UNKNOWN_SUCCESSOR: { rule: 'P3', message: 'The successor must be another active member of the agency.' },
+  SUCCESSOR_GONE: {
+    rule: 'P3',
+    message:
+      'The successor left or was removed at the same time, so this departure did not happen: name another.',
   },
   UNKNOWN_MEMBER: { rule: 'P2', message: 'There is no active member with that id.' },
-  ALREADY_MEMBER: { rule: 'LOG', message: 'This key already belongs to an active member.' },
-  INVITE_INVALID: { rule: 'P2', message: 'The invite is unknown, already used, or expired.' },
+  INVITE_INVALID: { rule: 'P2', message: 'The invite is unknown, already used, revoked or expired.' },
+  INVITE_ISSUER_GONE: {
+    rule: 'D7',
+    message: 'The invite was granted by someone who is no longer a business manager of the agency.',
+  },
   INVITE_TAKEN: { rule: 'P2', message: 'An invite with this key already exists.' },
+  NOT_KEY_OWNER: {
+    rule: 'P2',
+    message: 'Browsers are added or removed by their member or a business manager.',
+  },
+  KEY_NOT_FOUND: { rule: 'LOG', message: 'That browser key does not belong to this member.' },
+  LAST_KEY: {
+    rule: 'LOG',
+    message: "A member's last browser cannot be removed; remove the member instead.",
+  },
   NOT_OWN_SETTING: {
     rule: 'R9',
     message: 'Only the member sets their own default team (Settings › My Teams on Upwork).',
@@ -61,23 +76,35 @@ export const VERDICTS = {
     rule: 'P4',
     message: 'A manager cannot reserve more Connects in allowances than the unreserved balance holds.',
   },
-  NOT_KEY_OWNER: {
-    rule: 'P2',
-    message: 'Browser keys are added or removed by their member or a business manager.',
-  },
-  KEY_TAKEN: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
-  KEY_NOT_FOUND: { rule: 'LOG', message: 'That browser key does not belong to this member.' },
-  LAST_KEY: {
-    rule: 'LOG',
-    message: "A member's last browser key cannot be removed; remove the member instead.",
+  NOT_MANAGER_ACCEPT: {
+    rule: 'R2',
+    message: 'Only a business manager can accept or decline an offer made to the agency.',
   },
   UNKNOWN_OFFER: { rule: 'R2', message: 'There is no open offer with that id.' },
-  UNKNOWN_CONTRACT: { rule: 'R3', message: 'There is no contract with that id.' },
+  NOT_OWN_OFFER: { rule: 'R8', message: 'An independent offer is answered by the member it was made to.' },
+  NOT_MANAGER_TERMS: {
+    rule: 'R3',
+    message: 'Only a business manager can edit the terms of an agency contract.',
+  },
+  NOT_OWN_CONTRACT: {
+    rule: 'R8',
+    message: 'The terms of an independent contract are the member’s own to edit.',
+  },
+  UNKNOWN_CONTRACT: { rule: 'R3', message: 'There is no contract with that id to edit.' },
+  CONTRACT_KIND_FIXED: {
+    rule: 'D10',
+    message: 'A contract stays hourly or fixed-price; Upwork ends it and makes a new one to change that.',
+  },
+  UNKNOWN_CONTRACT_MILESTONE: {
+    rule: 'R4',
+    message: 'There is no contract with that id to add a milestone to.',
+  },
   NOT_FIXED_PRICE: { rule: 'R4', message: 'Milestones belong to fixed-price contracts.' },
   NOT_FREELANCER_OR_MANAGER: {
     rule: 'R4',
     message: 'Milestones are submitted by the freelancer working the contract or a business manager.',
   },
+  UNKNOWN_CONTRACT_TIME: { rule: 'R5', message: 'There is no contract with that id to log time on.' },
   NOT_HOURLY: { rule: 'R5', message: 'Time is logged on hourly contracts only.' },
   NOT_CONTRACT_FREELANCER: {
     rule: 'R5',
@@ -86,7 +113,7 @@ export const VERDICTS = {
   // flags on facts
   OVERDRAFT: {
     rule: 'P1',
-    message: "This agency proposal took the agency's Connects balance below what was free to spend.",
+    message: "This agency proposal took more of the agency's Connects than was free to spend.",
   },
   OVERDRAFT_OBSERVED: {
     rule: 'P1',
@@ -95,20 +122,34 @@ export const VERDICTS = {
   },
   ALLOWANCE_EXCEEDED: {
     rule: 'P4',
-    message: "This agency proposal went beyond the member's monthly allowance.",
+    message: "This agency proposal went beyond what was left of the member's monthly allowance.",
+  },
+  ALLOWANCE_SHRUNK: {
+    rule: 'P4',
+    message:
+      "Upwork showed a lower balance than the monthly allowances reserve: this month's reservations shrink to fit.",
   },
   EXCLUSIVE_INDEPENDENT: {
     rule: 'R7',
     message:
       'An exclusive member proposed as an independent freelancer; every proposal should be as the agency.',
   },
-  ALLOWANCE_SHRUNK: {
-    rule: 'P4',
-    message: 'Upwork showed a lower balance than the allowances reserve: the allowances were shrunk to fit.',
+  OFFER_EXCLUSIVE: {
+    rule: 'R7',
+    message: "An exclusive member's offer was recorded as independent; it is the agency's offer.",
+  },
+  OFFER_AGENCY_JOB: {
+    rule: 'R8',
+    message: 'This offer is on a job the member proposed to as the agency, so it is the agency’s offer.',
   },
   RECORDED_FOR_OTHER: {
     rule: 'P2',
-    message: 'A member recorded a proposal for someone else; only business managers send for others.',
+    message:
+      'A member recorded a proposal for someone else; only business managers send for others. Booked as their own.',
+  },
+  FOR_NON_MEMBER: {
+    rule: 'D12',
+    message: 'Recorded for someone who is not an active member: kept as the recorder’s own and flagged.',
   },
   PAYOUT_UNKNOWN_CONTRACT: {
     rule: 'R6',

@@ -123,7 +123,10 @@ export const StoredActionSchema = z
     payload: z.record(z.string(), z.unknown()),
     deps: z
       .instanceof(Uint8Array)
-      .refine((b) => b.length % 32 === 0 && b.length <= 32 * MAX_DEPS, `must be up to ${MAX_DEPS} ids of 32 bytes`)
+      .refine(
+        (b) => b.length % 32 === 0 && b.length <= 32 * MAX_DEPS,
+        `must be up to ${MAX_DEPS} ids of 32 bytes`,
+      )
       .refine(depsAscending, 'must list each dependency once, in ascending byte order'),
     at: time,
     sig: bytes(64),

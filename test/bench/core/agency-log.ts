@@ -14,14 +14,13 @@ import {
   fromBase64Url,
   type Payloads,
   type Signer,
-  sha256,
+  signJoinProof,
   toBase64Url,
-  utf8,
 } from '../../../core/index.ts';
 import { seededSigner } from '../../core/support/keys.ts';
 
 export const BENCH_AGENCY = 'agency-bench-0001';
-const GENERATOR = 'v4';
+const GENERATOR = 'v5';
 const START = Date.UTC(2026, 0, 5, 9);
 
 function prng(seed: number) {
@@ -76,14 +75,15 @@ export async function generate(n: number): Promise<Action[]> {
     heads = [a.id];
   };
   const join = async (m: Sim) => {
-    const secret = sha256(utf8(`bench-secret-${secrets++}`));
+    const invite = seededSigner(`bench-invite-${secrets++}`);
     await step(owner, 'grantInvite', {
-      invite: sha256(secret),
+      invite: invite.publicKey,
       role: m.role,
       relationship: m.relationship,
       expiresAt: clock + 7 * 86_400_000,
     });
-    await step(m, 'joinAgency', { secret, name: `Member ${members.indexOf(m)}` });
+    const proof = await signJoinProof(invite, BENCH_AGENCY, m.signer.publicKey);
+    await step(m, 'joinAgency', { invite: invite.publicKey, proof, name: `Member ${members.indexOf(m)}` });
     m.active = true;
   };
 

@@ -1,0 +1,264 @@
+// What derive keeps: the agency state, the log's order, and the bookkeeping the rules and the incremental
+// path need (register histories, power events, what needed authority). All of it is a function of the set of
+// verified actions; a snapshot persists it so a restarted replica neither re-verifies nor replays.
+import type { VerdictCode } from './refusals.ts';
+import type { Action, ActionId, AgencyState, KeyId, MemberId } from './types.ts';
+
+/** One write to a register (a member's role, a key's status, the time zone…) at its place in the order. */
+export interface RegisterEvent {
+  id: ActionId;
+  pos: number;
+  value: unknown;
+}
+
+/** A register's writes in the log's order, and which of them no later write has in its causal past. */
+export interface Register {
+  events: RegisterEvent[];
+  /** Indexes into `events` of the writes not in the causal past of another write (concurrent heads). */
+  maximal: number[];
+}
+
+/**
+ * An applied action that takes power away: a removal, a departure, a demotion or a key removal. Every
+ * action concurrent with it that needed what it took away is refused (strong remove, D5/D6/D7/P6).
+ */
+export interface PowerEvent {
+  id: ActionId;
+  pos: number;
+  kind: 'remove' | 'leave' | 'demote' | 'revokeKey';
+  /** The member who acted. */
+  actor: MemberId;
+  /** The member whose membership, authority or key it takes. */
+  target: MemberId;
+  key: KeyId | null;
+  /** A leave naming a successor who is promoted (a manager leaving) or becomes the owner (the owner leaving). */
+  successor: MemberId | null;
+  transfer: boolean;
+}
+
+/** What the rules keep between actions of a replay (and a snapshot keeps for the incremental path). */
+export interface Book {
+  /** By kind (two letters, knowledge.ts) and subject (a member id, a key, an offer id, '' for the agency). */
+  registers: Map<string, Map<string, Register>>;
+  power: PowerEvent[];
+  /** Intents that passed only because their actor was a business manager (D5 tests what a demotion takes). */
+  authority: Set<ActionId>;
+  /** By position: the agency spends applied, as the allowance arithmetic counts them. */
+  spends: Map<number, { member: MemberId; month: string; cost: number }>;
+  /**
+   * Applied observations (page or manager) by time: the one that holds is the last (at the same millisecond
+   * the smaller value), so the latest one an action knew is found scanning back from the end.
+   */
+  observations: { pos: number; eff: number; value: number }[];
+  /** Positions of actions that moved a Connects figure (balance, spending, allowances, membership, zone). */
+  connects: Set<number>;
+  /** By job: positions of agency proposals (D9 refunds, D8 offers on an agency-proposed job). */
+  agencyJobs: Map<string, number[]>;
+  /** By invite id: the position of its grant, and positions of the joins and revocations that used it. */
+  invites: Map<string, { grant: number; joins: number[]; revokes: number[] }>;
+  /** By offer id: the position of the fact that recorded it. */
+  offers: Map<string, number>;
+  /** Where the agency was created (every action needs it in its causal past). */
+  created: number | null;
+  /** When the agency's Upwork id was last learned (the latest by time holds). */
+  upworkAt: number | null;
+  /** Joins that used an invite another join used concurrently (an invite admits one browser once, D7). */
+  contested: Set<ActionId>;
+}
+
+export const emptyBook = (): Book => ({
+  registers: new Map(),
+  power: [],
+  authority: new Set(),
+  spends: new Map(),
+  observations: [],
+  connects: new Set(),
+  agencyJobs: new Map(),
+  invites: new Map(),
+  offers: new Map(),
+  created: null,
+  upworkAt: null,
+  contested: new Set(),
+});
+
+/** What concurrent power events decided about other actions (derive.ts settles it to a fixed point). */
+export interface Revocations {
+  /** Refused, with the code of the rule the concurrent action enforced. */
+  refuse: Map<ActionId, VerdictCode>;
+  /** Facts of a member whose departure is concurrent: kept as history, flagged, no effect on numbers (D13). */
+  history: Set<ActionId>;
+  /** Facts from a key removed concurrently, stamped no later than the removal: kept, counted, flagged (D6). */
+  flag: Map<ActionId, VerdictCode>;
+  /** Facts that used a manager's authority concurrently taken away: judged as a plain member's (D5). */
+  asMember: Set<ActionId>;
+}
+
+export const noRevocations = (): Revocations => ({
+  refuse: new Map(),
+  history: new Set(),
+  flag: new Map(),
+  asMember: new Set(),
+});
+
+export interface Derivation {
+  agencyId: string;
+  state: AgencyState;
+  /** Every verified action known, applied or not. */
+  actions: Map<ActionId, Action>;
+  /** Applied or refused actions in the log's total order (pending ones are not in it). */
+  order: ActionId[];
+  /** Lamport depth and effective time of each ordered action (built on first read from the arrays below). */
+  depth: Map<ActionId, number>;
+  eff: Map<ActionId, number>;
+  /** By position: the depth and effective time of each ordered action. */
+  depthAt: number[];
+  effAt: number[];
+  /** Actions waiting for a dependency this replica has not seen yet. */
+  pending: Set<ActionId>;
+  /** Actions with no known child: the deps of the next action written here. */
+  heads: Set<ActionId>;
+  /** Each ordered action's position in `order`. */
+  position: Map<ActionId, number>;
+  /** By position: the last position up to which the whole order is in that action's causal past. */
+  cut: number[];
+  book: Book;
+  revocations: Revocations;
+}
+
+// derive works on arrays by position; the maps by id are built only for callers who read them.
+const builtMaps = new WeakMap<Derivation, { depth?: Map<ActionId, number>; eff?: Map<ActionId, number> }>();
+
+function mapOf(d: Derivation, which: 'depth' | 'eff'): Map<ActionId, number> {
+  let built = builtMaps.get(d);
+  if (!built) {
+    built = {};
+    builtMaps.set(d, built);
+  }
+  let map = built[which];
+  if (!map) {
+    const values = which === 'depth' ? d.depthAt : d.effAt;
+    map = new Map(d.order.map((id, i) => [id, values[i]!]));
+    built[which] = map;
+  }
+  return map;
+}
+
+/** Keeps the lazily built maps in step when an action is appended at the end. */
+export function noteAppended(d: Derivation, id: ActionId, depth: number, eff: number): void {
+  const built = builtMaps.get(d);
+  built?.depth?.set(id, depth);
+  built?.eff?.set(id, eff);
+}
+
+/** An empty derivation of `agencyId` (restore fills one from a snapshot). */
+export function newDerivation(agencyId: string, state: AgencyState = emptyState(agencyId)): Derivation {
+  const d = {
+    agencyId,
+    state,
+    actions: new Map(),
+    order: [],
+    depthAt: [],
+    effAt: [],
+    pending: new Set(),
+    heads: new Set(),
+    position: new Map(),
+    cut: [],
+    book: emptyBook(),
+    revocations: noRevocations(),
+  } as unknown as Derivation;
+  Object.defineProperty(d, 'depth', { enumerable: true, get: () => mapOf(d, 'depth') });
+  Object.defineProperty(d, 'eff', { enumerable: true, get: () => mapOf(d, 'eff') });
+  return d;
+}
+
+export function emptyState(agencyId: string): AgencyState {
+  return {
+    agencyId,
+    name: '',
+    upworkId: null,
+    timeZone: 'UTC',
+    ownerId: null,
+    members: {},
+    keys: {},
+    invites: {},
+    observation: null,
+    ledger: [],
+    balance: 0,
+    spent: {},
+    proposals: [],
+    offers: {},
+    contracts: {},
+    payouts: [],
+    verdicts: [],
+    activity: [],
+    counts: { applied: 0, refused: 0, flagged: 0, pending: 0 },
+  };
+}
+
+// --- snapshots: the bookkeeping as JSON ------------------------------------------------------------------------
+
+export interface BookJSON {
+  registers: [string, [string, Register][]][];
+  power: PowerEvent[];
+  authority: ActionId[];
+  spends: [number, { member: MemberId; month: string; cost: number }][];
+  observations: { pos: number; eff: number; value: number }[];
+  connects: number[];
+  agencyJobs: [string, number[]][];
+  invites: [string, { grant: number; joins: number[]; revokes: number[] }][];
+  offers: [string, number][];
+  created: number | null;
+  upworkAt: number | null;
+  contested: ActionId[];
+}
+
+export const bookToJSON = (b: Book): BookJSON => ({
+  registers: [...b.registers].map(([k, m]) => [k, [...m]]),
+  power: b.power,
+  authority: [...b.authority],
+  spends: [...b.spends],
+  observations: b.observations,
+  connects: [...b.connects],
+  agencyJobs: [...b.agencyJobs],
+  invites: [...b.invites],
+  offers: [...b.offers],
+  created: b.created,
+  upworkAt: b.upworkAt,
+  contested: [...b.contested],
+});
+
+export const bookFromJSON = (j: BookJSON): Book => ({
+  registers: new Map(j.registers.map(([k, m]) => [k, new Map(m)])),
+  power: j.power,
+  authority: new Set(j.authority),
+  spends: new Map(j.spends),
+  observations: j.observations,
+  connects: new Set(j.connects),
+  agencyJobs: new Map(j.agencyJobs),
+  invites: new Map(j.invites),
+  offers: new Map(j.offers),
+  created: j.created,
+  upworkAt: j.upworkAt,
+  contested: new Set(j.contested),
+});
+
+export interface RevocationsJSON {
+  refuse: [ActionId, VerdictCode][];
+  history: ActionId[];
+  flag: [ActionId, VerdictCode][];
+  asMember: ActionId[];
+}
+
+export const revocationsToJSON = (r: Revocations): RevocationsJSON => ({
+  refuse: [...r.refuse],
+  history: [...r.history],
+  flag: [...r.flag],
+  asMember: [...r.asMember],
+});
+
+export const revocationsFromJSON = (j: RevocationsJSON): Revocations => ({
+  refuse: new Map(j.refuse),
+  history: new Set(j.history),
+  flag: new Map(j.flag),
+  asMember: new Set(j.asMember),
+});

@@ -1,0 +1,245 @@
+// Strong remove, by authority (D5, D6, D7, D13, P3, P6). An applied removal, departure, demotion or key
+// removal takes something away; every action concurrent with it (neither in the other's causal past) that
+// needed what it took is refused — or, for a fact, kept and flagged — whichever of the two sorts first:
+//  - a removal or departure of T: T's intents (MEMBER_GONE), T's facts become history (D13), a leave naming
+//    T as successor (SUCCESSOR_GONE), joins through T's invites or into T's browsers (D7);
+//  - a demotion of T: T's actions that passed only because T was a business manager (DEMOTED; SENIORITY
+//    when it was a demotion or removal of the demoter), their facts re-judged as a plain member's, joins
+//    through invites only a manager could grant (D7);
+//  - a key removal: intents signed by that key (KEY_REVOKED), and its facts stamped after the removal; its
+//    facts stamped no later are kept, counted and flagged (D6);
+//  - the owner leaving names a successor, whom no concurrent demotion or removal takes down (D4).
+// Power events can take each other away (two managers demoting each other). They are ranked without
+// looking at ids — the owner first, then seniority as a business manager, then time, then member id — and
+// kept greedily: one survives unless a surviving one ranked before it takes it away (P3: the senior wins).
+
+import { toBase64Url } from './bytes.ts';
+import type { Derivation, PowerEvent, Revocations } from './derivation.ts';
+import { noRevocations } from './derivation.ts';
+import { isAncestor } from './order.ts';
+import type { VerdictCode } from './refusals.ts';
+import { type Action, type ActionId, isFact, type MemberId, type Payloads } from './types.ts';
+
+export type Revocation =
+  | { refuse: VerdictCode }
+  | { history: true }
+  | { flag: VerdictCode }
+  | { asMember: true };
+
+/** Neither action is in the other's causal past. */
+export function concurrent(d: Derivation, p: number, q: number): boolean {
+  if (p === q) return false;
+  const [lo, hi] = p < q ? [p, q] : [q, p];
+  return d.cut[hi]! < lo && !isAncestor(d, d.order[lo]!, d.order[hi]!);
+}
+
+const memberOf = (d: Derivation, a: Action): MemberId | undefined => d.state.keys[a.actor]?.member;
+
+const targets = (a: Action, member: MemberId): boolean => {
+  if (a.type === 'removeMember') return (a.payload as Payloads['removeMember']).member === member;
+  if (a.type === 'changeRole') {
+    const p = a.payload as Payloads['changeRole'];
+    return p.member === member && p.role === 'member';
+  }
+  return false;
+};
+
+/**
+ * What power event `e` does to `x` (an action it is concurrent with), or null. `authority` says whether x
+ * needed its actor's manager authority (derive records it while replaying).
+ */
+export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: boolean): Revocation | null {
+  if (x.id === e.id) return null;
+  const author = memberOf(d, x);
+  if (e.kind === 'revokeKey') {
+    if (x.actor !== e.key) return null;
+    if (!isFact(x.type)) return { refuse: 'KEY_REVOKED' };
+    const xEff = d.effAt[d.position.get(x.id)!]!;
+    return xEff <= d.effAt[e.pos]! ? { flag: 'KEY_REVOKED_FACT' } : { refuse: 'KEY_REVOKED' };
+  }
+  if (e.transfer && e.successor !== null && author !== e.successor && targets(x, e.successor)) {
+    return { refuse: 'OWNER_PROTECTED' };
+  }
+  if (x.type === 'joinAgency') {
+    const invite = d.state.invites[toBase64Url((x.payload as Payloads['joinAgency']).invite)];
+    if (!invite) return null;
+    if (e.kind === 'demote') {
+      const grant = d.book.invites.get(invite.id);
+      const needed = grant !== undefined && d.book.authority.has(d.order[grant.grant]!);
+      return invite.grantedBy === e.target && needed ? { refuse: 'INVITE_ISSUER_GONE' } : null;
+    }
+    if (invite.grantedBy === e.target) return { refuse: 'INVITE_ISSUER_GONE' };
+    return invite.member === e.target ? { refuse: 'INVITE_INVALID' } : null;
+  }
+  if (author === e.target) {
+    if (e.kind === 'demote') {
+      if (!authority) return null;
+      if (isFact(x.type)) return { asMember: true };
+      return { refuse: targets(x, e.actor) ? 'SENIORITY' : 'DEMOTED' };
+    }
+    return isFact(x.type) ? { history: true } : { refuse: 'MEMBER_GONE' };
+  }
+  if (x.type === 'leaveAgency' && (x.payload as Payloads['leaveAgency']).successor === e.target) {
+    return e.kind === 'demote' ? null : { refuse: 'SUCCESSOR_GONE' };
+  }
+  return null;
+}
+
+/** Sort key of a power event: the owner's first, then by seniority as a manager, time, member id. */
+function rank(d: Derivation, e: PowerEvent): [number, number, number, string, string] {
+  const actor = d.state.members[e.actor];
+  const since = actor?.managerSince ? d.position.get(actor.managerSince) : undefined;
+  return [
+    d.state.ownerId === e.actor ? 0 : 1,
+    since === undefined ? Number.POSITIVE_INFINITY : d.effAt[since]!,
+    d.effAt[e.pos]!,
+    e.actor,
+    `${e.kind}:${e.target}:${e.key ?? ''}`,
+  ];
+}
+
+function compareRank(a: ReturnType<typeof rank>, b: ReturnType<typeof rank>): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** By position: the smallest cut of any later position (n: no later position). */
+function suffixMinCut(d: Derivation): Int32Array {
+  const n = d.order.length;
+  const out = new Int32Array(n + 1);
+  out[n] = n;
+  for (let p = n - 1; p >= 0; p--) out[p] = Math.min(out[p + 1]!, d.cut[p]!);
+  return out;
+}
+
+/** Positions of every action per signing member and per key (built once per computation). */
+function authorsIndex(d: Derivation): { byMember: Map<MemberId, number[]>; byKey: Map<string, number[]> } {
+  const byMember = new Map<MemberId, number[]>();
+  const byKey = new Map<string, number[]>();
+  for (let p = 0; p < d.order.length; p++) {
+    const a = d.actions.get(d.order[p]!)!;
+    const m = d.state.keys[a.actor]?.member;
+    if (m !== undefined) {
+      const list = byMember.get(m);
+      if (list) list.push(p);
+      else byMember.set(m, [p]);
+    }
+    const keyed = byKey.get(a.actor);
+    if (keyed) keyed.push(p);
+    else byKey.set(a.actor, [p]);
+  }
+  return { byMember, byKey };
+}
+
+/** The positions a power event may act on: its target's actions, its key's, successors named, joins. */
+function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof authorsIndex>): number[] {
+  const out = new Set<number>(
+    e.kind === 'revokeKey' ? (index.byKey.get(e.key!) ?? []) : (index.byMember.get(e.target) ?? []),
+  );
+  for (const other of d.book.power) {
+    if (other.kind === 'leave' && other.successor === e.target) out.add(other.pos);
+    if (e.transfer && (other.kind === 'remove' || other.kind === 'demote') && other.target === e.successor)
+      out.add(other.pos);
+  }
+  for (const [id, invite] of Object.entries(d.state.invites)) {
+    if (invite.grantedBy !== e.target && invite.member !== e.target) continue;
+    for (const p of d.book.invites.get(id)?.joins ?? []) out.add(p);
+  }
+  return [...out];
+}
+
+/**
+ * The revocations the applied power events of the last replay make, from scratch. `current` is what the
+ * replay ran with: an action its own causal past already refused keeps that reason.
+ */
+export function computeRevocations(d: Derivation, current: Revocations): Revocations {
+  const out = noRevocations();
+  const refusedByPast = new Set<ActionId>();
+  for (const v of d.state.verdicts)
+    if (v.kind === 'refused' && !current.refuse.has(v.id)) refusedByPast.add(v.id);
+  for (const id of d.book.contested) out.refuse.set(id, 'INVITE_INVALID');
+  if (!d.book.power.length) return out;
+  // A power event that nothing is concurrent with takes nothing: most logs have none that are.
+  const minCutAfter = suffixMinCut(d);
+  const racing = d.book.power.filter((e) => d.cut[e.pos]! < e.pos - 1 || minCutAfter[e.pos + 1]! < e.pos);
+  if (!racing.length) return out;
+  const index = authorsIndex(d);
+  const ranked = racing.sort((a, b) => compareRank(rank(d, a), rank(d, b)));
+  const survivors: PowerEvent[] = [];
+  for (const e of ranked) {
+    const x = d.actions.get(e.id)!;
+    let lost: Revocation | null = null;
+    for (const s of survivors) {
+      if (!concurrent(d, s.pos, e.pos)) continue;
+      lost = revocation(d, s, x, d.book.authority.has(e.id));
+      if (lost && 'refuse' in lost) break;
+      lost = null;
+    }
+    if (lost && 'refuse' in lost) out.refuse.set(e.id, lost.refuse);
+    else survivors.push(e);
+  }
+  for (const e of survivors) {
+    for (const p of candidates(d, e, index)) {
+      const x = d.actions.get(d.order[p]!)!;
+      if (out.refuse.has(x.id) || refusedByPast.has(x.id) || !concurrent(d, e.pos, p)) continue;
+      const r = revocation(d, e, x, d.book.authority.has(x.id));
+      if (!r) continue;
+      if ('refuse' in r) out.refuse.set(x.id, r.refuse);
+      else if ('history' in r) out.history.add(x.id);
+      else if ('flag' in r) out.flag.set(x.id, r.flag);
+      else out.asMember.add(x.id);
+    }
+  }
+  return out;
+}
+
+/** What the surviving power events of `d` do to a new action at the end of the order, or null. */
+export function revokedAtEnd(
+  d: Derivation,
+  x: Action,
+  authority: boolean,
+  knows: (p: number) => boolean,
+): Revocation | null {
+  for (const e of d.book.power) {
+    if (d.revocations.refuse.has(e.id) || knows(e.pos)) continue;
+    const r = revocation(d, e, x, authority);
+    if (r) return r;
+  }
+  return null;
+}
+
+export const sameRevocations = (a: Revocations, b: Revocations): boolean =>
+  sameMap(a.refuse, b.refuse) &&
+  sameSet(a.history, b.history) &&
+  sameMap(a.flag, b.flag) &&
+  sameSet(a.asMember, b.asMember);
+
+function sameMap<K, V>(a: Map<K, V>, b: Map<K, V>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+function sameSet<K>(a: Set<K>, b: Set<K>): boolean {
+  if (a.size !== b.size) return false;
+  for (const k of a) if (!b.has(k)) return false;
+  return true;
+}
+
+/** Adds everything `b` decides to `a` (after a few rounds derive only accumulates, so it always ends). */
+export function mergeRevocations(a: Revocations, b: Revocations): Revocations {
+  const out = noRevocations();
+  for (const r of [a, b]) {
+    for (const [k, v] of r.refuse) out.refuse.set(k, v);
+    for (const k of r.history) out.history.add(k);
+    for (const [k, v] of r.flag) out.flag.set(k, v);
+    for (const k of r.asMember) out.asMember.add(k);
+  }
+  return out;
+}
+
+export type { ActionId };

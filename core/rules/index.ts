@@ -1,0 +1,66 @@
+// Applies one action at its place in the order: the agency must exist in its causal past, its key must be a
+// member's key it knew as active (D6), then its rule decides. Facts are never refused once their author is
+// known: a fact of a member who had left is kept as history, flagged (P6) and moves no number (D13).
+import { known, knownMember, knownOwner, type ReplayContext } from '../knowledge.ts';
+import type { VerdictCode } from '../refusals.ts';
+import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
+import { connectsRules, createBalance } from './connects.ts';
+import { create, join, memberRules } from './members.ts';
+import type { Actor, Outcome, Rule } from './rule.ts';
+import { workRules } from './work.ts';
+
+export type { Outcome } from './rule.ts';
+
+const RULES = { ...memberRules, ...connectsRules, ...workRules } as { [T in ActionType]?: Rule<ActionType> };
+
+const NO_FLAGS: VerdictCode[] = [];
+const done = (text: string | null, flags: VerdictCode[] = NO_FLAGS): Outcome => ({ ok: true, flags, text });
+const refuse = (code: VerdictCode): Outcome => ({ ok: false, code });
+
+/** Applies one action; never throws on bad input. `asMember`: judge it as if its actor were a plain member. */
+export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Outcome {
+  const book = ctx.book;
+  if (a.type === 'createAgency') {
+    // A creation is the root of the log: one, with no dependencies (the server lets only one in).
+    if (book.created !== null || a.deps.length > 0) return refuse('ALREADY_CREATED');
+    const text = create(ctx, a as Action<'createAgency'>);
+    createBalance(ctx, a as Action<'createAgency'>);
+    return done(text);
+  }
+  if (book.created === null || !ctx.knows(book.created)) return refuse('NOT_CREATED');
+  if (a.type === 'joinAgency') {
+    const r = join(ctx, a as Action<'joinAgency'>);
+    return r.ok ? done(r.text) : refuse(r.code);
+  }
+  const keyStatus = known<string>(ctx, 'ke', a.actor);
+  if (keyStatus === undefined) return refuse('UNKNOWN_KEY');
+  if (keyStatus !== 'active') return refuse('KEY_REVOKED');
+  const id: MemberId = ctx.state.keys[a.actor]!.member;
+  const member = knownMember(ctx, id)!;
+  const actor: Actor = {
+    id,
+    key: a.actor,
+    role: asMember ? 'member' : member.role,
+    isOwner: !asMember && knownOwner(ctx) === id,
+    record: ctx.state.members[id]!,
+  };
+  const rule = RULES[a.type]!;
+  if (isFact(a.type)) {
+    ctx.historyOnly ||= member.status !== 'active';
+    const r = rule.apply(ctx, a, actor);
+    const flags = r.flags ?? NO_FLAGS;
+    return done(r.text, ctx.historyOnly ? [...flags, 'MEMBER_GONE_FACT'] : flags);
+  }
+  if (member.status !== 'active') return refuse('MEMBER_GONE');
+  const code = rule.check?.(ctx, a, actor) ?? null;
+  if (code) return refuse(code);
+  // D5 asks of every intent: would it be refused if its actor were a plain member? Remember those.
+  if (
+    actor.role === 'manager' &&
+    rule.check?.(ctx, a, { ...actor, role: 'member', isOwner: false }) !== null
+  ) {
+    book.authority.add(a.id);
+  }
+  const r = rule.apply(ctx, a, actor);
+  return done(r.text, r.flags);
+}

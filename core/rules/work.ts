@@ -1,0 +1,190 @@
+// Offers, contracts, milestones, time and payouts (R2–R6, R8, D8, D10, D11). Whether an offer was answered or
+// a contract exists is judged by what the action knew; concurrent answers settle as "accepted" (a contract
+// exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
+// none of them reaches the same verdicts.
+import { known, knownMember, knowsAny, type ReplayContext, write } from '../knowledge.ts';
+import type { VerdictCode } from '../refusals.ts';
+import type { Contract, Offer } from '../types.ts';
+import { type Actor, isManager, nameOf, type Rules } from './rule.ts';
+
+/** The offer, if the action knew it was recorded. */
+function knownOffer(ctx: ReplayContext, id: string): Offer | null {
+  const p = ctx.book.offers.get(id);
+  return p !== undefined && p < ctx.index && ctx.knows(p) ? (ctx.state.offers[id] ?? null) : null;
+}
+
+/** The contract, if the action knew its offer was accepted. */
+function knownContract(ctx: ReplayContext, id: string): Contract | null {
+  return known(ctx, 'of', id) === 'accepted' ? (ctx.state.contracts[id] ?? null) : null;
+}
+
+/** R2/R8: agency offers are answered by a business manager, independent ones by their member. */
+function answerRefusal(ctx: ReplayContext, id: string, actor: Actor): VerdictCode | null {
+  const offer = knownOffer(ctx, id);
+  if (!offer || known(ctx, 'of', id) !== 'open') return 'UNKNOWN_OFFER';
+  if (offer.as === 'agency') return isManager(actor) ? null : 'NOT_MANAGER_ACCEPT';
+  return offer.member === actor.id ? null : 'NOT_OWN_OFFER';
+}
+
+function answer(ctx: ReplayContext, id: string, status: 'accepted' | 'declined'): Offer {
+  const offer = ctx.state.offers[id]!;
+  offer.status = write(ctx, 'of', id, status) as Offer['status'];
+  if (offer.status === 'accepted' && !ctx.state.contracts[id]) {
+    ctx.state.contracts[id] = {
+      id,
+      job: offer.job,
+      title: offer.title,
+      as: offer.as,
+      member: offer.member,
+      terms: offer.terms,
+      // R6, R8: agency contracts pay the agency's account, independent ones the member
+      payee: offer.as === 'agency' ? 'agency' : offer.member,
+      milestones: [],
+      timeLog: [],
+      minutesLogged: 0,
+      paid: 0,
+    };
+  }
+  return offer;
+}
+
+export const workRules: Rules = {
+  acceptOffer: {
+    check: (ctx, a, actor) => answerRefusal(ctx, a.payload.offer, actor),
+    apply(ctx, a, actor) {
+      const offer = answer(ctx, a.payload.offer, 'accepted');
+      return { text: `${actor.record.name} accepted the offer for '${offer.title}'` };
+    },
+  },
+
+  declineOffer: {
+    check: (ctx, a, actor) => answerRefusal(ctx, a.payload.offer, actor),
+    apply(ctx, a, actor) {
+      const offer = answer(ctx, a.payload.offer, 'declined');
+      return { text: `${actor.record.name} declined the offer for '${offer.title}'` };
+    },
+  },
+
+  editContractTerms: {
+    check(ctx, a, actor) {
+      const contract = knownContract(ctx, a.payload.contract);
+      if (!contract) return 'UNKNOWN_CONTRACT';
+      if (contract.as === 'agency' ? !isManager(actor) : contract.member !== actor.id) {
+        return contract.as === 'agency' ? 'NOT_MANAGER_TERMS' : 'NOT_OWN_CONTRACT';
+      }
+      // D10: Upwork ends a contract and makes a new one to change its kind
+      return a.payload.terms.kind !== contract.terms.kind ? 'CONTRACT_KIND_FIXED' : null;
+    },
+    apply(ctx, a, actor) {
+      const contract = ctx.state.contracts[a.payload.contract]!;
+      contract.terms = a.payload.terms;
+      return { text: `${actor.record.name} edited the terms of '${contract.title}'` };
+    },
+  },
+
+  submitMilestone: {
+    check(ctx, a, actor) {
+      const contract = knownContract(ctx, a.payload.contract);
+      if (!contract) return 'UNKNOWN_CONTRACT_MILESTONE';
+      if (contract.terms.kind !== 'fixed') return 'NOT_FIXED_PRICE';
+      const managerMay = contract.as === 'agency' && isManager(actor);
+      return contract.member === actor.id || managerMay ? null : 'NOT_FREELANCER_OR_MANAGER';
+    },
+    apply(ctx, a, actor) {
+      const contract = ctx.state.contracts[a.payload.contract]!;
+      // D11: a milestone is unique per contract; a repeat is the same milestone
+      if (contract.milestones.some((m) => m.id === a.payload.milestone)) return { text: null };
+      contract.milestones.push({
+        id: a.payload.milestone,
+        title: a.payload.title,
+        amount: a.payload.amount,
+        by: actor.id,
+      });
+      return {
+        text: `${actor.record.name} submitted the milestone '${a.payload.title}' on '${contract.title}'`,
+      };
+    },
+  },
+
+  logTime: {
+    check(ctx, a, actor) {
+      const contract = knownContract(ctx, a.payload.contract);
+      if (!contract) return 'UNKNOWN_CONTRACT_TIME';
+      if (contract.terms.kind !== 'hourly') return 'NOT_HOURLY';
+      return contract.member === actor.id ? null : 'NOT_CONTRACT_FREELANCER';
+    },
+    apply(ctx, a, actor) {
+      const contract = ctx.state.contracts[a.payload.contract]!;
+      // D11: every entry is kept (day, minutes, who), so a week's hours can be shown
+      contract.timeLog.push({ id: a.id, day: a.payload.day, minutes: a.payload.minutes, by: actor.id });
+      contract.minutesLogged += a.payload.minutes;
+      return { text: null };
+    },
+  },
+
+  // --- facts ---------------------------------------------------------------------------------------------
+
+  receiveOffer: {
+    apply(ctx, a, actor) {
+      const p = a.payload;
+      const flags: VerdictCode[] = [];
+      if (ctx.historyOnly || ctx.book.offers.has(p.offer)) return { text: null };
+      let member = p.member;
+      const known = knownMember(ctx, member);
+      if (known?.status !== 'active') {
+        flags.push('FOR_NON_MEMBER');
+        member = actor.id;
+      }
+      // D8: an exclusive member's offers are the agency's; so is an offer on a job proposed as the agency
+      let as = p.as;
+      if (as === 'independent') {
+        const relationship =
+          member === p.member ? known!.relationship : (knownMember(ctx, member)?.relationship ?? 'exclusive');
+        if (relationship !== 'non-exclusive') {
+          flags.push('OFFER_EXCLUSIVE');
+          as = 'agency';
+        } else if (
+          knowsAny(
+            ctx,
+            ctx.book.agencyJobs.get(p.job)?.filter((q) => ctx.book.spends.get(q)?.member === member),
+          )
+        ) {
+          flags.push('OFFER_AGENCY_JOB');
+          as = 'agency';
+        }
+      }
+      ctx.book.offers.set(p.offer, ctx.index);
+      ctx.state.offers[p.offer] = {
+        id: p.offer,
+        job: p.job,
+        title: p.title,
+        as,
+        member,
+        terms: p.terms,
+        status: 'open',
+      };
+      write(ctx, 'of', p.offer, 'open');
+      return {
+        text: `${nameOf(ctx, member)} received an offer for '${p.title}'${as === 'agency' ? ' (to the agency)' : ''}`,
+        flags,
+      };
+    },
+  },
+
+  recordPayout: {
+    apply(ctx, a) {
+      const s = ctx.state;
+      if (ctx.historyOnly) return { text: null };
+      const contract = knownContract(ctx, a.payload.contract);
+      if (contract) contract.paid += a.payload.amount;
+      s.payouts.push({
+        id: a.id,
+        contract: a.payload.contract,
+        amount: a.payload.amount,
+        payee: contract ? contract.payee : 'agency',
+        at: ctx.eff,
+      });
+      return { text: null, flags: contract ? [] : ['PAYOUT_UNKNOWN_CONTRACT'] };
+    },
+  },
+};
