@@ -180,10 +180,13 @@ export class ReservationsCache {
   private unspent: Map<MemberId, number> | null = null;
   private total = 0;
   private capped: { balance: number; shares: Map<MemberId, number> } | null = null;
+  private answer: { unspent: Map<MemberId, number>; shares: Map<MemberId, number>; reserved: number } | null =
+    null;
 
   clear(): void {
     this.unspent = null;
     this.capped = null;
+    this.answer = null;
   }
 
   /** A holder spent `cost` in `month`: their unspent part shrinks in place. */
@@ -195,6 +198,7 @@ export class ReservationsCache {
     this.unspent.set(member, after);
     this.total -= before - after;
     this.capped = null;
+    this.answer = null;
   }
 
   get(
@@ -207,12 +211,19 @@ export class ReservationsCache {
       this.total = 0;
       for (const v of this.unspent.values()) this.total += v;
       this.capped = null;
+      this.answer = null;
     }
     const budget = Math.max(0, state.balance);
-    if (this.total <= budget) return { unspent: this.unspent, shares: this.unspent, reserved: this.total };
+    if (this.total <= budget) {
+      if (this.answer?.shares !== this.unspent) {
+        this.answer = { unspent: this.unspent, shares: this.unspent, reserved: this.total };
+      }
+      return this.answer;
+    }
     if (!this.capped || this.capped.balance !== state.balance) {
       this.capped = { balance: state.balance, shares: shrinkToFit(this.unspent, state.balance) };
+      this.answer = { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
     }
-    return { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
+    return this.answer ?? { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
   }
 }

@@ -43,8 +43,8 @@ export interface Book {
   power: PowerEvent[];
   /** Intents that passed only because their actor was a business manager (D5 tests what a demotion takes). */
   authority: Set<ActionId>;
-  /** By position: the agency spends applied, as the allowance arithmetic counts them. */
-  spends: Map<number, { member: MemberId; month: string; cost: number }>;
+  /** By position (a holey array: most positions are no spend): the agency spends applied. */
+  spends: (Spend | undefined)[];
   /**
    * Applied observations (page or manager) by time: the one that holds is the last (at the same millisecond
    * the smaller value), so the latest one an action knew is found scanning back from the end.
@@ -66,11 +66,24 @@ export interface Book {
   contested: Set<ActionId>;
 }
 
+/** An agency spend as the allowance arithmetic counts it: who it is booked for, its month, its cost. */
+export interface Spend {
+  member: MemberId;
+  month: string;
+  cost: number;
+}
+
+function spendsFromJSON(entries: [number, Spend][]): (Spend | undefined)[] {
+  const out: (Spend | undefined)[] = [];
+  for (const [p, x] of entries) out[p] = x;
+  return out;
+}
+
 export const emptyBook = (): Book => ({
   registers: new Map(),
   power: [],
   authority: new Set(),
-  spends: new Map(),
+  spends: [],
   observations: [],
   connects: new Set(),
   agencyJobs: new Map(),
@@ -201,7 +214,7 @@ export interface BookJSON {
   registers: [string, [string, Register][]][];
   power: PowerEvent[];
   authority: ActionId[];
-  spends: [number, { member: MemberId; month: string; cost: number }][];
+  spends: [number, Spend][];
   observations: { pos: number; eff: number; value: number }[];
   connects: number[];
   agencyJobs: [string, number[]][];
@@ -216,7 +229,7 @@ export const bookToJSON = (b: Book): BookJSON => ({
   registers: [...b.registers].map(([k, m]) => [k, [...m]]),
   power: b.power,
   authority: [...b.authority],
-  spends: [...b.spends],
+  spends: b.spends.flatMap((x, p) => (x ? [[p, x] as [number, Spend]] : [])),
   observations: b.observations,
   connects: [...b.connects],
   agencyJobs: [...b.agencyJobs],
@@ -231,7 +244,7 @@ export const bookFromJSON = (j: BookJSON): Book => ({
   registers: new Map(j.registers.map(([k, m]) => [k, new Map(m)])),
   power: j.power,
   authority: new Set(j.authority),
-  spends: new Map(j.spends),
+  spends: spendsFromJSON(j.spends),
   observations: j.observations,
   connects: new Set(j.connects),
   agencyJobs: new Map(j.agencyJobs),

@@ -34,8 +34,11 @@ export interface ReplayContext {
 }
 
 /** Positions before the action's own that are not in its causal past: its concurrent predecessors. */
+const NONE: number[] = [];
+
 export function unknownPositions(ctx: ReplayContext): number[] {
   if (ctx.unknownCache) return ctx.unknownCache;
+  if (ctx.cut + 1 >= ctx.index) return NONE;
   const out: number[] = [];
   for (let p = ctx.cut + 1; p < ctx.index; p++) if (!ctx.knows(p)) out.push(p);
   ctx.unknownCache = out;
@@ -109,6 +112,18 @@ export function known<V>(ctx: ReplayContext, kind: RegisterKind, subject: string
   const reg = registerOf(ctx, kind, subject);
   if (!reg) return undefined;
   const events = reg.events;
+  // An action that knows every action before it (the common case) knows each register's current value.
+  if (ctx.cut + 1 >= ctx.index && events[events.length - 1]!.pos < ctx.index) {
+    const heads = reg.maximal;
+    return (
+      heads.length === 1
+        ? events[heads[0]!]!.value
+        : settle(
+            kind,
+            heads.map((i) => events[i]!.value),
+          )
+    ) as V;
+  }
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if (e.pos >= ctx.index || !ctx.knows(e.pos)) continue;
@@ -201,7 +216,8 @@ function knownBalance(ctx: ReplayContext, skip: ReadonlySet<number>): number {
  * it is in its causal past (or the ones that are not moved no Connects), that is the state at its position.
  */
 export function knownConnects(ctx: ReplayContext, month: string): KnownConnects {
-  const unknown = unknownPositions(ctx).filter((p) => ctx.book.connects.has(p));
+  const all = unknownPositions(ctx);
+  const unknown = all.length ? all.filter((p) => ctx.book.connects.has(p)) : all;
   if (!unknown.length) {
     const r = ctx.reservations.get(ctx.state, month);
     return { balance: ctx.state.balance, shares: r.shares, unspent: r.unspent };
@@ -217,7 +233,7 @@ export function knownConnects(ctx: ReplayContext, month: string): KnownConnects 
     if (m?.status !== 'active' || grant === null) continue;
     let spent = spentIn(s, id, month);
     for (const p of unknown) {
-      const spend = ctx.book.spends.get(p);
+      const spend = ctx.book.spends[p];
       if (spend && spend.member === id && spend.month === month) spent -= spend.cost;
     }
     unspent.set(id, Math.max(0, grant - spent));

@@ -201,7 +201,7 @@ export const connectsRules: Rules = {
       const spent = s.spent[member] ?? {};
       spent[month] = (spent[month] ?? 0) + cost;
       s.spent[member] = spent;
-      ctx.book.spends.set(ctx.index, { member, month, cost });
+      ctx.book.spends[ctx.index] = { member, month, cost };
       ctx.reservations.spend(member, month, cost);
       const jobs = ctx.book.agencyJobs.get(p.job);
       if (jobs) jobs.push(ctx.index);
@@ -246,4 +246,4 @@ export const connectsRules: Rules = {
 
 /** Whether the proposal's causal past holds a grant for `member` (and they were active as far as it knew). */
 const knowsGrant = (ctx: ReplayContext, member: MemberId): boolean =>
-  knownActive(ctx, member) !== null && (known<number | null>(ctx, 'gr', member) ?? null) !== null;
+  (known<number | null>(ctx, 'gr', member) ?? null) !== null && knownActive(ctx, member) !== null;

@@ -367,4 +367,3 @@ export const memberRules: Rules = {
     },
   },
 };
-

@@ -146,7 +146,7 @@ export const workRules: Rules = {
         } else if (
           knowsAny(
             ctx,
-            ctx.book.agencyJobs.get(p.job)?.filter((q) => ctx.book.spends.get(q)?.member === member),
+            ctx.book.agencyJobs.get(p.job)?.filter((q) => ctx.book.spends[q]?.member === member),
           )
         ) {
           flags.push('OFFER_AGENCY_JOB');
