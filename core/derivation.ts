@@ -104,6 +104,8 @@ export interface Revocations {
   flag: Map<ActionId, VerdictCode>;
   /** Facts that used a manager's authority concurrently taken away: judged as a plain member's (D5). */
   asMember: Set<ActionId>;
+  /** Proposals booked for a member whose departure is concurrent: they draw on the unreserved pool (D12). */
+  pool: Set<ActionId>;
 }
 
 export const noRevocations = (): Revocations => ({
@@ -111,6 +113,7 @@ export const noRevocations = (): Revocations => ({
   history: new Set(),
   flag: new Map(),
   asMember: new Set(),
+  pool: new Set(),
 });
 
 export interface Derivation {
@@ -260,6 +263,7 @@ export interface RevocationsJSON {
   history: ActionId[];
   flag: [ActionId, VerdictCode][];
   asMember: ActionId[];
+  pool: ActionId[];
 }
 
 export const revocationsToJSON = (r: Revocations): RevocationsJSON => ({
@@ -267,6 +271,7 @@ export const revocationsToJSON = (r: Revocations): RevocationsJSON => ({
   history: [...r.history],
   flag: [...r.flag],
   asMember: [...r.asMember],
+  pool: [...r.pool],
 });
 
 export const revocationsFromJSON = (j: RevocationsJSON): Revocations => ({
@@ -274,4 +279,5 @@ export const revocationsFromJSON = (j: RevocationsJSON): Revocations => ({
   history: new Set(j.history),
   flag: new Map(j.flag),
   asMember: new Set(j.asMember),
+  pool: new Set(j.pool),
 });

@@ -53,6 +53,7 @@ function context(
     cut,
     knows,
     historyOnly: false,
+    pool: false,
     reservations,
   };
 }
@@ -86,12 +87,20 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
 /** One action under the revocations decided so far. */
 function outcomeOf(ctx: ReplayContext, a: Action, rev: Revocations): Outcome {
   ctx.historyOnly = false;
-  if (rev.refuse.size === 0 && rev.history.size === 0 && rev.asMember.size === 0 && rev.flag.size === 0) {
+  ctx.pool = false;
+  if (
+    rev.refuse.size === 0 &&
+    rev.history.size === 0 &&
+    rev.asMember.size === 0 &&
+    rev.flag.size === 0 &&
+    rev.pool.size === 0
+  ) {
     return applyRules(ctx, a);
   }
   const refused = rev.refuse.get(a.id);
   if (refused) return { ok: false, code: refused };
   ctx.historyOnly = rev.history.has(a.id);
+  ctx.pool = rev.pool.has(a.id);
   const outcome = applyRules(ctx, a, rev.asMember.has(a.id));
   const flag = rev.flag.get(a.id);
   return outcome.ok && flag ? { ...outcome, flags: [...outcome.flags, flag] } : outcome;

@@ -27,6 +27,8 @@ export interface ReplayContext {
   knows(p: number): boolean;
   /** This fact is kept as history only: its author's departure is concurrent (D13). */
   historyOnly: boolean;
+  /** This proposal draws on the unreserved pool: its member was leaving at the same time (D12). */
+  pool: boolean;
   /** Per-replay cache of what allowances reserve (cleared by every change that moves it). */
   reservations: ReservationsCache;
   /** Positions before this one the action does not know (built on first use). */

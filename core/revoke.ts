@@ -24,7 +24,8 @@ export type Revocation =
   | { refuse: VerdictCode }
   | { history: true }
   | { flag: VerdictCode }
-  | { asMember: true };
+  | { asMember: true }
+  | { pool: true };
 
 /** Neither action is in the other's causal past. */
 export function concurrent(d: Derivation, p: number, q: number): boolean {
@@ -79,8 +80,13 @@ export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: b
     }
     return isFact(x.type) ? { history: true } : { refuse: 'MEMBER_GONE' };
   }
+  if (e.kind === 'demote') return null;
   if (x.type === 'leaveAgency' && (x.payload as Payloads['leaveAgency']).successor === e.target) {
-    return e.kind === 'demote' ? null : { refuse: 'SUCCESSOR_GONE' };
+    return { refuse: 'SUCCESSOR_GONE' };
+  }
+  // D12: a proposal a manager booked for someone who was leaving at the same time uses no stale allowance
+  if (x.type === 'submitProposal' && (x.payload as Payloads['submitProposal']).member === e.target) {
+    return { pool: true };
   }
   return null;
 }
@@ -145,6 +151,11 @@ function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof autho
     if (e.transfer && (other.kind === 'remove' || other.kind === 'demote') && other.target === e.successor)
       out.add(other.pos);
   }
+  if (e.kind === 'remove' || e.kind === 'leave') {
+    for (const x of d.state.proposals) {
+      if (x.member === e.target && x.recordedBy !== e.target) out.add(d.position.get(x.id)!);
+    }
+  }
   for (const [id, invite] of Object.entries(d.state.invites)) {
     if (invite.grantedBy !== e.target && invite.member !== e.target) continue;
     for (const p of d.book.invites.get(id)?.joins ?? []) out.add(p);
@@ -191,6 +202,7 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
       if ('refuse' in r) out.refuse.set(x.id, r.refuse);
       else if ('history' in r) out.history.add(x.id);
       else if ('flag' in r) out.flag.set(x.id, r.flag);
+      else if ('pool' in r) out.pool.add(x.id);
       else out.asMember.add(x.id);
     }
   }
@@ -216,7 +228,8 @@ export const sameRevocations = (a: Revocations, b: Revocations): boolean =>
   sameMap(a.refuse, b.refuse) &&
   sameSet(a.history, b.history) &&
   sameMap(a.flag, b.flag) &&
-  sameSet(a.asMember, b.asMember);
+  sameSet(a.asMember, b.asMember) &&
+  sameSet(a.pool, b.pool);
 
 function sameMap<K, V>(a: Map<K, V>, b: Map<K, V>): boolean {
   if (a.size !== b.size) return false;
@@ -238,6 +251,7 @@ export function mergeRevocations(a: Revocations, b: Revocations): Revocations {
     for (const k of r.history) out.history.add(k);
     for (const [k, v] of r.flag) out.flag.set(k, v);
     for (const k of r.asMember) out.asMember.add(k);
+    for (const k of r.pool) out.pool.add(k);
   }
   return out;
 }

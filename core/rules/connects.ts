@@ -188,7 +188,8 @@ export const connectsRules: Rules = {
         return { text: `${name} proposed as the agency on '${p.title}' — ${plural(cost)}`, flags };
       const month = monthOf(ctx);
       // D1/D3: the part within what was left of the allowance, as the proposer knew it, was reserved
-      const left = knowsGrant(ctx, member) ? (knownConnects(ctx, month).shares.get(member) ?? 0) : null;
+      const left =
+        !ctx.pool && knowsGrant(ctx, member) ? (knownConnects(ctx, month).shares.get(member) ?? 0) : null;
       const now = ctx.reservations.get(s, month);
       const check = checkAgencySpend({
         balance: s.balance,
