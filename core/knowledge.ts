@@ -153,8 +153,12 @@ export interface KnownMember {
   relationship: Relationship;
 }
 
+/** Whether the action knows every action before it: then what it knew is the state at its position. */
+export const knowsAll = (ctx: ReplayContext): boolean => ctx.cut + 1 >= ctx.index;
+
 /** A member as the current action knew them, or null when it knew no join of theirs. */
 export function knownMember(ctx: ReplayContext, id: MemberId): KnownMember | null {
+  if (knowsAll(ctx)) return ctx.state.members[id] ?? null;
   const status = known<MemberStatus>(ctx, 'st', id);
   if (!status) return null;
   return {
@@ -170,7 +174,8 @@ export const knownActive = (ctx: ReplayContext, id: MemberId): KnownMember | nul
   return m && m.status === 'active' ? m : null;
 };
 
-export const knownOwner = (ctx: ReplayContext): MemberId | null => known<MemberId>(ctx, 'ow', '') ?? null;
+export const knownOwner = (ctx: ReplayContext): MemberId | null =>
+  knowsAll(ctx) ? ctx.state.ownerId : (known<MemberId>(ctx, 'ow', '') ?? null);
 
 /** Did the current action know at least one of these positions? */
 export const knowsAny = (ctx: ReplayContext, positions: readonly number[] | undefined): boolean =>

@@ -3,14 +3,23 @@
 // it); a spend's allowance is judged by what its proposer knew (D1, D3); the P1 flag falls on spends that
 // draw on the unreserved balance in the log's order — the one verdict domain.md lets the order decide.
 import { balanceOf, checkAgencySpend, insertLedger, sumBetween } from '../connects.ts';
-import { known, knownActive, knownConnects, knowsAny, type ReplayContext, write } from '../knowledge.ts';
+import {
+  known,
+  knownActive,
+  knownConnects,
+  knowsAll,
+  knowsAny,
+  type ReplayContext,
+  write,
+} from '../knowledge.ts';
 import { monthKey } from '../month.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, MemberId } from '../types.ts';
 import { type Actor, isManager, nameOf, plural, type Rules } from './rule.ts';
 
 /** The agency's time zone as the action knew it: the month a spend counts in must not hang on order. */
-const knownZone = (ctx: ReplayContext): string => known<string>(ctx, 'tz', '') ?? ctx.state.timeZone;
+const knownZone = (ctx: ReplayContext): string =>
+  knowsAll(ctx) ? ctx.state.timeZone : (known<string>(ctx, 'tz', '') ?? ctx.state.timeZone);
 const monthOf = (ctx: ReplayContext): string => monthKey(ctx.eff, knownZone(ctx));
 
 /** Sets the balance from an observation by time: events after it are applied on top (domain.md). */

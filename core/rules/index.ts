@@ -1,7 +1,7 @@
 // Applies one action at its place in the order: the agency must exist in its causal past, its key must be a
 // member's key it knew as active (D6), then its rule decides. Facts are never refused once their author is
 // known: a fact of a member who had left is kept as history, flagged (P6) and moves no number (D13).
-import { known, knownMember, knownOwner, type ReplayContext } from '../knowledge.ts';
+import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
 import { connectsRules, createBalance } from './connects.ts';
@@ -32,7 +32,9 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     const r = join(ctx, a as Action<'joinAgency'>);
     return r.ok ? done(r.text) : refuse(r.code);
   }
-  const keyStatus = known<string>(ctx, 'ke', a.actor);
+  const keyStatus = knowsAll(ctx)
+    ? ctx.state.keys[a.actor] && (ctx.state.keys[a.actor]!.active ? 'active' : 'revoked')
+    : known<string>(ctx, 'ke', a.actor);
   if (keyStatus === undefined) return refuse('UNKNOWN_KEY');
   if (keyStatus !== 'active') return refuse('KEY_REVOKED');
   const id: MemberId = ctx.state.keys[a.actor]!.member;
