@@ -308,3 +308,61 @@ export function appendLocal(d: Derivation, a: Action): LocalResult {
 
 export const verdictsOf = (d: Derivation, id: ActionId): Verdict[] =>
   d.state.verdicts.filter((v) => v.id === id);
+
+export type AdmitResult =
+  | { ok: true; derivation: Derivation }
+  | { ok: false; derivation: Derivation; id: ActionId; code: VerdictCode; rule: string; message: string };
+
+/**
+ * The server's admission of one writer's batch of verified actions (in causal order): every action is kept
+ * — a refusal decided by a concurrent action (`race`) is stored and relayed like any other, since each replica
+ * refuses it the same way — unless one is refused by its own causal past, which no honest writer sends; then
+ * the batch is refused as a whole and the returned derivation holds none of it. A batch that lands at the end
+ * is applied in place; otherwise the log is derived once for the whole batch, never once per action, so a
+ * late arrival costs one derive however many actions it brings.
+ */
+export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult {
+  const fresh = batch.filter((a) => !d.actions.has(a.id));
+  if (!fresh.length) return { ok: true, derivation: d };
+  const plan = planAtEnd(d, fresh);
+  if (plan) {
+    const sorted = [...fresh].sort((x, y) => plan.get(x.id)! - plan.get(y.id)! || (x.id < y.id ? -1 : 1));
+    const reservations = new ReservationsCache();
+    let committed = 0;
+    for (const a of sorted) {
+      const ctx = placeAtEnd(d, a, reservations);
+      if (racesPower(ctx, a) || joinContested(d, a)) break;
+      const outcome = applyRules(ctx, a);
+      if (!outcome.ok) {
+        const kept = committed
+          ? derive(
+              d.agencyId,
+              [...d.actions.values()].filter((x) => !fresh.includes(x)),
+            )
+          : d;
+        return { ok: false, derivation: kept, id: a.id, code: outcome.code, ...VERDICTS[outcome.code] };
+      }
+      commitAtEnd(d, a, plan.get(a.id)!, ctx, outcome);
+      committed++;
+    }
+    if (committed === sorted.length) return { ok: true, derivation: d };
+  }
+  const ids = new Set(fresh.map((a) => a.id));
+  const trial = derive(d.agencyId, [...d.actions.values(), ...fresh.filter((a) => !d.actions.has(a.id))]);
+  const refused = trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race);
+  if (!refused) return { ok: true, derivation: trial };
+  const kept = fresh.some((a) => d.actions.has(a.id))
+    ? derive(
+        d.agencyId,
+        [...d.actions.values()].filter((x) => !ids.has(x.id)),
+      )
+    : d;
+  return {
+    ok: false,
+    derivation: kept,
+    id: refused.id,
+    code: refused.code as VerdictCode,
+    rule: refused.rule,
+    message: refused.message,
+  };
+}

@@ -15,6 +15,8 @@ export { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from './byt
 export { canonicalBytes, canonicalText } from './canonical.ts';
 export {
   ACTIVITY_LIMIT,
+  type AdmitResult,
+  admitBatch,
   appendLocal,
   applyActions,
   type Derivation,
