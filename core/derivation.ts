@@ -56,14 +56,18 @@ export interface Book {
   agencyJobs: Map<string, number[]>;
   /** By invite id: the position of its grant, and positions of the joins and revocations that used it. */
   invites: Map<string, { grant: number; joins: number[]; revokes: number[] }>;
-  /** By offer id: the position of the fact that recorded it. */
-  offers: Map<string, number>;
+  /** By offer id: the positions of the facts that recorded it (the first one made the record). */
+  offers: Map<string, number[]>;
   /** Where the agency was created (every action needs it in its causal past). */
   created: number | null;
   /** When the agency's Upwork id was last learned (the latest by time holds). */
   upworkAt: number | null;
-  /** Joins that used an invite another join used concurrently (an invite admits one browser once, D7). */
-  contested: Set<ActionId>;
+  /**
+   * Actions in a uniqueness conflict with a concurrent one, and the verdict all of them get whatever their
+   * order: two joins with one invite (D7), two grants of one invite key, two records of one offer that
+   * disagree. Kept across the rounds of one derive.
+   */
+  contested: Map<ActionId, VerdictCode>;
 }
 
 /** An agency spend as the allowance arithmetic counts it: who it is booked for, its month, its cost. */
@@ -91,7 +95,7 @@ export const emptyBook = (): Book => ({
   offers: new Map(),
   created: null,
   upworkAt: null,
-  contested: new Set(),
+  contested: new Map(),
 });
 
 /** What concurrent power events decided about other actions (derive.ts settles it to a fixed point). */
@@ -106,6 +110,8 @@ export interface Revocations {
   asMember: Set<ActionId>;
   /** Proposals booked for a member whose departure is concurrent: they draw on the unreserved pool (D12). */
   pool: Set<ActionId>;
+  /** Facts kept and flagged with no effect: records that contradict a concurrent record of the same thing. */
+  voided: Set<ActionId>;
 }
 
 export const noRevocations = (): Revocations => ({
@@ -114,6 +120,7 @@ export const noRevocations = (): Revocations => ({
   flag: new Map(),
   asMember: new Set(),
   pool: new Set(),
+  voided: new Set(),
 });
 
 export interface Derivation {
@@ -222,10 +229,10 @@ export interface BookJSON {
   connects: number[];
   agencyJobs: [string, number[]][];
   invites: [string, { grant: number; joins: number[]; revokes: number[] }][];
-  offers: [string, number][];
+  offers: [string, number[]][];
   created: number | null;
   upworkAt: number | null;
-  contested: ActionId[];
+  contested: [ActionId, VerdictCode][];
 }
 
 export const bookToJSON = (b: Book): BookJSON => ({
@@ -255,7 +262,7 @@ export const bookFromJSON = (j: BookJSON): Book => ({
   offers: new Map(j.offers),
   created: j.created,
   upworkAt: j.upworkAt,
-  contested: new Set(j.contested),
+  contested: new Map(j.contested),
 });
 
 export interface RevocationsJSON {
@@ -264,6 +271,7 @@ export interface RevocationsJSON {
   flag: [ActionId, VerdictCode][];
   asMember: ActionId[];
   pool: ActionId[];
+  voided: ActionId[];
 }
 
 export const revocationsToJSON = (r: Revocations): RevocationsJSON => ({
@@ -272,6 +280,7 @@ export const revocationsToJSON = (r: Revocations): RevocationsJSON => ({
   flag: [...r.flag],
   asMember: [...r.asMember],
   pool: [...r.pool],
+  voided: [...r.voided],
 });
 
 export const revocationsFromJSON = (j: RevocationsJSON): Revocations => ({
@@ -280,4 +289,5 @@ export const revocationsFromJSON = (j: RevocationsJSON): Revocations => ({
   flag: new Map(j.flag),
   asMember: new Set(j.asMember),
   pool: new Set(j.pool),
+  voided: new Set(j.voided),
 });

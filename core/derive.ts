@@ -20,7 +20,7 @@ import {
   noteAppended,
   type Revocations,
 } from './derivation.ts';
-import type { ReplayContext } from './knowledge.ts';
+import { knowsAny, type ReplayContext } from './knowledge.ts';
 import { byId, cutOf, inPastOfDeps, isAncestor, orderActions, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
 import { computeRevocations, mergeRevocations, revocation, sameRevocations } from './revoke.ts';
@@ -53,6 +53,7 @@ function context(
     cut,
     knows,
     historyOnly: false,
+    departed: false,
     pool: false,
     reservations,
   };
@@ -87,26 +88,34 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
 /** One action under the revocations decided so far. */
 function outcomeOf(ctx: ReplayContext, a: Action, rev: Revocations): Outcome {
   ctx.historyOnly = false;
+  ctx.departed = false;
   ctx.pool = false;
   if (
     rev.refuse.size === 0 &&
     rev.history.size === 0 &&
     rev.asMember.size === 0 &&
     rev.flag.size === 0 &&
-    rev.pool.size === 0
+    rev.pool.size === 0 &&
+    rev.voided.size === 0
   ) {
     return applyRules(ctx, a);
   }
   const refused = rev.refuse.get(a.id);
   if (refused) return { ok: false, code: refused };
-  ctx.historyOnly = rev.history.has(a.id);
+  ctx.departed = rev.history.has(a.id);
+  ctx.historyOnly = ctx.departed || rev.voided.has(a.id);
   ctx.pool = rev.pool.has(a.id);
   const outcome = applyRules(ctx, a, rev.asMember.has(a.id));
   const flag = rev.flag.get(a.id);
   return outcome.ok && flag ? { ...outcome, flags: [...outcome.flags, flag] } : outcome;
 }
 
-function replay(d: Derivation, actions: readonly Action[], rev: Revocations, contested: Set<ActionId>): void {
+function replay(
+  d: Derivation,
+  actions: readonly Action[],
+  rev: Revocations,
+  contested: Map<ActionId, VerdictCode>,
+): void {
   d.state = emptyState(d.agencyId);
   d.book = emptyBook();
   d.book.contested = contested;
@@ -154,7 +163,7 @@ export function derive(agencyId: string, actions: Iterable<Action>, options: Der
   const d = newDerivation(agencyId);
   for (const a of actions) d.actions.set(a.id, a);
   const seq = orderActions(d, options.tieBreak ?? byId);
-  const contested = new Set<ActionId>();
+  const contested = new Map<ActionId, VerdictCode>();
   let rev = noRevocations();
   let first: Set<ActionId> | null = null;
   for (let round = 0; ; round++) {
@@ -232,10 +241,22 @@ function racesPower(ctx: ReplayContext, a: Action): boolean {
   return false;
 }
 
-function joinContested(d: Derivation, a: Action): boolean {
-  if (a.type !== 'joinAgency') return false;
-  const id = toBase64Url((a.payload as { invite: Uint8Array }).invite);
-  return (d.book.invites.get(id)?.joins.length ?? 0) > 0;
+/**
+ * Whether `a` may clash with a concurrent action over something unique — an invite's one use, an invite
+ * key, an offer's record — which the whole log decides (derive.ts gives every party the same verdict).
+ */
+function mayContest(ctx: ReplayContext, a: Action): boolean {
+  const book = ctx.d.book;
+  if (a.type === 'joinAgency' || a.type === 'grantInvite' || a.type === 'grantDeviceInvite') {
+    const entry = book.invites.get(toBase64Url((a.payload as { invite: Uint8Array }).invite));
+    if (!entry) return false;
+    return a.type === 'joinAgency' ? entry.joins.length > 0 : !ctx.knows(entry.grant);
+  }
+  if (a.type === 'receiveOffer') {
+    const records = book.offers.get((a.payload as { offer: string }).offer);
+    return records !== undefined && !knowsAny(ctx, records);
+  }
+  return false;
 }
 
 function commitAtEnd(d: Derivation, a: Action, depth: number, ctx: ReplayContext, outcome: Outcome): void {
@@ -267,7 +288,7 @@ export function applyActions(d: Derivation, incoming: readonly Action[]): Deriva
   const reservations = new ReservationsCache();
   for (const a of sorted) {
     const ctx = placeAtEnd(d, a, reservations);
-    if (racesPower(ctx, a) || joinContested(d, a)) return all();
+    if (racesPower(ctx, a) || mayContest(ctx, a)) return all();
     commitAtEnd(d, a, plan.get(a.id)!, ctx, applyRules(ctx, a));
   }
   return d;
@@ -285,7 +306,7 @@ export function appendLocal(d: Derivation, a: Action): LocalResult {
   const plan = planAtEnd(d, [a]);
   if (plan) {
     const ctx = placeAtEnd(d, a, new ReservationsCache());
-    if (!racesPower(ctx, a) && !joinContested(d, a)) {
+    if (!racesPower(ctx, a) && !mayContest(ctx, a)) {
       const outcome = applyRules(ctx, a); // rules check before they change anything
       if (!outcome.ok) return { ok: false, code: outcome.code, ...VERDICTS[outcome.code] };
       commitAtEnd(d, a, plan.get(a.id)!, ctx, outcome);
@@ -331,7 +352,7 @@ export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult
     let committed = 0;
     for (const a of sorted) {
       const ctx = placeAtEnd(d, a, reservations);
-      if (racesPower(ctx, a) || joinContested(d, a)) break;
+      if (racesPower(ctx, a) || mayContest(ctx, a)) break;
       const outcome = applyRules(ctx, a);
       if (!outcome.ok) {
         const kept = committed

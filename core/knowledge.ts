@@ -25,8 +25,10 @@ export interface ReplayContext {
   cut: number;
   /** Is the action at position `p` (< index) in this action's causal past? */
   knows(p: number): boolean;
-  /** This fact is kept as history only: its author's departure is concurrent (D13). */
+  /** This fact is kept as history only, moving nothing: its author had left (D13) or it was voided. */
   historyOnly: boolean;
+  /** Its author's departure is concurrent with it (D13): flagged as a departed member's fact. */
+  departed: boolean;
   /** This proposal draws on the unreserved pool: its member was leaving at the same time (D12). */
   pool: boolean;
   /** Per-replay cache of what allowances reserve (cleared by every change that moves it). */
@@ -189,6 +191,16 @@ export interface KnownConnects {
   shares: Map<MemberId, number>;
   /** Unspent allowance per holder before the cap. */
   unspent: Map<MemberId, number>;
+}
+
+/** What `member` spent in `month` as the action knew it: without its concurrent predecessors' spends. */
+export function knownSpent(ctx: ReplayContext, member: MemberId, month: string): number {
+  let spent = spentIn(ctx.state, member, month);
+  for (const p of unknownPositions(ctx)) {
+    const spend = ctx.book.spends[p];
+    if (spend && spend.member === member && spend.month === month) spent -= spend.cost;
+  }
+  return spent;
 }
 
 /**

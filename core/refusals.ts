@@ -151,6 +151,11 @@ export const VERDICTS = {
     rule: 'D12',
     message: 'Recorded for someone who is not an active member: kept as the recorder’s own and flagged.',
   },
+  OFFER_CONFLICT: {
+    rule: 'LOG',
+    message:
+      'Two members recorded this offer differently at the same time: neither record counts until it is recorded again.',
+  },
   PAYOUT_UNKNOWN_CONTRACT: {
     rule: 'R6',
     message: 'A payout was recorded for a contract the agency has no record of.',

@@ -172,7 +172,12 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
   const refusedByPast = new Set<ActionId>();
   for (const v of d.state.verdicts)
     if (v.kind === 'refused' && !current.refuse.has(v.id)) refusedByPast.add(v.id);
-  for (const id of d.book.contested) out.refuse.set(id, 'INVITE_INVALID');
+  for (const [id, code] of d.book.contested) {
+    if (isFact(d.actions.get(id)!.type)) {
+      out.voided.add(id);
+      out.flag.set(id, code);
+    } else out.refuse.set(id, code);
+  }
   if (!d.book.power.length) return out;
   // A power event that nothing is concurrent with takes nothing: most logs have none that are.
   const minCutAfter = suffixMinCut(d);
@@ -229,7 +234,8 @@ export const sameRevocations = (a: Revocations, b: Revocations): boolean =>
   sameSet(a.history, b.history) &&
   sameMap(a.flag, b.flag) &&
   sameSet(a.asMember, b.asMember) &&
-  sameSet(a.pool, b.pool);
+  sameSet(a.pool, b.pool) &&
+  sameSet(a.voided, b.voided);
 
 function sameMap<K, V>(a: Map<K, V>, b: Map<K, V>): boolean {
   if (a.size !== b.size) return false;
@@ -252,6 +258,7 @@ export function mergeRevocations(a: Revocations, b: Revocations): Revocations {
     for (const [k, v] of r.flag) out.flag.set(k, v);
     for (const k of r.asMember) out.asMember.add(k);
     for (const k of r.pool) out.pool.add(k);
+    for (const k of r.voided) out.voided.add(k);
   }
   return out;
 }

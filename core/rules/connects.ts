@@ -7,6 +7,7 @@ import {
   known,
   knownActive,
   knownConnects,
+  knownSpent,
   knowsAll,
   knowsAny,
   type ReplayContext,
@@ -121,8 +122,7 @@ export const connectsRules: Rules = {
       const view = knownConnects(ctx, month);
       let others = 0;
       for (const [id, v] of view.shares) if (id !== target) others += v;
-      const spent = ctx.state.spent[target]?.[month] ?? 0;
-      const unspent = Math.max(0, monthly - spent);
+      const unspent = Math.max(0, monthly - knownSpent(ctx, target, month));
       return others + unspent > view.balance ? 'ALLOWANCE_OVER_BALANCE' : null;
     },
     apply(ctx, a, actor) {

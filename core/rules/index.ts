@@ -48,10 +48,11 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   };
   const rule = RULES[a.type]!;
   if (isFact(a.type)) {
-    ctx.historyOnly ||= member.status !== 'active';
+    ctx.departed ||= member.status !== 'active';
+    ctx.historyOnly ||= ctx.departed;
     const r = rule.apply(ctx, a, actor);
     const flags = r.flags ?? NO_FLAGS;
-    return done(r.text, ctx.historyOnly ? [...flags, 'MEMBER_GONE_FACT'] : flags);
+    return done(r.text, ctx.departed ? [...flags, 'MEMBER_GONE_FACT'] : flags);
   }
   if (member.status !== 'active') return refuse('MEMBER_GONE');
   const code = rule.check?.(ctx, a, actor) ?? null;

@@ -104,7 +104,13 @@ function grantInviteRecord(
   },
 ): void {
   const id = toBase64Url(a.payload.invite);
-  if (ctx.book.invites.has(id)) return; // a concurrent grant of the same key: the first record stands
+  const other = ctx.book.invites.get(id);
+  if (other) {
+    // A concurrent grant of the same key (the check refused any it knew): neither stands, whatever the order.
+    ctx.book.contested.set(ctx.d.order[other.grant]!, 'INVITE_TAKEN');
+    ctx.book.contested.set(a.id, 'INVITE_TAKEN');
+    return;
+  }
   ctx.book.invites.set(id, { grant: ctx.index, joins: [], revokes: [] });
   ctx.state.invites[id] = {
     id,
@@ -138,8 +144,8 @@ export function join(
   if (entry.joins.length) {
     // An invite admits one browser once (D7): another join used it concurrently. Both are refused, whatever
     // their order (derive.ts settles it); the server lets only the first one in.
-    for (const p of entry.joins) ctx.book.contested.add(ctx.d.order[p]!);
-    ctx.book.contested.add(a.id);
+    for (const p of entry.joins) ctx.book.contested.set(ctx.d.order[p]!, 'INVITE_INVALID');
+    ctx.book.contested.set(a.id, 'INVITE_INVALID');
     return { ok: false, code: 'INVITE_INVALID' };
   }
   entry.joins.push(ctx.index);

@@ -2,6 +2,7 @@
 // a contract exists is judged by what the action knew; concurrent answers settle as "accepted" (a contract
 // exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
 // none of them reaches the same verdicts.
+import { canonicalText } from '../canonical.ts';
 import { known, knownMember, knowsAny, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Contract, Offer } from '../types.ts';
@@ -9,8 +10,7 @@ import { type Actor, isManager, nameOf, type Rules } from './rule.ts';
 
 /** The offer, if the action knew it was recorded. */
 function knownOffer(ctx: ReplayContext, id: string): Offer | null {
-  const p = ctx.book.offers.get(id);
-  return p !== undefined && p < ctx.index && ctx.knows(p) ? (ctx.state.offers[id] ?? null) : null;
+  return knowsAny(ctx, ctx.book.offers.get(id)) ? (ctx.state.offers[id] ?? null) : null;
 }
 
 /** The contract, if the action knew its offer was accepted. */
@@ -128,7 +128,19 @@ export const workRules: Rules = {
     apply(ctx, a, actor) {
       const p = a.payload;
       const flags: VerdictCode[] = [];
-      if (ctx.historyOnly || ctx.book.offers.has(p.offer)) return { text: null };
+      if (ctx.historyOnly) return { text: null };
+      const records = ctx.book.offers.get(p.offer);
+      if (records) {
+        // Another record of this offer: a repeat when it was known or says the same; two concurrent records
+        // that disagree both stand void, flagged, whatever their order (the next record settles it).
+        const first = ctx.d.actions.get(ctx.d.order[records[0]!]!)!;
+        if (!knowsAny(ctx, records) && canonicalText(first.payload) !== canonicalText(p)) {
+          for (const q of records) ctx.book.contested.set(ctx.d.order[q]!, 'OFFER_CONFLICT');
+          ctx.book.contested.set(a.id, 'OFFER_CONFLICT');
+        }
+        records.push(ctx.index);
+        return { text: null };
+      }
       let member = p.member;
       const known = knownMember(ctx, member);
       if (known?.status !== 'active') {
@@ -153,7 +165,7 @@ export const workRules: Rules = {
           as = 'agency';
         }
       }
-      ctx.book.offers.set(p.offer, ctx.index);
+      ctx.book.offers.set(p.offer, [ctx.index]);
       ctx.state.offers[p.offer] = {
         id: p.offer,
         job: p.job,
