@@ -254,7 +254,7 @@ function mayContest(ctx: ReplayContext, a: Action): boolean {
   }
   if (a.type === 'receiveOffer') {
     const records = book.offers.get((a.payload as { offer: string }).offer);
-    return records !== undefined && !knowsAny(ctx, records);
+    return records?.some((q) => !ctx.knows(q)) ?? false;
   }
   return false;
 }

@@ -131,11 +131,13 @@ export const workRules: Rules = {
       if (ctx.historyOnly) return { text: null };
       const records = ctx.book.offers.get(p.offer);
       if (records) {
-        // Another record of this offer: a repeat when it was known or says the same; two concurrent records
-        // that disagree both stand void, flagged, whatever their order (the next record settles it).
-        const first = ctx.d.actions.get(ctx.d.order[records[0]!]!)!;
-        if (!knowsAny(ctx, records) && canonicalText(first.payload) !== canonicalText(p)) {
-          for (const q of records) ctx.book.contested.set(ctx.d.order[q]!, 'OFFER_CONFLICT');
+        // Another record of this offer: a repeat of each record it knew or that says the same; it and every
+        // concurrent record that disagrees stand void, flagged, whatever their order.
+        const text = canonicalText(p);
+        for (const q of records) {
+          const other = ctx.d.actions.get(ctx.d.order[q]!)!;
+          if (ctx.knows(q) || canonicalText(other.payload) === text) continue;
+          ctx.book.contested.set(other.id, 'OFFER_CONFLICT');
           ctx.book.contested.set(a.id, 'OFFER_CONFLICT');
         }
         records.push(ctx.index);
