@@ -34,6 +34,11 @@ export interface PowerEvent {
   /** A leave naming a successor who is promoted (a manager leaving) or becomes the owner (the owner leaving). */
   successor: MemberId | null;
   transfer: boolean;
+  /**
+   * Where the actor stood when acting, as the event knew it (P3 seniority is measured then): 0 for the owner,
+   * else the effective time of the write that made them a business manager (Infinity: not one).
+   */
+  standing: number;
 }
 
 /** What the rules keep between actions of a replay (and a snapshot keeps for the incremental path). */

@@ -91,17 +91,9 @@ export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: b
   return null;
 }
 
-/** Sort key of a power event: the owner's first, then by seniority as a manager, time, member id. */
-function rank(d: Derivation, e: PowerEvent): [number, number, number, string, string] {
-  const actor = d.state.members[e.actor];
-  const since = actor?.managerSince ? d.position.get(actor.managerSince) : undefined;
-  return [
-    d.state.ownerId === e.actor ? 0 : 1,
-    since === undefined ? Number.POSITIVE_INFINITY : d.effAt[since]!,
-    d.effAt[e.pos]!,
-    e.actor,
-    `${e.kind}:${e.target}:${e.key ?? ''}`,
-  ];
+/** Sort key of a power event: the owner's first, then seniority as a manager when acting, time, member id. */
+function rank(d: Derivation, e: PowerEvent): [number, number, string, string] {
+  return [e.standing, d.effAt[e.pos]!, e.actor, `${e.kind}:${e.target}:${e.key ?? ''}`];
 }
 
 function compareRank(a: ReturnType<typeof rank>, b: ReturnType<typeof rank>): number {

@@ -72,8 +72,20 @@ function addKey(ctx: ReplayContext, member: Member, key: string, label: string |
   if (!member.keys.includes(key)) member.keys.push(key);
 }
 
-function power(ctx: ReplayContext, event: Omit<PowerEvent, 'id' | 'pos'>): void {
-  ctx.book.power.push({ id: ctx.action.id, pos: ctx.index, ...event });
+function power(ctx: ReplayContext, event: Omit<PowerEvent, 'id' | 'pos' | 'standing'>): void {
+  ctx.book.power.push({ id: ctx.action.id, pos: ctx.index, ...event, standing: standing(ctx, event.actor) });
+}
+
+/** P3 seniority as the current action knew it: 0 for the owner, else when they became a manager. */
+function standing(ctx: ReplayContext, member: MemberId): number {
+  if (knownOwner(ctx) === member) return 0;
+  const events = ctx.book.registers.get('ro')?.get(member)?.events ?? [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.pos >= ctx.index || !ctx.knows(e.pos)) continue;
+    return e.value === 'manager' ? ctx.d.effAt[e.pos]! : Number.POSITIVE_INFINITY;
+  }
+  return Number.POSITIVE_INFINITY;
 }
 
 // --- invites ------------------------------------------------------------------------------------------------

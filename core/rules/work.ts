@@ -128,7 +128,9 @@ export const workRules: Rules = {
     apply(ctx, a, actor) {
       const p = a.payload;
       const flags: VerdictCode[] = [];
-      if (ctx.historyOnly) return { text: null };
+      // A departed member's record of an offer still counts (D13 keeps numbers and settings, and an offer is
+      // Upwork's fact about a job); a voided record does not.
+      if (ctx.historyOnly && !ctx.departed) return { text: null };
       const records = ctx.book.offers.get(p.offer);
       if (records) {
         // Another record of this offer: a repeat of each record it knew or that says the same; it and every
