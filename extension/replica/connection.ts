@@ -1,7 +1,8 @@
 // The replica's link to the sync server: the stock y-websocket client, extended only through its
 // `messageHandlers` with the agency handshake (core/protocol.ts, message type 4). The server sends a nonce,
-// this answers with a signature from the device key (plus an invite secret or creation token when joining
-// or creating), the server says WELCOME and only then syncs the room, and ACKs what it durably stored.
+// this answers with a signature from the device key (plus the invite key's signature of the same bytes when
+// joining, or the creation token when creating), the server says WELCOME and only then syncs the room, and
+// ACKs what it durably stored.
 import type * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
@@ -19,7 +20,8 @@ import {
 export type LinkState = 'connecting' | 'connected' | 'welcomed' | 'synced' | 'offline' | 'stopped';
 
 export interface Credentials {
-  inviteSecret?: Uint8Array | null;
+  /** A joiner's invite key: it signs the handshake too, proving the invite for this very connection. */
+  invite?: Signer | null;
   creationToken?: string | null;
 }
 
@@ -120,7 +122,7 @@ export class Connection {
     return this.provider.wsconnected;
   }
 
-  /** Forgets an invite secret or creation token once the member's own key is enough. */
+  /** Forgets an invite key or creation token once the member's own key is enough. */
   setCredentials(credentials: Credentials): void {
     this.credentials = { ...credentials };
   }
@@ -159,8 +161,8 @@ export class Connection {
     const ws = provider.ws;
     if (!message || !ws) return;
     if (message.kind === 'challenge') {
-      const { inviteSecret, creationToken } = this.credentials;
-      answerChallenge(message.nonce, this.room, this.signer, { inviteSecret, creationToken }).then(
+      const { invite, creationToken } = this.credentials;
+      answerChallenge(message.nonce, this.room, this.signer, { invite, creationToken }).then(
         (proof) => {
           // The socket may have closed while signing; a new one gets a new challenge.
           if (provider.ws === ws && ws.readyState === ws.OPEN) ws.send(proof);

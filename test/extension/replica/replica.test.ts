@@ -70,12 +70,12 @@ describe('replica: create, invite, join over a real sync server', () => {
     const parsed = parseInviteCode(invite.code);
     if (!parsed.ok) throw new Error(parsed.message);
     const ann = await browser('Ann');
-    const first = await joinAgency({ ...ann.base, invite: parsed.invite, memberName: 'Ann' });
+    const first = await joinAgency({ ...ann.base, invite: parsed.invite, name: 'Ann' });
     expect(first.ok).toBe(true);
     if (first.ok) ann.track(first.replica);
     await manager.waitFor((m) => Object.keys(m.log.state.members).length === 2, WAIT);
     const bob = await browser('Bob');
-    const second = await joinAgency({ ...bob.base, invite: parsed.invite, memberName: 'Bob' });
+    const second = await joinAgency({ ...bob.base, invite: parsed.invite, name: 'Bob' });
     expect(second).toMatchObject({
       ok: false,
       code: 'SERVER_REFUSED',
