@@ -138,9 +138,12 @@ export interface ResponseValues {
   createAgency: { agencyId: string };
   checkInvite: InviteCheck;
   joinAgency: { agencyId: string };
-  /** `code` carries the invite's private key: shown once, never stored by the extension. */
-  createInvite: { code: string; expiresAt: number };
-  createDeviceInvite: { code: string; expiresAt: number };
+  /**
+   * `code` carries the invite's private key: shown once, never stored by the extension. `id` is the grant's
+   * action id (its saved/synced status is in `recent`).
+   */
+  createInvite: { id: string; code: string; expiresAt: number };
+  createDeviceInvite: { id: string; code: string; expiresAt: number };
   revokeInvite: ActValue;
   act: ActValue;
   exportLog: { fileName: string; json: string };

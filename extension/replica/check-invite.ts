@@ -33,6 +33,18 @@ export const serverSilent = (server: string): Refusal => ({
 
 const invalid = (message: string): Refusal => ({ ok: false, code: 'INVITE_INVALID', rule: 'P2', message });
 
+/** Why the server closed a joiner's link, said for the member holding the code. */
+export function serverRefusal(connection: Connection): Refusal {
+  if (connection.stoppedBy === 'INVITE_INVALID')
+    return invalid('This code admits nobody now: it was used, revoked or has expired. Ask for a new one.');
+  return {
+    ok: false,
+    code: 'SERVER_REFUSED',
+    rule: 'SERVER',
+    message: connection.stoppedReason ?? 'The server refused the invite.',
+  };
+}
+
 /** The invite `inviteId` as the agency's derived state has it, or why it admits nobody (at `now`). */
 export function readInvite(
   state: AgencyState,
@@ -103,13 +115,7 @@ export async function checkInvite(opts: CheckOptions): Promise<FlowResult<{ chec
       };
       wake();
     });
-    if (connection.state === 'stopped')
-      return {
-        ok: false,
-        code: 'SERVER_REFUSED',
-        rule: 'SERVER',
-        message: connection.stoppedReason ?? 'The server refused the invite.',
-      };
+    if (connection.state === 'stopped') return serverRefusal(connection);
     if (!answered) return serverSilent(opts.invite.server);
     await log.settled();
     return readInvite(log.state, inviteSigner(key).keyId, (opts.now ?? Date.now)());

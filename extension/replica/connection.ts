@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import type { Signer } from '../../core/index.ts';
 import {
   answerChallenge,
+  type CloseName,
   type CloseReaction,
   closeByCode,
   MESSAGE_AGENCY,
@@ -61,6 +62,8 @@ export class Connection {
   standing: Standing | null = null;
   state: LinkState = 'offline';
   stoppedReason: string | null = null;
+  /** The close code that stopped the link (core/protocol.ts CLOSE), when the server gave one of ours. */
+  stoppedBy: CloseName | null = null;
   /** Whether this server has ever sent an ACK frame on this link (else sync step 2 stands in for it). */
   acks = false;
   /** A socket closed or failed since the last WELCOME: "offline" until the server welcomes us again. */
@@ -100,8 +103,9 @@ export class Connection {
       this.outage = true;
       if (this.state === 'connecting') this.setState('offline');
       if (event && reactionTo(event.code) === 'stop') {
-        this.stoppedReason =
-          closeByCode(event.code)?.reason ?? `The server closed the connection (${event.code}).`;
+        const close = closeByCode(event.code);
+        this.stoppedBy = close?.name ?? null;
+        this.stoppedReason = close?.reason ?? `The server closed the connection (${event.code}).`;
       }
     });
     this.provider.on('connection-error', () => {
@@ -130,6 +134,7 @@ export class Connection {
   connect(): void {
     if (this.state === 'stopped') {
       this.stoppedReason = null;
+      this.stoppedBy = null;
       this.state = 'offline';
     }
     this.provider.connect();

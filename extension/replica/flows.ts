@@ -14,7 +14,14 @@ import {
 } from '../../core/index.ts';
 import { encodeInviteCode, type InviteCode } from '../../core/protocol.ts';
 import type { InviteCheck } from '../messaging/types.ts';
-import { badInviteKey, type FlowResult, JOIN_WAIT_MS, readInvite, serverSilent } from './check-invite.ts';
+import {
+  badInviteKey,
+  type FlowResult,
+  JOIN_WAIT_MS,
+  readInvite,
+  serverRefusal,
+  serverSilent,
+} from './check-invite.ts';
 import { inviteKeyFromCode, inviteSigner } from './invite-key.ts';
 import { type ActResult, Replica, type ReplicaOptions } from './replica.ts';
 
@@ -106,13 +113,7 @@ export async function joinAgency(
     replica.forgetCredentials();
     return { ok: true, replica, check: null };
   }
-  if (replica.connection.state === 'stopped')
-    return fail({
-      ok: false,
-      code: 'SERVER_REFUSED',
-      rule: 'SERVER',
-      message: replica.connection.stoppedReason ?? 'The server refused the invite.',
-    });
+  if (replica.connection.state === 'stopped') return fail(serverRefusal(replica.connection));
   if (!ready) return fail(serverSilent(base.invite.server));
   const signer = inviteSigner(key);
   const read = readInvite(replica.log.state, signer.keyId, (base.now ?? Date.now)());

@@ -78,7 +78,7 @@ function AddBrowserForm({ view, send, copy }: BrowsersProps) {
       setMade({ ...res.value, forName });
       return {
         kind: 'saved',
-        id: null,
+        id: res.value.id,
         text: `Code made for ${member === view.me ? 'your' : `${forName}'s`} new browser`,
       };
     });
@@ -122,7 +122,7 @@ function AddBrowserForm({ view, send, copy }: BrowsersProps) {
           </div>
         </fieldset>
       </form>
-      <ActionResult outcome={outcome} />
+      <ActionResult outcome={outcome} recent={view.recent} />
       {made ? (
         <div class="stack">
           <label>

@@ -77,7 +77,7 @@ export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
           Invite code
           <span class="hint">
             The code a business manager sent you, or the code you made in another browser of yours to add this
-            one (it starts with {INVITE_PREFIX}).
+            one. It begins with {INVITE_PREFIX}
           </span>
           <textarea
             name="code"

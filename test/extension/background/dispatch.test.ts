@@ -217,8 +217,9 @@ describe('background dispatch', () => {
     const third = browser();
     expect(await third.send({ kind: 'checkInvite', code: made.code })).toMatchObject({
       ok: false,
-      code: 'SERVER_REFUSED',
-      message: expect.stringMatching(/invite/i),
+      code: 'INVITE_INVALID',
+      rule: 'P2',
+      message: expect.stringContaining('This code admits nobody now'),
     });
   });
 
@@ -291,7 +292,8 @@ describe('background dispatch', () => {
     for (const code of [pending.code, own.code])
       expect(await stranger.send({ kind: 'joinAgency', code, name: 'Eve' })).toMatchObject({
         ok: false,
-        code: 'SERVER_REFUSED',
+        code: 'INVITE_INVALID',
+        message: expect.stringContaining('revoked'),
       });
     expect(stranger.agencies.replicas.size).toBe(0);
   });

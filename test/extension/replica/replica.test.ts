@@ -2,8 +2,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseInviteCode } from '../../../core/protocol.ts';
+import { DocStore } from '../../../extension/replica/doc-store.ts';
 import { createInvite, joinAgency } from '../../../extension/replica/flows.ts';
-import { cachedView, Replica } from '../../../extension/replica/replica.ts';
+import { cachedView, Replica, replicaDbName } from '../../../extension/replica/replica.ts';
 import { MiniServer } from './support/mini-server.ts';
 import { Browser, converged, createdAgency, joined } from './support/peers.ts';
 
@@ -78,9 +79,12 @@ describe('replica: create, invite, join over a real sync server', () => {
     const second = await joinAgency({ ...bob.base, invite: parsed.invite, name: 'Bob' });
     expect(second).toMatchObject({
       ok: false,
-      code: 'SERVER_REFUSED',
-      message: expect.stringMatching(/invite/i),
+      code: 'INVITE_INVALID',
+      message: expect.stringMatching(/used/),
     });
+    // Nothing of the agency is kept in the refused browser.
+    const kept = await DocStore.peekMeta(replicaDbName(manager.agencyId), ['snapshot', 'local'], bob.idb);
+    expect(kept.size).toBe(0);
   });
 
   it('a server that needs a creation token refuses a creation without it, and the agency is not kept', async () => {

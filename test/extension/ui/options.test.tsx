@@ -188,13 +188,22 @@ describe('agency pages: a business manager', () => {
   it('creates a single-use invite and shows the code to send', async () => {
     const expiresAt = Date.UTC(2026, 10, 9, 9);
     const { bg, view } = await renderOptions('Olga', {
-      createInvite: () => ({ ok: true, value: { code: 'ao2.abc', expiresAt } }),
+      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt } }),
     });
     fireEvent.change(field('Role'), { target: { value: 'member' } });
     fireEvent.change(field('Relationship'), { target: { value: 'non-exclusive' } });
     fireEvent.input(field('Expires in (days)'), { target: { value: '3' } });
     fireEvent.click(button('Create invite'));
     expect(((await screen.findByTestId('invite-code')) as HTMLTextAreaElement).value).toBe('ao2.abc');
+    // The grant's own status, live: saved here, then synced once the server acknowledged it.
+    const section = within(screen.getByRole('region', { name: 'Invite a member' }));
+    expect(section.getByRole('status').textContent).toBe('Invite created — saved in this browser.');
+    bg.push(
+      overviewOf({ ...view, recent: [{ id: 'grant-1', type: 'grantInvite', at: 1, status: 'synced' }] }),
+    );
+    await waitFor(() =>
+      expect(section.getByRole('status').textContent).toBe('Invite created — synced with the server.'),
+    );
     expect(screen.getByText(/Single use: the first person who joins with it uses it up/)).toBeTruthy();
     expect(bg.sent('createInvite')).toEqual([
       {
@@ -365,7 +374,7 @@ describe('agency pages: add another browser', () => {
     const bg = new FakeBackground(overviewOf(view), {
       createDeviceInvite: () => ({
         ok: true,
-        value: { code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
+        value: { id: 'grant-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
       }),
     });
     render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} copy={copy} />);
@@ -394,7 +403,7 @@ describe('agency pages: add another browser', () => {
 
   it('a business manager may make one for any active member', async () => {
     const { bg, fx, view } = await renderOptions('Olga', {
-      createDeviceInvite: () => ({ ok: true, value: { code: 'ao2.forbob', expiresAt: T0 } }),
+      createDeviceInvite: () => ({ ok: true, value: { id: 'grant-3', code: 'ao2.forbob', expiresAt: T0 } }),
     });
     const section = within(screen.getByRole('region', { name: 'Browsers' }));
     const select = section.getByLabelText('For') as HTMLSelectElement;
