@@ -41,13 +41,16 @@ async function oldAction(
   return [toBase64Url(sha256(bytes)), { type, actor: signer.publicKey, payload, deps: packed, at, sig }];
 }
 
-/** Writes a 0.1 agency named `name` into `idb`; returns its id and the stored entries. */
-export async function seedOldAgency(
-  idb: IDBFactory,
-  agencyId: string,
-  name = 'Old Studio',
-  signer?: Signer,
-): Promise<{ entries: [string, Record<string, unknown>][] }> {
+export interface OldAgency {
+  entries: [string, Record<string, unknown>][];
+  /** The Y.Doc holding the entries, as one update (a replica database's row). */
+  update: Uint8Array;
+  /** What 0.1 kept beside it: its derived snapshot and its local bookkeeping (no format recorded). */
+  meta: { snapshot: Record<string, unknown>; local: Record<string, unknown> };
+}
+
+/** A 0.1 agency named `name`: its signed entries, its doc, and the meta 0.1 stored with it. */
+export async function oldAgency(agencyId: string, name = 'Old Studio', signer?: Signer): Promise<OldAgency> {
   const owner = signer ?? (await makeSigner(await generateDeviceKey(crypto.subtle)));
   const created = await oldAction(
     agencyId,
@@ -71,29 +74,39 @@ export async function seedOldAgency(
   doc.transact(() => {
     for (const [id, stored] of entries) map.set(id, stored);
   });
-  const store = await DocStore.open(replicaDbName(agencyId), doc, { idb });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
   // 0.1's snapshot: trusted as it stands, it would show the old agency as if it were readable.
-  const state = { ...emptyState(agencyId), name, balance: 140 };
-  store.setMeta('snapshot', () => ({
+  const snapshot = {
     version: SNAPSHOT_VERSION,
     agencyId,
-    state,
+    state: { ...emptyState(agencyId), name, balance: 140 },
     order: entries.map(([id]) => id),
     depth: [1, 2],
     eff: [T0, T0 + 60_000],
     pending: [],
     nonExclusiveSince: [],
     relationships: [],
-  }));
-  store.setMeta('local', () => ({
-    recent: [],
-    unacked: [],
-    lastSyncedAt: T0,
-    stoppedReason: null,
-    credentials: null,
-  }));
+  };
+  const local = { recent: [], unacked: [], lastSyncedAt: T0, stoppedReason: null, credentials: null };
+  return { entries, update, meta: { snapshot, local } };
+}
+
+/** Writes a 0.1 agency into `idb` as 0.1 left it. */
+export async function seedOldAgency(
+  idb: IDBFactory,
+  agencyId: string,
+  name = 'Old Studio',
+  signer?: Signer,
+): Promise<OldAgency> {
+  const old = await oldAgency(agencyId, name, signer);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, old.update);
+  const store = await DocStore.open(replicaDbName(agencyId), doc, { idb });
+  store.setMeta('snapshot', () => old.meta.snapshot);
+  store.setMeta('local', () => old.meta.local);
   await store.saved();
   await store.close();
   doc.destroy();
-  return { entries };
+  return old;
 }
