@@ -1,5 +1,6 @@
 // Says plainly when this browser can no longer act for the agency: its member left or was removed (P6), or
-// this browser's own key was removed from the member.
+// this browser's own key was removed from the member (a key once known to the agency cannot be added again,
+// so no code brings this browser's key back).
 import type { AgencyView } from '../messaging/types.ts';
 import { meOf, thisBrowserOf } from './permissions.ts';
 
@@ -16,9 +17,9 @@ export function StandingNotice({ view }: { view: AgencyView }) {
   if (me && thisBrowserOf(view)?.active === false)
     return (
       <p class="notice" role="alert" data-testid="standing-notice">
-        This browser was removed from {me.name}'s browsers: it can no longer act for {agency}. To use it
-        again, make a code for it in a browser that is still yours (Agency pages › Browsers › Add another
-        browser).
+        This browser was removed from {me.name}'s browsers: it can no longer act for {agency}. Its past
+        actions stay in the history. You can remove {agency} from this browser (agency pages › Sync and
+        export).
       </p>
     );
   return null;

@@ -186,7 +186,7 @@ describe('popup', () => {
     );
   });
 
-  it('a browser whose key was removed reads that it can no longer act, and how to come back', async () => {
+  it('a browser whose key was removed reads that it can no longer act, and what it may do', async () => {
     const fx = await olgaAndBob();
     const { signer } = await fx.addBrowser('Bob', 'Laptop');
     await fx.act('Olga', 'removeDeviceKey', { member: fx.id('Bob'), key: signer.publicKey });
@@ -200,7 +200,7 @@ describe('popup', () => {
       />,
     );
     expect(screen.getByRole('alert').textContent).toMatch(
-      /This browser was removed from Bob's browsers: it can no longer act for Acme Studio\. To use it again, make a code for it/,
+      /This browser was removed from Bob's browsers: it can no longer act for Acme Studio\. Its past actions stay in the history\. You can remove Acme Studio from this browser/,
     );
   });
 
