@@ -6,10 +6,8 @@
 // A restarted service worker reopens from the persisted derived snapshot (AgencyLog.open trusts the entries
 // it covers: no re-verify, no replay) and from the persisted per-action statuses.
 //
-// A log written by Agency Overlay 0.1 (signed format 1) cannot be read by this version: its entries verify
-// as OLD_FORMAT. 0.1 persisted snapshots too, under the same snapshot version, so a snapshot is trusted only
-// when this replica recorded that it verified the log in today's format (LocalMeta.format); an old log is
-// shown as such, never synced, and can be exported and removed.
+// A log written by Agency Overlay 0.1 cannot be read by this version (local-meta.ts says how it is told
+// apart): it is shown as such, never synced, takes no action, and can be exported and removed.
 import * as Y from 'yjs';
 import {
   ACTION_FORMAT,
@@ -18,7 +16,6 @@ import {
   type AgencyLog as AgencyLogType,
   type AppendResult,
   connectsSummary,
-  emptyState,
   type LogSnapshot,
   type MemberId,
   type Payloads,
@@ -26,49 +23,34 @@ import {
 } from '../../core/index.ts';
 import type { Standing } from '../../core/protocol.ts';
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
-import { Connection, type Credentials, type LinkState } from './connection.ts';
+import { Connection, type LinkState } from './connection.ts';
 import { DocStore } from './doc-store.ts';
-import { type InviteKey, inviteSigner, isInviteKey } from './invite-key.ts';
+import {
+  hasOldFormat,
+  type JoinCredentials,
+  LOCAL_KEY,
+  type LocalMeta,
+  OLD_ACTION_FORMAT,
+  OLD_FORMAT_REASON,
+  replicaDbName,
+  SNAPSHOT_KEY,
+  storedCredentials,
+  toConnectionCredentials,
+} from './local-meta.ts';
+
+export {
+  cachedView,
+  type JoinCredentials,
+  OLD_ACTION_FORMAT,
+  OLD_FORMAT_REASON,
+  replicaDbName,
+} from './local-meta.ts';
 
 export const RECENT_LIMIT = 50;
 /** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
 export const ACK_FALLBACK_MS = 2_000;
 /** The derived snapshot is written at most this often (it grows with the log; the doc is written at once). */
 export const SNAPSHOT_EVERY_MS = 2_000;
-
-const SNAPSHOT_KEY = 'snapshot';
-const LOCAL_KEY = 'local';
-
-export const replicaDbName = (agencyId: string) => `agency-overlay:replica:${agencyId}`;
-
-/** The signed format of Agency Overlay 0.1, which this version cannot read (core's verifyAction: OLD_FORMAT). */
-export const OLD_ACTION_FORMAT = 1;
-export const OLD_FORMAT_REASON =
-  'This agency was created with Agency Overlay 0.1, whose log format this version cannot read or sync.';
-
-/** What a joiner or a creator needs until the server knows this browser's key; erased once it does. */
-export interface JoinCredentials {
-  /** The invite key from the code (non-extractable): it signs every handshake until the join is acknowledged. */
-  invite?: InviteKey | null;
-  creationToken?: string | null;
-}
-
-interface Unacked {
-  id: string;
-  client: number;
-  clock: number;
-}
-
-/** What this replica keeps besides the doc: statuses of the member's own actions, sync bookkeeping. */
-interface LocalMeta {
-  recent: ActionStatus[];
-  unacked: Unacked[];
-  lastSyncedAt: number | null;
-  stoppedReason: string | null;
-  credentials: { invite: InviteKey | null; creationToken: string | null } | null;
-  /** The signed format this replica verified its log in: ACTION_FORMAT, OLD_ACTION_FORMAT, or absent (0.1). */
-  format?: number;
-}
 
 export interface ReplicaOptions {
   agencyId: string;
@@ -88,62 +70,6 @@ export type ActResult =
   | { ok: false; code: string; rule: string; message: string };
 
 type Listener = () => void;
-
-/**
- * The view a restarted worker can show before the replica is open: the persisted derived state and the
- * member's own statuses, read without loading the doc (the popup's first render does not wait for it).
- */
-export async function cachedView(
-  agencyId: string,
-  server: string,
-  keyId: string,
-  now: number,
-  idb?: IDBFactory,
-): Promise<AgencyView | null> {
-  const meta = await DocStore.peekMeta(replicaDbName(agencyId), [SNAPSHOT_KEY, LOCAL_KEY], idb);
-  const local = meta.get(LOCAL_KEY) as LocalMeta | undefined;
-  if (local?.format === OLD_ACTION_FORMAT) return oldFormatView(agencyId, server, keyId, now);
-  const snapshot = meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined;
-  // A snapshot from a version that did not record its format may describe a log this one cannot read.
-  if (local?.format !== ACTION_FORMAT || !snapshot || snapshot.agencyId !== agencyId) return null;
-  const state = snapshot.state;
-  const me = state.keys[keyId]?.member ?? keyId;
-  return {
-    agencyId,
-    me,
-    browserKey: keyId,
-    oldFormat: false,
-    state,
-    connects: connectsSummary(state, now, state.members[me] ? me : null),
-    sync: {
-      status: 'syncing',
-      server,
-      lastSyncedAt: local?.lastSyncedAt ?? null,
-      waiting: local?.unacked.length ?? 0,
-      stoppedReason: null,
-    },
-    recent: local?.recent ?? [],
-  };
-}
-
-function oldFormatView(agencyId: string, server: string, keyId: string, now: number): AgencyView {
-  const state = emptyState(agencyId);
-  return {
-    agencyId,
-    me: keyId,
-    browserKey: keyId,
-    oldFormat: true,
-    state,
-    connects: connectsSummary(state, now, null),
-    sync: { status: 'stopped', server, lastSyncedAt: null, waiting: 0, stoppedReason: OLD_FORMAT_REASON },
-    recent: [],
-  };
-}
-
-const toConnectionCredentials = (c: JoinCredentials | null | undefined): Credentials => ({
-  invite: c?.invite ? inviteSigner(c.invite) : null,
-  creationToken: c?.creationToken ?? null,
-});
 
 export class Replica {
   readonly agencyId: string;
@@ -558,18 +484,4 @@ export class Replica {
       }
     }
   }
-}
-
-function hasOldFormat(log: AgencyLogType): boolean {
-  for (const entry of log.invalid.values()) if (entry.code === 'OLD_FORMAT') return true;
-  return false;
-}
-
-/** Credentials as persisted; 0.1 kept an invite secret, which admits nobody now. */
-function storedCredentials(saved: unknown): LocalMeta['credentials'] {
-  if (!saved || typeof saved !== 'object') return null;
-  const c = saved as { invite?: unknown; creationToken?: unknown };
-  const invite = isInviteKey(c.invite) ? c.invite : null;
-  const creationToken = typeof c.creationToken === 'string' ? c.creationToken : null;
-  return invite || creationToken ? { invite, creationToken } : null;
 }
