@@ -1,21 +1,26 @@
 // Who a connection is. It signs a fresh server nonce bound to the room (core/protocol.ts authBytes) with a
 // device key; the server looks that key up in the agency's own derived membership — there is no other
-// user database. A joiner presents an invite secret instead, a creator the operator's creation token.
+// user database. A joiner also proves it holds an invite's private key (its signature of the same bytes),
+// a creator presents the operator's creation token.
 import { timingSafeEqual } from 'node:crypto';
-import { type AgencyState, sha256, toBase64Url, verifySignature } from '../core/index.ts';
+import { type AgencyState, toBase64Url, verifySignature } from '../core/index.ts';
 import { authBytes, type CloseName, NONCE_BYTES, type Proof, type Standing } from '../core/protocol.ts';
 
 export const newNonce = (): Uint8Array => crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
 
-export const proofVerifies = (nonce: Uint8Array, room: string, proof: Proof): Promise<boolean> =>
-  verifySignature(proof.publicKey, proof.signature, authBytes(nonce, room, proof.publicKey));
+/** The device key's signature, and a joiner's invite key's signature, both over this connection's auth bytes. */
+export async function proofVerifies(nonce: Uint8Array, room: string, proof: Proof): Promise<boolean> {
+  const bytes = authBytes(nonce, room, proof.publicKey);
+  if (!(await verifySignature(proof.publicKey, proof.signature, bytes))) return false;
+  return !proof.invite || verifySignature(proof.invite.publicKey, proof.invite.signature, bytes);
+}
 
 /** The part of an agency's derived state the server needs to admit connections: small, kept while idle. */
 export interface Membership {
   created: boolean;
   keys: Map<string, { member: string; active: boolean }>;
   members: Map<string, { status: 'active' | 'left' | 'removed'; role: 'manager' | 'member' }>;
-  invites: Map<string, { usedBy: string | null; expiresAt: number }>;
+  invites: Map<string, { usedBy: string | null; expiresAt: number; revoked: boolean }>;
 }
 
 export function membershipOf(state: AgencyState): Membership {
@@ -24,12 +29,17 @@ export function membershipOf(state: AgencyState): Membership {
     keys: new Map(Object.entries(state.keys).map(([k, v]) => [k, { member: v.member, active: v.active }])),
     members: new Map(Object.entries(state.members).map(([k, m]) => [k, { status: m.status, role: m.role }])),
     invites: new Map(
-      Object.entries(state.invites).map(([k, i]) => [k, { usedBy: i.usedBy, expiresAt: i.expiresAt }]),
+      Object.entries(state.invites).map(([k, i]) => [
+        k,
+        { usedBy: i.usedBy, expiresAt: i.expiresAt, revoked: i.revoked },
+      ]),
     ),
   };
 }
 
-export const inviteIdOf = (secret: Uint8Array): string => toBase64Url(sha256(secret));
+/** The invite a joiner proved it holds: base64url of the invite's public key, as derive keys `invites`. */
+export const inviteIdOf = (proof: Proof): string | null =>
+  proof.invite ? toBase64Url(proof.invite.publicKey) : null;
 
 export type StandingResult =
   | { ok: true; standing: Standing; role: 'manager' | 'member' | null }
@@ -44,7 +54,7 @@ export interface StandingContext {
 /** The standing of a key that proved itself, or the close code that refuses it. */
 export function standingOf(m: Membership, keyId: string, proof: Proof, ctx: StandingContext): StandingResult {
   if (!m.created) {
-    if (proof.inviteSecret)
+    if (proof.invite)
       return { ok: false, close: 'INVITE_INVALID', message: 'There is no agency with this id yet.' };
     if (!ctx.mayCreate)
       return {
@@ -61,9 +71,10 @@ export function standingOf(m: Membership, keyId: string, proof: Proof, ctx: Stan
       return { ok: false, close: 'NOT_A_MEMBER', message: 'This browser key was removed from its member.' };
     return { ok: true, standing: 'member', role: member.role };
   }
-  if (proof.inviteSecret) {
-    const invite = m.invites.get(inviteIdOf(proof.inviteSecret));
-    if (!invite || invite.usedBy !== null || invite.expiresAt < ctx.now) {
+  const inviteId = inviteIdOf(proof);
+  if (inviteId) {
+    const invite = m.invites.get(inviteId);
+    if (!invite || invite.usedBy !== null || invite.revoked || invite.expiresAt < ctx.now) {
       return {
         ok: false,
         close: 'INVITE_INVALID',

@@ -286,7 +286,7 @@ export class Connection implements Peer {
     clearTimeout(this.deadline);
     this.standing = result.standing;
     this.role = result.role;
-    this.inviteId = proof.inviteSecret ? inviteIdOf(proof.inviteSecret) : null;
+    this.inviteId = inviteIdOf(proof);
     this.phase = 'open';
     this.room = room;
     room.addPeer(this);

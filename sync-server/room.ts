@@ -31,11 +31,12 @@ const MAX_WAITING_BYTES = 1024 * 1024;
 const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
   'createAgency',
   'grantInvite',
+  'grantDeviceInvite',
+  'revokeInvite',
   'joinAgency',
   'removeMember',
   'leaveAgency',
   'changeRole',
-  'addDeviceKey',
   'removeDeviceKey',
 ]);
 
@@ -537,8 +538,8 @@ export class Room {
         continue;
       }
       const invite = peer.inviteId ? m.invites.get(peer.inviteId) : undefined;
-      if (!invite || invite.usedBy !== null || invite.expiresAt < now) {
-        peer.refuse('INVITE_INVALID', 'The invite was used by someone else or expired.');
+      if (!invite || invite.usedBy !== null || invite.revoked || invite.expiresAt < now) {
+        peer.refuse('INVITE_INVALID', 'The invite was used by someone else, revoked or expired.');
       }
     }
   }

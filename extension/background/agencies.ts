@@ -1,13 +1,14 @@
 // The background's model: one replica per agency this browser belongs to, opened once per worker start
 // (start() is idempotent: the MV3 worker is stopped after ~30 s idle and restarted by any event), and the
 // answer to every request of the message protocol. Requests arrive here already validated (router.ts).
-import { fromBase64Url } from '../../core/index.ts';
 import { parseInviteCode } from '../../core/protocol.ts';
 import type { AgencyView, OverviewView, Request, Response, ResponseValues } from '../messaging/types.ts';
+import { checkInvite } from '../replica/check-invite.ts';
 import type { DeviceKey } from '../replica/device-key.ts';
-import { exportFileName, exportLog } from '../replica/export-log.ts';
-import { createAgency, createInvite, deviceCode, joinAgency } from '../replica/flows.ts';
-import { cachedView, Replica } from '../replica/replica.ts';
+import { exportFileName, exportLog, exportStored } from '../replica/export-log.ts';
+import { createAgency, joinAgency } from '../replica/flows.ts';
+import { cachedView, OLD_ACTION_FORMAT, Replica } from '../replica/replica.ts';
+import { inviteRequest } from './invite-requests.ts';
 import type { AgencyEntry, Settings } from './settings.ts';
 
 export interface AgenciesDeps {
@@ -157,21 +158,14 @@ export class Agencies {
         return this.createAgency(request);
       case 'joinAgency':
         return this.joinAgency(request);
-      case 'createInvite': {
+      case 'checkInvite':
+        return this.checkInvite(request);
+      case 'createInvite':
+      case 'createDeviceInvite':
+      case 'revokeInvite': {
         const r = this.replicas.get(request.agencyId);
         if (!r) return unknownAgency();
-        const invite = await createInvite(r, {
-          role: request.role,
-          relationship: request.relationship,
-          expiresInDays: request.expiresInDays,
-          label: request.label,
-          now: this.now(),
-        });
-        if (!invite.ok) return invite;
-        return {
-          ok: true,
-          value: { code: invite.code, expiresAt: invite.expiresAt },
-        } satisfies Answer<'createInvite'>;
+        return inviteRequest(r, request, this.now());
       }
       case 'act': {
         const r = this.replicas.get(request.agencyId);
@@ -184,32 +178,27 @@ export class Agencies {
           value: { id: result.id, status: 'saved', flags: result.flags },
         } satisfies Answer<'act'>;
       }
-      case 'addDevice': {
-        const r = this.replicas.get(request.agencyId);
-        if (!r) return unknownAgency();
-        const key = fromBase64Url(request.publicKey);
-        if (key?.length !== 32) return refuse('BAD_REQUEST', 'That is not a browser key.');
-        const result = await r.act('addDeviceKey', {
-          member: request.member,
-          key,
-          ...(request.label ? { label: request.label } : {}),
-        });
-        if (!result.ok) return result;
-        return { ok: true, value: { id: result.id, code: deviceCode(r) } } satisfies Answer<'addDevice'>;
-      }
-      case 'deviceKey':
-        return { ok: true, value: { publicKey: this.key!.signer.keyId } } satisfies Answer<'deviceKey'>;
       case 'exportLog': {
         const r = this.replicas.get(request.agencyId);
         if (!r) return unknownAgency();
         await r.log.settled();
         const now = this.now();
-        const name = r.log.state.name;
-        const file = exportLog(r.agencyId, name, r.log.ordered(), now);
+        const name = r.log.state.name || this.entryName(r.agencyId);
+        // A log this version cannot verify is exported as stored, for the agency's records.
+        const file = r.oldFormat
+          ? exportStored(r.agencyId, name, [...r.log.actions.entries()], now, OLD_ACTION_FORMAT)
+          : exportLog(r.agencyId, name, r.log.ordered(), now);
         return {
           ok: true,
           value: { fileName: exportFileName(name, now), json: JSON.stringify(file, null, 1) },
         } satisfies Answer<'exportLog'>;
+      }
+      case 'removeAgency': {
+        if (!this.entries.some((e) => e.agencyId === request.agencyId)) return unknownAgency();
+        await this.forget(request.agencyId, true);
+        if (this.selected === request.agencyId) await this.select(this.entries[0]?.agencyId ?? null);
+        this.emit();
+        return { ok: true, value: null } satisfies Answer<'removeAgency'>;
       }
       case 'setServer': {
         const r = this.replicas.get(request.agencyId);
@@ -247,6 +236,22 @@ export class Agencies {
     return { ok: true, value: { agencyId: result.replica.agencyId } } satisfies Answer<'createAgency'>;
   }
 
+  private async checkInvite(request: Extract<Request, { kind: 'checkInvite' }>): Promise<Response> {
+    const parsed = parseInviteCode(request.code);
+    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'P2');
+    const existing = this.replicas.get(parsed.invite.agency);
+    if (existing?.isMember)
+      return refuse('ALREADY_MEMBER', `This browser is already part of ${existing.log.state.name}.`, 'LOG');
+    const result = await checkInvite({
+      signer: this.key!.signer,
+      invite: parsed.invite,
+      WebSocketImpl: this.deps.WebSocketImpl,
+      now: this.deps.now,
+    });
+    if (!result.ok) return result;
+    return { ok: true, value: result.check } satisfies Answer<'checkInvite'>;
+  }
+
   private async joinAgency(request: Extract<Request, { kind: 'joinAgency' }>): Promise<Response> {
     const parsed = parseInviteCode(request.code);
     if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'P2');
@@ -256,11 +261,7 @@ export class Agencies {
       return { ok: true, value: { agencyId: existing.agencyId } } satisfies Answer<'joinAgency'>;
     }
     if (existing) await this.forget(existing.agencyId, true);
-    const result = await joinAgency({
-      ...this.replicaBase(),
-      invite: parsed.invite,
-      memberName: request.memberName,
-    });
+    const result = await joinAgency({ ...this.replicaBase(), invite: parsed.invite, name: request.name });
     if (!result.ok) return result;
     await this.adopt(result.replica);
     return { ok: true, value: { agencyId: result.replica.agencyId } } satisfies Answer<'joinAgency'>;
@@ -289,7 +290,11 @@ export class Agencies {
     await this.deps.settings.setAgencies(this.entries);
   }
 
-  private async select(agencyId: string): Promise<void> {
+  private entryName(agencyId: string): string {
+    return this.entries.find((e) => e.agencyId === agencyId)?.name ?? '';
+  }
+
+  private async select(agencyId: string | null): Promise<void> {
     this.selected = agencyId;
     await this.deps.settings.setSelected(agencyId);
     this.emit();

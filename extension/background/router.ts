@@ -4,6 +4,9 @@
 import { badRequest, parseRequest } from '../messaging/schemas.ts';
 import { type OverviewView, type Response, STATE_PORT } from '../messaging/types.ts';
 import type { Agencies } from './agencies.ts';
+import { contentScriptRefusal, isContentScript, type SenderLike } from './content-scripts.ts';
+
+export type { SenderLike };
 
 /** The parts of a runtime.Port the router uses. */
 export interface StatePort {
@@ -14,18 +17,6 @@ export interface StatePort {
 
 /** Changes within this many ms reach the ports as one post (a sync burst is many changes). */
 export const POST_COALESCE_MS = 16;
-
-/**
- * What a content script (running inside Upwork's pages) may ask: read the state and record what happens on
- * Upwork. Creating, joining, inviting, exporting, moving servers and adding keys belong to the extension's
- * own pages, so a compromised page context cannot reach them even through our content script.
- */
-export const CONTENT_SCRIPT_KINDS: ReadonlySet<string> = new Set(['overview', 'select', 'act', 'reconnect']);
-
-export interface SenderLike {
-  tab?: unknown;
-  url?: string;
-}
 
 export class Router {
   private readonly agencies: Agencies;
@@ -40,22 +31,13 @@ export class Router {
     agencies.subscribe(() => this.schedulePost());
   }
 
-  private fromContentScript(sender: SenderLike | undefined): boolean {
-    if (!sender?.tab) return false;
-    return !(this.extensionOrigin && sender.url?.startsWith(this.extensionOrigin));
-  }
-
   /** Answers one message; never throws. */
   async dispatch(message: unknown, sender?: SenderLike): Promise<Response> {
+    // A content script's request is screened first, by kind and action type alone (content-scripts.ts).
+    const screened = isContentScript(sender, this.extensionOrigin) ? contentScriptRefusal(message) : null;
+    if (screened) return screened;
     const parsed = parseRequest(message);
     if (!parsed.ok) return parsed.response;
-    if (this.fromContentScript(sender) && !CONTENT_SCRIPT_KINDS.has(parsed.request.kind))
-      return {
-        ok: false,
-        code: 'NOT_FROM_PAGE',
-        rule: 'REQUEST',
-        message: "This can only be done from the extension's own pages.",
-      };
     try {
       return await this.agencies.handle(parsed.request);
     } catch (e) {

@@ -11,7 +11,8 @@ const BACKGROUND_ONLY: readonly ActionType[] = [
   'createAgency',
   'joinAgency',
   'grantInvite',
-  'addDeviceKey',
+  'grantDeviceInvite',
+  'revokeInvite',
   'removeDeviceKey',
 ];
 export const UI_ACTION_TYPES = ACTION_TYPES.filter((t) => !BACKGROUND_ONLY.includes(t)) as UiActionType[];
@@ -24,6 +25,9 @@ const serverUrl = z
   .regex(/^wss?:\/\/[^\s/]+(\/[^\s]*)?$/, 'The server address must start with ws:// or wss://');
 const name = z.string().trim().min(1, 'A name is required').max(120, 'At most 120 characters');
 const base64Key = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a 32-byte key in base64url');
+const inviteCode = z.string().trim().min(1, 'Paste the code you were sent').max(4096);
+const expiresInDays = z.number().min(0.01).max(365);
+const label = z.string().trim().min(1).max(120).optional();
 
 export const RequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('overview') }).strict(),
@@ -39,17 +43,22 @@ export const RequestSchema = z.discriminatedUnion('kind', [
       timeZone: z.string().max(64).optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('joinAgency'), code: z.string().min(1).max(4096), memberName: name }).strict(),
+  z.object({ kind: z.literal('checkInvite'), code: inviteCode }).strict(),
+  z.object({ kind: z.literal('joinAgency'), code: inviteCode, name }).strict(),
   z
     .object({
       kind: z.literal('createInvite'),
       agencyId,
       role: z.enum(['manager', 'member']),
       relationship: z.enum(['exclusive', 'non-exclusive']),
-      expiresInDays: z.number().min(0.01).max(365),
-      label: z.string().trim().min(1).max(120).optional(),
+      expiresInDays,
+      label,
     })
     .strict(),
+  z
+    .object({ kind: z.literal('createDeviceInvite'), agencyId, member: base64Key, expiresInDays, label })
+    .strict(),
+  z.object({ kind: z.literal('revokeInvite'), agencyId, invite: base64Key }).strict(),
   z
     .object({
       kind: z.literal('act'),
@@ -69,17 +78,8 @@ export const RequestSchema = z.discriminatedUnion('kind', [
         });
       }
     }),
-  z
-    .object({
-      kind: z.literal('addDevice'),
-      agencyId,
-      member: base64Key,
-      publicKey: base64Key,
-      label: z.string().trim().min(1).max(120).optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal('deviceKey') }).strict(),
   z.object({ kind: z.literal('exportLog'), agencyId }).strict(),
+  z.object({ kind: z.literal('removeAgency'), agencyId }).strict(),
   z.object({ kind: z.literal('setServer'), agencyId, server: serverUrl }).strict(),
   z.object({ kind: z.literal('reconnect'), agencyId }).strict(),
 ]);

@@ -32,6 +32,13 @@ export interface SyncView {
 export interface AgencyView {
   agencyId: string;
   me: MemberId;
+  /** This browser's own key (its device key): `state.keys[browserKey]` says whether it still counts. */
+  browserKey: string;
+  /**
+   * The log was written by Agency Overlay 0.1, whose signed format this version cannot read: nothing of it
+   * is derived (`state` is empty) and it is not synced; it can be exported and removed.
+   */
+  oldFormat: boolean;
   state: AgencyState;
   connects: ConnectsSummary;
   sync: SyncView;
@@ -47,8 +54,35 @@ export interface OverviewView {
 /** Intents and facts a UI may ask the background to take; payloads as in core (bytes excluded). */
 export type UiActionType = Exclude<
   keyof Payloads,
-  'createAgency' | 'joinAgency' | 'grantInvite' | 'addDeviceKey' | 'removeDeviceKey'
+  'createAgency' | 'joinAgency' | 'grantInvite' | 'grantDeviceInvite' | 'revokeInvite' | 'removeDeviceKey'
 >;
+
+/**
+ * What a content script (inside Upwork's pages) may record: the facts the overlay saw there, and the
+ * member's own default team as Upwork pre-selects it (R9). Anything else it asks to `act` is refused at the
+ * background's boundary (issue 8, item 13): page code that reached the content script cannot change roles,
+ * allowances or invites. extension/overlay/page-facts.ts builds exactly these.
+ */
+export const PAGE_FACT_TYPES = [
+  'submitProposal',
+  'observeBalance',
+  'learnUpworkId',
+  'setDefaultTeam',
+] as const;
+export type PageFactType = (typeof PAGE_FACT_TYPES)[number];
+
+/** What an invite code admits, read from the agency's own log once the room synced (checkInvite). */
+export type InviteCheck = {
+  agencyId: string;
+  agencyName: string;
+  expiresAt: number;
+  /** Who made the code. */
+  grantedBy: string;
+} & (
+  | { kind: 'member'; role: Role; relationship: Relationship }
+  /** A code that adds this browser to an existing member: `member` is whose. */
+  | { kind: 'device'; member: { id: MemberId; name: string } }
+);
 
 export type Request =
   | { kind: 'overview' }
@@ -62,7 +96,13 @@ export type Request =
       balance: number;
       timeZone?: string;
     }
-  | { kind: 'joinAgency'; code: string; memberName: string }
+  /** Connects with the code's invite key and says what it admits; nothing is kept in this browser. */
+  | { kind: 'checkInvite'; code: string }
+  /**
+   * Joins with an invite code. `name` is the new member's name for a member invite, and this browser's
+   * label for a code that adds a browser to an existing member.
+   */
+  | { kind: 'joinAgency'; code: string; name: string }
   | {
       kind: 'createInvite';
       agencyId: string;
@@ -71,10 +111,14 @@ export type Request =
       expiresInDays: number;
       label?: string;
     }
+  /** A code that adds a browser to `member` (the member themself, or a business manager for anyone). */
+  | { kind: 'createDeviceInvite'; agencyId: string; member: MemberId; expiresInDays: number; label?: string }
+  /** Revokes an unused invite or browser code; `invite` is its id (base64url of its public key). */
+  | { kind: 'revokeInvite'; agencyId: string; invite: string }
   | { kind: 'act'; agencyId: string; type: UiActionType; payload: Record<string, unknown> }
-  | { kind: 'addDevice'; agencyId: string; member: MemberId; publicKey: string; label?: string }
-  | { kind: 'deviceKey' }
   | { kind: 'exportLog'; agencyId: string }
+  /** Deletes the agency's replica and its entry from this browser (not from the agency). */
+  | { kind: 'removeAgency'; agencyId: string }
   | { kind: 'setServer'; agencyId: string; server: string }
   | { kind: 'reconnect'; agencyId: string };
 
@@ -82,20 +126,28 @@ export type Response<T = unknown> =
   | { ok: true; value: T }
   | { ok: false; code: string; rule: string; message: string };
 
+export type ActValue = {
+  id: string;
+  status: 'saved';
+  flags: { code: string; rule: string; message: string }[];
+};
+
 export interface ResponseValues {
   overview: OverviewView;
   select: OverviewView;
   createAgency: { agencyId: string };
+  checkInvite: InviteCheck;
   joinAgency: { agencyId: string };
-  createInvite: { code: string; expiresAt: number };
-  act: { id: string; status: 'saved'; flags: { code: string; rule: string; message: string }[] };
   /**
-   * `code`: what the new browser pastes where an invite code goes (server, agency; its secret is no invite):
-   * once the key is synced, that browser connects as the member it was added to.
+   * `code` carries the invite's private key: shown once, never stored by the extension. `id` is the grant's
+   * action id (its saved/synced status is in `recent`).
    */
-  addDevice: { id: string; code: string };
-  deviceKey: { publicKey: string };
+  createInvite: { id: string; code: string; expiresAt: number };
+  createDeviceInvite: { id: string; code: string; expiresAt: number };
+  revokeInvite: ActValue;
+  act: ActValue;
   exportLog: { fileName: string; json: string };
+  removeAgency: null;
   setServer: null;
   reconnect: null;
 }

@@ -1,18 +1,14 @@
 // The facts the overlay records, as `act` requests for the background. Each is what the member saw on
-// Upwork's page (domain.md "Facts versus intents"); none is ever sent to Upwork.
+// Upwork's page (domain.md "Facts versus intents"); none is ever sent to Upwork. These are the only action
+// types the background accepts from a content script (messaging/types.ts PAGE_FACT_TYPES).
 import type { Payloads } from '../../core/lite.ts';
 import type { ProposeAsOption } from '../features/upwork-page/read-apply-page.ts';
-import type { AgencyView } from '../messaging/types.ts';
+import type { AgencyView, PageFactType } from '../messaging/types.ts';
 import { effectiveAs, type ProposalPlan } from './proposal-plan.ts';
 
 export type FactRequest = {
-  [K in 'observeBalance' | 'learnUpworkId' | 'setDefaultTeam' | 'submitProposal']: {
-    kind: 'act';
-    agencyId: string;
-    type: K;
-    payload: Payloads[K];
-  };
-}['observeBalance' | 'learnUpworkId' | 'setDefaultTeam' | 'submitProposal'];
+  [K in PageFactType]: { kind: 'act'; agencyId: string; type: K; payload: Payloads[K] };
+}[PageFactType];
 
 const isActive = (view: AgencyView): boolean => view.state.members[view.me]?.status === 'active';
 

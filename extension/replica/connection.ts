@@ -1,7 +1,8 @@
 // The replica's link to the sync server: the stock y-websocket client, extended only through its
 // `messageHandlers` with the agency handshake (core/protocol.ts, message type 4). The server sends a nonce,
-// this answers with a signature from the device key (plus an invite secret or creation token when joining
-// or creating), the server says WELCOME and only then syncs the room, and ACKs what it durably stored.
+// this answers with a signature from the device key (plus the invite key's signature of the same bytes when
+// joining, or the creation token when creating), the server says WELCOME and only then syncs the room, and
+// ACKs what it durably stored.
 import type * as decoding from 'lib0/decoding';
 import type * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
@@ -9,6 +10,7 @@ import * as Y from 'yjs';
 import type { Signer } from '../../core/index.ts';
 import {
   answerChallenge,
+  type CloseName,
   type CloseReaction,
   closeByCode,
   MESSAGE_AGENCY,
@@ -19,7 +21,8 @@ import {
 export type LinkState = 'connecting' | 'connected' | 'welcomed' | 'synced' | 'offline' | 'stopped';
 
 export interface Credentials {
-  inviteSecret?: Uint8Array | null;
+  /** A joiner's invite key: it signs the handshake too, proving the invite for this very connection. */
+  invite?: Signer | null;
   creationToken?: string | null;
 }
 
@@ -59,6 +62,8 @@ export class Connection {
   standing: Standing | null = null;
   state: LinkState = 'offline';
   stoppedReason: string | null = null;
+  /** The close code that stopped the link (core/protocol.ts CLOSE), when the server gave one of ours. */
+  stoppedBy: CloseName | null = null;
   /** Whether this server has ever sent an ACK frame on this link (else sync step 2 stands in for it). */
   acks = false;
   /** A socket closed or failed since the last WELCOME: "offline" until the server welcomes us again. */
@@ -98,8 +103,9 @@ export class Connection {
       this.outage = true;
       if (this.state === 'connecting') this.setState('offline');
       if (event && reactionTo(event.code) === 'stop') {
-        this.stoppedReason =
-          closeByCode(event.code)?.reason ?? `The server closed the connection (${event.code}).`;
+        const close = closeByCode(event.code);
+        this.stoppedBy = close?.name ?? null;
+        this.stoppedReason = close?.reason ?? `The server closed the connection (${event.code}).`;
       }
     });
     this.provider.on('connection-error', () => {
@@ -120,7 +126,7 @@ export class Connection {
     return this.provider.wsconnected;
   }
 
-  /** Forgets an invite secret or creation token once the member's own key is enough. */
+  /** Forgets an invite key or creation token once the member's own key is enough. */
   setCredentials(credentials: Credentials): void {
     this.credentials = { ...credentials };
   }
@@ -128,6 +134,7 @@ export class Connection {
   connect(): void {
     if (this.state === 'stopped') {
       this.stoppedReason = null;
+      this.stoppedBy = null;
       this.state = 'offline';
     }
     this.provider.connect();
@@ -159,8 +166,8 @@ export class Connection {
     const ws = provider.ws;
     if (!message || !ws) return;
     if (message.kind === 'challenge') {
-      const { inviteSecret, creationToken } = this.credentials;
-      answerChallenge(message.nonce, this.room, this.signer, { inviteSecret, creationToken }).then(
+      const { invite, creationToken } = this.credentials;
+      answerChallenge(message.nonce, this.room, this.signer, { invite, creationToken }).then(
         (proof) => {
           // The socket may have closed while signing; a new one gets a new challenge.
           if (provider.ws === ws && ws.readyState === ws.OPEN) ws.send(proof);

@@ -7,7 +7,7 @@ export const LOG_EXPORT_VERSION = 1;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** Bytes inside payloads (invite hashes, secrets, keys) become {"$bytes": base64url}. */
+/** Bytes inside payloads (invite keys, proofs, browser keys) become {"$bytes": base64url}. */
 function encodeValue(value: unknown): Json {
   if (value instanceof Uint8Array) return { $bytes: toBase64Url(value) };
   if (Array.isArray(value)) return value.map(encodeValue);
@@ -36,17 +36,39 @@ export interface LogExport {
   agencyId: string;
   name: string;
   exportedAt: number;
+  /** The signed format of the actions (core's ACTION_FORMAT); 1 for a log written by Agency Overlay 0.1. */
+  actionFormat?: number;
   actions: { id: string; stored: Json }[];
 }
 
 export function exportLog(agencyId: string, name: string, actions: Action[], now: number): LogExport {
+  return exportStored(
+    agencyId,
+    name,
+    actions.map((a) => [a.id, toStored(a)]),
+    now,
+  );
+}
+
+/**
+ * The log's entries exactly as stored, for a log this version cannot verify (Agency Overlay 0.1's format):
+ * kept for the agency's records, readable by the version that wrote it.
+ */
+export function exportStored(
+  agencyId: string,
+  name: string,
+  entries: [string, unknown][],
+  now: number,
+  actionFormat?: number,
+): LogExport {
   return {
     format: LOG_EXPORT_FORMAT,
     version: LOG_EXPORT_VERSION,
     agencyId,
     name,
     exportedAt: now,
-    actions: actions.map((a) => ({ id: a.id, stored: encodeValue(toStored(a)) })),
+    ...(actionFormat === undefined ? {} : { actionFormat }),
+    actions: entries.map(([id, stored]) => ({ id, stored: encodeValue(stored) })),
   };
 }
 

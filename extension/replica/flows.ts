@@ -1,17 +1,37 @@
-// The three flows that involve more than one action: creating an agency, joining one with an invite code,
-// and granting an invite. Each waits for what it needs from the server and says plainly when it cannot.
-import { fromBase64Url, type Relationship, type Role, sha256, toBase64Url } from '../../core/index.ts';
+// The flows that involve more than one action or the server: creating an agency, joining one with an invite
+// code (a new member, or another browser of an existing member), and making an invite code. Each waits for
+// what it needs from the server and says plainly when it cannot.
+//
+// An invite is an Ed25519 key pair (issue 8, item 1): the grant records the public half, the code carries
+// the private half, and the extension keeps neither the code nor the private key once the code is shown.
+import {
+  createInviteKey,
+  type MemberId,
+  type Relationship,
+  type Role,
+  signJoinProof,
+  toBase64Url,
+} from '../../core/index.ts';
 import { encodeInviteCode, type InviteCode } from '../../core/protocol.ts';
-import { Replica, type ReplicaOptions } from './replica.ts';
+import type { InviteCheck } from '../messaging/types.ts';
+import {
+  badInviteKey,
+  type FlowResult,
+  JOIN_WAIT_MS,
+  readInvite,
+  serverRefusal,
+  serverSilent,
+} from './check-invite.ts';
+import { inviteKeyFromCode, inviteSigner } from './invite-key.ts';
+import { type ActResult, Replica, type ReplicaOptions } from './replica.ts';
 
-export type FlowResult<T> = ({ ok: true } & T) | { ok: false; code: string; rule: string; message: string };
+export type { FlowResult };
+export { JOIN_WAIT_MS };
 
 type Base = Omit<ReplicaOptions, 'agencyId' | 'server' | 'credentials'>;
 
 /** How long a creation waits for the server's answer before carrying on offline (it syncs later). */
 export const CREATE_WAIT_MS = 4_000;
-/** How long joining waits for the server: a join cannot happen offline (the invite lives in the room). */
-export const JOIN_WAIT_MS = 15_000;
 
 export function newAgencyId(): string {
   return toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
@@ -62,81 +82,107 @@ export async function createAgency(
 }
 
 /**
- * Joins with an invite: connects with the invite secret, waits for the room's content (the server sends it
- * after WELCOME), then signs joinAgency with this browser's key.
+ * Joins with an invite code: connects with the invite key (kept, sealed, until the join is acknowledged, so
+ * a restarted worker can still prove it), waits for the room's content, reads from the agency's log what the
+ * invite admits, and signs joinAgency with this browser's key and the invite key's proof. For a member
+ * invite `name` is the new member's name; for a browser code it labels this browser.
  */
 export async function joinAgency(
-  base: Base & { invite: InviteCode; memberName: string },
-): Promise<FlowResult<{ replica: Replica }>> {
-  const secret = fromInviteSecret(base.invite.secret);
-  if (!secret) return { ok: false, code: 'BAD_INVITE', rule: 'P2', message: 'The invite code is damaged.' };
+  base: Base & { invite: InviteCode; name: string },
+): Promise<FlowResult<{ replica: Replica; check: InviteCheck | null }>> {
+  const key = await inviteKeyFromCode(base.invite.key);
+  if (!key) return badInviteKey();
   const replica = await Replica.open({
     ...base,
     agencyId: base.invite.agency,
     server: base.invite.server,
-    credentials: { inviteSecret: secret },
+    credentials: { invite: key },
   });
-  if (replica.isMember) return { ok: true, replica };
+  const fail = async (refusal: Extract<FlowResult<unknown>, { ok: false }>) => {
+    await replica.destroyData();
+    return refusal;
+  };
   const ready = await replica.waitFor(
-    (r) => r.connection.state === 'stopped' || (r.connection.state === 'synced' && r.log.state.name !== ''),
+    (r) =>
+      r.connection.state === 'stopped' || (r.connection.state === 'synced' && r.log.state.ownerId !== null),
     JOIN_WAIT_MS,
   );
   await replica.log.settled();
-  // A browser key added to an existing member (addDeviceKey) connects as that member: nothing to join.
-  if (ready && replica.isMember) return { ok: true, replica };
-  if (replica.connection.state === 'stopped' || !ready) {
-    const message =
-      replica.connection.stoppedReason ??
-      `The sync server at ${base.invite.server} did not answer; check the address and try again.`;
-    await replica.destroyData();
-    return { ok: false, code: ready ? 'SERVER_REFUSED' : 'OFFLINE', rule: 'SERVER', message };
+  // This browser already belongs to the agency (an earlier attempt that landed): nothing to join.
+  if (replica.isMember) {
+    replica.forgetCredentials();
+    return { ok: true, replica, check: null };
   }
-  const joined = await replica.act('joinAgency', { secret, name: base.memberName });
-  if (!joined.ok) {
-    await replica.destroyData();
-    return joined;
-  }
-  return { ok: true, replica };
+  if (replica.connection.state === 'stopped') return fail(serverRefusal(replica.connection));
+  if (!ready) return fail(serverSilent(base.invite.server));
+  const signer = inviteSigner(key);
+  const read = readInvite(replica.log.state, signer.keyId, (base.now ?? Date.now)());
+  if (!read.ok) return fail(read);
+  const proof = await signJoinProof(signer, replica.agencyId, base.signer.publicKey);
+  const joined: ActResult = await replica.act('joinAgency', {
+    invite: key.publicKey,
+    proof,
+    name: base.name,
+  });
+  if (!joined.ok) return fail(joined);
+  return { ok: true, replica, check: read.check };
 }
 
-function fromInviteSecret(text: string): Uint8Array | null {
-  const bytes = fromBase64Url(text);
-  return bytes?.length === 32 ? bytes : null;
+export type CodeResult = FlowResult<{ code: string; expiresAt: number; id: string }>;
+
+/** A business manager grants a single-use invite for a new member (P2). */
+export function createInvite(
+  replica: Replica,
+  opts: { role: Role; relationship: Relationship; expiresInDays: number; label?: string; now?: number },
+): Promise<CodeResult> {
+  return grantCode(replica, opts, (invite, expiresAt) =>
+    replica.act('grantInvite', {
+      invite,
+      role: opts.role,
+      relationship: opts.relationship,
+      expiresAt,
+      ...(opts.label ? { label: opts.label } : {}),
+    }),
+  );
 }
 
 /**
- * The code a member pastes in a new browser after adding its key here: an invite code whose secret is not
- * an invite. The server knows the key, so that browser connects as the member (standing "member").
+ * A code that adds one more browser to `member`: made by the member themself, or by a business manager for
+ * any active member. The browser that joins with it signs its own addition (issue 8, item 2).
  */
-export function deviceCode(replica: Replica): string {
-  return encodeInviteCode({
-    server: replica.server,
-    agency: replica.agencyId,
-    secret: toBase64Url(crypto.getRandomValues(new Uint8Array(32))),
-    name: replica.log.state.name || undefined,
-  });
+export function createDeviceInvite(
+  replica: Replica,
+  opts: { member: MemberId; expiresInDays: number; label?: string; now?: number },
+): Promise<CodeResult> {
+  return grantCode(replica, opts, (invite, expiresAt) =>
+    replica.act('grantDeviceInvite', {
+      invite,
+      member: opts.member,
+      expiresAt,
+      ...(opts.label ? { label: opts.label } : {}),
+    }),
+  );
 }
 
-/** A business manager grants a single-use invite; the code carries the server, agency id and secret. */
-export async function createInvite(
+async function grantCode(
   replica: Replica,
-  opts: { role: Role; relationship: Relationship; expiresInDays: number; label?: string; now?: number },
-): Promise<FlowResult<{ code: string; expiresAt: number; id: string }>> {
-  const secret = crypto.getRandomValues(new Uint8Array(32));
+  opts: { expiresInDays: number; now?: number },
+  grant: (invite: Uint8Array, expiresAt: number) => Promise<ActResult>,
+): Promise<CodeResult> {
+  const key = await createInviteKey(crypto.subtle);
   const expiresAt = Math.round((opts.now ?? Date.now()) + opts.expiresInDays * 86_400_000);
-  const granted = await replica.act('grantInvite', {
-    invite: sha256(secret),
-    role: opts.role,
-    relationship: opts.relationship,
-    expiresAt,
-    ...(opts.label ? { label: opts.label } : {}),
-  });
-  if (!granted.ok) return granted;
-  const code = encodeInviteCode({
-    server: replica.server,
-    agency: replica.agencyId,
-    secret: toBase64Url(secret),
-    name: replica.log.state.name || undefined,
-  });
-  return { ok: true, code, expiresAt, id: granted.id };
+  try {
+    const granted = await grant(key.publicKey, expiresAt);
+    if (!granted.ok) return granted;
+    const code = encodeInviteCode({
+      server: replica.server,
+      agency: replica.agencyId,
+      key: toBase64Url(key.privateKey),
+      name: replica.log.state.name || undefined,
+    });
+    return { ok: true, code, expiresAt, id: granted.id };
+  } finally {
+    // The private half lives on only in the code handed back to the page that asked for it.
+    key.privateKey.fill(0);
+  }
 }

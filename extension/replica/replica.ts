@@ -5,8 +5,12 @@
 //
 // A restarted service worker reopens from the persisted derived snapshot (AgencyLog.open trusts the entries
 // it covers: no re-verify, no replay) and from the persisted per-action statuses.
+//
+// A log written by Agency Overlay 0.1 cannot be read by this version (local-meta.ts says how it is told
+// apart): it is shown as such, never synced, takes no action, and can be exported and removed.
 import * as Y from 'yjs';
 import {
+  ACTION_FORMAT,
   type ActionType,
   AgencyLog,
   type AgencyLog as AgencyLogType,
@@ -19,8 +23,28 @@ import {
 } from '../../core/index.ts';
 import type { Standing } from '../../core/protocol.ts';
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
-import { Connection, type Credentials, type LinkState } from './connection.ts';
+import { Connection, type LinkState } from './connection.ts';
 import { DocStore } from './doc-store.ts';
+import {
+  hasOldFormat,
+  type JoinCredentials,
+  LOCAL_KEY,
+  type LocalMeta,
+  OLD_ACTION_FORMAT,
+  OLD_FORMAT_REASON,
+  replicaDbName,
+  SNAPSHOT_KEY,
+  storedCredentials,
+  toConnectionCredentials,
+} from './local-meta.ts';
+
+export {
+  cachedView,
+  type JoinCredentials,
+  OLD_ACTION_FORMAT,
+  OLD_FORMAT_REASON,
+  replicaDbName,
+} from './local-meta.ts';
 
 export const RECENT_LIMIT = 50;
 /** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
@@ -28,31 +52,11 @@ export const ACK_FALLBACK_MS = 2_000;
 /** The derived snapshot is written at most this often (it grows with the log; the doc is written at once). */
 export const SNAPSHOT_EVERY_MS = 2_000;
 
-const SNAPSHOT_KEY = 'snapshot';
-const LOCAL_KEY = 'local';
-
-export const replicaDbName = (agencyId: string) => `agency-overlay:replica:${agencyId}`;
-
-interface Unacked {
-  id: string;
-  client: number;
-  clock: number;
-}
-
-/** What this replica keeps besides the doc: statuses of the member's own actions, sync bookkeeping. */
-interface LocalMeta {
-  recent: ActionStatus[];
-  unacked: Unacked[];
-  lastSyncedAt: number | null;
-  stoppedReason: string | null;
-  credentials: { inviteSecret: Uint8Array | null; creationToken: string | null } | null;
-}
-
 export interface ReplicaOptions {
   agencyId: string;
   server: string;
   signer: Signer;
-  credentials?: Credentials;
+  credentials?: JoinCredentials;
   idb?: IDBFactory;
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
@@ -66,39 +70,6 @@ export type ActResult =
   | { ok: false; code: string; rule: string; message: string };
 
 type Listener = () => void;
-
-/**
- * The view a restarted worker can show before the replica is open: the persisted derived state and the
- * member's own statuses, read without loading the doc (the popup's first render does not wait for it).
- */
-export async function cachedView(
-  agencyId: string,
-  server: string,
-  keyId: string,
-  now: number,
-  idb?: IDBFactory,
-): Promise<AgencyView | null> {
-  const meta = await DocStore.peekMeta(replicaDbName(agencyId), [SNAPSHOT_KEY, LOCAL_KEY], idb);
-  const snapshot = meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined;
-  if (!snapshot || snapshot.agencyId !== agencyId) return null;
-  const local = meta.get(LOCAL_KEY) as LocalMeta | undefined;
-  const state = snapshot.state;
-  const me = state.keys[keyId]?.member ?? keyId;
-  return {
-    agencyId,
-    me,
-    state,
-    connects: connectsSummary(state, now, state.members[me] ? me : null),
-    sync: {
-      status: 'syncing',
-      server,
-      lastSyncedAt: local?.lastSyncedAt ?? null,
-      waiting: local?.unacked.length ?? 0,
-      stoppedReason: null,
-    },
-    recent: local?.recent ?? [],
-  };
-}
 
 export class Replica {
   readonly agencyId: string;
@@ -147,24 +118,39 @@ export class Replica {
       idb: opts.idb,
       metaKeys: [SNAPSHOT_KEY, LOCAL_KEY],
     });
-    const snapshot = (store.meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined) ?? null;
-    const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
     const saved = store.meta.get(LOCAL_KEY) as LocalMeta | undefined;
+    // 0.1 wrote snapshots under the same version number: trust one only if it was written in this format.
+    const snapshot =
+      saved?.format === ACTION_FORMAT
+        ? ((store.meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined) ?? null)
+        : null;
+    const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
+    const oldFormat = hasOldFormat(log);
     const local: LocalMeta = {
       recent: saved?.recent ?? [],
       unacked: saved?.unacked ?? [],
       lastSyncedAt: saved?.lastSyncedAt ?? null,
       stoppedReason: null,
-      credentials: saved?.credentials ?? null,
+      // Given ones (a join or creation starting now) replace any kept from an earlier attempt.
+      credentials: opts.credentials
+        ? { invite: opts.credentials.invite ?? null, creationToken: opts.credentials.creationToken ?? null }
+        : storedCredentials(saved?.credentials),
+      format: oldFormat ? OLD_ACTION_FORMAT : ACTION_FORMAT,
     };
-    const credentials = opts.credentials ?? local.credentials ?? undefined;
-    const replica = new Replica({ ...opts, credentials }, doc, store, log, local, {
+    // An old log is not sent anywhere: a server of this version would refuse every entry of it.
+    const connect = opts.connect !== false && !oldFormat;
+    const replica = new Replica({ ...opts, connect }, doc, store, log, local, {
       ms: performance.now() - t0,
       snapshot: !!snapshot,
       actions: log.size,
     });
-    if (opts.credentials) replica.rememberCredentials(opts.credentials);
+    if (opts.credentials || saved?.format !== local.format) replica.persistLocal();
     return replica;
+  }
+
+  /** The log holds entries of Agency Overlay 0.1's signed format, which this version cannot read. */
+  get oldFormat(): boolean {
+    return this.local.format === OLD_ACTION_FORMAT || hasOldFormat(this.log);
   }
 
   /** The member this browser's key belongs to, or the key itself before joining. */
@@ -209,6 +195,7 @@ export class Replica {
   }
 
   syncStatus(): SyncStatus {
+    if (this.oldFormat) return 'stopped';
     const state = this.connection.state;
     if (state === 'stopped') return 'stopped';
     if (state === 'synced') return this.local.unacked.length ? 'syncing' : 'synced';
@@ -225,7 +212,11 @@ export class Replica {
       server: this.server,
       lastSyncedAt: this.local.lastSyncedAt,
       waiting: this.local.unacked.length,
-      stoppedReason: this.connection.state === 'stopped' ? this.connection.stoppedReason : null,
+      stoppedReason: this.oldFormat
+        ? OLD_FORMAT_REASON
+        : this.connection.state === 'stopped'
+          ? this.connection.stoppedReason
+          : null,
     };
   }
 
@@ -247,6 +238,8 @@ export class Replica {
     return {
       agencyId: this.agencyId,
       me,
+      browserKey: this.signer.keyId,
+      oldFormat: this.oldFormat,
       state,
       connects: connectsSummary(state, this.now(), state.members[me] ? me : null),
       sync: this.syncView(),
@@ -260,6 +253,7 @@ export class Replica {
    */
   async act<T extends ActionType>(type: T, payload: Payloads[T]): Promise<ActResult> {
     if (this.closed) return { ok: false, code: 'CLOSED', rule: 'REPLICA', message: 'This agency is closed.' };
+    if (this.oldFormat) return { ok: false, code: 'OLD_FORMAT', rule: 'LOG', message: OLD_FORMAT_REASON };
     const at = this.now();
     // Remote entries still being verified would change what the rules see: let them land first.
     await this.log.settled();
@@ -307,6 +301,7 @@ export class Replica {
 
   /** Points the replica at another server address (the doc and its history stay). */
   setServer(server: string): void {
+    if (this.oldFormat) return;
     if (server === this.server) {
       this.reconnect();
       return;
@@ -318,13 +313,13 @@ export class Replica {
 
   /** Dial now: after an outage (the alarm), or when the member asks. A stopped link is retried too. */
   reconnect(): void {
-    if (this.closed) return;
+    if (this.closed || this.oldFormat) return;
     this.connection.reconnectNow();
   }
 
   /** Makes sure the link is up or coming up (the alarm calls this; it does not drop a live socket). */
   ensureConnected(): void {
-    if (this.closed || this.connection.state === 'stopped') return;
+    if (this.closed || this.oldFormat || this.connection.state === 'stopped') return;
     if (!this.connection.connected) {
       this.connection.provider.wsUnsuccessfulReconnects = 0;
       this.connection.connect();
@@ -365,7 +360,7 @@ export class Replica {
       room: this.agencyId,
       doc: this.doc,
       signer: this.signer,
-      credentials: this.opts.credentials,
+      credentials: toConnectionCredentials(this.local.credentials),
       WebSocketImpl: this.opts.WebSocketImpl,
       maxBackoffMs: this.opts.maxBackoffMs,
       connect,
@@ -428,16 +423,8 @@ export class Replica {
     this.local.recent = this.local.recent.map((r) =>
       r.id && ids.has(r.id) && r.status === 'saved' ? { ...r, status: 'synced' } : r,
     );
-    // Our key is known to the server now: the invite secret or creation token is spent.
-    if (this.local.credentials && this.isMember) {
-      this.local.credentials = null;
-      this.connection.setCredentials({});
-    }
-  }
-
-  private rememberCredentials(c: Credentials): void {
-    this.local.credentials = { inviteSecret: c.inviteSecret ?? null, creationToken: c.creationToken ?? null };
-    this.persistLocal();
+    // Our key is known to the server now: the invite key or creation token is spent, and erased.
+    if (this.isMember) this.forgetCredentials();
   }
 
   private pushRecent(status: ActionStatus): void {
@@ -446,6 +433,19 @@ export class Replica {
 
   private persistLocal(): void {
     this.store.setMeta(LOCAL_KEY, () => ({ ...this.local, stoppedReason: null }));
+  }
+
+  /** Erases the invite key or creation token: this browser's own key is enough now. */
+  forgetCredentials(): void {
+    if (!this.local.credentials) return;
+    this.local.credentials = null;
+    this.connection.setCredentials({});
+    this.persistLocal();
+  }
+
+  /** The credentials this replica keeps until the server knows its key (tests look; nothing else reads them). */
+  get pendingCredentials(): Readonly<LocalMeta['credentials']> {
+    return this.local.credentials;
   }
 
   private onLogChange(): void {

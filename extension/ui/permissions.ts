@@ -1,6 +1,6 @@
 // Why a control is disabled, worded as the rule that core would apply (the same VERDICTS sentences). These
 // are previews for the member: core, in the background, decides; a request it refuses is shown as refused.
-import { type Member, type MemberId, VERDICTS, type VerdictCode } from '../../core/lite.ts';
+import { type Invite, type Member, type MemberId, VERDICTS, type VerdictCode } from '../../core/lite.ts';
 import type { AgencyView } from '../messaging/types.ts';
 
 export type Allowed = { ok: true } | { ok: false; code: VerdictCode; rule: string; message: string };
@@ -18,10 +18,36 @@ export const activeMembers = (view: AgencyView): Member[] =>
 const activeManagers = (view: AgencyView): Member[] =>
   activeMembers(view).filter((m) => m.role === 'manager');
 
-/** P6: a member who left or was removed can no longer act for the agency. */
+/** This browser's key as the agency knows it (null before joining). */
+export const thisBrowserOf = (view: AgencyView) => view.state.keys[view.browserKey] ?? null;
+
+/** P6: a member who left or was removed can no longer act for the agency, nor can a removed browser key. */
 export function canAct(view: AgencyView): Allowed {
   const me = meOf(view);
-  return me && me.status === 'active' ? ALLOWED : deny('MEMBER_GONE');
+  if (me?.status !== 'active') return deny('MEMBER_GONE');
+  return thisBrowserOf(view)?.active === false ? deny('KEY_REVOKED') : ALLOWED;
+}
+
+/** Members a code for another browser may be made for: oneself, or anyone active for a business manager. */
+export function deviceCodeTargets(view: AgencyView): Member[] {
+  if (!canAct(view).ok) return [];
+  const manager = meOf(view)?.role === 'manager';
+  return activeMembers(view).filter((m) => manager || m.id === view.me);
+}
+
+/** Invites and browser codes nobody used yet, still valid at `now`, newest first. */
+export function openInvites(view: AgencyView, now: number): Invite[] {
+  return Object.values(view.state.invites)
+    .filter((i) => !i.usedBy && !i.revoked && i.expiresAt >= now)
+    .sort((a, b) => b.expiresAt - a.expiresAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Revoking an unused invite: a business manager (P2), or a member for a code that adds a browser to them. */
+export function canRevoke(view: AgencyView, invite: Invite): Allowed {
+  const acting = canAct(view);
+  if (!acting.ok) return acting;
+  if (meOf(view)?.role === 'manager') return ALLOWED;
+  return invite.kind === 'device' && invite.member === view.me ? ALLOWED : deny('NOT_BUSINESS_MANAGER');
 }
 
 /** P2: inviting, removing, roles, relationships, allowances, balance, purchases and time zone. */

@@ -82,8 +82,9 @@ describe('two members in two browsers, synced through a real sync server', () =>
     await createAgency(options, { agencyName: AGENCY, memberName: 'Olga', balance: 100, server: server.url });
     await expect(options.getByTestId('my-standing').textContent()).resolves.toContain('business manager');
     inviteCode = await createInvite(options, { role: 'member', relationship: 'exclusive' });
-    // The code carries server, agency and secret; never a chrome-extension:// link (its id differs per browser).
-    expect(inviteCode).toMatch(/^ao1\./);
+    // The code carries server, agency and the invite's private key; never a chrome-extension:// link (its
+    // id differs per browser).
+    expect(inviteCode).toMatch(/^ao2\./);
     expect(inviteCode).not.toContain('chrome-extension://');
     await screenshot(options, 'options-manager-invite');
   });

@@ -51,7 +51,7 @@ describe('a fresh profile', () => {
     expect(names[0]).toBe('Agency name');
     expect(names).toContain('Create the agency');
     expect(names.some((n) => n.startsWith('Invite code'))).toBe(true);
-    expect(names).toContain('Join the agency');
+    expect(names).toContain('Continue');
     await screenshot(options, 'options-fresh-light');
     await options.close();
   });

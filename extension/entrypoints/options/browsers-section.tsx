@@ -1,109 +1,152 @@
-// Browsers (device keys): each browser has its own non-extractable key. A member adds a new browser of
-// theirs — or a business manager adds one for a member — by pasting the key that browser shows.
+// Browsers: each browser has its own non-extractable key. To use the agency in another browser, a member
+// makes a one-time code here (a business manager may make one for any active member) and pastes it into the
+// new browser's join form; that browser then signs its own addition (issue 8, item 2).
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
+import { DisabledReason } from '../../ui/disabled-reason.tsx';
 import { text } from '../../ui/fields.ts';
-import { activeMembers, canAct, meOf } from '../../ui/permissions.ts';
+import { dateTime } from '../../ui/format.ts';
+import { canAct, deviceCodeTargets, meOf } from '../../ui/permissions.ts';
 import { useRun } from '../../ui/use-run.ts';
 
-export function ThisBrowserKey({ send, copy }: { send: Send; copy?: (text: string) => Promise<void> }) {
-  const [key, setKey] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const show = async () => {
-    const res = await send({ kind: 'deviceKey' });
-    if (res.ok) setKey(res.value.publicKey);
-    else setError(`Refused (${res.rule}): ${res.message}`);
-  };
+export interface BrowsersProps {
+  view: AgencyView;
+  send: Send;
+  copy?: (text: string) => Promise<void>;
+}
+
+export function BrowsersSection({ view, send, copy }: BrowsersProps) {
   return (
-    <div class="stack">
-      <p class="muted">
-        To use the agency in this browser as an existing member, add this browser's key from a browser where
-        you are already a member (or ask a business manager).
-      </p>
-      {key ? (
-        <label>
-          This browser's key
-          <input readOnly value={key} class="code" />
-        </label>
-      ) : null}
-      <div class="row">
-        {key ? null : (
-          <button type="button" class="secondary" onClick={() => void show()}>
-            Show this browser's key
-          </button>
-        )}
-        {key && copy ? (
-          <button type="button" class="secondary" onClick={() => void copy(key)}>
-            Copy the key
-          </button>
-        ) : null}
-      </div>
-      {error ? (
-        <p role="alert" class="refused">
-          {error}
-        </p>
-      ) : null}
-    </div>
+    <section class="card" aria-labelledby="browsers-title" id="browsers">
+      <h2 id="browsers-title">Browsers</h2>
+      <YourBrowsers view={view} />
+      <AddBrowserForm view={view} send={send} copy={copy} />
+    </section>
   );
 }
 
-export function AddBrowserForm({ view, send }: { view: AgencyView; send: Send }) {
+/** The browsers of the member this browser belongs to, this one marked, removed ones said plainly. */
+function YourBrowsers({ view }: { view: AgencyView }) {
+  const me = meOf(view);
+  if (!me) return null;
+  return (
+    <ul class="team" aria-label="Your browsers">
+      {me.keys.map((keyId, i) => {
+        const key = view.state.keys[keyId];
+        const name = key?.label ?? (i === 0 ? 'The browser you joined with' : 'A browser');
+        return (
+          <li key={keyId} data-key={keyId}>
+            <span class="name">
+              {name}
+              {keyId === view.browserKey ? ' (this browser)' : ''}
+            </span>{' '}
+            <span class="tags">{key?.active === false ? 'removed: it can no longer act' : 'active'}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function AddBrowserForm({ view, send, copy }: BrowsersProps) {
   const { outcome, busy, run } = useRun();
+  const [made, setMade] = useState<{ code: string; expiresAt: number; forName: string } | null>(null);
+  const [copied, setCopied] = useState(false);
   const allowed = canAct(view);
+  const targets = deviceCodeTargets(view);
   const manager = meOf(view)?.role === 'manager';
-  // A member adds keys for themself only; business managers for anyone (domain.md, "Who may do what").
-  const targets = manager ? activeMembers(view) : activeMembers(view).filter((m) => m.id === view.me);
   const submit = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
+    const member = text(form, 'member') || view.me;
     const label = text(form, 'label');
+    const forName = targets.find((m) => m.id === member)?.name ?? '';
+    setMade(null);
+    setCopied(false);
     void run(async () => {
       const res = await send({
-        kind: 'addDevice',
+        kind: 'createDeviceInvite',
         agencyId: view.agencyId,
-        member: text(form, 'member'),
-        publicKey: text(form, 'publicKey'),
+        member,
+        expiresInDays: Number(text(form, 'days')),
         ...(label ? { label } : {}),
       });
       if (!res.ok) return { kind: 'refused', refusal: res };
-      form.reset();
-      return { kind: 'saved', id: res.value.id, text: 'Browser added' };
+      setMade({ ...res.value, forName });
+      return {
+        kind: 'saved',
+        id: res.value.id,
+        text: `Code made for ${member === view.me ? 'your' : `${forName}'s`} new browser`,
+      };
     });
   };
   return (
-    <form onSubmit={submit} aria-labelledby="add-browser-title">
-      <h3 id="add-browser-title">Add a browser</h3>
-      <fieldset disabled={!allowed.ok} class="stack" style={{ border: 0, padding: 0, margin: 0 }}>
-        <div class="row">
-          <label>
-            For
-            <select name="member" defaultValue={view.me}>
-              {targets.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                  {m.id === view.me ? ' (you)' : ''}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            The new browser's key
-            <input name="publicKey" required pattern="[A-Za-z0-9_\-]{43}" autoComplete="off" class="code" />
-          </label>
-          <label>
-            Label
-            <span class="hint">Optional, e.g. "laptop".</span>
-            <input name="label" maxLength={120} />
-          </label>
-          <button type="submit" disabled={busy}>
-            Add browser
-          </button>
-        </div>
-      </fieldset>
+    <div class="stack">
+      <h3 id="add-browser-title">Add another browser</h3>
+      <p class="muted">
+        Make a code here, then in the other browser install Agency Overlay, open its agency pages and paste
+        the code under <em>Join an agency</em>. The code works once, and only until it expires.
+      </p>
+      <DisabledReason id="add-browser-reason" allowed={allowed} />
+      <form onSubmit={submit} aria-labelledby="add-browser-title">
+        <fieldset disabled={!allowed.ok} class="stack" style={{ border: 0, padding: 0, margin: 0 }}>
+          <div class="row">
+            {manager ? (
+              <label>
+                For
+                <select name="member" defaultValue={view.me}>
+                  {targets.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                      {m.id === view.me ? ' (you)' : ''}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <label>
+              Code expires in (days)
+              <input name="days" type="number" min={1} max={30} step={1} defaultValue="1" required />
+            </label>
+            <label>
+              Note
+              <span class="hint">Optional, e.g. "work laptop".</span>
+              <input name="label" maxLength={120} />
+            </label>
+            <button type="submit" disabled={busy || !allowed.ok}>
+              Make a code
+            </button>
+          </div>
+        </fieldset>
+      </form>
       <ActionResult outcome={outcome} recent={view.recent} />
-    </form>
+      {made ? (
+        <div class="stack">
+          <label>
+            Code for {made.forName ? `${made.forName}'s` : 'the'} new browser
+            <textarea readOnly rows={3} value={made.code} class="code" data-testid="device-code" />
+          </label>
+          <p class="muted">
+            Valid once, until {dateTime(made.expiresAt, view.state.timeZone)}. Whoever holds it can add a
+            browser to this membership: paste it only into your own browser, and revoke it below if it goes
+            astray.
+          </p>
+          {copy ? (
+            <div class="row">
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => void copy(made.code).then(() => setCopied(true))}
+              >
+                {copied ? 'Copied' : 'Copy the code'}
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </div>
   );
 }

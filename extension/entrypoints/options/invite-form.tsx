@@ -1,5 +1,6 @@
 // A business manager invites someone (P2): role, relationship, expiry; single use. The code to send carries
-// the server address, agency id and secret — not a chrome-extension:// link, whose id differs per browser.
+// the server address, agency id and the invite's private key (the log records only its public half) — not a
+// chrome-extension:// link, whose id differs per browser.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Relationship, Role } from '../../../core/lite.ts';
@@ -40,7 +41,7 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
       });
       if (!res.ok) return { kind: 'refused', refusal: res };
       setInvite(res.value);
-      return { kind: 'saved', id: null, text: 'Invite created' };
+      return { kind: 'saved', id: res.value.id, text: 'Invite created' };
     });
   };
   const disabled = !allowed.ok;

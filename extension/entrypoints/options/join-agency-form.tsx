@@ -1,54 +1,151 @@
-// Join with an invite code a business manager sent. The code carries the server, the agency and the
-// invite's secret, so this works on a fresh profile with nothing else set up.
+// One form for every code: an invite a business manager sent (join as a new member) and a code made in
+// another browser of yours (add this browser to your membership). The code says only where the agency is;
+// what it admits is in the agency's log, so the form first asks the background to check it (it connects
+// with the code, reads the invite and keeps nothing), then asks the right question: your name, or a name
+// for this browser.
 import type { JSX } from 'preact';
-import { ActionResult } from '../../ui/action-result.tsx';
+import { useState } from 'preact/hooks';
+import type { InviteCheck } from '../../messaging/types.ts';
+import { ActionResult, type Outcome } from '../../ui/action-result.tsx';
+import { browserLabel } from '../../ui/browser-label.ts';
 import type { Send } from '../../ui/client.ts';
 import { text } from '../../ui/fields.ts';
+import { dateTime, relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { useRun } from '../../ui/use-run.ts';
 
-const INVITE_PREFIX = 'ao1.';
+const INVITE_PREFIX = 'ao2.';
+const OLD_PREFIX = 'ao1.';
 
-export function JoinAgencyForm({ send }: { send: Send }) {
-  const { outcome, busy, run } = useRun();
-  const submit = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+const notACode = (): Outcome => ({
+  kind: 'refused',
+  refusal: {
+    code: 'BAD_INVITE_CODE',
+    rule: 'REQUEST',
+    message: `That is not an invite code: a code starts with "${INVITE_PREFIX}". Paste the whole code you were sent.`,
+  },
+});
+
+export interface JoinFormProps {
+  send: Send;
+  /** Where the suggested name of this browser comes from (navigator.userAgent in the page). */
+  userAgent?: string;
+}
+
+export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
+  const agent = userAgent ?? globalThis.navigator?.userAgent ?? '';
+  const checking = useRun();
+  const joining = useRun();
+  const [code, setCode] = useState('');
+  const [check, setCheck] = useState<InviteCheck | null>(null);
+
+  const onCheck = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = e.currentTarget;
-    const code = text(form, 'code');
-    const memberName = text(form, 'memberName');
-    void run(async () => {
-      if (!code.startsWith(INVITE_PREFIX)) {
-        return {
-          kind: 'refused',
-          refusal: {
-            code: 'BAD_INVITE_CODE',
-            rule: 'REQUEST',
-            message: `That is not an invite code: a code starts with "${INVITE_PREFIX}". Paste the whole code you were sent.`,
-          },
-        };
-      }
-      const res = await send({ kind: 'joinAgency', code, memberName });
+    const pasted = code.trim();
+    joining.reset();
+    void checking.run(async () => {
+      if (!pasted.startsWith(INVITE_PREFIX) && !pasted.startsWith(OLD_PREFIX)) return notACode();
+      const res = await send({ kind: 'checkInvite', code: pasted });
       if (!res.ok) return { kind: 'refused', refusal: res };
-      return { kind: 'saved', id: null, text: 'You joined the agency' };
+      setCheck(res.value);
+      return { kind: 'saved', id: null, text: 'Code checked' };
     });
   };
+
+  const onJoin = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!check) return;
+    const name = text(e.currentTarget, 'name');
+    void joining.run(async () => {
+      const res = await send({ kind: 'joinAgency', code: code.trim(), name });
+      if (!res.ok) return { kind: 'refused', refusal: res };
+      return {
+        kind: 'saved',
+        id: null,
+        text:
+          check.kind === 'device'
+            ? `This browser was added to ${check.member.name}`
+            : `You joined ${check.agencyName}`,
+      };
+    });
+  };
+
   return (
-    <form onSubmit={submit} aria-labelledby="join-title">
-      <h2 id="join-title">Join an agency</h2>
-      <label>
-        Invite code
-        <span class="hint">The code a business manager sent you (it starts with {INVITE_PREFIX}).</span>
-        <textarea name="code" required rows={3} spellcheck={false} autoComplete="off" />
-      </label>
-      <label>
-        Your name
-        <input name="memberName" required maxLength={120} autoComplete="name" />
-      </label>
-      <div class="row">
-        <button type="submit" disabled={busy}>
-          Join the agency
-        </button>
-      </div>
-      <ActionResult outcome={outcome} />
-    </form>
+    <div class="stack">
+      <form onSubmit={onCheck} aria-labelledby="join-title">
+        <h2 id="join-title">Join an agency</h2>
+        <label>
+          Invite code
+          <span class="hint">
+            The code a business manager sent you, or the code you made in another browser of yours to add this
+            one. It begins with {INVITE_PREFIX}
+          </span>
+          <textarea
+            name="code"
+            required
+            rows={3}
+            spellcheck={false}
+            autoComplete="off"
+            value={code}
+            onInput={(e) => {
+              setCode((e.target as HTMLTextAreaElement).value);
+              setCheck(null);
+              checking.reset();
+              joining.reset();
+            }}
+          />
+        </label>
+        {check ? null : (
+          <div class="row">
+            <button type="submit" disabled={checking.busy}>
+              Continue
+            </button>
+          </div>
+        )}
+        {check ? null : <ActionResult outcome={checking.outcome} />}
+      </form>
+      {check ? (
+        <form onSubmit={onJoin} aria-labelledby="join-what" data-testid="join-step">
+          <p id="join-what">{describe(check)}</p>
+          {check.kind === 'device' ? (
+            <label>
+              Name of this browser
+              <span class="hint">So you can tell your browsers apart. You can change the suggestion.</span>
+              <input name="name" required maxLength={120} defaultValue={browserLabel(agent)} />
+            </label>
+          ) : (
+            <label>
+              Your name
+              <span class="hint">As your team knows you.</span>
+              <input name="name" required maxLength={120} autoComplete="name" />
+            </label>
+          )}
+          <div class="row">
+            <button type="submit" disabled={joining.busy}>
+              {check.kind === 'device' ? 'Add this browser' : 'Join the agency'}
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                setCheck(null);
+                joining.reset();
+                checking.reset();
+              }}
+            >
+              Use another code
+            </button>
+          </div>
+          <ActionResult outcome={joining.outcome} />
+        </form>
+      ) : null}
+    </div>
   );
+}
+
+function describe(check: InviteCheck): string {
+  const until = `The code is valid until ${dateTime(check.expiresAt)}.`;
+  if (check.kind === 'device')
+    return `This code adds this browser to ${check.member.name}'s membership in ${check.agencyName} (made by ${check.grantedBy}). ${until}`;
+  const as = `${check.relationship === 'exclusive' ? 'an' : 'a'} ${relationshipLabel(check.relationship).toLowerCase()} ${roleLabel(check.role).toLowerCase()}`;
+  return `${check.grantedBy} invites you to ${check.agencyName} as ${as}. ${until}`;
 }

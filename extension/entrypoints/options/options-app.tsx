@@ -1,5 +1,5 @@
-// The agency pages: create or join an agency; then invite, manage members, record Connects, leave, move
-// browsers, set the sync server and export the log. Business-manager controls are shown to everyone, and
+// The agency pages: create or join an agency; then invite, manage members, record Connects, leave, add
+// browsers, revoke unused codes, set the sync server and export the log. Business-manager controls are shown to everyone, and
 // disabled for plain members with the reason (P2), so a member can see what exists and who to ask.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
@@ -8,18 +8,22 @@ import { ActivityList } from '../../ui/activity-list.tsx';
 import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
 import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
+import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
+import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
-import { AddBrowserForm, ThisBrowserKey } from './browsers-section.tsx';
+import { BrowsersSection } from './browsers-section.tsx';
 import { ConnectsForms } from './connects-forms.tsx';
 import { CreateAgencyForm } from './create-agency-form.tsx';
 import { InviteForm } from './invite-form.tsx';
 import { JoinAgencyForm } from './join-agency-form.tsx';
 import { LeaveAgency } from './leave-agency.tsx';
 import { MembersTable } from './members-table.tsx';
+import { PendingInvites } from './pending-invites.tsx';
 import { SettingsSection } from './settings-section.tsx';
 
 export interface OptionsProps {
@@ -29,7 +33,9 @@ export interface OptionsProps {
   defaultServer?: string;
   onServerUsed?: (server: string) => void;
   copy?: (text: string) => Promise<void>;
-  download?: (fileName: string, json: string) => void;
+  download?: Download;
+  /** The browser's user agent, for the suggested name of a browser being added (tests pass their own). */
+  userAgent?: string;
 }
 
 export function OptionsApp(props: OptionsProps) {
@@ -56,7 +62,7 @@ export function OptionsApp(props: OptionsProps) {
         />
       </section>
       <section class="card">
-        <JoinAgencyForm send={client.send} />
+        <JoinAgencyForm send={client.send} userAgent={props.userAgent} />
       </section>
     </div>
   );
@@ -71,8 +77,24 @@ export function OptionsApp(props: OptionsProps) {
         {newAgency}
         <section class="card" aria-labelledby="this-browser-title">
           <h2 id="this-browser-title">Already a member in another browser?</h2>
-          <ThisBrowserKey send={client.send} copy={props.copy} />
+          <p class="muted">
+            In that browser, open the agency pages › <em>Browsers</em> › <em>Add another browser</em>, and
+            paste the code it makes under <em>Join an agency</em> above.
+          </p>
         </section>
+      </main>
+    );
+  }
+  if (view.oldFormat) {
+    const name = overview.agencies.find((a) => a.agencyId === view.agencyId)?.name || 'This agency';
+    return (
+      <main class="page">
+        <header class="bar">
+          <h1>{name}</h1>
+          <AgencySwitcher overview={overview} send={client.send} />
+        </header>
+        <OldFormatNotice agencyId={view.agencyId} name={name} send={client.send} download={props.download} />
+        {newAgency}
       </main>
     );
   }
@@ -85,6 +107,7 @@ export function OptionsApp(props: OptionsProps) {
       </header>
       <nav class="sections" aria-label="Sections">
         <a href="#invite">Invite</a>
+        <a href="#pending">Unused invites</a>
         <a href="#members">Members</a>
         <a href="#connects">Connects</a>
         <a href="#browsers">Browsers</a>
@@ -102,16 +125,14 @@ export function OptionsApp(props: OptionsProps) {
           .
         </p>
       ) : null}
+      <StandingNotice view={view} />
       <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
       <FlagList view={view} />
       <InviteForm view={view} send={client.send} copy={props.copy} />
+      <PendingInvites view={view} send={client.send} now={now} />
       <MembersTable view={view} send={client.send} />
       <ConnectsForms view={view} send={client.send} />
-      <section class="card" aria-labelledby="browsers-title" id="browsers">
-        <h2 id="browsers-title">Browsers</h2>
-        <ThisBrowserKey send={client.send} copy={props.copy} />
-        <AddBrowserForm view={view} send={client.send} />
-      </section>
+      <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
       <RecentActions recent={view.recent} now={now} limit={10} />
       <ActivityList activity={view.state.activity} now={now} limit={20} />

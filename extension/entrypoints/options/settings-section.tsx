@@ -1,10 +1,14 @@
-// The agency's sync server, a reconnect, and the export of its log: every action in the file is signed,
-// so anyone holding it can verify who did what (core's verifyAction with the agency id).
+// The agency's sync server, a reconnect, the export of its log (every action in the file is signed, so
+// anyone holding it can verify who did what: core's verifyAction with the agency id), and removing the
+// agency from this browser.
 import type { JSX } from 'preact';
 import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
+import type { Download } from '../../ui/download.ts';
+import { ExportLogButton } from '../../ui/export-log-button.tsx';
 import { SERVER_PATTERN, text } from '../../ui/fields.ts';
+import { RemoveAgency } from '../../ui/remove-agency.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { useRun } from '../../ui/use-run.ts';
 
@@ -12,12 +16,11 @@ export interface SettingsProps {
   view: AgencyView;
   send: Send;
   now: number;
-  download?: (fileName: string, json: string) => void;
+  download?: Download;
 }
 
 export function SettingsSection({ view, send, now, download }: SettingsProps) {
   const server = useRun();
-  const exporting = useRun();
   const setServer = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const address = text(e.currentTarget, 'server');
@@ -28,13 +31,6 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
         : { kind: 'refused', refusal: res };
     });
   };
-  const exportLog = () =>
-    void exporting.run(async () => {
-      const res = await send({ kind: 'exportLog', agencyId: view.agencyId });
-      if (!res.ok) return { kind: 'refused', refusal: res };
-      download?.(res.value.fileName, res.value.json);
-      return { kind: 'saved', id: null, text: `Exported ${res.value.fileName}` };
-    });
   return (
     <section class="card" aria-labelledby="settings-title" id="settings">
       <h2 id="settings-title">Sync and export</h2>
@@ -64,12 +60,13 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
         A file with every signed action of {view.state.name}. Anyone can verify each signature with the agency
         id <code>{view.agencyId}</code>.
       </p>
-      <div class="row">
-        <button type="button" class="secondary" onClick={exportLog} disabled={exporting.busy}>
-          Export the agency's log
-        </button>
-      </div>
-      <ActionResult outcome={exporting.outcome} />
+      <ExportLogButton agencyId={view.agencyId} send={send} download={download} />
+      <h3>This browser</h3>
+      <p class="muted">
+        Removing {view.state.name} from this browser deletes its copy here; it does not leave the agency (to
+        leave, see below).
+      </p>
+      <RemoveAgency agencyId={view.agencyId} name={view.state.name} send={send} />
     </section>
   );
 }

@@ -6,9 +6,12 @@ import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
 import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
 import { DefaultTeam } from '../../ui/default-team.tsx';
+import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
+import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
+import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { TeamList } from '../../ui/team-list.tsx';
 import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
@@ -19,9 +22,10 @@ export interface PopupProps {
   /** The view to draw first (e.g. the last one this popup saw), replaced as soon as the background answers. */
   initial?: OverviewView | null;
   now?: number;
+  download?: Download;
 }
 
-export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNow }: PopupProps) {
+export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNow, download }: PopupProps) {
   const { view: overview, error } = useOverview(client, initial);
   const now = useNow(fixedNow);
   useFirstDataMark('popup-first-render', overview !== null);
@@ -48,6 +52,23 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
       </main>
     );
   }
+  if (view.oldFormat) {
+    const name = overview.agencies.find((a) => a.agencyId === view.agencyId)?.name || 'This agency';
+    return (
+      <main class="popup">
+        <header class="bar">
+          <h1>{name}</h1>
+          <AgencySwitcher overview={overview} send={client.send} />
+        </header>
+        <OldFormatNotice agencyId={view.agencyId} name={name} send={client.send} download={download} />
+        <footer class="bar">
+          <button type="button" class="secondary" onClick={openAgencyPages}>
+            Agency pages
+          </button>
+        </footer>
+      </main>
+    );
+  }
   const me = meOf(view);
   return (
     <main class="popup">
@@ -60,12 +81,7 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
         now={now}
         onReconnect={() => void client.send({ kind: 'reconnect', agencyId: view.agencyId })}
       />
-      {me && me.status !== 'active' ? (
-        <p class="notice" role="alert">
-          You {me.status === 'left' ? 'left' : 'were removed from'} this agency: you can no longer act for it
-          (P6). Your past actions stay in its history.
-        </p>
-      ) : null}
+      <StandingNotice view={view} />
       <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
       <FlagList view={view} />
       <TeamList members={Object.values(view.state.members)} me={view.me} />

@@ -35,16 +35,35 @@ export async function createInvite(
   return code.inputValue();
 }
 
+/** Pastes a code into the join form and continues: the page then says what the code admits. */
+export async function checkCode(options: Page, code: string): Promise<Locator> {
+  await options.getByLabel(/Invite code/).fill(code);
+  await options.getByRole('button', { name: 'Continue' }).click();
+  const step = options.getByTestId('join-step');
+  await step.waitFor({ timeout: UI_TIMEOUT });
+  return step;
+}
+
 export async function joinAgency(
   options: Page,
   code: string,
   memberName: string,
   agencyName: string,
 ): Promise<void> {
-  await options.getByLabel(/Invite code/).fill(code);
-  await options.getByRole('textbox', { name: 'Your name' }).last().fill(memberName);
-  await options.getByRole('button', { name: 'Join the agency' }).click();
+  const step = await checkCode(options, code);
+  await step.getByRole('textbox', { name: 'Your name' }).fill(memberName);
+  await step.getByRole('button', { name: 'Join the agency' }).click();
   await options.getByRole('heading', { level: 1, name: agencyName }).waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** Makes a code for another browser in the Browsers section (for `member`, when a manager chooses). */
+export async function makeBrowserCode(options: Page, member?: string): Promise<string> {
+  const section = options.getByRole('region', { name: 'Browsers' });
+  if (member) await section.getByLabel('For').selectOption({ label: member });
+  await section.getByRole('button', { name: 'Make a code' }).click();
+  const code = section.getByTestId('device-code');
+  await code.waitFor({ timeout: UI_TIMEOUT });
+  return code.inputValue();
 }
 
 /**

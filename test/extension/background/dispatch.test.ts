@@ -1,10 +1,13 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { derive, verifyEntries } from '../../../core/index.ts';
+import * as Y from 'yjs';
+import { derive, fromBase64Url, importInviteKey, toBase64Url, verifyEntries } from '../../../core/index.ts';
 import { parseInviteCode } from '../../../core/protocol.ts';
-import { STATE_PORT } from '../../../extension/messaging/types.ts';
+import { type OverviewView, STATE_PORT } from '../../../extension/messaging/types.ts';
+import { DocStore } from '../../../extension/replica/doc-store.ts';
 import { readLogExport } from '../../../extension/replica/export-log.ts';
+import { replicaDbName } from '../../../extension/replica/replica.ts';
 import { TestServer } from './server.ts';
 import { FakePort, TestBrowser } from './support.ts';
 
@@ -24,6 +27,18 @@ afterEach(async () => {
   browsers = [];
   await server.dispose();
 });
+
+function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+/** JSON.stringify replacer: bytes as their base64url text, so a search of the text finds them too. */
+const bytesAsText = (_key: string, value: unknown) =>
+  value instanceof Uint8Array ? toBase64Url(value) : value;
 
 async function createAgency(b: TestBrowser, name = 'Olga') {
   return b.ok<{ agencyId: string }>({
@@ -58,28 +73,6 @@ describe('background dispatch', () => {
     expect(b.agencies.replicas.size).toBe(0);
   });
 
-  it('keeps creating, inviting, exporting and keys to the extension’s own pages, not content scripts', async () => {
-    const b = browser();
-    const { Router } = await import('../../../extension/background/router.ts');
-    const router = new Router(b.agencies, { extensionOrigin: 'chrome-extension://abc/' });
-    const upwork = { tab: { id: 1 }, url: 'https://www.upwork.com/nx/proposals/job/~01/apply/' };
-    const options = { tab: { id: 2 }, url: 'chrome-extension://abc/options.html' };
-    const invite = {
-      kind: 'createInvite',
-      agencyId: 'AAAAAAAAAAAAAAAAAAAAAA',
-      role: 'member',
-      relationship: 'exclusive',
-      expiresInDays: 1,
-    };
-    expect(await router.dispatch(invite, upwork)).toMatchObject({ ok: false, code: 'NOT_FROM_PAGE' });
-    expect(await router.dispatch({ kind: 'deviceKey' }, upwork)).toMatchObject({
-      ok: false,
-      code: 'NOT_FROM_PAGE',
-    });
-    expect(await router.dispatch(invite, options)).toMatchObject({ ok: false, code: 'UNKNOWN_AGENCY' });
-    expect(await router.dispatch({ kind: 'overview' }, upwork)).toMatchObject({ ok: true });
-  });
-
   it('refuses a request about an agency this browser is not part of', async () => {
     const b = browser();
     expect(await b.send({ kind: 'reconnect', agencyId: 'AAAAAAAAAAAAAAAAAAAAAA' })).toMatchObject({
@@ -90,14 +83,19 @@ describe('background dispatch', () => {
 
   it('keeps one non-extractable device key per browser, the same after a worker restart', async () => {
     const b = browser();
-    const first = await b.ok<{ publicKey: string }>({ kind: 'deviceKey' });
+    const { loadDeviceKey } = await import('../../../extension/replica/device-key.ts');
+    const first = await loadDeviceKey(b.idb);
+    const { agencyId } = await createAgency(b);
+    const me = (await b.until((o) => o.view !== null)).view!.me;
+    expect(me).toBe(first.signer.keyId);
     await b.stop();
     b.boot();
-    expect(await b.ok({ kind: 'deviceKey' })).toEqual(first);
-    const { loadDeviceKey } = await import('../../../extension/replica/device-key.ts');
-    const key = await loadDeviceKey(b.idb);
-    expect(key.pair.privateKey.extractable).toBe(false);
-    await expect(crypto.subtle.exportKey('pkcs8', key.pair.privateKey)).rejects.toThrow();
+    const again = await loadDeviceKey(b.idb);
+    expect(again.signer.keyId).toBe(first.signer.keyId);
+    expect((await b.ok<OverviewView>({ kind: 'overview' })).view?.browserKey).toBe(first.signer.keyId);
+    expect(again.pair.privateKey.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey('pkcs8', again.pair.privateKey)).rejects.toThrow();
+    expect(agencyId).toBeTruthy();
   });
 
   it('creates an agency, selects it, and posts the new overview to subscribed ports', async () => {
@@ -129,7 +127,7 @@ describe('background dispatch', () => {
     const ann = browser();
     const { agencyId } = await createAgency(olga);
     const { code, expiresAt } = await invite(olga, agencyId, 'non-exclusive');
-    expect(code).toMatch(/^ao1\./);
+    expect(code).toMatch(/^ao2\./);
     expect(code).not.toContain('chrome-extension://');
     expect(expiresAt).toBeGreaterThan(Date.now());
     const parsed = parseInviteCode(code);
@@ -138,42 +136,179 @@ describe('background dispatch', () => {
       agency: agencyId,
       name: 'Acme Studio',
     });
-    expect(await ann.ok({ kind: 'joinAgency', code, memberName: 'Ann' })).toEqual({ agencyId });
+    // The join form first asks what the code admits: read from the agency's log, nothing kept here.
+    expect(await ann.ok({ kind: 'checkInvite', code })).toEqual({
+      agencyId,
+      agencyName: 'Acme Studio',
+      kind: 'member',
+      role: 'member',
+      relationship: 'non-exclusive',
+      expiresAt,
+      grantedBy: 'Olga',
+    });
+    expect(ann.agencies.replicas.size).toBe(0);
+    expect(await ann.ok({ kind: 'joinAgency', code, name: 'Ann' })).toEqual({ agencyId });
     const annView = await ann.until((o) => o.view?.state.members[o.view.me]?.name === 'Ann');
     expect(annView.view?.state.members[annView.view.me]?.relationship).toBe('non-exclusive');
     await olga.until((o) => Object.values(o.view?.state.members ?? {}).some((m) => m.name === 'Ann'));
   });
 
-  it('a member adds a second browser’s key, and that browser connects as the same member with the code', async () => {
+  it('the invite’s private key is only in the code: not in the log, not in the manager’s storage', async () => {
+    const olga = browser();
+    const { agencyId } = await createAgency(olga);
+    const { code } = await invite(olga, agencyId);
+    const parsed = parseInviteCode(code);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const pkcs8 = fromBase64Url(parsed.invite.key)!;
+    // An Ed25519 PKCS #8 key ends with its 32-byte seed: the secret part.
+    const seed = pkcs8.subarray(pkcs8.length - 32);
+    const r = olga.agencies.replicas.get(agencyId)!;
+    await r.flush();
+    expect(containsBytes(Y.encodeStateAsUpdate(r.doc), seed)).toBe(false);
+    const grant = r.log.ordered().find((a) => a.type === 'grantInvite')!;
+    const inviteId = toBase64Url((grant.payload as { invite: Uint8Array }).invite);
+    expect(inviteId).toBe(toBase64Url((await importInviteKey(crypto.subtle, pkcs8))!.publicKey));
+    const meta = await DocStore.peekMeta(replicaDbName(agencyId), ['local', 'snapshot'], olga.idb);
+    const stored = JSON.stringify([...meta], bytesAsText);
+    // What is stored names the invite by its public half (the derived snapshot lists it)…
+    expect(stored).toContain(inviteId);
+    // …and holds nothing of its private half.
+    expect(stored).not.toContain(parsed.invite.key);
+    expect(stored).not.toContain(toBase64Url(seed));
+  });
+
+  it('adds another browser with one code: the member makes it, the new browser joins as that member', async () => {
     const olga = browser();
     const laptop = browser();
     const { agencyId } = await createAgency(olga);
     const me = (await olga.until((o) => o.view !== null)).view!.me;
-    const { publicKey } = await laptop.ok<{ publicKey: string }>({ kind: 'deviceKey' });
-    const added = await olga.ok<{ id: string; code: string }>({
-      kind: 'addDevice',
+    const made = await olga.ok<{ code: string; expiresAt: number }>({
+      kind: 'createDeviceInvite',
       agencyId,
       member: me,
-      publicKey,
-      label: 'laptop',
+      expiresInDays: 1,
+      label: 'work laptop',
     });
-    expect(added.code).toMatch(/^ao1\./);
-    await olga.until((o) => o.view?.sync.waiting === 0);
-    expect(await laptop.ok({ kind: 'joinAgency', code: added.code, memberName: 'ignored' })).toEqual({
+    expect(made.code).toMatch(/^ao2\./);
+    expect(await laptop.ok({ kind: 'checkInvite', code: made.code })).toMatchObject({
+      agencyId,
+      kind: 'device',
+      member: { id: me, name: 'Olga' },
+      grantedBy: 'Olga',
+    });
+    expect(await laptop.ok({ kind: 'joinAgency', code: made.code, name: 'Chrome on Linux' })).toEqual({
       agencyId,
     });
     const v = await laptop.until((o) => o.view?.sync.status === 'synced');
+    const laptopKey = v.view!.browserKey;
     expect(v.view?.me).toBe(me);
+    expect(laptopKey).not.toBe(me);
     expect(Object.keys(v.view?.state.members ?? {})).toEqual([me]);
-    expect(v.view?.state.keys[publicKey]).toMatchObject({ member: me, active: true, label: 'laptop' });
+    expect(v.view?.state.keys[laptopKey]).toMatchObject({
+      member: me,
+      active: true,
+      label: 'Chrome on Linux',
+    });
+    expect(v.view?.state.members[me]?.keys).toEqual([me, laptopKey]);
+    // The new browser acts as Olga, and Olga's first browser sees it.
+    await laptop.ok({ kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: 5 } });
+    await olga.until((o) => o.view?.connects.balance === 105);
+    // Used once: a third browser cannot use the same code.
+    const third = browser();
+    expect(await third.send({ kind: 'checkInvite', code: made.code })).toMatchObject({
+      ok: false,
+      code: 'INVITE_INVALID',
+      rule: 'P2',
+      message: expect.stringContaining('This code admits nobody now'),
+    });
   });
 
-  it('refuses a damaged invite code with the reason', async () => {
+  it('a business manager makes a browser code for a member; a member may not make one for someone else', async () => {
+    const olga = browser();
+    const ann = browser();
+    const annPhone = browser();
+    const { agencyId } = await createAgency(olga);
+    await ann.ok({ kind: 'joinAgency', code: (await invite(olga, agencyId)).code, name: 'Ann' });
+    const annId = (await ann.until((o) => o.view !== null)).view!.me;
+    const olgaId = (await olga.until((o) => !!o.view?.state.members[annId])).view!.me;
+    expect(
+      await ann.send({ kind: 'createDeviceInvite', agencyId, member: olgaId, expiresInDays: 1 }),
+    ).toMatchObject({ ok: false, code: 'NOT_KEY_OWNER', rule: 'P2' });
+    const { code } = await olga.ok<{ code: string }>({
+      kind: 'createDeviceInvite',
+      agencyId,
+      member: annId,
+      expiresInDays: 1,
+    });
+    await annPhone.ok({ kind: 'joinAgency', code, name: 'Phone' });
+    const v = await annPhone.until((o) => o.view?.sync.status === 'synced');
+    expect(v.view?.me).toBe(annId);
+    expect(v.view?.state.members[annId]?.keys).toHaveLength(2);
+  });
+
+  it('a revoked invite admits nobody; a member revokes their own browser code but not a member invite', async () => {
+    const olga = browser();
+    const ann = browser();
+    const { agencyId } = await createAgency(olga);
+    await ann.ok({ kind: 'joinAgency', code: (await invite(olga, agencyId)).code, name: 'Ann' });
+    const annId = (await ann.until((o) => o.view !== null)).view!.me;
+    const pending = await invite(olga, agencyId);
+    const own = await ann.ok<{ code: string }>({
+      kind: 'createDeviceInvite',
+      agencyId,
+      member: annId,
+      expiresInDays: 1,
+    });
+    const idOf = async (code: string) => {
+      const parsed = parseInviteCode(code);
+      if (!parsed.ok) throw new Error(parsed.message);
+      return toBase64Url(
+        (await importInviteKey(crypto.subtle, fromBase64Url(parsed.invite.key)!))!.publicKey,
+      );
+    };
+    const [pendingId, ownId] = [await idOf(pending.code), await idOf(own.code)];
+    await ann.until((o) => !!o.view?.state.invites[pendingId]);
+    expect(await ann.send({ kind: 'revokeInvite', agencyId, invite: pendingId })).toMatchObject({
+      ok: false,
+      code: 'NOT_BUSINESS_MANAGER',
+      rule: 'P2',
+    });
+    expect(await ann.send({ kind: 'revokeInvite', agencyId, invite: ownId })).toMatchObject({
+      ok: true,
+      value: { status: 'saved' },
+    });
+    expect(await olga.send({ kind: 'revokeInvite', agencyId, invite: pendingId })).toMatchObject({
+      ok: true,
+    });
+    await olga.until(
+      (o) => !!o.view?.state.invites[ownId]?.revoked && !!o.view.state.invites[pendingId]?.revoked,
+    );
+    await Promise.all([
+      ann.until((o) => o.view?.sync.waiting === 0),
+      olga.until((o) => o.view?.sync.waiting === 0),
+    ]);
+    // The server refuses both codes at the handshake now.
+    const stranger = browser();
+    for (const code of [pending.code, own.code])
+      expect(await stranger.send({ kind: 'joinAgency', code, name: 'Eve' })).toMatchObject({
+        ok: false,
+        code: 'INVITE_INVALID',
+        message: expect.stringContaining('revoked'),
+      });
+    expect(stranger.agencies.replicas.size).toBe(0);
+  });
+
+  it('refuses a damaged invite code, and an old ao1. code, with the reason', async () => {
     const b = browser();
-    expect(await b.send({ kind: 'joinAgency', code: 'hello', memberName: 'Ann' })).toMatchObject({
+    expect(await b.send({ kind: 'joinAgency', code: 'hello', name: 'Ann' })).toMatchObject({
       ok: false,
       code: 'BAD_INVITE',
-      message: expect.stringContaining('ao1.'),
+      message: expect.stringContaining('ao2.'),
+    });
+    expect(await b.send({ kind: 'checkInvite', code: 'ao1.eyJ9' })).toMatchObject({
+      ok: false,
+      code: 'BAD_INVITE',
+      message: expect.stringContaining('older version'),
     });
   });
 
@@ -181,7 +316,7 @@ describe('background dispatch', () => {
     const olga = browser();
     const ann = browser();
     const { agencyId } = await createAgency(olga);
-    await ann.ok({ kind: 'joinAgency', code: (await invite(olga, agencyId)).code, memberName: 'Ann' });
+    await ann.ok({ kind: 'joinAgency', code: (await invite(olga, agencyId)).code, name: 'Ann' });
     const refused = await ann.send({
       kind: 'act',
       agencyId,

@@ -29,11 +29,16 @@ const view: OverviewView = { agencies: [], selected: null, view: null };
 describe('message client', () => {
   it('returns the background’s answer as the typed response', async () => {
     const rt: RuntimeLike = {
-      sendMessage: async () => ({ ok: true, value: { publicKey: 'k' } }),
+      sendMessage: async () => ({ ok: true, value: { code: 'ao2.x', expiresAt: 1 } }),
       connect: () => new FakePort('x'),
     };
-    const r = await sendWith(rt, { kind: 'deviceKey' });
-    expect(r).toEqual({ ok: true, value: { publicKey: 'k' } });
+    const r = await sendWith(rt, {
+      kind: 'createDeviceInvite',
+      agencyId: 'AAAAAAAAAAAA',
+      member: 'k'.repeat(43),
+      expiresInDays: 1,
+    });
+    expect(r).toEqual({ ok: true, value: { code: 'ao2.x', expiresAt: 1 } });
   });
 
   it('turns an unreachable background into a refusal instead of throwing', async () => {

@@ -16,13 +16,15 @@ describe('message protocol: requests are validated at the boundary', () => {
         memberName: 'Olga',
         balance: 120,
       },
-      { kind: 'joinAgency', code: 'ao1.xyz', memberName: 'Ann' },
+      { kind: 'checkInvite', code: 'ao2.xyz' },
+      { kind: 'joinAgency', code: 'ao2.xyz', name: 'Ann' },
       { kind: 'createInvite', agencyId, role: 'member', relationship: 'exclusive', expiresInDays: 7 },
+      { kind: 'createDeviceInvite', agencyId, member, expiresInDays: 1, label: 'laptop' },
+      { kind: 'revokeInvite', agencyId, invite: member },
       { kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: 80 } },
       { kind: 'act', agencyId, type: 'changeRole', payload: { member, role: 'manager' } },
-      { kind: 'addDevice', agencyId, member, publicKey: member },
-      { kind: 'deviceKey' },
       { kind: 'exportLog', agencyId },
+      { kind: 'removeAgency', agencyId },
       { kind: 'setServer', agencyId, server: 'wss://sync.example.com/rooms' },
       { kind: 'reconnect', agencyId },
     ];
@@ -31,7 +33,17 @@ describe('message protocol: requests are validated at the boundary', () => {
   });
 
   it('refuses what is not a request with BAD_REQUEST and a reason, never an exception', () => {
-    for (const input of [null, 42, 'overview', {}, { kind: 'nope' }, { kind: 'overview', extra: 1 }]) {
+    for (const input of [
+      null,
+      42,
+      'overview',
+      {},
+      { kind: 'nope' },
+      { kind: 'overview', extra: 1 },
+      { kind: 'deviceKey' },
+      { kind: 'joinAgency', code: 'ao2.xyz', memberName: 'Ann' },
+      { kind: 'revokeInvite', agencyId, invite: 'not-a-key' },
+    ]) {
       const parsed = parseRequest(input);
       expect(parsed.ok).toBe(false);
       if (!parsed.ok)
@@ -45,8 +57,16 @@ describe('message protocol: requests are validated at the boundary', () => {
     if (!parsed.ok) expect(parsed.response.message).toMatch(/^payload\.connects: /);
   });
 
-  it('keeps actions carrying bytes or keys to the background (createAgency, joinAgency, grantInvite, device keys)', () => {
-    for (const type of ['createAgency', 'joinAgency', 'grantInvite', 'addDeviceKey', 'removeDeviceKey']) {
+  it('keeps actions carrying bytes or keys to the background (creation, joins, invites, browser keys)', () => {
+    for (const type of [
+      'createAgency',
+      'joinAgency',
+      'grantInvite',
+      'grantDeviceInvite',
+      'revokeInvite',
+      'removeDeviceKey',
+      'addDeviceKey',
+    ]) {
       expect(UI_ACTION_TYPES).not.toContain(type);
       expect(parseRequest({ kind: 'act', agencyId, type, payload: {} }).ok).toBe(false);
     }

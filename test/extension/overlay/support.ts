@@ -43,6 +43,8 @@ export function viewOf(fx: AgencyFixture, name: string, now = nowOf(fx)): Agency
   return {
     agencyId: fx.agencyId,
     me,
+    browserKey: me,
+    oldFormat: false,
     state,
     connects: connectsSummary(state, now, state.members[me] ? me : null),
     sync: {

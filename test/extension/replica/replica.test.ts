@@ -2,8 +2,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseInviteCode } from '../../../core/protocol.ts';
+import { DocStore } from '../../../extension/replica/doc-store.ts';
 import { createInvite, joinAgency } from '../../../extension/replica/flows.ts';
-import { cachedView, Replica } from '../../../extension/replica/replica.ts';
+import { cachedView, Replica, replicaDbName } from '../../../extension/replica/replica.ts';
 import { MiniServer } from './support/mini-server.ts';
 import { Browser, converged, createdAgency, joined } from './support/peers.ts';
 
@@ -70,17 +71,20 @@ describe('replica: create, invite, join over a real sync server', () => {
     const parsed = parseInviteCode(invite.code);
     if (!parsed.ok) throw new Error(parsed.message);
     const ann = await browser('Ann');
-    const first = await joinAgency({ ...ann.base, invite: parsed.invite, memberName: 'Ann' });
+    const first = await joinAgency({ ...ann.base, invite: parsed.invite, name: 'Ann' });
     expect(first.ok).toBe(true);
     if (first.ok) ann.track(first.replica);
     await manager.waitFor((m) => Object.keys(m.log.state.members).length === 2, WAIT);
     const bob = await browser('Bob');
-    const second = await joinAgency({ ...bob.base, invite: parsed.invite, memberName: 'Bob' });
+    const second = await joinAgency({ ...bob.base, invite: parsed.invite, name: 'Bob' });
     expect(second).toMatchObject({
       ok: false,
-      code: 'SERVER_REFUSED',
-      message: expect.stringMatching(/invite/i),
+      code: 'INVITE_INVALID',
+      message: expect.stringMatching(/used/),
     });
+    // Nothing of the agency is kept in the refused browser.
+    const kept = await DocStore.peekMeta(replicaDbName(manager.agencyId), ['snapshot', 'local'], bob.idb);
+    expect(kept.size).toBe(0);
   });
 
   it('a server that needs a creation token refuses a creation without it, and the agency is not kept', async () => {

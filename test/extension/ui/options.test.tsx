@@ -9,6 +9,7 @@ import {
   nowOf,
   olgaAndBob,
   overviewOf,
+  T0,
   viewOf,
 } from './support/views.ts';
 
@@ -30,6 +31,14 @@ async function renderOptions(
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name }) as HTMLButtonElement;
 const field = (label: string | RegExp) => screen.getByLabelText(label) as HTMLInputElement;
+const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0';
+const CHECKED = {
+  agencyId: 'agency-new-001',
+  agencyName: 'Acme Studio',
+  expiresAt: Date.UTC(2026, 10, 9, 9),
+  grantedBy: 'Olga',
+};
+
 const saved = (id = 'act-1') => ({ ok: true as const, value: { id, status: 'saved' as const, flags: [] } });
 
 describe('agency pages: a plain member', () => {
@@ -179,13 +188,22 @@ describe('agency pages: a business manager', () => {
   it('creates a single-use invite and shows the code to send', async () => {
     const expiresAt = Date.UTC(2026, 10, 9, 9);
     const { bg, view } = await renderOptions('Olga', {
-      createInvite: () => ({ ok: true, value: { code: 'ao1.abc', expiresAt } }),
+      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt } }),
     });
     fireEvent.change(field('Role'), { target: { value: 'member' } });
     fireEvent.change(field('Relationship'), { target: { value: 'non-exclusive' } });
     fireEvent.input(field('Expires in (days)'), { target: { value: '3' } });
     fireEvent.click(button('Create invite'));
-    expect(((await screen.findByTestId('invite-code')) as HTMLTextAreaElement).value).toBe('ao1.abc');
+    expect(((await screen.findByTestId('invite-code')) as HTMLTextAreaElement).value).toBe('ao2.abc');
+    // The grant's own status, live: saved here, then synced once the server acknowledged it.
+    const section = within(screen.getByRole('region', { name: 'Invite a member' }));
+    expect(section.getByRole('status').textContent).toBe('Invite created — saved in this browser.');
+    bg.push(
+      overviewOf({ ...view, recent: [{ id: 'grant-1', type: 'grantInvite', at: 1, status: 'synced' }] }),
+    );
+    await waitFor(() =>
+      expect(section.getByRole('status').textContent).toBe('Invite created — synced with the server.'),
+    );
     expect(screen.getByText(/Single use: the first person who joins with it uses it up/)).toBeTruthy();
     expect(bg.sent('createInvite')).toEqual([
       {
@@ -219,9 +237,9 @@ describe('agency pages: a business manager', () => {
 });
 
 describe('agency pages: no agency yet', () => {
-  function renderFresh(answers: Answers = {}) {
+  function renderFresh(answers: Answers = {}, userAgent?: string) {
     const bg = new FakeBackground(overviewOf(null), answers);
-    render(<OptionsApp client={bg} defaultServer="ws://localhost:1234" />);
+    render(<OptionsApp client={bg} defaultServer="ws://localhost:1234" userAgent={userAgent} />);
     return bg;
   }
 
@@ -250,30 +268,250 @@ describe('agency pages: no agency yet', () => {
     fireEvent.input(await screen.findByLabelText(/Invite code/), {
       target: { value: 'chrome-extension://abc/options.html' },
     });
-    fireEvent.input(screen.getAllByLabelText('Your name')[1]!, { target: { value: 'Bob' } });
-    fireEvent.click(button('Join the agency'));
+    fireEvent.click(button('Continue'));
     expect((await screen.findByRole('alert')).textContent).toMatch(/That is not an invite code/);
+    expect(bg.sent('checkInvite')).toEqual([]);
     expect(bg.sent('joinAgency')).toEqual([]);
   });
 
-  it("joins with a code, and shows the background's refusal of a used invite", async () => {
+  it('checks a member invite first, then asks for the name and joins', async () => {
     const bg = renderFresh({
-      joinAgency: () => ({ ok: false, code: 'INVITE_INVALID', ...VERDICTS.INVITE_INVALID }),
+      checkInvite: () => ({
+        ok: true,
+        value: { ...CHECKED, kind: 'member', role: 'member', relationship: 'exclusive' },
+      }),
+      joinAgency: () => ({ ok: true, value: { agencyId: CHECKED.agencyId } }),
     });
-    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao1.eyJ9' } });
-    fireEvent.input(screen.getAllByLabelText('Your name')[1]!, { target: { value: 'Bob' } });
-    fireEvent.click(button('Join the agency'));
-    expect((await screen.findByRole('alert')).textContent).toBe(
-      `Refused (P2): ${VERDICTS.INVITE_INVALID.message}`,
+    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: ' ao2.eyJ9 ' } });
+    expect(screen.getAllByLabelText('Your name')).toHaveLength(1); // only the creation form's, for now
+    fireEvent.click(button('Continue'));
+    const step = within(await screen.findByTestId('join-step'));
+    expect(bg.sent('checkInvite')).toEqual([{ kind: 'checkInvite', code: 'ao2.eyJ9' }]);
+    expect(step.getByText(/Olga invites you to Acme Studio as an exclusive member\./)).toBeTruthy();
+    expect(step.queryByLabelText(/Name of this browser/)).toBeNull();
+    fireEvent.input(step.getByLabelText(/Your name/), { target: { value: ' Bob ' } });
+    fireEvent.click(step.getByRole('button', { name: 'Join the agency' }));
+    await waitFor(() =>
+      expect(bg.sent('joinAgency')).toEqual([{ kind: 'joinAgency', code: 'ao2.eyJ9', name: 'Bob' }]),
     );
-    expect(bg.sent('joinAgency')).toEqual([{ kind: 'joinAgency', code: 'ao1.eyJ9', memberName: 'Bob' }]);
+    expect((await step.findByRole('status')).textContent).toContain('You joined Acme Studio');
   });
 
-  it("shows this browser's key so a member can add it from another browser", async () => {
-    renderFresh({ deviceKey: () => ({ ok: true, value: { publicKey: 'k'.repeat(43) } }) });
-    fireEvent.click(await screen.findByRole('button', { name: "Show this browser's key" }));
-    expect(((await screen.findByLabelText("This browser's key")) as HTMLInputElement).value).toBe(
-      'k'.repeat(43),
+  it('a code for another browser asks for no name: it suggests one from the browser, editable', async () => {
+    const bg = renderFresh(
+      {
+        checkInvite: () => ({
+          ok: true,
+          value: { ...CHECKED, kind: 'device', member: { id: 'o'.repeat(43), name: 'Olga' } },
+        }),
+        joinAgency: () => ({ ok: true, value: { agencyId: CHECKED.agencyId } }),
+      },
+      FIREFOX_LINUX,
     );
+    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao2.eyJ9' } });
+    fireEvent.click(button('Continue'));
+    const step = within(await screen.findByTestId('join-step'));
+    expect(step.getByText(/adds this browser to Olga's membership in Acme Studio/)).toBeTruthy();
+    expect(step.queryByLabelText(/Your name/)).toBeNull();
+    const label = step.getByLabelText(/Name of this browser/) as HTMLInputElement;
+    expect(label.value).toBe('Firefox on Linux');
+    fireEvent.click(step.getByRole('button', { name: 'Add this browser' }));
+    await waitFor(() =>
+      expect(bg.sent('joinAgency')).toEqual([
+        { kind: 'joinAgency', code: 'ao2.eyJ9', name: 'Firefox on Linux' },
+      ]),
+    );
+    expect((await step.findByRole('status')).textContent).toContain('This browser was added to Olga');
+  });
+
+  it("shows the background's refusal of a used invite, and joins nothing", async () => {
+    const bg = renderFresh({
+      checkInvite: () => ({
+        ok: false,
+        code: 'SERVER_REFUSED',
+        rule: 'SERVER',
+        message: 'The invite is unknown, already used or expired.',
+      }),
+    });
+    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao2.eyJ9' } });
+    fireEvent.click(button('Continue'));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'Refused (SERVER): The invite is unknown, already used or expired.',
+    );
+    expect(screen.queryByTestId('join-step')).toBeNull();
+    expect(bg.sent('joinAgency')).toEqual([]);
+  });
+
+  it('tells a member already in another browser where to make a code for this one', async () => {
+    renderFresh();
+    const region = within(
+      await screen.findByRole('region', { name: 'Already a member in another browser?' }),
+    );
+    expect(region.getByText(/Add another browser/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /browser's key/ })).toBeNull();
+  });
+});
+
+/** Olga invites someone who has not joined yet, and Bob makes a code for a browser of his own. */
+async function withOpenCodes(fx: AgencyFixture): Promise<void> {
+  await fx.invite('Olga', { role: 'manager', relationship: 'non-exclusive' });
+  await fx.act('Bob', 'grantDeviceInvite', {
+    invite: fx.inviteKey().publicKey,
+    member: fx.id('Bob'),
+    expiresAt: fx.now + 86_400_000,
+    label: 'laptop',
+  });
+}
+
+const rowOf = (what: RegExp) =>
+  screen.getAllByRole('row').find((r) => what.test(r.textContent ?? '')) as HTMLTableRowElement;
+
+describe('agency pages: add another browser', () => {
+  it('a member makes a code for a browser of their own (no choice of member), shown once to copy', async () => {
+    const copy = vi.fn(async () => {});
+    const fx = await olgaAndBob();
+    const view = viewOf(fx, 'Bob');
+    const bg = new FakeBackground(overviewOf(view), {
+      createDeviceInvite: () => ({
+        ok: true,
+        value: { id: 'grant-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
+      }),
+    });
+    render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} copy={copy} />);
+    const section = within(screen.getByRole('region', { name: 'Browsers' }));
+    expect(section.getByRole('list', { name: 'Your browsers' }).textContent).toContain(
+      'The browser you joined with (this browser)',
+    );
+    expect(section.queryByLabelText('For')).toBeNull();
+    fireEvent.input(section.getByLabelText(/Note/), { target: { value: 'laptop' } });
+    fireEvent.click(section.getByRole('button', { name: 'Make a code' }));
+    const code = (await section.findByTestId('device-code')) as HTMLTextAreaElement;
+    expect(code.value).toBe('ao2.device');
+    expect(bg.sent('createDeviceInvite')).toEqual([
+      {
+        kind: 'createDeviceInvite',
+        agencyId: view.agencyId,
+        member: fx.id('Bob'),
+        expiresInDays: 1,
+        label: 'laptop',
+      },
+    ]);
+    fireEvent.click(section.getByRole('button', { name: 'Copy the code' }));
+    await waitFor(() => expect(copy).toHaveBeenCalledWith('ao2.device'));
+    expect(section.queryByRole('textbox', { name: /key/ })).toBeNull();
+  });
+
+  it('a business manager may make one for any active member', async () => {
+    const { bg, fx, view } = await renderOptions('Olga', {
+      createDeviceInvite: () => ({ ok: true, value: { id: 'grant-3', code: 'ao2.forbob', expiresAt: T0 } }),
+    });
+    const section = within(screen.getByRole('region', { name: 'Browsers' }));
+    const select = section.getByLabelText('For') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Olga (you)', 'Bob']);
+    fireEvent.change(select, { target: { value: fx.id('Bob') } });
+    fireEvent.click(section.getByRole('button', { name: 'Make a code' }));
+    expect(((await section.findByTestId('device-code')) as HTMLTextAreaElement).value).toBe('ao2.forbob');
+    expect(bg.sent('createDeviceInvite')[0]).toMatchObject({ agencyId: view.agencyId, member: fx.id('Bob') });
+    expect(section.getByText("Code for Bob's new browser")).toBeTruthy();
+  });
+
+  it('a browser whose key was removed says so plainly and cannot make codes', async () => {
+    const fx = await olgaAndBob();
+    const { signer } = await fx.addBrowser('Bob', 'Laptop');
+    await fx.act('Bob', 'removeDeviceKey', { member: fx.id('Bob'), key: signer.publicKey });
+    const view = viewOf(fx, 'Bob', { browserKey: signer.keyId });
+    render(
+      <OptionsApp client={new FakeBackground(overviewOf(view))} initial={overviewOf(view)} now={nowOf(fx)} />,
+    );
+    expect(screen.getByTestId('standing-notice').textContent).toMatch(
+      /This browser was removed from Bob's browsers: it can no longer act for Acme Studio/,
+    );
+    const section = within(screen.getByRole('region', { name: 'Browsers' }));
+    expect(section.getByRole('list', { name: 'Your browsers' }).textContent).toContain(
+      'Laptop (this browser) removed: it can no longer act',
+    );
+    expect((section.getByRole('button', { name: 'Make a code' }) as HTMLButtonElement).disabled).toBe(true);
+    expect(section.getByText(`(LOG) ${VERDICTS.KEY_REVOKED.message}`)).toBeTruthy();
+  });
+});
+
+describe('agency pages: unused invites and codes', () => {
+  it('a business manager sees who made each, what it admits and until when, and revokes any', async () => {
+    const { bg, fx, view } = await renderOptions(
+      'Olga',
+      { revokeInvite: () => saved('revoke-1') },
+      withOpenCodes,
+    );
+    const section = within(screen.getByRole('region', { name: 'Unused invites and codes' }));
+    const invite = rowOf(/Invite \(business manager, non-exclusive\)/);
+    expect(invite.textContent).toContain('a new member');
+    expect(invite.textContent).toContain('Olga');
+    const code = rowOf(/Browser code/);
+    expect(code.textContent).toContain('Bob · laptop');
+    fireEvent.click(within(code).getByRole('button', { name: /Revoke/ }));
+    const id = Object.values(fx.derive().state.invites).find((i) => i.kind === 'device')!.id;
+    await waitFor(() =>
+      expect(bg.sent('revokeInvite')).toEqual([
+        { kind: 'revokeInvite', agencyId: view.agencyId, invite: id },
+      ]),
+    );
+    expect((await section.findByRole('status')).textContent).toBe(
+      'Browser code revoked — saved in this browser.',
+    );
+    expect((within(invite).getByRole('button', { name: /Revoke/ }) as HTMLButtonElement).disabled).toBe(
+      false,
+    );
+  });
+
+  it('a member may revoke a code for their own browser, not an invite (P2)', async () => {
+    await renderOptions('Bob', {}, withOpenCodes);
+    const invite = within(rowOf(/Invite \(/)).getByRole('button', { name: /Revoke/ }) as HTMLButtonElement;
+    const own = within(rowOf(/Browser code/)).getByRole('button', { name: /Revoke/ }) as HTMLButtonElement;
+    expect(invite.disabled).toBe(true);
+    expect(own.disabled).toBe(false);
+    expect(document.getElementById(invite.getAttribute('aria-describedby')!)!.textContent).toBe(
+      `(P2) ${VERDICTS.NOT_BUSINESS_MANAGER.message}`,
+    );
+  });
+
+  it('lists nothing once the codes are used, revoked or expired', async () => {
+    await renderOptions('Olga', {}, async (fx) => {
+      const { invite } = await fx.invite('Olga');
+      await fx.act('Olga', 'revokeInvite', { invite: invite.publicKey });
+    });
+    expect(
+      screen.getByText(/None: every invite and browser code was used, revoked or has expired/),
+    ).toBeTruthy();
+  });
+});
+
+describe('agency pages: an agency made with Agency Overlay 0.1', () => {
+  it('says plainly what to do, and its export and remove buttons work', async () => {
+    const fx = await olgaAndBob();
+    const view = { ...viewOf(fx, 'Olga', { oldFormat: true, sync: { status: 'stopped' } }) };
+    const overview = { ...overviewOf(view), agencies: [{ agencyId: view.agencyId, name: 'Old Studio' }] };
+    const bg = new FakeBackground(overview, {
+      exportLog: () => ({ ok: true, value: { fileName: 'old-studio-log.json', json: '{}' } }),
+      removeAgency: () => ({ ok: true, value: null }),
+    });
+    const download = vi.fn();
+    render(<OptionsApp client={bg} initial={overview} now={nowOf(fx)} download={download} />);
+    expect(screen.getByRole('heading', { level: 1, name: 'Old Studio' })).toBeTruthy();
+    expect(screen.getByRole('alert').textContent).toBe(
+      'This agency was created with Agency Overlay 0.1, whose log format this version cannot read. Export it for your records, remove it from this browser, and create the agency again; then re-invite members.',
+    );
+    // Nothing of the old agency's state is offered: no members, no invites.
+    expect(screen.queryByRole('region', { name: 'Members' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Create invite' })).toBeNull();
+    fireEvent.click(button("Export the agency's log"));
+    await waitFor(() => expect(download).toHaveBeenCalledWith('old-studio-log.json', '{}'));
+    fireEvent.click(button('Remove Old Studio from this browser'));
+    expect(bg.sent('removeAgency')).toEqual([]);
+    fireEvent.click(button('Yes, remove Old Studio from this browser'));
+    await waitFor(() =>
+      expect(bg.sent('removeAgency')).toEqual([{ kind: 'removeAgency', agencyId: view.agencyId }]),
+    );
+    // Creating the agency again is right there.
+    expect(button('Create the agency')).toBeTruthy();
   });
 });

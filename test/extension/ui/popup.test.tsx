@@ -182,7 +182,57 @@ describe('popup', () => {
       await fx.act('Olga', 'removeMember', { member: fx.id('Bob') });
     });
     expect(screen.getByRole('alert').textContent).toMatch(
-      /were removed from this agency: you can no longer act for it \(P6\)/,
+      /were removed from Acme Studio: you can no longer act for it \(P6\)/,
+    );
+  });
+
+  it('a browser whose key was removed reads that it can no longer act, and what it may do', async () => {
+    const fx = await olgaAndBob();
+    const { signer } = await fx.addBrowser('Bob', 'Laptop');
+    await fx.act('Olga', 'removeDeviceKey', { member: fx.id('Bob'), key: signer.publicKey });
+    const view = viewOf(fx, 'Bob', { browserKey: signer.keyId });
+    render(
+      <PopupApp
+        client={new FakeBackground(overviewOf(view))}
+        openAgencyPages={() => {}}
+        initial={overviewOf(view)}
+        now={nowOf(fx)}
+      />,
+    );
+    expect(screen.getByRole('alert').textContent).toMatch(
+      /This browser was removed from Bob's browsers: it can no longer act for Acme Studio\. Its past actions stay in the history\. You can remove Acme Studio from this browser/,
+    );
+  });
+
+  it('an agency made with Agency Overlay 0.1: the plain message, and export and remove that work', async () => {
+    const fx = await olgaAndBob();
+    const view = viewOf(fx, 'Olga', { oldFormat: true });
+    const overview = { ...overviewOf(view), agencies: [{ agencyId: view.agencyId, name: 'Old Studio' }] };
+    const bg = new FakeBackground(overview, {
+      exportLog: () => ({ ok: true, value: { fileName: 'old-studio-log.json', json: '{"actions":[]}' } }),
+      removeAgency: () => ({ ok: true, value: null }),
+    });
+    const download = vi.fn();
+    render(
+      <PopupApp
+        client={bg}
+        openAgencyPages={() => {}}
+        initial={overview}
+        now={nowOf(fx)}
+        download={download}
+      />,
+    );
+    expect(screen.getByRole('alert').textContent).toBe(
+      'This agency was created with Agency Overlay 0.1, whose log format this version cannot read. Export it for your records, remove it from this browser, and create the agency again; then re-invite members.',
+    );
+    expect(screen.queryByTestId('balance')).toBeNull();
+    expect(screen.queryByRole('list', { name: 'Team members' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: "Export the agency's log" }));
+    await waitFor(() => expect(download).toHaveBeenCalledWith('old-studio-log.json', '{"actions":[]}'));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove Old Studio from this browser' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, remove Old Studio from this browser' }));
+    await waitFor(() =>
+      expect(bg.sent('removeAgency')).toEqual([{ kind: 'removeAgency', agencyId: view.agencyId }]),
     );
   });
 

@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import { WebSocket, WebSocketServer } from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { AgencyLog, sha256, toBase64Url, verifySignature } from '../../../../core/index.ts';
+import { AgencyLog, toBase64Url, verifySignature } from '../../../../core/index.ts';
 import {
   authBytes,
   CLOSE,
@@ -124,9 +124,12 @@ export class MiniServer {
     if (type === MESSAGE_AGENCY) {
       const m = readAgencyMessage(decoder);
       if (m?.kind !== 'proof' || conn.standing) return conn.ws.close(CLOSE.MALFORMED.code);
-      const { publicKey, signature, inviteSecret, creationToken } = m.proof;
-      if (!(await verifySignature(publicKey, signature, authBytes(conn.nonce, conn.room, publicKey))))
-        return conn.ws.close(CLOSE.BAD_PROOF.code, CLOSE.BAD_PROOF.reason);
+      const { publicKey, signature, invite: inviteProof, creationToken } = m.proof;
+      const bytes = authBytes(conn.nonce, conn.room, publicKey);
+      const proven =
+        (await verifySignature(publicKey, signature, bytes)) &&
+        (!inviteProof || (await verifySignature(inviteProof.publicKey, inviteProof.signature, bytes)));
+      if (!proven) return conn.ws.close(CLOSE.BAD_PROOF.code, CLOSE.BAD_PROOF.reason);
       const log = await room.log;
       await log.settled();
       const keyId = toBase64Url(publicKey);
@@ -141,9 +144,9 @@ export class MiniServer {
         if (status !== 'active' || !member.active)
           return conn.ws.close(CLOSE.MEMBER_GONE.code, CLOSE.MEMBER_GONE.reason);
         standing = 'member';
-      } else if (inviteSecret) {
-        const invite = log.state.invites[toBase64Url(sha256(inviteSecret))];
-        if (!invite || invite.usedBy || invite.expiresAt < Date.now())
+      } else if (inviteProof) {
+        const invite = log.state.invites[toBase64Url(inviteProof.publicKey)];
+        if (!invite || invite.usedBy || invite.revoked || invite.expiresAt < Date.now())
           return conn.ws.close(CLOSE.INVITE_INVALID.code, CLOSE.INVITE_INVALID.reason);
         standing = 'joiner';
       } else return conn.ws.close(CLOSE.NOT_A_MEMBER.code, CLOSE.NOT_A_MEMBER.reason);

@@ -63,7 +63,7 @@ export async function joined(
   if (!invite.ok) throw new Error(invite.message);
   const parsed = parseInviteCode(invite.code);
   if (!parsed.ok) throw new Error(parsed.message);
-  const r = await joinAgency({ ...member.base, invite: parsed.invite, memberName: member.name });
+  const r = await joinAgency({ ...member.base, invite: parsed.invite, name: member.name });
   if (!r.ok) throw new Error(r.message);
   return member.track(r.replica);
 }

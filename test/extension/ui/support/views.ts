@@ -37,13 +37,15 @@ export const nowOf = (fx: AgencyFixture): number => Math.max(T0, ...fx.actions.m
 export function viewOf(
   fx: AgencyFixture,
   name: string,
-  extra: { sync?: Partial<SyncView>; recent?: ActionStatus[] } = {},
+  extra: { sync?: Partial<SyncView>; recent?: ActionStatus[]; browserKey?: string; oldFormat?: boolean } = {},
 ): AgencyView {
   const { state } = fx.derive();
   const me = fx.id(name);
   return {
     agencyId: fx.agencyId,
     me,
+    browserKey: extra.browserKey ?? me,
+    oldFormat: extra.oldFormat ?? false,
     state,
     connects: connectsSummary(state, nowOf(fx), me),
     sync: { ...SYNCED, lastSyncedAt: nowOf(fx) - 60_000, ...extra.sync },
