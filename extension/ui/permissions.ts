@@ -15,9 +15,6 @@ export const activeMembers = (view: AgencyView): Member[] =>
     .filter((m) => m.status === 'active')
     .sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
 
-const activeManagers = (view: AgencyView): Member[] =>
-  activeMembers(view).filter((m) => m.role === 'manager');
-
 /** This browser's key as the agency knows it (null before joining). */
 export const thisBrowserOf = (view: AgencyView) => view.state.keys[view.browserKey] ?? null;
 
@@ -57,19 +54,16 @@ export function canManage(view: AgencyView): Allowed {
   return meOf(view)?.role === 'manager' ? ALLOWED : deny('NOT_BUSINESS_MANAGER');
 }
 
-/** P3: the last business manager cannot be demoted or removed. */
+/** D4: the owner is always a business manager — nobody demotes or removes them (so P3 always holds). */
 export function canDemoteOrRemove(view: AgencyView, member: MemberId): Allowed {
   const managing = canManage(view);
   if (!managing.ok) return managing;
-  const target = view.state.members[member];
-  if (target?.role === 'manager' && activeManagers(view).length <= 1) return deny('LAST_MANAGER');
-  return ALLOWED;
+  return view.state.ownerId === member ? deny('OWNER_PROTECTED') : ALLOWED;
 }
 
-/** Whether leaving needs a successor: only the last business manager must name one (P3). */
+/** Whether leaving needs a successor: the owner names who takes the agency over (D4, P3). */
 export function needsSuccessor(view: AgencyView): boolean {
-  const me = meOf(view);
-  return me?.role === 'manager' && activeManagers(view).length <= 1;
+  return view.state.ownerId !== null && view.state.ownerId === view.me;
 }
 
 /** R11: anyone may leave at any time; P3: the last business manager names a successor first. */

@@ -93,11 +93,11 @@ describe('agency pages: the last business manager', () => {
     await waitFor(() => expect(bg.sent('act')[0]?.payload).toEqual({ successor: fx.id('Bob') }));
   });
 
-  it('P3: cannot be demoted or removed, and reads why', async () => {
+  it('D4: the owner cannot be demoted or removed, and reads why', async () => {
     await renderOptions('Olga');
     expect((screen.getByLabelText('Role of Olga') as HTMLSelectElement).disabled).toBe(true);
     const described = screen.getByLabelText('Role of Olga').getAttribute('aria-describedby')!;
-    expect(document.getElementById(described)!.textContent).toBe(`(P3) ${VERDICTS.LAST_MANAGER.message}`);
+    expect(document.getElementById(described)!.textContent).toBe(`(D4) ${VERDICTS.OWNER_PROTECTED.message}`);
     // Bob is not a manager: his controls stay usable.
     expect((screen.getByLabelText('Role of Bob') as HTMLSelectElement).disabled).toBe(false);
   });
@@ -431,7 +431,7 @@ describe('agency pages: add another browser', () => {
       'Laptop (this browser) removed: it can no longer act',
     );
     expect((section.getByRole('button', { name: 'Make a code' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(section.getByText(`(LOG) ${VERDICTS.KEY_REVOKED.message}`)).toBeTruthy();
+    expect(section.getByText(`(D6) ${VERDICTS.KEY_REVOKED.message}`)).toBeTruthy();
   });
 });
 
