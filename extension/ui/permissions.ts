@@ -66,7 +66,7 @@ export function needsSuccessor(view: AgencyView): boolean {
   return view.state.ownerId !== null && view.state.ownerId === view.me;
 }
 
-/** R11: anyone may leave at any time; P3: the last business manager names a successor first. */
+/** R11: anyone may leave at any time; D4/P3: the owner names a successor first. */
 export function canLeave(view: AgencyView, successor: MemberId | null): Allowed {
   const acting = canAct(view);
   if (!acting.ok) return acting;

@@ -1,5 +1,5 @@
 // R11: anyone may leave at any time and keeps their Upwork profile and work history; P6: their past
-// actions stay in the agency's history; P3: the last business manager names a successor first.
+// actions stay in the agency's history; D4/P3: the owner names a successor, who takes the agency over.
 import { useState } from 'preact/hooks';
 import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
@@ -43,7 +43,7 @@ export function LeaveAgency({ view, send }: { view: AgencyView; send: Send }) {
           Successor
           <span class="hint">
             {required
-              ? 'You are the last business manager: name who takes over (P3).'
+              ? 'You own the agency: name who takes it over; they become its owner and a business manager (D4).'
               : 'Optional: a member to make a business manager as you leave.'}
           </span>
           <select

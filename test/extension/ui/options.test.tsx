@@ -80,7 +80,7 @@ describe('agency pages: a plain member', () => {
   });
 });
 
-describe('agency pages: the last business manager', () => {
+describe('agency pages: the owner', () => {
   it('P3: cannot leave without naming a successor; with one, the successor is sent', async () => {
     const { bg, fx } = await renderOptions('Olga', { act: () => saved() });
     const leave = button('Leave Acme Studio');
