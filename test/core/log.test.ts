@@ -10,9 +10,9 @@ import {
   AgencyLog,
   derive,
   type LogSnapshot,
-  sha256,
+  type Signer,
+  signJoinProof,
   toStored,
-  utf8,
 } from '../../core/index.ts';
 import { AgencyFixture } from './support/agency.ts';
 import { stableText } from './support/invariants.ts';
@@ -50,15 +50,20 @@ async function founded(log: AgencyLog, balance = 100) {
 }
 
 async function invite(log: AgencyLog, n: number, role: 'manager' | 'member' = 'member') {
-  const secret = sha256(utf8(`log-secret-${n}`));
+  const key = seededSigner(`log-invite-${n}`);
   const r = await log.append(
     olga,
     'grantInvite',
-    { invite: sha256(secret), role, relationship: 'exclusive', expiresAt: T + 86_400_000 },
+    { invite: key.publicKey, role, relationship: 'exclusive', expiresAt: T + 86_400_000 },
     T + n,
   );
   expect(r.ok).toBe(true);
-  return secret;
+  return key;
+}
+
+/** The joinAgency payload of `joiner` holding the invite key `key`. */
+async function joining(key: Signer, joiner: Signer, name: string) {
+  return { invite: key.publicKey, proof: await signJoinProof(key, AGENCY, joiner.publicKey), name };
 }
 
 const logs: AgencyLog[] = [];
@@ -78,10 +83,10 @@ describe('AgencyLog on Y.Docs', () => {
     const la = await open(a);
     const lb = await open(b);
     await founded(la);
-    const secret = await invite(la, 1, 'manager');
+    const key = await invite(la, 1, 'manager');
     await lb.settled();
     expect(lb.state.ownerId).toBe(olga.keyId);
-    const joined = await lb.append(max, 'joinAgency', { secret, name: 'Max' }, T + 10);
+    const joined = await lb.append(max, 'joinAgency', await joining(key, max, 'Max'), T + 10);
     expect(joined.ok).toBe(true);
     await la.settled();
     expect(la.state.members[max.keyId]?.role).toBe('manager');
@@ -117,8 +122,8 @@ describe('AgencyLog on Y.Docs', () => {
     const doc = new Y.Doc();
     const log = await open(doc);
     await founded(log);
-    const secret = await invite(log, 1);
-    await log.append(ann, 'joinAgency', { secret, name: 'Ann' }, T + 5);
+    const key = await invite(log, 1);
+    await log.append(ann, 'joinAgency', await joining(key, ann, 'Ann'), T + 5);
     const before = Y.encodeStateAsUpdate(doc);
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
@@ -206,8 +211,8 @@ describe('AgencyLog on Y.Docs', () => {
     const doc = new Y.Doc();
     const log = await open(doc);
     await founded(log);
-    const secret = await invite(log, 1);
-    await log.append(ann, 'joinAgency', { secret, name: 'Ann' }, T + 5);
+    const key = await invite(log, 1);
+    await log.append(ann, 'joinAgency', await joining(key, ann, 'Ann'), T + 5);
     await log.append(
       ann,
       'submitProposal',
