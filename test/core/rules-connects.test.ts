@@ -107,10 +107,12 @@ describe('observations, purchases and refunds', () => {
       { balance: 30 },
       { at: T0 + DAY - MINUTE, deps: base },
     );
-    const d = f.derive();
-    expect(codesOf(d, older)).toEqual([]);
-    expect(d.state.observation?.id).toBe(newer.id);
-    expect(d.state.balance).toBe(70);
+    for (const d of [f.derive(), f.deriveReversed()]) {
+      expect(codesOf(d, older)).toEqual([]);
+      expect(codesOf(d, newer)).toEqual([]);
+      expect(d.state.observation?.id).toBe(newer.id);
+      expect(d.state.balance).toBe(70);
+    }
   });
 
   it('P2: a business manager enters the balance and records purchases; a member cannot', async () => {
@@ -271,10 +273,13 @@ describe('P4: monthly allowances', () => {
     const d = f.derive();
     expect(codesOf(d, obs)).toEqual(['ALLOWANCE_SHRUNK']);
     expect(rulesOf(d, obs)).toEqual(['P4']);
-    // Unspent 40 + 30 + 20 = 90 shrink to 45: 20, 15, 10 exactly (Ann keeps her 10 spent).
+    // Unspent 40 + 30 + 20 = 90 shrink to 45: 20, 15, 10 exactly (Ann keeps her 10 spent). D2: that is
+    // this month's reservation; the manager's grants stand.
+    const left = (name: string) => connectsSummary(d.state, f.now, f.id(name)).allowanceLeft;
+    expect([left('Ann'), left('Bob'), left('Cy')]).toEqual([20, 15, 10]);
     const m = d.state.members;
     expect([m[f.id('Ann')]?.allowance, m[f.id('Bob')]?.allowance, m[f.id('Cy')]?.allowance]).toEqual([
-      30, 15, 10,
+      50, 30, 20,
     ]);
     expect(connectsSummary(d.state, f.now, null)).toMatchObject({
       balance: 45,
