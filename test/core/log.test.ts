@@ -17,7 +17,7 @@ import {
 import { AgencyFixture } from './support/agency.ts';
 import { stableText } from './support/invariants.ts';
 import { seededSigner } from './support/keys.ts';
-import { MEMBERS, run, type Scenario, SIM_AGENCY, shuffle } from './support/simulation.ts';
+import { run, SIM_AGENCY, scenarioArbitrary, shuffle } from './support/simulation.ts';
 
 const AGENCY = 'agency-log-0001';
 const T = Date.UTC(2026, 10, 2, 9);
@@ -282,46 +282,12 @@ describe('AgencyLog on Y.Docs', () => {
 });
 
 describe('AgencyLog convergence (property-based)', () => {
-  const scenario: fc.Arbitrary<Scenario> = fc.record({
-    setup: fc.record({
-      balance: fc.nat({ max: 200 }),
-      roles: fc.array(fc.constantFrom('manager' as const, 'member' as const), { minLength: 4, maxLength: 4 }),
-      relationships: fc.array(fc.constantFrom('exclusive' as const, 'non-exclusive' as const), {
-        minLength: 4,
-        maxLength: 4,
-      }),
-    }),
-    steps: fc.array(
-      fc.oneof(
-        fc.record({
-          kind: fc.constant('act' as const),
-          member: fc.nat({ max: MEMBERS - 1 }),
-          op: fc.nat({ max: 26 }),
-          a: fc.nat({ max: 1000 }),
-          b: fc.nat({ max: 1000 }),
-          force: fc.boolean(),
-          second: fc.constant(false),
-          minutes: fc.nat({ max: 120 }),
-        }),
-        fc.record({
-          kind: fc.constant('sync' as const),
-          from: fc.nat({ max: MEMBERS - 1 }),
-          to: fc.nat({ max: MEMBERS - 1 }),
-          seed: fc.nat(),
-        }),
-      ),
-      { minLength: 1, maxLength: 30 },
-    ),
-    merge: fc.array(fc.record({ seed: fc.nat(), oneByOne: fc.boolean() }), {
-      minLength: MEMBERS,
-      maxLength: MEMBERS,
-    }),
-  });
+  const scenario = scenarioArbitrary({ maxSteps: 30 });
 
   it('three docs receiving a random log as Yjs updates in random orders derive what a full derive gives', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, fc.nat(), async (sc, seed) => {
-        const world = await run(sc);
+        const world = await run(sc, { realSignatures: true });
         // One source doc writes the log in random chunks, one transaction (one Yjs update) per chunk.
         const source = new Y.Doc();
         const updates: Uint8Array[] = [];
