@@ -11,6 +11,8 @@ import { Oracle } from './support/oracle.ts';
 import { run, SIM_AGENCY, scenarioArbitrary } from './support/simulation.ts';
 
 const RUNS = Number(process.env.AUTHORITY_RUNS ?? (process.env.SOAK ? 10_000 : 1000));
+// 10,000 schedules under SOAK take minutes on two cores.
+const TIMEOUT = process.env.SOAK ? 3_600_000 : 600_000;
 const SEED = Number(process.env.AUTHORITY_SEED ?? 20261209);
 
 describe('authority (property-based, against an independent oracle)', () => {
@@ -86,5 +88,5 @@ describe('authority (property-based, against an independent oracle)', () => {
     expect(decided.refused, 'the oracle refuses some actions').toBeGreaterThan(RUNS / 4);
     expect(decided.unknown / total, `undecided share ${JSON.stringify(decided)}`).toBeLessThan(0.2);
     if (findings.size) expect.fail(findings.report('derive disagrees with the authority oracle'));
-  }, 600_000);
+  }, TIMEOUT);
 });

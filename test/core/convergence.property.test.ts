@@ -11,6 +11,8 @@ import { checkInvariants, stableText } from './support/invariants.ts';
 import { run, SIM_AGENCY, scenarioArbitrary, shuffle } from './support/simulation.ts';
 
 const RUNS = Number(process.env.CONVERGENCE_RUNS ?? (process.env.SOAK ? 10_000 : 1000));
+// 10,000 schedules under SOAK take minutes on two cores.
+const TIMEOUT = process.env.SOAK ? 3_600_000 : 600_000;
 const SEED = Number(process.env.CONVERGENCE_SEED ?? 20261102);
 
 const counted = new Map<string, number>();
@@ -60,5 +62,5 @@ describe('convergence (property-based)', () => {
     // Every code is reached in coverage.property.test.ts; here, enough happens for convergence to mean much.
     expect(seen.size).toBeGreaterThan(15);
     expect(richest).toBeGreaterThan(5);
-  }, 300_000);
+  }, TIMEOUT);
 });
