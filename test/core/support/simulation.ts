@@ -160,7 +160,7 @@ export function scenarioArbitrary(opts: { maxSteps?: number } = {}): fc.Arbitrar
     op: fc.oneof(...OPS.map(([, weight], i) => ({ weight, arbitrary: fc.constant(i) }))),
     a: nat(1000),
     b: nat(1000),
-    force: nat(3).map((n) => n === 0),
+    force: nat(3).map((n) => n === 3), // shrinks towards false
     key: fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: nat(5) }),
     minutes: fc.oneof({ weight: 4, arbitrary: nat(30) }, { weight: 1, arbitrary: nat(600) }),
   });
@@ -203,7 +203,7 @@ export function scenarioArbitrary(opts: { maxSteps?: number } = {}): fc.Arbitrar
         'Asia/Tokyo' as const,
         'America/Los_Angeles' as const,
       ),
-      early: nat(19).map((n) => n === 0),
+      early: nat(19).map((n) => n === 19),
     }),
     steps: fc.array(step, { minLength: 1, maxLength: opts.maxSteps ?? 80, size: 'max' }),
     merge: fc.array(fc.record({ seed: fc.nat(), oneByOne: fc.boolean() }), {
