@@ -223,24 +223,37 @@ export class Oracle {
   private stateBefore(id: ActionId, reverse: boolean): OState | null {
     const memoKey = `${reverse ? 'r' : 'f'}${id}`;
     if (this.memo.has(memoKey)) return this.memo.get(memoKey)!;
-    const state = this.replay(id, reverse);
+    const replayed = this.replay(id, reverse);
+    const state = replayed === 'infeasible' ? null : replayed;
     this.memo.set(memoKey, state);
     return state;
   }
 
-  private replay(id: ActionId, reverse: boolean): OState | null {
+  /**
+   * Replays the applied actions of `id`'s past. An action of unknown fate that may change authority makes
+   * the state unknown (null), unless `assume` says whether it took effect (true: applied).
+   */
+  private replay(
+    id: ActionId,
+    reverse: boolean,
+    assume?: ReadonlyMap<ActionId, boolean>,
+  ): OState | 'infeasible' | null {
     const past = this.past.get(id)!;
     const s = emptyState();
     for (const x of reverse ? this.topoRev : this.topo) {
       if (!past.has(x)) continue;
       const j = this.verdict(x);
       if (j.kind === 'unknown' || j.kind === 'either') {
-        // An action whose fate is unknown may change authority: the state is unknown then.
-        if (this.changesAuthority(this.actions.get(x)!)) return null;
+        if (this.changesAuthority(this.actions.get(x)!)) {
+          const took = assume?.get(x);
+          if (took === undefined) return null;
+          if (took && !this.apply(s, this.actions.get(x)!)) return 'infeasible';
+          continue;
+        }
         if (j.kind === 'unknown') continue;
       }
       if (j.kind === 'refused') continue;
-      this.apply(s, this.actions.get(x)!);
+      if (!this.apply(s, this.actions.get(x)!)) return null;
     }
     return s;
   }
@@ -294,22 +307,24 @@ export class Oracle {
 
   // --- effects of an applied action on the oracle's small state ------------------------------------------
 
-  private apply(s: OState, a: Action): void {
+  /** Applies `a`'s effect; false when what it acts on is not there (a replay assuming a fate that cannot be). */
+  private apply(s: OState, a: Action): boolean {
     const actor = s.keys.get(a.actor)?.member;
+    const memberOf = (id: string | undefined) => (id === undefined ? undefined : s.members.get(id));
     switch (a.type) {
       case 'createAgency':
         s.created = true;
         s.owner = a.actor;
         s.members.set(a.actor, { role: 'manager', status: 'active', relationship: 'exclusive', since: a.id });
         s.keys.set(a.actor, { member: a.actor, active: true });
-        return;
+        return true;
       case 'joinAgency': {
-        const p = payload(a, 'joinAgency');
-        const invite = s.invites.get(toBase64Url(p.invite))!;
+        const invite = s.invites.get(toBase64Url(payload(a, 'joinAgency').invite));
+        if (!invite) return false;
         invite.used = true;
         if (invite.kind === 'device') {
           s.keys.set(a.actor, { member: invite.member!, active: true });
-          return;
+          return true;
         }
         const id = s.keys.get(a.actor)?.member ?? a.actor;
         s.members.set(id, {
@@ -319,14 +334,15 @@ export class Oracle {
           since: invite.role === 'manager' ? a.id : null,
         });
         s.keys.set(a.actor, { member: id, active: true });
-        return;
+        return true;
       }
       case 'grantInvite': {
+        if (!actor) return false;
         const p = payload(a, 'grantInvite');
         s.invites.set(toBase64Url(p.invite), {
           kind: 'member',
           grant: a.id,
-          grantedBy: actor!,
+          grantedBy: actor,
           role: p.role,
           relationship: p.relationship,
           member: null,
@@ -334,14 +350,15 @@ export class Oracle {
           used: false,
           revoked: false,
         });
-        return;
+        return true;
       }
       case 'grantDeviceInvite': {
+        if (!actor) return false;
         const p = payload(a, 'grantDeviceInvite');
         s.invites.set(toBase64Url(p.invite), {
           kind: 'device',
           grant: a.id,
-          grantedBy: actor!,
+          grantedBy: actor,
           role: 'member',
           relationship: 'exclusive',
           member: p.member,
@@ -349,41 +366,54 @@ export class Oracle {
           used: false,
           revoked: false,
         });
-        return;
+        return true;
       }
-      case 'revokeInvite':
-        s.invites.get(toBase64Url(payload(a, 'revokeInvite').invite))!.revoked = true;
-        return;
-      case 'removeMember':
-        s.members.get(payload(a, 'removeMember').member)!.status = 'removed';
-        return;
+      case 'revokeInvite': {
+        const invite = s.invites.get(toBase64Url(payload(a, 'revokeInvite').invite));
+        if (!invite) return false;
+        invite.revoked = true;
+        return true;
+      }
+      case 'removeMember': {
+        const t = memberOf(payload(a, 'removeMember').member);
+        if (!t) return false;
+        t.status = 'removed';
+        return true;
+      }
       case 'leaveAgency': {
-        const me = s.members.get(actor!)!;
+        const me = memberOf(actor);
         const successor = payload(a, 'leaveAgency').successor;
-        if (successor && me.role === 'manager') {
-          const next = s.members.get(successor)!;
+        const next = memberOf(successor);
+        if (!me || (successor !== undefined && !next)) return false;
+        if (next && me.role === 'manager') {
           if (next.role !== 'manager') next.since = a.id;
           next.role = 'manager';
         }
         if (s.owner === actor && successor) s.owner = successor;
         me.status = 'left';
-        return;
+        return true;
       }
       case 'changeRole': {
         const p = payload(a, 'changeRole');
-        const t = s.members.get(p.member)!;
+        const t = memberOf(p.member);
+        if (!t) return false;
         if (t.role !== p.role) t.since = p.role === 'manager' ? a.id : null;
         t.role = p.role;
-        return;
+        return true;
       }
       case 'changeRelationship': {
         const p = payload(a, 'changeRelationship');
-        s.members.get(p.member)!.relationship = p.relationship;
-        return;
+        const t = memberOf(p.member);
+        if (!t) return false;
+        t.relationship = p.relationship;
+        return true;
       }
-      case 'removeDeviceKey':
-        s.keys.get(toBase64Url(payload(a, 'removeDeviceKey').key))!.active = false;
-        return;
+      case 'removeDeviceKey': {
+        const key = s.keys.get(toBase64Url(payload(a, 'removeDeviceKey').key));
+        if (!key) return false;
+        key.active = false;
+        return true;
+      }
       case 'receiveOffer': {
         const p = payload(a, 'receiveOffer');
         if (!s.offers.has(p.offer)) {
@@ -394,19 +424,23 @@ export class Oracle {
           }
           s.offers.set(p.offer, { as, member: p.member, kind: p.terms.kind, status: 'open' });
         }
-        return;
+        return true;
       }
       case 'acceptOffer': {
-        const o = s.offers.get(payload(a, 'acceptOffer').offer)!;
+        const o = s.offers.get(payload(a, 'acceptOffer').offer);
+        if (!o) return false;
         o.status = 'accepted';
         s.contracts.set(payload(a, 'acceptOffer').offer, { ...o });
-        return;
+        return true;
       }
-      case 'declineOffer':
-        s.offers.get(payload(a, 'declineOffer').offer)!.status = 'declined';
-        return;
+      case 'declineOffer': {
+        const o = s.offers.get(payload(a, 'declineOffer').offer);
+        if (!o) return false;
+        o.status = 'declined';
+        return true;
+      }
       default:
-        return;
+        return true;
     }
   }
 
@@ -433,16 +467,37 @@ export class Oracle {
 
   // --- judging one action ---------------------------------------------------------------------------------
 
+  /**
+   * Judges `a` on its past replayed in two topological orders, and — when actions of unknown fate that may
+   * change authority are in that past (at most 3) — with each combination of them taking effect or not.
+   * Decided only when every replay gives the same answer.
+   */
   private judge(a: Action, effective: Set<ActionId>): Judgement {
-    const one = this.stateBefore(a.id, false);
-    const two = this.stateBefore(a.id, true);
-    if (!one || !two) return { kind: 'unknown', why: 'an action in its past has an unknown fate' };
-    const j1 = this.judgeOn(a, one, effective);
-    const j2 = this.judgeOn(a, two, effective);
-    if (j1.kind !== j2.kind)
-      return { kind: 'unknown', why: `its past replays two ways: ${j1.why} / ${j2.why}` };
-    if (j1.kind === 'applied' && j2.kind === 'applied' && j1.p6 !== j2.p6) return { ...j1, p6: null };
-    return j1;
+    const past = this.past.get(a.id)!;
+    const open = this.topo.filter((x) => {
+      if (!past.has(x)) return false;
+      const k = this.verdict(x).kind;
+      return (k === 'unknown' || k === 'either') && this.changesAuthority(this.actions.get(x)!);
+    });
+    if (open.length > 3) return { kind: 'unknown', why: 'actions of unknown fate in its past' };
+    let found: Judgement | null = null;
+    for (let mask = 0; mask < 1 << open.length; mask++) {
+      const assume = new Map(open.map((x, i) => [x, (mask & (1 << i)) !== 0]));
+      for (const reverse of [false, true]) {
+        const s = open.length ? this.replay(a.id, reverse, assume) : this.stateBefore(a.id, reverse);
+        if (s === 'infeasible') continue;
+        if (!s) return { kind: 'unknown', why: 'an action in its past has an unknown fate' };
+        const j = this.judgeOn(a, s, effective);
+        const first: Judgement = found ?? j;
+        if (j.kind !== first.kind)
+          return { kind: 'unknown', why: `its past replays two ways: ${first.why} / ${j.why}` };
+        found =
+          first.kind === 'applied' && j.kind === 'applied' && first.p6 !== j.p6
+            ? { kind: 'applied', why: first.why, p6: null }
+            : first;
+      }
+    }
+    return found ?? { kind: 'unknown', why: 'no replay of its past is possible' };
   }
 
   /** Actions concurrent with `a` that write `what` (a member, offer, invite, key...). */

@@ -76,6 +76,8 @@ export interface Setup {
   timeZone: 'UTC' | 'Asia/Tokyo' | 'America/Los_Angeles';
   /** A stranger writes an action with no dependencies, concurrent with the agency's creation. */
   early: boolean;
+  /** Contracts that exist from the start (offers to joined members, accepted): 0–3. */
+  contracts: number;
 }
 
 export interface ActStep {
@@ -130,7 +132,7 @@ export const OPS = [
   ['role', 2],
   ['relationship', 1],
   ['remove', 1],
-  ['leave', 1],
+  ['leave', 2],
   ['defaultTeam', 1],
   ['offer', 4],
   ['accept', 3],
@@ -148,6 +150,7 @@ export const OPS = [
   ['learnId', 1],
   ['createAgain', 1],
   ['stranger', 1],
+  ['duel', 1],
 ] as const;
 export type OpName = (typeof OPS)[number][0];
 
@@ -160,7 +163,7 @@ export function scenarioArbitrary(opts: { maxSteps?: number } = {}): fc.Arbitrar
     op: fc.oneof(...OPS.map(([, weight], i) => ({ weight, arbitrary: fc.constant(i) }))),
     a: nat(1000),
     b: nat(1000),
-    force: nat(3).map((n) => n === 3), // shrinks towards false
+    force: nat(2).map((n) => n === 2), // shrinks towards false
     key: fc.oneof({ weight: 5, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: nat(5) }),
     minutes: fc.oneof({ weight: 4, arbitrary: nat(30) }, { weight: 1, arbitrary: nat(600) }),
   });
@@ -203,7 +206,8 @@ export function scenarioArbitrary(opts: { maxSteps?: number } = {}): fc.Arbitrar
         'Asia/Tokyo' as const,
         'America/Los_Angeles' as const,
       ),
-      early: nat(19).map((n) => n === 19),
+      early: nat(9).map((n) => n === 9),
+      contracts: nat(3),
     }),
     steps: fc.array(step, { minLength: 1, maxLength: opts.maxSteps ?? 80, size: 'max' }),
     merge: fc.array(fc.record({ seed: fc.nat(), oneByOne: fc.boolean() }), {
@@ -311,7 +315,7 @@ function intend(
   r: Replica,
   me: string,
   step: ActStep,
-): Made | 'deviceInvite' | 'invite' | 'joinKnown' | null {
+): Made | 'deviceInvite' | 'invite' | 'joinKnown' | 'duel' | null {
   const s = r.d.state;
   const { a, b } = step;
   const slotIds = Array.from({ length: ctx.n }, (_, m) => memberId(m));
@@ -323,7 +327,13 @@ function intend(
   const others = active.filter((id) => id !== me);
   // Mostly another active member as this replica knows them; sometimes any slot, a departed one, or nobody.
   const target =
-    b % 9 === 0 ? (pick(slotIds, a) ?? me) : b % 23 === 0 ? NOBODY : (pick(others, a) ?? pick(slotIds, a)!);
+    b % 11 === 0
+      ? me
+      : b % 9 === 0
+        ? (pick(slotIds, a) ?? me)
+        : b % 23 === 0
+          ? NOBODY
+          : (pick(others, a) ?? pick(slotIds, a)!);
   const jobs = sorted(new Set(s.proposals.map((p) => p.job)));
   const job = b % 3 === 0 || !jobs.length ? `~0${a % 12}` : pick(jobs, a)!;
   const contracts = sorted(Object.keys(s.contracts));
@@ -457,9 +467,13 @@ function intend(
     case 'deviceInvite':
     case 'invite':
     case 'joinKnown':
+    case 'duel':
       return name;
   }
 }
+
+/** Work on contracts is where plain members try what only others may (R3–R5): written as often as not. */
+const WORK = new Set<OpName>(['accept', 'decline', 'editTerms', 'milestone', 'logTime']);
 
 /** The bytes of a key id some replica knows (keys are always 32 bytes). */
 function fromId(r: Replica, keyId: string): Uint8Array {
@@ -497,7 +511,7 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
   if (!made) return;
   if (made === 'invite') {
     // Now and then a key some invite already has (INVITE_TAKEN).
-    const reused = step.b % 13 === 0 ? ctx.invites[step.a % Math.max(1, ctx.invites.length)]?.key : undefined;
+    const reused = step.b % 7 === 0 ? ctx.invites[step.a % Math.max(1, ctx.invites.length)]?.key : undefined;
     const key = reused ?? simKey(`sim:invite:${ctx.counter.n++}`);
     const grant = await sign(r, signer, {
       type: 'grantInvite',
@@ -508,7 +522,7 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
         expiresAt: r.clock + (step.b % 4) * 6 * HOUR,
       },
     });
-    if (!write(ctx, r, grant, step.force)) return;
+    if (!write(ctx, r, grant, step.force || reused !== undefined)) return;
     const invite: KnownInvite = { key, kind: 'member', slot: null };
     ctx.invites.push(invite);
     if (step.a % 4 === 0) return; // handed over, used later (joinKnown) or never
@@ -564,8 +578,36 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     await join(ctx, r, invite, signer2, step.force, `late ${step.a % 10}`);
     return;
   }
+  if (made === 'duel') {
+    // Two managers act on each other at once (P3 seniority): this replica demotes or removes a teammate
+    // whose own replica, not synced, does the same back.
+    const s = r.d.state;
+    const other = pick(
+      sorted(
+        Object.values(s.members)
+          .filter((m) => m.status === 'active' && m.id !== me)
+          .map((m) => m.id),
+      ),
+      step.a,
+    );
+    const slot = Array.from({ length: ctx.n }, (_, m) => m).find((m) => memberId(m) === other);
+    if (!other || slot === undefined || slot === r.slot) return;
+    const blow = (target: string): Made =>
+      step.b % 2
+        ? { type: 'changeRole', payload: { member: target, role: 'member' } }
+        : { type: 'removeMember', payload: { member: target } };
+    const theirs = ctx.replicas[slot]!;
+    write(ctx, r, await sign(r, signer, blow(other)), true);
+    theirs.clock += 60_000;
+    write(ctx, theirs, await sign(theirs, firstKeys[slot]!, blow(me)), true);
+    return;
+  }
   const a = await sign(r, signer, made);
-  write(ctx, r, a, step.force || name === 'stranger' || name === 'createAgain');
+  // Some misbehaviour is written on purpose: contract work by whoever tries it, and a manager acting on
+  // themself (the last one demoting or removing themself, P3).
+  const self = (made.payload as { member?: string }).member === me && (name === 'role' || name === 'remove');
+  const misbehave = self || (WORK.has(name) && step.b % 4 === 0);
+  write(ctx, r, a, step.force || name === 'stranger' || name === 'createAgain' || misbehave);
 }
 
 export async function run(scenario: Scenario, opts: { realSignatures?: boolean } = {}): Promise<World> {
@@ -622,6 +664,32 @@ export async function run(scenario: Scenario, opts: { realSignatures?: boolean }
     const monthly = scenario.setup.allowances[m - 1];
     if (monthly === null || monthly === undefined || !scenario.setup.joined[m - 1]) continue;
     await on(owner, firstKeys[0]!, { type: 'setAllowance', payload: { member: memberId(m), monthly } });
+  }
+  // Contracts from the start: hourly and fixed agency ones, and an independent one when a member may have it.
+  const joined = Array.from({ length: n - 1 }, (_, i) => i + 1).filter((m) => scenario.setup.joined[m - 1]);
+  for (let i = 0; i < (scenario.setup.contracts ?? 0) && joined.length; i++) {
+    const m = joined[i % joined.length]!;
+    const independent = i === 2 && scenario.setup.relationships[m - 1] === 'non-exclusive';
+    const offer = `offer-${6 + i}`;
+    const terms: Payloads['receiveOffer']['terms'] =
+      i % 2 ? { kind: 'fixed', amount: 50_000 } : { kind: 'hourly', hourlyRate: 3000 };
+    const recorded = await on(owner, firstKeys[m]!, {
+      type: 'receiveOffer',
+      payload: {
+        offer,
+        job: `~0${6 + i}`,
+        title: `Setup ${i}`,
+        as: independent ? 'independent' : 'agency',
+        member: memberId(m),
+        terms,
+      },
+    });
+    ctx.writer.set(recorded.id, m);
+    const accepted = await on(owner, independent ? firstKeys[m]! : firstKeys[0]!, {
+      type: 'acceptOffer',
+      payload: { offer },
+    });
+    if (independent) ctx.writer.set(accepted.id, m);
   }
   for (const r of replicas.slice(1)) {
     r.clock = owner.clock;
