@@ -33,34 +33,38 @@ function sameState(actual: unknown, expected: unknown): void {
 }
 
 describe('convergence (property-based)', () => {
-  it(`replicas that saw the same actions in any order derive deep-equal state, and the invariants hold (${RUNS} schedules)`, async () => {
-    let richest = 0;
-    const seen = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(scenarioArbitrary(), async (sc) => {
-        const world = await run(sc);
-        // Each replica, before the final merge, agrees with a full derive of what it holds.
-        for (const r of world.replicas) {
-          const full = derive(SIM_AGENCY, shuffle([...r.actions.values()], sc.merge[0]!.seed));
-          sameState(r.d.state, full.state);
-          expect([...r.d.heads].sort()).toEqual([...full.heads].sort());
-        }
-        const oracle = derive(SIM_AGENCY, world.all);
-        for (const [i, r] of world.replicas.entries()) {
-          const plan = sc.merge[i]!;
-          r.receive(shuffle(world.all, plan.seed), plan.oneByOne);
-          sameState(r.d.state, oracle.state);
-          expect(r.d.order).toEqual(oracle.order);
-        }
-        checkInvariants(SIM_AGENCY, world.all, oracle);
-        richest = Math.max(richest, oracle.state.verdicts.length);
-        for (const v of oracle.state.verdicts) seen.add(v.code);
-        if (process.env.CONVERGENCE_STATS) stats(world, oracle);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    // Every code is reached in coverage.property.test.ts; here, enough happens for convergence to mean much.
-    expect(seen.size).toBeGreaterThan(15);
-    expect(richest).toBeGreaterThan(5);
-  }, TIMEOUT);
+  it(
+    `replicas that saw the same actions in any order derive deep-equal state, and the invariants hold (${RUNS} schedules)`,
+    async () => {
+      let richest = 0;
+      const seen = new Set<string>();
+      await fc.assert(
+        fc.asyncProperty(scenarioArbitrary(), async (sc) => {
+          const world = await run(sc);
+          // Each replica, before the final merge, agrees with a full derive of what it holds.
+          for (const r of world.replicas) {
+            const full = derive(SIM_AGENCY, shuffle([...r.actions.values()], sc.merge[0]!.seed));
+            sameState(r.d.state, full.state);
+            expect([...r.d.heads].sort()).toEqual([...full.heads].sort());
+          }
+          const oracle = derive(SIM_AGENCY, world.all);
+          for (const [i, r] of world.replicas.entries()) {
+            const plan = sc.merge[i]!;
+            r.receive(shuffle(world.all, plan.seed), plan.oneByOne);
+            sameState(r.d.state, oracle.state);
+            expect(r.d.order).toEqual(oracle.order);
+          }
+          checkInvariants(SIM_AGENCY, world.all, oracle);
+          richest = Math.max(richest, oracle.state.verdicts.length);
+          for (const v of oracle.state.verdicts) seen.add(v.code);
+          if (process.env.CONVERGENCE_STATS) stats(world, oracle);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      // Every code is reached in coverage.property.test.ts; here, enough happens for convergence to mean much.
+      expect(seen.size).toBeGreaterThan(15);
+      expect(richest).toBeGreaterThan(5);
+    },
+    TIMEOUT,
+  );
 });

@@ -91,35 +91,39 @@ function compare(findings: Findings, world: World, base: Derivation, other: Deri
 }
 
 describe('tie-break flip (property-based)', () => {
-  it(`no verdict hangs on which of two concurrent actions' ids sorts first, P1 flags aside (${RUNS} schedules)`, async () => {
-    const findings = new Findings();
-    let concurrent = 0;
-    await fc.assert(
-      fc.asyncProperty(scenarioArbitrary(), fc.nat(), async (sc, seed) => {
-        const world = await run(sc);
-        const base = derive(SIM_AGENCY, world.all);
-        if (base.cut.some((c, i) => c < i - 1)) concurrent++;
-        compare(
-          findings,
-          world,
-          base,
-          derive(SIM_AGENCY, world.all, { tieBreak: REVERSED }),
-          'ids descending',
-        );
-        compare(
-          findings,
-          world,
-          base,
-          derive(SIM_AGENCY, world.all, { tieBreak: permuted(seed) }),
-          `ids permuted (seed ${seed})`,
-        );
-        // Convergence stays: the same set delivered in another order derives deep-equal state.
-        const again = derive(SIM_AGENCY, shuffle(world.all, seed));
-        if (stableText(again.state) !== stableText(base.state)) expect(again.state).toEqual(base.state);
-      }),
-      { seed: SEED, numRuns: RUNS },
-    );
-    expect(concurrent, 'schedules with concurrent actions').toBeGreaterThan(RUNS / 2);
-    if (findings.size) expect.fail(findings.report('verdicts that depend on the tie-break'));
-  }, TIMEOUT);
+  it(
+    `no verdict hangs on which of two concurrent actions' ids sorts first, P1 flags aside (${RUNS} schedules)`,
+    async () => {
+      const findings = new Findings();
+      let concurrent = 0;
+      await fc.assert(
+        fc.asyncProperty(scenarioArbitrary(), fc.nat(), async (sc, seed) => {
+          const world = await run(sc);
+          const base = derive(SIM_AGENCY, world.all);
+          if (base.cut.some((c, i) => c < i - 1)) concurrent++;
+          compare(
+            findings,
+            world,
+            base,
+            derive(SIM_AGENCY, world.all, { tieBreak: REVERSED }),
+            'ids descending',
+          );
+          compare(
+            findings,
+            world,
+            base,
+            derive(SIM_AGENCY, world.all, { tieBreak: permuted(seed) }),
+            `ids permuted (seed ${seed})`,
+          );
+          // Convergence stays: the same set delivered in another order derives deep-equal state.
+          const again = derive(SIM_AGENCY, shuffle(world.all, seed));
+          if (stableText(again.state) !== stableText(base.state)) expect(again.state).toEqual(base.state);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      expect(concurrent, 'schedules with concurrent actions').toBeGreaterThan(RUNS / 2);
+      if (findings.size) expect.fail(findings.report('verdicts that depend on the tie-break'));
+    },
+    TIMEOUT,
+  );
 });
