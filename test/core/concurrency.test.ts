@@ -3,7 +3,14 @@
 // shifted by a few ms, which changes the ids) until both sort orders of the concurrent actions occurred,
 // and the outcome must be the same in every variant and whatever order derive receives the actions in.
 import { describe, expect, it } from 'vitest';
-import { type Action, applyActions, connectsSummary, type Derivation, derive } from '../../core/index.ts';
+import {
+  type Action,
+  applyActions,
+  connectsSummary,
+  type Derivation,
+  derive,
+  monthKey,
+} from '../../core/index.ts';
 import { AgencyFixture, codesOf, MINUTE, refused, rulesOf } from './support/agency.ts';
 
 /** Builds a scenario in variants until the two marked actions sorted both ways; checks every variant. */
@@ -179,7 +186,9 @@ describe('P3: two business managers acting on each other at once', () => {
       },
       (f, d, senior, junior) => {
         expect(codesOf(d, senior)).toEqual([]);
-        expect(codesOf(d, junior)).toEqual(['SENIORITY']);
+        // Refused by seniority (P3), or as the act of a member removed at the same time (P6).
+        expect(refused(d, junior)).toBe(true);
+        expect(['P3', 'P6']).toContain(rulesOf(d, junior)[0]);
         expect(d.state.members[f.id('Max')]?.status).toBe('active');
         expect(d.state.members[f.id('Kim')]?.status).toBe('removed');
       },
@@ -385,7 +394,9 @@ describe('P4: allowances are escrow', () => {
     );
   });
 
-  it('P4: two offline spends by one member beyond their allowance: the second in order is flagged', async () => {
+  // This test used to flag "the second in order": a P4 flag that hangs on the tie-break. domain.md lets the
+  // order pick only P1 flags; D1 and D3 judge a spend by what remained of the allowance in its causal past.
+  it('P4, D3: two offline spends by one member from two browsers, each within what she knew was left, are not flagged in either order', async () => {
     const f = new AgencyFixture();
     await f.create('Olga', 100);
     await f.join('Ann');
@@ -401,10 +412,12 @@ describe('P4: allowances are escrow', () => {
     const base2 = f.heads();
     const p1 = await f.propose('Ann', { connects: 8 }, { deps: base2 });
     const p2 = await f.propose('Ann', { connects: 8 }, { deps: base2, signer: laptop });
-    const d2 = f.derive();
-    const [first, second] = d2.order.indexOf(p1.id) < d2.order.indexOf(p2.id) ? [p1, p2] : [p2, p1];
-    expect(codesOf(d2, first)).toEqual([]);
-    expect(codesOf(d2, second)).toEqual(['ALLOWANCE_EXCEEDED']);
+    for (const d2 of [f.derive(), f.deriveReversed()]) {
+      expect(rulesOf(d2, p1)).not.toContain('P4');
+      expect(rulesOf(d2, p2)).not.toContain('P4');
+      expect(refused(d2, p1) || refused(d2, p2)).toBe(false);
+      expect(d2.state.spent[f.id('Ann')]?.[monthKey(p1.at, 'UTC')]).toBe(36);
+    }
   });
 
   it('P4: the shrink is proportional, rounded down, and the remainder goes by largest fraction then member id', async () => {

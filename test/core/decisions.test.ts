@@ -1128,6 +1128,19 @@ describe('D13: departed members’ facts are history, not state', () => {
       expect(d.state.observation?.id).not.toBe(obs.id);
       expect(d.state.upworkId).toBe('1111');
     });
+
+    it(`D13: a ${how} member’s agency proposal recorded after leaving is kept and flagged P6, and its Connects do not move the balance`, async () => {
+      const f = await agency(100, async (f) => {
+        await f.join('Ann');
+      });
+      if (how === 'removed') await f.act('Olga', 'removeMember', { member: f.id('Ann') });
+      else await f.act('Ann', 'leaveAgency', {});
+      const p = await f.propose('Ann', { connects: 16 });
+      const d = f.derive();
+      flagged(d, p, ['P6']);
+      expect(d.state.proposals.map((x) => x.id)).toContain(p.id);
+      expect(d.state.balance).toBe(100);
+    });
   }
 });
 

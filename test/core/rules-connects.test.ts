@@ -88,9 +88,9 @@ describe('observations, purchases and refunds', () => {
     const f = await agency(100);
     await f.propose('Ann', { connects: 10 }); // before the observation: Upwork's number already has it
     const obs = await f.act('Bob', 'observeBalance', { balance: 85 });
-    await f.propose('Ann', { connects: 6 });
+    await f.propose('Ann', { job: '~0199', connects: 6 });
     await f.act('Olga', 'recordPurchase', { connects: 50 });
-    await f.act('Ann', 'refundConnects', { job: '~0199', connects: 2 });
+    await f.act('Ann', 'refundConnects', { job: '~0199', connects: 2 }); // D9: a job proposed to as the agency
     const d = f.derive();
     expect(d.state.observation).toMatchObject({ id: obs.id, value: 85, source: 'page', drift: -5 });
     expect(d.state.balance).toBe(85 - 6 + 50 + 2);
@@ -132,7 +132,7 @@ describe('observations, purchases and refunds', () => {
 
   it('a refund is a fact any member records; it goes back to the pool', async () => {
     const f = await agency(10);
-    await f.propose('Ann', { connects: 10 });
+    await f.propose('Ann', { job: '~0111', connects: 10 });
     const refund = await f.act('Bob', 'refundConnects', { job: '~0111', connects: 10 });
     const d = f.derive();
     expect(codesOf(d, refund)).toEqual([]);

@@ -226,7 +226,8 @@ describe('P2, P3, P6: removing a member', () => {
       [before.id, f.id('Ann')],
       [fact.id, f.id('Ann')],
     ]);
-    expect(d.state.balance).toBe(84);
+    // D13: a fact recorded after its author's removal is history, not state: it moves no agency number.
+    expect(d.state.balance).toBe(90);
     expect(d.state.members[f.id('Ann')]?.defaultTeam).toBeNull();
   });
 
@@ -297,8 +298,11 @@ describe('R11, P3: leaving', () => {
     const self = await f.act('Olga', 'leaveAgency', { successor: f.id('Olga') });
     const stranger = await f.act('Olga', 'leaveAgency', { successor: f.id('Nobody') });
     const d = f.derive();
-    expect(codesOf(d, self)).toEqual(['UNKNOWN_MEMBER']);
-    expect(codesOf(d, stranger)).toEqual(['UNKNOWN_MEMBER']);
+    // D14: a bad successor is refused under P3, whatever the code is called.
+    expect(refused(d, self)).toBe(true);
+    expect(rulesOf(d, self)).toEqual(['P3']);
+    expect(refused(d, stranger)).toBe(true);
+    expect(rulesOf(d, stranger)).toEqual(['P3']);
     expect(d.state.members[f.id('Olga')]?.status).toBe('active');
   });
 

@@ -75,7 +75,10 @@ export function checkInvariants(agencyId: string, all: readonly Action[], d: Der
         fail(`fact ${a.type} ${id} refused though its key was and is a member's`);
       continue;
     }
+    // Every proposal stays listed (P5: who already applied). A flagged payout or offer may be kept in the
+    // log only: a departed member's (D13, history not state), or two records of one offer that disagree.
     if (a.type === 'submitProposal' && !proposals.has(id)) fail(`proposal ${id} lost`);
+    if (s.verdicts.some((v) => v.id === id && v.kind === 'flagged')) continue;
     if (a.type === 'recordPayout' && !payouts.has(id)) fail(`payout ${id} lost`);
     if (a.type === 'receiveOffer' && !s.offers[(a.payload as { offer: string }).offer])
       fail(`offer ${id} lost`);

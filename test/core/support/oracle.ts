@@ -17,7 +17,7 @@ import { toBase64Url } from '../../../core/bytes.ts';
 import type { Action, ActionId, Payloads } from '../../../core/types.ts';
 
 export type Judgement =
-  | { kind: 'applied'; why: string; p6?: boolean | null }
+  | { kind: 'applied'; why: string; p6?: boolean | null; history?: boolean }
   | { kind: 'refused'; rule: string; why: string }
   | { kind: 'either'; why: string }
   | { kind: 'unknown'; why: string };
@@ -253,6 +253,8 @@ export class Oracle {
         if (j.kind === 'unknown') continue;
       }
       if (j.kind === 'refused') continue;
+      // D13: what a member records after leaving (as far as they knew) is history, not state.
+      if (j.kind === 'applied' && j.history) continue;
       if (!this.apply(s, this.actions.get(x)!)) return null;
     }
     return s;
@@ -634,11 +636,12 @@ export class Oracle {
       )
         p6 = true;
     }
+    const history = member.status !== 'active';
     if (unsure)
       return p6 === true
-        ? { kind: 'applied', why: 'a fact', p6: null }
+        ? { kind: 'applied', why: 'a fact', p6: null, history }
         : { kind: 'unknown', why: 'a concurrent removal of unknown fate' };
-    return { kind: 'applied', why: 'a fact', p6 };
+    return { kind: 'applied', why: 'a fact', p6, history };
   }
 
   /** May `me` take intent `a` in state `s` (its past)? Authority first, then what the intent needs to exist. */
