@@ -31,7 +31,24 @@ describe('checkAgencySpend', () => {
     expect(checkAgencySpend({ balance: 22, reserved: 20, allowanceLeft: 20, cost: 24 }).overdraft).toBe(true);
   });
 
-  it('P1: a balance going below zero is an overdraft even inside an allowance', () => {
-    expect(checkAgencySpend({ balance: 10, reserved: 20, allowanceLeft: 20, cost: 16 }).overdraft).toBe(true);
+  // This test used to say the opposite ("an overdraft even inside an allowance"): issue 9, item 1.
+  it('D1: a spend inside what is left of the allowance is never an overdraft, whatever the balance', () => {
+    expect(checkAgencySpend({ balance: 10, reserved: 20, allowanceLeft: 20, cost: 16 })).toEqual({
+      beyondAllowance: false,
+      overdraft: false,
+      outside: 0,
+    });
+    expect(checkAgencySpend({ balance: -5, reserved: 30, allowanceLeft: 30, cost: 30 }).overdraft).toBe(
+      false,
+    );
+  });
+
+  it('D1: only the part outside the allowance can overdraw, against the unreserved balance', () => {
+    // 20 left of the allowance, 4 outside it, nothing unreserved: the 4 overdraw.
+    expect(checkAgencySpend({ balance: 20, reserved: 20, allowanceLeft: 20, cost: 24 })).toEqual({
+      beyondAllowance: true,
+      overdraft: true,
+      outside: 4,
+    });
   });
 });

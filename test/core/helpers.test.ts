@@ -59,8 +59,8 @@ describe('connectsSummary', () => {
     await f.join('Bob');
     await f.act('Olga', 'setAllowance', { member: f.id('Ann'), monthly: 30 });
     await f.propose('Ann', { connects: 10 });
-    await f.propose('Bob', { connects: 5, boost: 3 });
-    await f.act('Bob', 'refundConnects', { job: '~0x', connects: 4 });
+    await f.propose('Bob', { job: '~0x', connects: 5, boost: 3 });
+    await f.act('Bob', 'refundConnects', { job: '~0x', connects: 4 }); // D9: a job proposed to as the agency
     await f.act('Olga', 'recordPurchase', { connects: 20 });
     const d = f.derive();
     const now = f.now;

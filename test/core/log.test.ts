@@ -10,14 +10,14 @@ import {
   AgencyLog,
   derive,
   type LogSnapshot,
-  sha256,
+  type Signer,
+  signJoinProof,
   toStored,
-  utf8,
 } from '../../core/index.ts';
 import { AgencyFixture } from './support/agency.ts';
 import { stableText } from './support/invariants.ts';
 import { seededSigner } from './support/keys.ts';
-import { MEMBERS, run, type Scenario, SIM_AGENCY, shuffle } from './support/simulation.ts';
+import { run, SIM_AGENCY, scenarioArbitrary, shuffle } from './support/simulation.ts';
 
 const AGENCY = 'agency-log-0001';
 const T = Date.UTC(2026, 10, 2, 9);
@@ -50,15 +50,20 @@ async function founded(log: AgencyLog, balance = 100) {
 }
 
 async function invite(log: AgencyLog, n: number, role: 'manager' | 'member' = 'member') {
-  const secret = sha256(utf8(`log-secret-${n}`));
+  const key = seededSigner(`log-invite-${n}`);
   const r = await log.append(
     olga,
     'grantInvite',
-    { invite: sha256(secret), role, relationship: 'exclusive', expiresAt: T + 86_400_000 },
+    { invite: key.publicKey, role, relationship: 'exclusive', expiresAt: T + 86_400_000 },
     T + n,
   );
   expect(r.ok).toBe(true);
-  return secret;
+  return key;
+}
+
+/** The joinAgency payload of `joiner` holding the invite key `key`. */
+async function joining(key: Signer, joiner: Signer, name: string) {
+  return { invite: key.publicKey, proof: await signJoinProof(key, AGENCY, joiner.publicKey), name };
 }
 
 const logs: AgencyLog[] = [];
@@ -78,10 +83,10 @@ describe('AgencyLog on Y.Docs', () => {
     const la = await open(a);
     const lb = await open(b);
     await founded(la);
-    const secret = await invite(la, 1, 'manager');
+    const key = await invite(la, 1, 'manager');
     await lb.settled();
     expect(lb.state.ownerId).toBe(olga.keyId);
-    const joined = await lb.append(max, 'joinAgency', { secret, name: 'Max' }, T + 10);
+    const joined = await lb.append(max, 'joinAgency', await joining(key, max, 'Max'), T + 10);
     expect(joined.ok).toBe(true);
     await la.settled();
     expect(la.state.members[max.keyId]?.role).toBe('manager');
@@ -117,8 +122,8 @@ describe('AgencyLog on Y.Docs', () => {
     const doc = new Y.Doc();
     const log = await open(doc);
     await founded(log);
-    const secret = await invite(log, 1);
-    await log.append(ann, 'joinAgency', { secret, name: 'Ann' }, T + 5);
+    const key = await invite(log, 1);
+    await log.append(ann, 'joinAgency', await joining(key, ann, 'Ann'), T + 5);
     const before = Y.encodeStateAsUpdate(doc);
     const updates: Uint8Array[] = [];
     doc.on('update', (u: Uint8Array) => updates.push(u));
@@ -206,8 +211,8 @@ describe('AgencyLog on Y.Docs', () => {
     const doc = new Y.Doc();
     const log = await open(doc);
     await founded(log);
-    const secret = await invite(log, 1);
-    await log.append(ann, 'joinAgency', { secret, name: 'Ann' }, T + 5);
+    const key = await invite(log, 1);
+    await log.append(ann, 'joinAgency', await joining(key, ann, 'Ann'), T + 5);
     await log.append(
       ann,
       'submitProposal',
@@ -277,46 +282,12 @@ describe('AgencyLog on Y.Docs', () => {
 });
 
 describe('AgencyLog convergence (property-based)', () => {
-  const scenario: fc.Arbitrary<Scenario> = fc.record({
-    setup: fc.record({
-      balance: fc.nat({ max: 200 }),
-      roles: fc.array(fc.constantFrom('manager' as const, 'member' as const), { minLength: 4, maxLength: 4 }),
-      relationships: fc.array(fc.constantFrom('exclusive' as const, 'non-exclusive' as const), {
-        minLength: 4,
-        maxLength: 4,
-      }),
-    }),
-    steps: fc.array(
-      fc.oneof(
-        fc.record({
-          kind: fc.constant('act' as const),
-          member: fc.nat({ max: MEMBERS - 1 }),
-          op: fc.nat({ max: 26 }),
-          a: fc.nat({ max: 1000 }),
-          b: fc.nat({ max: 1000 }),
-          force: fc.boolean(),
-          second: fc.constant(false),
-          minutes: fc.nat({ max: 120 }),
-        }),
-        fc.record({
-          kind: fc.constant('sync' as const),
-          from: fc.nat({ max: MEMBERS - 1 }),
-          to: fc.nat({ max: MEMBERS - 1 }),
-          seed: fc.nat(),
-        }),
-      ),
-      { minLength: 1, maxLength: 30 },
-    ),
-    merge: fc.array(fc.record({ seed: fc.nat(), oneByOne: fc.boolean() }), {
-      minLength: MEMBERS,
-      maxLength: MEMBERS,
-    }),
-  });
+  const scenario = scenarioArbitrary({ maxSteps: 30 });
 
   it('three docs receiving a random log as Yjs updates in random orders derive what a full derive gives', async () => {
     await fc.assert(
       fc.asyncProperty(scenario, fc.nat(), async (sc, seed) => {
-        const world = await run(sc);
+        const world = await run(sc, { realSignatures: true });
         // One source doc writes the log in random chunks, one transaction (one Yjs update) per chunk.
         const source = new Y.Doc();
         const updates: Uint8Array[] = [];

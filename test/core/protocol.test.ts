@@ -39,13 +39,13 @@ describe('handshake frames', () => {
     const proof = {
       publicKey: new Uint8Array(32).fill(1),
       signature: new Uint8Array(64).fill(2),
-      inviteSecret: new Uint8Array(32).fill(3),
+      invite: { publicKey: new Uint8Array(32).fill(3), signature: new Uint8Array(64).fill(4) },
       creationToken: 'token-1',
     };
     expect(read(encodeProof(proof))).toEqual({ kind: 'proof', proof });
-    expect(read(encodeProof({ ...proof, inviteSecret: null, creationToken: null }))).toEqual({
+    expect(read(encodeProof({ ...proof, invite: null, creationToken: null }))).toEqual({
       kind: 'proof',
-      proof: { ...proof, inviteSecret: null, creationToken: null },
+      proof: { ...proof, invite: null, creationToken: null },
     });
     for (const standing of ['member', 'joiner', 'creator'] as const) {
       expect(read(encodeWelcome(standing))).toEqual({ kind: 'welcome', standing });
@@ -54,16 +54,18 @@ describe('handshake frames', () => {
     expect(read(encodeAck(sv))).toEqual({ kind: 'ack', stateVector: sv });
   });
 
-  it('the proof signs exactly the domain tag, the nonce, the room and the key', async () => {
+  it('the proof signs exactly the domain tag, the nonce, the room and the key; a joiner’s invite key signs the same', async () => {
     const signer = seededSigner('proto');
-    const frame = await answerChallenge(nonce, ROOM, signer, { inviteSecret: new Uint8Array(32).fill(9) });
+    const invite = seededSigner('proto-invite');
+    const frame = await answerChallenge(nonce, ROOM, signer, { invite });
     const msg = read(frame);
     if (msg?.kind !== 'proof') throw new Error('not a proof');
     expect(msg.proof.publicKey).toEqual(signer.publicKey);
-    expect(msg.proof.inviteSecret).toEqual(new Uint8Array(32).fill(9));
+    expect(msg.proof.invite?.publicKey).toEqual(invite.publicKey);
     const signed = authBytes(nonce, ROOM, signer.publicKey);
-    expect(new TextDecoder().decode(signed.subarray(0, 23))).toBe('agency-overlay/auth/v1\0');
+    expect(new TextDecoder().decode(signed.subarray(0, 23))).toBe('agency-overlay/auth/v2\0');
     expect(await verifySignature(signer.publicKey, msg.proof.signature, signed)).toBe(true);
+    expect(await verifySignature(invite.publicKey, msg.proof.invite!.signature, signed)).toBe(true);
     // The same proof is worthless for another room or another nonce.
     expect(
       await verifySignature(
@@ -91,19 +93,25 @@ describe('handshake frames', () => {
       encodeProof({
         publicKey: new Uint8Array(31),
         signature: new Uint8Array(64),
-        inviteSecret: null,
+        invite: null,
         creationToken: null,
       }),
       encodeProof({
         publicKey: new Uint8Array(32),
         signature: new Uint8Array(64),
-        inviteSecret: new Uint8Array(65),
+        invite: { publicKey: new Uint8Array(33), signature: new Uint8Array(64) },
         creationToken: null,
       }),
       encodeProof({
         publicKey: new Uint8Array(32),
         signature: new Uint8Array(64),
-        inviteSecret: null,
+        invite: { publicKey: new Uint8Array(32), signature: new Uint8Array(0) },
+        creationToken: null,
+      }),
+      encodeProof({
+        publicKey: new Uint8Array(32),
+        signature: new Uint8Array(64),
+        invite: null,
         creationToken: 'x'.repeat(257),
       }),
       new Uint8Array([MESSAGE_AGENCY, 2, 3, 0x61, 0x62, 0x63]), // welcome 'abc'
@@ -142,14 +150,14 @@ describe('invite codes', () => {
   const invite = {
     server: 'wss://sync.example.com/agency',
     agency: 'agency-proto-01',
-    secret: toBase64Url(new Uint8Array(32).fill(7)),
+    key: toBase64Url(new Uint8Array(48).fill(7)),
     name: 'Acme Studio',
   };
 
-  it('an invite code carries server, agency, secret and name, and reads back as text pasted with spaces', () => {
+  it('an invite code carries server, agency, the invite’s private key and name, and reads back as text pasted with spaces', () => {
     const code = encodeInviteCode(invite);
     expect(code.startsWith(INVITE_PREFIX)).toBe(true);
-    expect(code).toMatch(/^ao1\.[A-Za-z0-9_-]+$/);
+    expect(code).toMatch(/^ao2\.[A-Za-z0-9_-]+$/);
     expect(parseInviteCode(`  ${code}\n`)).toEqual({ ok: true, invite });
   });
 
@@ -160,6 +168,7 @@ describe('invite codes', () => {
       `${code.slice(0, 12)}!!`,
       `${INVITE_PREFIX}${toBase64Url(new TextEncoder().encode('{"server":"wss://x"}'))}`,
       `${INVITE_PREFIX}${toBase64Url(new TextEncoder().encode('not json'))}`,
+      `ao1.${toBase64Url(new TextEncoder().encode('{"server":"wss://x"}'))}`, // a 0.1 code
     ];
     for (const c of cases) {
       const r = parseInviteCode(c);

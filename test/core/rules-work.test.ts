@@ -272,14 +272,16 @@ describe('R6, R8: payouts', () => {
     const id = await offer(f, 'Nia', FIXED, 'independent');
     const byManager = await f.act('Olga', 'acceptOffer', { offer: id });
     await f.act('Nia', 'acceptOffer', { offer: id });
-    const managerEdit = await f.act('Olga', 'editContractTerms', { contract: id, terms: HOURLY });
-    const ownEdit = await f.act('Nia', 'editContractTerms', { contract: id, terms: HOURLY });
+    // D10: the kind stays fixed-price; the amount is what is edited.
+    const terms = { kind: 'fixed', amount: 150_000 } as const;
+    const managerEdit = await f.act('Olga', 'editContractTerms', { contract: id, terms });
+    const ownEdit = await f.act('Nia', 'editContractTerms', { contract: id, terms });
     const d = f.derive();
     expect(codesOf(d, byManager)).toEqual(['NOT_OWN_OFFER']);
     expect(rulesOf(d, byManager)).toEqual(['R8']);
     expect(codesOf(d, managerEdit)).toEqual(['NOT_OWN_CONTRACT']);
     expect(codesOf(d, ownEdit)).toEqual([]);
-    expect(d.state.contracts[id]?.terms).toEqual(HOURLY);
+    expect(d.state.contracts[id]?.terms).toEqual(terms);
   });
 });
 

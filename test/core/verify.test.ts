@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ACTION_FORMAT,
   type Action,
   applyActions,
   createAction,
@@ -99,7 +100,7 @@ describe('verifyAction: forged, replayed and altered actions', () => {
     // Same content as Ann's, id computed for the other agency, but Ann's signature (over her agency's bytes).
     const { canonicalBytes, fromBase64Url } = await import('../../core/index.ts');
     const bytes = canonicalBytes({
-      v: 1,
+      v: ACTION_FORMAT,
       agency: 'agency-other-0002',
       type: p.type,
       actor: fromBase64Url(p.actor),
@@ -126,7 +127,7 @@ describe('verifyAction: forged, replayed and altered actions', () => {
     const changed = { ...p, payload: { ...p.payload, connects: 1 } };
     const { canonicalBytes, fromBase64Url } = await import('../../core/index.ts');
     const bytes = canonicalBytes({
-      v: 1,
+      v: ACTION_FORMAT,
       agency: f.agencyId,
       type: p.type,
       actor: fromBase64Url(p.actor),

@@ -11,6 +11,7 @@ import {
   type Payloads,
   type Signer,
   signJoinProof,
+  type TieBreak,
 } from '../../../core/index.ts';
 import { seededSigner } from './keys.ts';
 
@@ -181,6 +182,47 @@ export class AgencyFixture {
   derive(actions: readonly Action[] = this.actions): Derivation {
     return derive(this.agencyId, actions);
   }
+
+  /** The same actions derived with the tie-break among actions of equal depth reversed. */
+  deriveReversed(actions: readonly Action[] = this.actions): Derivation {
+    return derive(this.agencyId, actions, { tieBreak: REVERSED });
+  }
+}
+
+type Terms = Payloads['receiveOffer']['terms'];
+
+/** The same actions (same ids, so the same order) with every rate, milestone amount and payout set to 0. */
+export function withoutAmounts(actions: readonly Action[]): Action[] {
+  const zero = (t: Terms): Terms =>
+    t.kind === 'hourly' ? { kind: 'hourly', hourlyRate: 0 } : { kind: 'fixed', amount: 0 };
+  return actions.map((a) => {
+    const p = a.payload as unknown as Record<string, unknown>;
+    switch (a.type) {
+      case 'receiveOffer':
+      case 'editContractTerms':
+        return { ...a, payload: { ...p, terms: zero(p.terms as Terms) } } as Action;
+      case 'submitMilestone':
+      case 'recordPayout':
+        return { ...a, payload: { ...p, amount: 0 } } as Action;
+      default:
+        return a;
+    }
+  });
+}
+
+/** The id order backwards: every pair of concurrent actions of equal depth sorts the other way round. */
+export const REVERSED: TieBreak = (a, b) => (a < b ? 1 : a > b ? -1 : 0);
+
+/** What an action earned, without codes (they are being renamed): refused or not, and the rule ids. */
+export function outcomeOf(d: Derivation, a: { id: string }): { refused: string | null; flags: string[] } {
+  const vs = d.state.verdicts.filter((v) => v.id === a.id);
+  return {
+    refused: vs.find((v) => v.kind === 'refused')?.rule ?? null,
+    flags: vs
+      .filter((v) => v.kind === 'flagged')
+      .map((v) => v.rule)
+      .sort(),
+  };
 }
 
 /** Verdict codes an action earned in a derivation. */
