@@ -68,11 +68,11 @@ export interface Book {
   /** When the agency's Upwork id was last learned (the latest by time holds). */
   upworkAt: number | null;
   /**
-   * Actions in a uniqueness conflict with a concurrent one, and the verdict all of them get whatever their
-   * order: two joins with one invite (D7), two grants of one invite key, two records of one offer that
-   * disagree. Kept across the rounds of one derive.
+   * Actions in a uniqueness conflict with a concurrent one, by what they contest: two joins with one invite
+   * (an invite admits one browser once, D7), two grants of one invite key, two records of one offer that
+   * disagree. revoke.ts settles each group without looking at the order. Kept across the rounds of a derive.
    */
-  contested: Map<ActionId, VerdictCode>;
+  contested: Map<string, { code: VerdictCode; ids: Set<ActionId> }>;
 }
 
 /** An agency spend as the allowance arithmetic counts it: who it is booked for, its month, its cost. */
@@ -237,7 +237,7 @@ export interface BookJSON {
   offers: [string, number[]][];
   created: number | null;
   upworkAt: number | null;
-  contested: [ActionId, VerdictCode][];
+  contested: [string, { code: VerdictCode; ids: ActionId[] }][];
 }
 
 export const bookToJSON = (b: Book): BookJSON => ({
@@ -252,7 +252,7 @@ export const bookToJSON = (b: Book): BookJSON => ({
   offers: [...b.offers],
   created: b.created,
   upworkAt: b.upworkAt,
-  contested: [...b.contested],
+  contested: [...b.contested].map(([k, g]) => [k, { code: g.code, ids: [...g.ids] }]),
 });
 
 export const bookFromJSON = (j: BookJSON): Book => ({
@@ -267,7 +267,7 @@ export const bookFromJSON = (j: BookJSON): Book => ({
   offers: new Map(j.offers),
   created: j.created,
   upworkAt: j.upworkAt,
-  contested: new Map(j.contested),
+  contested: new Map(j.contested.map(([k, g]) => [k, { code: g.code, ids: new Set(g.ids) }])),
 });
 
 export interface RevocationsJSON {

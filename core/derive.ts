@@ -12,6 +12,7 @@
 import { toBase64Url } from './bytes.ts';
 import { ReservationsCache } from './connects.ts';
 import {
+  type Book,
   type Derivation,
   emptyBook,
   emptyState,
@@ -114,7 +115,7 @@ function replay(
   d: Derivation,
   actions: readonly Action[],
   rev: Revocations,
-  contested: Map<ActionId, VerdictCode>,
+  contested: Book['contested'],
 ): void {
   d.state = emptyState(d.agencyId);
   d.book = emptyBook();
@@ -163,7 +164,7 @@ export function derive(agencyId: string, actions: Iterable<Action>, options: Der
   const d = newDerivation(agencyId);
   for (const a of actions) d.actions.set(a.id, a);
   const seq = orderActions(d, options.tieBreak ?? byId);
-  const contested = new Map<ActionId, VerdictCode>();
+  const contested: Book['contested'] = new Map();
   let rev = noRevocations();
   let first: Set<ActionId> | null = null;
   for (let round = 0; ; round++) {
@@ -188,6 +189,16 @@ const POWER_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
   'changeRole',
   'removeDeviceKey',
 ]);
+
+const anyRevocation = (r: Revocations): boolean =>
+  r.refuse.size + r.history.size + r.flag.size + r.asMember.size + r.pool.size + r.voided.size > 0;
+
+/**
+ * Whether a refusal at the end of the order can be trusted as caused by the action's own causal past: not
+ * when some revocation stands, since what it knew may have been taken away by a race (then only a full
+ * derive tells the two apart, and marks `race`).
+ */
+const refusalIsOwn = (d: Derivation): boolean => !anyRevocation(d.revocations);
 
 /** Depths for new actions if they all land at the end of the order and take nothing away; else null. */
 function planAtEnd(d: Derivation, fresh: readonly Action[]): Map<ActionId, number> | null {
@@ -289,7 +300,9 @@ export function applyActions(d: Derivation, incoming: readonly Action[]): Deriva
   for (const a of sorted) {
     const ctx = placeAtEnd(d, a, reservations);
     if (racesPower(ctx, a) || mayContest(ctx, a)) return all();
-    commitAtEnd(d, a, plan.get(a.id)!, ctx, applyRules(ctx, a));
+    const outcome = applyRules(ctx, a);
+    if (!outcome.ok && !refusalIsOwn(d)) return all();
+    commitAtEnd(d, a, plan.get(a.id)!, ctx, outcome);
   }
   return d;
 }
@@ -308,9 +321,11 @@ export function appendLocal(d: Derivation, a: Action): LocalResult {
     const ctx = placeAtEnd(d, a, new ReservationsCache());
     if (!racesPower(ctx, a) && !mayContest(ctx, a)) {
       const outcome = applyRules(ctx, a); // rules check before they change anything
-      if (!outcome.ok) return { ok: false, code: outcome.code, ...VERDICTS[outcome.code] };
-      commitAtEnd(d, a, plan.get(a.id)!, ctx, outcome);
-      return { ok: true, derivation: d, verdicts: verdictsOf(d, a.id) };
+      if (outcome.ok) {
+        commitAtEnd(d, a, plan.get(a.id)!, ctx, outcome);
+        return { ok: true, derivation: d, verdicts: verdictsOf(d, a.id) };
+      }
+      if (refusalIsOwn(d)) return { ok: false, code: outcome.code, ...VERDICTS[outcome.code] };
     }
   }
   const trial = derive(d.agencyId, [...d.actions.values(), a]);

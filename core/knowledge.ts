@@ -10,7 +10,8 @@
 import { type ReservationsCache, shrinkToFit, spentIn } from './connects.ts';
 import type { Book, Derivation, Register } from './derivation.ts';
 import { isAncestor } from './order.ts';
-import type { Action, AgencyState, MemberId, MemberStatus, Relationship, Role } from './types.ts';
+import type { VerdictCode } from './refusals.ts';
+import type { Action, ActionId, AgencyState, MemberId, MemberStatus, Relationship, Role } from './types.ts';
 
 export interface ReplayContext {
   d: Derivation;
@@ -153,6 +154,16 @@ export interface KnownMember {
   status: MemberStatus;
   role: Role;
   relationship: Relationship;
+}
+
+/** Records that `ids` contest one unique thing (`what`): revoke.ts settles the group, whatever the order. */
+export function contest(ctx: ReplayContext, what: string, code: VerdictCode, ids: readonly ActionId[]): void {
+  let group = ctx.book.contested.get(what);
+  if (!group) {
+    group = { code, ids: new Set() };
+    ctx.book.contested.set(what, group);
+  }
+  for (const id of ids) group.ids.add(id);
 }
 
 /** Whether the action knows every action before it: then what it knew is the state at its position. */

@@ -13,7 +13,7 @@ export const VERDICTS = {
       'This browser key was removed from its member and can no longer act (it may be a lost or stolen browser).',
   },
   KEY_REVOKED_FACT: {
-    rule: 'D6',
+    rule: 'P6',
     message: 'Recorded from a browser that was being removed at the same time: kept, counted and flagged.',
   },
   MEMBER_GONE: { rule: 'P6', message: 'A member who left or was removed can no longer act for the agency.' },

@@ -73,6 +73,9 @@ export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: b
     return invite.member === e.target ? { refuse: 'INVITE_INVALID' } : null;
   }
   if (author === e.target) {
+    // R11: a member may leave at any time, so a leave is never refused by a race; what a concurrent demotion
+    // or removal takes from it is the authority it used (D5): its successor is not promoted.
+    if (x.type === 'leaveAgency') return authority ? { asMember: true } : null;
     if (e.kind === 'demote') {
       if (!authority) return null;
       if (isFact(x.type)) return { asMember: true };
@@ -103,6 +106,36 @@ function compareRank(a: ReturnType<typeof rank>, b: ReturnType<typeof rank>): nu
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+/**
+ * A uniqueness conflict between concurrent actions. Two records of one offer that disagree are all void
+ * (facts: kept and flagged; the next record settles it). Of joins with one invite, or grants of one invite
+ * key, the earliest by time (then by signing key, never by id) may stand and the others are refused.
+ */
+function settleContest(
+  d: Derivation,
+  what: string,
+  group: { code: VerdictCode; ids: Set<ActionId> },
+  out: Revocations,
+): void {
+  if (what.startsWith('offer:')) {
+    for (const id of group.ids) {
+      out.voided.add(id);
+      out.flag.set(id, group.code);
+    }
+    return;
+  }
+  const key = (id: ActionId): [number, string] => [d.effAt[d.position.get(id)!]!, d.actions.get(id)!.actor];
+  // The rank alone decides, not what else refuses a contender: a contest that waited on other revocations
+  // could feed back into them (a join through the invite changes who is a manager) and never settle.
+  const ids = [...group.ids];
+  ids.sort((x, y) => {
+    const [ex, ax] = key(x);
+    const [ey, ay] = key(y);
+    return ex - ey || (ax < ay ? -1 : ax > ay ? 1 : 0) || (x < y ? -1 : 1);
+  });
+  for (const id of ids.slice(1)) if (!out.refuse.has(id)) out.refuse.set(id, group.code);
 }
 
 /** By position: the smallest cut of any later position (n: no later position). */
@@ -156,6 +189,55 @@ function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof autho
 }
 
 /**
+ * Which racing power events stand. One takes another away when they are concurrent and the first refuses
+ * the second (a removal refuses its target's concurrent removal of someone else, a demotion its target's
+ * concurrent demotion of someone…). When two take each other away (two managers demoting each other), only
+ * the higher-ranked one does (P3: the senior wins). Then an event stands when every event that would take it
+ * away does not — computed from the events nothing takes away, outward; a cycle left over (three or more
+ * taking each other away in a ring) is broken by letting its highest-ranked event stand. Those that fall are
+ * refused in `out`.
+ */
+function survivingPower(d: Derivation, racing: readonly PowerEvent[], out: Revocations): PowerEvent[] {
+  const ranked = [...racing].sort((a, b) => compareRank(rank(d, a), rank(d, b)));
+  const order = new Map(ranked.map((e, i) => [e, i]));
+  const takes = new Map<PowerEvent, Map<PowerEvent, VerdictCode>>(); // taker → taken → code
+  for (const e of ranked) takes.set(e, new Map());
+  for (const e of ranked) {
+    for (const f of ranked) {
+      if (e === f || !concurrent(d, e.pos, f.pos)) continue;
+      const r = revocation(d, e, d.actions.get(f.id)!, d.book.authority.has(f.id));
+      if (r && 'refuse' in r) takes.get(e)!.set(f, r.refuse);
+    }
+  }
+  for (const e of ranked) {
+    for (const f of [...takes.get(e)!.keys()]) {
+      if (takes.get(f)!.has(e) && order.get(f)! < order.get(e)!) takes.get(e)!.delete(f);
+    }
+  }
+  const takers = new Map<PowerEvent, PowerEvent[]>(ranked.map((e) => [e, []]));
+  for (const [e, taken] of takes) for (const f of taken.keys()) takers.get(f)!.push(e);
+  const stands = new Map<PowerEvent, boolean>();
+  while (stands.size < ranked.length) {
+    let changed = false;
+    for (const e of ranked) {
+      if (stands.has(e)) continue;
+      const by = takers.get(e)!;
+      if (by.some((t) => stands.get(t) === true)) stands.set(e, false);
+      else if (by.every((t) => stands.get(t) === false)) stands.set(e, true);
+      else continue;
+      changed = true;
+    }
+    if (!changed) stands.set(ranked.find((e) => !stands.has(e))!, true);
+  }
+  for (const e of ranked) {
+    if (stands.get(e)) continue;
+    const taker = takers.get(e)!.find((t) => stands.get(t))!;
+    out.refuse.set(e.id, takes.get(taker)!.get(e)!);
+  }
+  return ranked.filter((e) => stands.get(e));
+}
+
+/**
  * The revocations the applied power events of the last replay make, from scratch. `current` is what the
  * replay ran with: an action its own causal past already refused keeps that reason.
  */
@@ -164,32 +246,25 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
   const refusedByPast = new Set<ActionId>();
   for (const v of d.state.verdicts)
     if (v.kind === 'refused' && !current.refuse.has(v.id)) refusedByPast.add(v.id);
-  for (const [id, code] of d.book.contested) {
-    if (isFact(d.actions.get(id)!.type)) {
-      out.voided.add(id);
-      out.flag.set(id, code);
-    } else out.refuse.set(id, code);
+  // A join refused in the replay because a concurrent join used its invite first is a contender, not refused
+  // by its own past: which of the two stands is settled below, without looking at the order.
+  for (const group of d.book.contested.values()) for (const id of group.ids) refusedByPast.delete(id);
+  const settleContests = () => {
+    for (const [what, group] of d.book.contested) settleContest(d, what, group, out);
+  };
+  if (!d.book.power.length) {
+    settleContests();
+    return out;
   }
-  if (!d.book.power.length) return out;
   // A power event that nothing is concurrent with takes nothing: most logs have none that are.
   const minCutAfter = suffixMinCut(d);
   const racing = d.book.power.filter((e) => d.cut[e.pos]! < e.pos - 1 || minCutAfter[e.pos + 1]! < e.pos);
-  if (!racing.length) return out;
-  const index = authorsIndex(d);
-  const ranked = racing.sort((a, b) => compareRank(rank(d, a), rank(d, b)));
-  const survivors: PowerEvent[] = [];
-  for (const e of ranked) {
-    const x = d.actions.get(e.id)!;
-    let lost: Revocation | null = null;
-    for (const s of survivors) {
-      if (!concurrent(d, s.pos, e.pos)) continue;
-      lost = revocation(d, s, x, d.book.authority.has(e.id));
-      if (lost && 'refuse' in lost) break;
-      lost = null;
-    }
-    if (lost && 'refuse' in lost) out.refuse.set(e.id, lost.refuse);
-    else survivors.push(e);
+  if (!racing.length) {
+    settleContests();
+    return out;
   }
+  const index = authorsIndex(d);
+  const survivors = survivingPower(d, racing, out);
   for (const e of survivors) {
     for (const p of candidates(d, e, index)) {
       const x = d.actions.get(d.order[p]!)!;
@@ -203,6 +278,7 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
       else out.asMember.add(x.id);
     }
   }
+  settleContests();
   return out;
 }
 

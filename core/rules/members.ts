@@ -3,7 +3,15 @@
 // are registers (knowledge.ts): checks read them as the action knew them, effects write them.
 import { toBase64Url } from '../bytes.ts';
 import type { PowerEvent } from '../derivation.ts';
-import { known, knownActive, knownOwner, knowsAny, type ReplayContext, write } from '../knowledge.ts';
+import {
+  contest,
+  known,
+  knownActive,
+  knownOwner,
+  knowsAny,
+  type ReplayContext,
+  write,
+} from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, Member, MemberId, MemberStatus, Payloads, Relationship, Role } from '../types.ts';
 import { isManager, type Rules } from './rule.ts';
@@ -118,9 +126,8 @@ function grantInviteRecord(
   const id = toBase64Url(a.payload.invite);
   const other = ctx.book.invites.get(id);
   if (other) {
-    // A concurrent grant of the same key (the check refused any it knew): neither stands, whatever the order.
-    ctx.book.contested.set(ctx.d.order[other.grant]!, 'INVITE_TAKEN');
-    ctx.book.contested.set(a.id, 'INVITE_TAKEN');
+    // A concurrent grant of the same key (the check refused any it knew): revoke.ts keeps one, whatever the order.
+    contest(ctx, `grant:${id}`, 'INVITE_TAKEN', [ctx.d.order[other.grant]!, a.id]);
     return;
   }
   ctx.book.invites.set(id, { grant: ctx.index, joins: [], revokes: [] });
@@ -154,10 +161,9 @@ export function join(
   const existing = keyMember ? knownActive(ctx, keyMember) : null;
   if (keyStatus && (invite.kind === 'device' || existing)) return { ok: false, code: 'ALREADY_MEMBER' };
   if (entry.joins.length) {
-    // An invite admits one browser once (D7): another join used it concurrently. Both are refused, whatever
-    // their order (derive.ts settles it); the server lets only the first one in.
-    for (const p of entry.joins) ctx.book.contested.set(ctx.d.order[p]!, 'INVITE_INVALID');
-    ctx.book.contested.set(a.id, 'INVITE_INVALID');
+    // An invite admits one browser once (D7): another join used it concurrently. revoke.ts lets one of them
+    // in, chosen without looking at the order; the server lets only the first one in anyway.
+    contest(ctx, `join:${id}`, 'INVITE_INVALID', [...entry.joins.map((p) => ctx.d.order[p]!), a.id]);
     return { ok: false, code: 'INVITE_INVALID' };
   }
   entry.joins.push(ctx.index);
@@ -284,8 +290,12 @@ export const memberRules: Rules = {
     apply(ctx, a, actor) {
       const s = ctx.state;
       const successor = a.payload.successor ? s.members[a.payload.successor]! : null;
-      // Promoting a successor uses the leaver's authority: a concurrent demotion refuses the whole leave (D5).
-      const promotes = successor !== null && (isManager(actor) || actor.isOwner);
+      // Promoting a successor uses the leaver's authority: a concurrent demotion or removal of the leaver
+      // takes that part away (D5), not the leave itself (R11).
+      const promotes =
+        successor !== null &&
+        (isManager(actor) || actor.isOwner) &&
+        known(ctx, 'ro', successor.id) !== 'manager';
       if (promotes) {
         ctx.book.authority.add(a.id);
         setRole(ctx, successor, 'manager');
@@ -297,15 +307,16 @@ export const memberRules: Rules = {
         actor: actor.id,
         target: actor.id,
         key: null,
-        successor: promotes ? successor.id : null,
+        successor: promotes || actor.isOwner ? (successor?.id ?? null) : null,
         transfer: actor.isOwner,
       });
-      const note =
-        !successor || !promotes
-          ? ''
-          : actor.isOwner
-            ? `; ${successor.name} now owns the agency`
-            : `; ${successor.name} is now a business manager`;
+      const note = !successor
+        ? ''
+        : actor.isOwner
+          ? `; ${successor.name} now owns the agency`
+          : promotes
+            ? `; ${successor.name} is now a business manager`
+            : '';
       return { text: `${actor.record.name} left the agency${note}` };
     },
   },

@@ -3,7 +3,7 @@
 // exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
 // none of them reaches the same verdicts.
 import { canonicalText } from '../canonical.ts';
-import { known, knownMember, knowsAny, type ReplayContext, write } from '../knowledge.ts';
+import { contest, known, knownMember, knowsAny, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Contract, Offer } from '../types.ts';
 import { type Actor, isManager, nameOf, type Rules } from './rule.ts';
@@ -127,35 +127,19 @@ export const workRules: Rules = {
   receiveOffer: {
     apply(ctx, a, actor) {
       const p = a.payload;
+      // D13: a departed member's record is history; a voided one (it contradicts a concurrent record) too.
+      if (ctx.historyOnly) return { text: null };
       const flags: VerdictCode[] = [];
-      // A departed member's record of an offer still counts (D13 keeps numbers and settings, and an offer is
-      // Upwork's fact about a job); a voided record does not.
-      if (ctx.historyOnly && !ctx.departed) return { text: null };
-      const records = ctx.book.offers.get(p.offer);
-      if (records) {
-        // Another record of this offer: a repeat of each record it knew or that says the same; it and every
-        // concurrent record that disagrees stand void, flagged, whatever their order.
-        const text = canonicalText(p);
-        for (const q of records) {
-          const other = ctx.d.actions.get(ctx.d.order[q]!)!;
-          if (ctx.knows(q) || canonicalText(other.payload) === text) continue;
-          ctx.book.contested.set(other.id, 'OFFER_CONFLICT');
-          ctx.book.contested.set(a.id, 'OFFER_CONFLICT');
-        }
-        records.push(ctx.index);
-        return { text: null };
-      }
       let member = p.member;
-      const known = knownMember(ctx, member);
-      if (known?.status !== 'active') {
+      const named = knownMember(ctx, member);
+      if (!named || named.status !== 'active') {
         flags.push('FOR_NON_MEMBER');
         member = actor.id;
       }
       // D8: an exclusive member's offers are the agency's; so is an offer on a job proposed as the agency
       let as = p.as;
       if (as === 'independent') {
-        const relationship =
-          member === p.member ? known!.relationship : (knownMember(ctx, member)?.relationship ?? 'exclusive');
+        const relationship = knownMember(ctx, member)?.relationship ?? 'exclusive';
         if (relationship !== 'non-exclusive') {
           flags.push('OFFER_EXCLUSIVE');
           as = 'agency';
@@ -168,6 +152,19 @@ export const workRules: Rules = {
           flags.push('OFFER_AGENCY_JOB');
           as = 'agency';
         }
+      }
+      const records = ctx.book.offers.get(p.offer);
+      if (records) {
+        // Another record of this offer: a repeat of each record it knew or that says the same; it and every
+        // concurrent record that disagrees stand void, flagged, whatever their order.
+        const text = canonicalText(p);
+        for (const q of records) {
+          const other = ctx.d.actions.get(ctx.d.order[q]!)!;
+          if (ctx.knows(q) || canonicalText(other.payload) === text) continue;
+          contest(ctx, `offer:${p.offer}`, 'OFFER_CONFLICT', [other.id, a.id]);
+        }
+        records.push(ctx.index);
+        return { text: null, flags };
       }
       ctx.book.offers.set(p.offer, [ctx.index]);
       ctx.state.offers[p.offer] = {

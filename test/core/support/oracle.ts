@@ -609,6 +609,9 @@ export class Oracle {
   /** A fact: kept unless its key was removed before it (D6); a P6 flag when its author was gone or going. */
   private judgeFact(a: Action, member: OMember, effective: Set<ActionId>, me: string): Judgement {
     let p6: boolean | null = member.status !== 'active';
+    // D13, as issue 8 (item 7) reads it: a removed or departed member's facts are history, not state —
+    // those recorded after the departure and those concurrent with it alike (a key removal is D6: they count).
+    let history = member.status !== 'active';
     let unsure = false;
     for (const id of [...effective, ...this.uncertain]) {
       if (!this.concurrent(id, a.id)) continue;
@@ -633,10 +636,11 @@ export class Oracle {
       if (
         (p.type === 'removeMember' && payload(p, 'removeMember').member === me) ||
         (p.type === 'leaveAgency' && this.keyOwner.get(p.actor) === me)
-      )
+      ) {
         p6 = true;
+        history = true;
+      }
     }
-    const history = member.status !== 'active';
     if (unsure)
       return p6 === true
         ? { kind: 'applied', why: 'a fact', p6: null, history }
@@ -684,6 +688,17 @@ export class Oracle {
           return no('P2', 'browsers are added by their member or a business manager');
         const id = toBase64Url(p.invite);
         if (inviteRaced(id)) return unknown('the same invite key is used concurrently');
+        // Two grants of one key at once: domain.md does not say which holds (core keeps the earlier one,
+        // whatever else refuses it); a grant refused for another reason still contends.
+        if (
+          this.topo.some(
+            (x) =>
+              this.concurrent(x, a.id) &&
+              ['grantInvite', 'grantDeviceInvite'].includes(this.actions.get(x)!.type) &&
+              toBase64Url((this.actions.get(x)!.payload as { invite: Uint8Array }).invite) === id,
+          )
+        )
+          return unknown('the same invite key is granted concurrently');
         if (s.invites.has(id)) return no('P2', 'an invite with this key exists');
         if (a.type === 'grantDeviceInvite') {
           if (memberRaced(p.member!)) return unknown('its member changes concurrently');
