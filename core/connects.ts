@@ -172,21 +172,19 @@ export function checkAgencySpend(input: {
 
 /**
  * What allowances reserve during a replay, kept between actions: the unspent parts change only when an
- * allowance, a member's status or a holder's spending does (each of which tells the cache), and the cap
- * only binds when the balance is below them.
+ * allowance, a member's status or a holder's spending does (each of which tells the cache). The total
+ * reserved is min(unspent, balance), always cheap; each holder's capped share is worked out only when asked
+ * (the cap binds whenever the balance is low, and the replay of an overdrawn agency asks at every spend).
  */
 export class ReservationsCache {
   private month = '';
   private unspent: Map<MemberId, number> | null = null;
   private total = 0;
   private capped: { balance: number; shares: Map<MemberId, number> } | null = null;
-  private answer: { unspent: Map<MemberId, number>; shares: Map<MemberId, number>; reserved: number } | null =
-    null;
 
   clear(): void {
     this.unspent = null;
     this.capped = null;
-    this.answer = null;
   }
 
   /** A holder spent `cost` in `month`: their unspent part shrinks in place. */
@@ -198,32 +196,37 @@ export class ReservationsCache {
     this.unspent.set(member, after);
     this.total -= before - after;
     this.capped = null;
-    this.answer = null;
   }
 
-  get(
-    state: AgencyState,
-    month: string,
-  ): { unspent: Map<MemberId, number>; shares: Map<MemberId, number>; reserved: number } {
+  private load(state: AgencyState, month: string): Map<MemberId, number> {
     if (!this.unspent || month !== this.month) {
       this.month = month;
       this.unspent = unspentAllowances(state, month);
       this.total = 0;
       for (const v of this.unspent.values()) this.total += v;
       this.capped = null;
-      this.answer = null;
     }
-    const budget = Math.max(0, state.balance);
-    if (this.total <= budget) {
-      if (this.answer?.shares !== this.unspent) {
-        this.answer = { unspent: this.unspent, shares: this.unspent, reserved: this.total };
-      }
-      return this.answer;
-    }
+    return this.unspent;
+  }
+
+  /** Unspent allowance per holder in `month`, before the cap. */
+  unspentIn(state: AgencyState, month: string): Map<MemberId, number> {
+    return this.load(state, month);
+  }
+
+  /** Connects held back in `month`: the unspent allowances, capped by the balance. */
+  reserved(state: AgencyState, month: string): number {
+    this.load(state, month);
+    return Math.min(this.total, Math.max(0, state.balance));
+  }
+
+  /** What each holder's allowance reserves in `month`, capped by the balance (D2). */
+  shares(state: AgencyState, month: string): Map<MemberId, number> {
+    const unspent = this.load(state, month);
+    if (this.total <= Math.max(0, state.balance)) return unspent;
     if (!this.capped || this.capped.balance !== state.balance) {
-      this.capped = { balance: state.balance, shares: shrinkToFit(this.unspent, state.balance) };
-      this.answer = { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
+      this.capped = { balance: state.balance, shares: shrinkToFit(unspent, state.balance) };
     }
-    return this.answer ?? { unspent: this.unspent, shares: this.capped.shares, reserved: budget };
+    return this.capped.shares;
   }
 }

@@ -48,17 +48,13 @@ export interface Book {
   power: PowerEvent[];
   /** Intents that passed only because their actor was a business manager (D5 tests what a demotion takes). */
   authority: Set<ActionId>;
-  /** By position (a holey array: most positions are no spend): the agency spends applied. */
-  spends: (Spend | undefined)[];
+  /** The agency spends applied, by position (holey arrays of plain values: no object per spend). */
+  spends: Spends;
   /**
    * Applied observations (page or manager) by time: the one that holds is the last (at the same millisecond
    * the smaller value), so the latest one an action knew is found scanning back from the end.
    */
   observations: { pos: number; eff: number; value: number }[];
-  /** Positions of actions that moved a Connects figure (balance, spending, allowances, membership, zone). */
-  connects: Set<number>;
-  /** By job: positions of agency proposals (D9 refunds, D8 offers on an agency-proposed job). */
-  agencyJobs: Map<string, number[]>;
   /** By invite id: the position of its grant, and positions of the joins and revocations that used it. */
   invites: Map<string, { grant: number; joins: number[]; revokes: number[] }>;
   /** By offer id: the positions of the facts that recorded it (the first one made the record). */
@@ -82,20 +78,67 @@ export interface Spend {
   cost: number;
 }
 
-function spendsFromJSON(entries: [number, Spend][]): (Spend | undefined)[] {
-  const out: (Spend | undefined)[] = [];
-  for (const [p, x] of entries) out[p] = x;
+/**
+ * Agency spends by position, and by job (D8, D9): the latest spend on each job and, per position, the one
+ * before it on the same job. Parallel holey arrays of plain values, since an agency's log is mostly spends.
+ */
+export interface Spends {
+  member: (MemberId | undefined)[];
+  month: (string | undefined)[];
+  cost: (number | undefined)[];
+  job: (string | undefined)[];
+  previousOnJob: (number | undefined)[];
+  lastOnJob: Map<string, number>;
+}
+
+export const emptySpends = (): Spends => ({
+  member: [],
+  month: [],
+  cost: [],
+  job: [],
+  previousOnJob: [],
+  lastOnJob: new Map(),
+});
+
+export function recordSpend(s: Spends, p: number, spend: Spend, job: string): void {
+  s.member[p] = spend.member;
+  s.month[p] = spend.month;
+  s.cost[p] = spend.cost;
+  s.job[p] = job;
+  s.previousOnJob[p] = s.lastOnJob.get(job);
+  s.lastOnJob.set(job, p);
+}
+
+export function spendAt(s: Spends, p: number): Spend | null {
+  const member = s.member[p];
+  return member === undefined ? null : { member, month: s.month[p]!, cost: s.cost[p]! };
+}
+
+/** Positions of the agency spends on `job`, the latest first. */
+export function* spendsOnJob(s: Spends, job: string): Generator<number> {
+  for (let p = s.lastOnJob.get(job); p !== undefined; p = s.previousOnJob[p]) yield p;
+}
+
+function spendsToJSON(s: Spends): [number, Spend & { job: string }][] {
+  const out: [number, Spend & { job: string }][] = [];
+  s.member.forEach((member, p) => {
+    if (member !== undefined) out.push([p, { member, month: s.month[p]!, cost: s.cost[p]!, job: s.job[p]! }]);
+  });
   return out;
+}
+
+function spendsFromJSON(entries: [number, Spend & { job: string }][]): Spends {
+  const s = emptySpends();
+  for (const [p, x] of entries) recordSpend(s, p, x, x.job);
+  return s;
 }
 
 export const emptyBook = (): Book => ({
   registers: new Map(),
   power: [],
   authority: new Set(),
-  spends: [],
+  spends: emptySpends(),
   observations: [],
-  connects: new Set(),
-  agencyJobs: new Map(),
   invites: new Map(),
   offers: new Map(),
   created: null,
@@ -229,10 +272,8 @@ export interface BookJSON {
   registers: [string, [string, Register][]][];
   power: PowerEvent[];
   authority: ActionId[];
-  spends: [number, Spend][];
+  spends: [number, Spend & { job: string }][];
   observations: { pos: number; eff: number; value: number }[];
-  connects: number[];
-  agencyJobs: [string, number[]][];
   invites: [string, { grant: number; joins: number[]; revokes: number[] }][];
   offers: [string, number[]][];
   created: number | null;
@@ -244,10 +285,8 @@ export const bookToJSON = (b: Book): BookJSON => ({
   registers: [...b.registers].map(([k, m]) => [k, [...m]]),
   power: b.power,
   authority: [...b.authority],
-  spends: b.spends.flatMap((x, p) => (x ? [[p, x] as [number, Spend]] : [])),
+  spends: spendsToJSON(b.spends),
   observations: b.observations,
-  connects: [...b.connects],
-  agencyJobs: [...b.agencyJobs],
   invites: [...b.invites],
   offers: [...b.offers],
   created: b.created,
@@ -261,8 +300,6 @@ export const bookFromJSON = (j: BookJSON): Book => ({
   authority: new Set(j.authority),
   spends: spendsFromJSON(j.spends),
   observations: j.observations,
-  connects: new Set(j.connects),
-  agencyJobs: new Map(j.agencyJobs),
   invites: new Map(j.invites),
   offers: new Map(j.offers),
   created: j.created,

@@ -11,7 +11,16 @@ import { type ReservationsCache, shrinkToFit, spentIn } from './connects.ts';
 import type { Book, Derivation, Register } from './derivation.ts';
 import { isAncestor } from './order.ts';
 import type { VerdictCode } from './refusals.ts';
-import type { Action, ActionId, AgencyState, MemberId, MemberStatus, Relationship, Role } from './types.ts';
+import type {
+  Action,
+  ActionId,
+  ActionType,
+  AgencyState,
+  MemberId,
+  MemberStatus,
+  Relationship,
+  Role,
+} from './types.ts';
 
 export interface ReplayContext {
   d: Derivation;
@@ -190,6 +199,16 @@ export const knownActive = (ctx: ReplayContext, id: MemberId): KnownMember | nul
 export const knownOwner = (ctx: ReplayContext): MemberId | null =>
   knowsAll(ctx) ? ctx.state.ownerId : (known<MemberId>(ctx, 'ow', '') ?? null);
 
+/** Did the current action know one of these positions (that passes `which`)? */
+export function knowsSome(
+  ctx: ReplayContext,
+  positions: Iterable<number>,
+  which: (p: number) => boolean = () => true,
+): boolean {
+  for (const p of positions) if (p < ctx.index && which(p) && ctx.knows(p)) return true;
+  return false;
+}
+
 /** Did the current action know at least one of these positions? */
 export const knowsAny = (ctx: ReplayContext, positions: readonly number[] | undefined): boolean =>
   positions?.some((p) => p < ctx.index && ctx.knows(p)) ?? false;
@@ -198,18 +217,19 @@ export const knowsAny = (ctx: ReplayContext, positions: readonly number[] | unde
 
 export interface KnownConnects {
   balance: number;
-  /** Capped unspent allowance per holder this month. */
-  shares: Map<MemberId, number>;
   /** Unspent allowance per holder before the cap. */
   unspent: Map<MemberId, number>;
+  /** Capped unspent allowance per holder this month (worked out on first read). */
+  shares(): Map<MemberId, number>;
 }
 
 /** What `member` spent in `month` as the action knew it: without its concurrent predecessors' spends. */
 export function knownSpent(ctx: ReplayContext, member: MemberId, month: string): number {
   let spent = spentIn(ctx.state, member, month);
   for (const p of unknownPositions(ctx)) {
-    const spend = ctx.book.spends[p];
-    if (spend && spend.member === member && spend.month === month) spent -= spend.cost;
+    if (ctx.book.spends.member[p] === member && ctx.book.spends.month[p] === month) {
+      spent -= ctx.book.spends.cost[p]!;
+    }
   }
   return spent;
 }
@@ -241,16 +261,37 @@ function knownBalance(ctx: ReplayContext, skip: ReadonlySet<number>): number {
   return balance;
 }
 
+/** Action types that can move a Connects figure: the balance, spending, allowances, membership, the zone. */
+const MOVES_CONNECTS: ReadonlySet<ActionType> = new Set<ActionType>([
+  'createAgency',
+  'joinAgency',
+  'leaveAgency',
+  'removeMember',
+  'setAllowance',
+  'setTimeZone',
+  'enterBalance',
+  'recordPurchase',
+  'submitProposal',
+  'observeBalance',
+  'refundConnects',
+]);
+
 /**
  * The balance and allowances in `month` as the current action knew them. When every action sorted before
  * it is in its causal past (or the ones that are not moved no Connects), that is the state at its position.
  */
 export function knownConnects(ctx: ReplayContext, month: string): KnownConnects {
   const all = unknownPositions(ctx);
-  const unknown = all.length ? all.filter((p) => ctx.book.connects.has(p)) : all;
+  const unknown = all.length
+    ? all.filter((p) => MOVES_CONNECTS.has(ctx.d.actions.get(ctx.d.order[p]!)!.type))
+    : all;
   if (!unknown.length) {
-    const r = ctx.reservations.get(ctx.state, month);
-    return { balance: ctx.state.balance, shares: r.shares, unspent: r.unspent };
+    const { state, reservations } = ctx;
+    return {
+      balance: state.balance,
+      unspent: reservations.unspentIn(state, month),
+      shares: () => reservations.shares(state, month),
+    };
   }
   const s = ctx.state;
   const _d = ctx.d;
@@ -263,10 +304,10 @@ export function knownConnects(ctx: ReplayContext, month: string): KnownConnects 
     if (m?.status !== 'active' || grant === null) continue;
     let spent = spentIn(s, id, month);
     for (const p of unknown) {
-      const spend = ctx.book.spends[p];
-      if (spend && spend.member === id && spend.month === month) spent -= spend.cost;
+      if (ctx.book.spends.member[p] === id && ctx.book.spends.month[p] === month)
+        spent -= ctx.book.spends.cost[p]!;
     }
     unspent.set(id, Math.max(0, grant - spent));
   }
-  return { balance, shares: shrinkToFit(unspent, balance), unspent };
+  return { balance, unspent, shares: () => shrinkToFit(unspent, balance) };
 }

@@ -3,6 +3,7 @@
 // it); a spend's allowance is judged by what its proposer knew (D1, D3); the P1 flag falls on spends that
 // draw on the unreserved balance in the log's order — the one verdict domain.md lets the order decide.
 import { balanceOf, checkAgencySpend, insertLedger, sumBetween } from '../connects.ts';
+import { recordSpend, spendsOnJob } from '../derivation.ts';
 import {
   known,
   knownActive,
@@ -10,6 +11,7 @@ import {
   knownSpent,
   knowsAll,
   knowsAny,
+  knowsSome,
   type ReplayContext,
   write,
 } from '../knowledge.ts';
@@ -38,7 +40,6 @@ function observe(
   for (const v of knownConnects(ctx, month).unspent.values()) unspent += v;
   if (unspent > Math.max(0, value)) flags.push('ALLOWANCE_SHRUNK');
   insertObservation(ctx.book.observations, { pos: ctx.index, eff: ctx.eff, value });
-  ctx.book.connects.add(ctx.index);
   const prev = s.observation;
   // The latest by time wins; at the same millisecond the smaller value (never the order) decides.
   if (prev && (ctx.eff < prev.at || (ctx.eff === prev.at && value >= prev.value))) return flags;
@@ -83,7 +84,6 @@ function ledger(
 ): void {
   insertLedger(ctx.state.ledger, { id: a.id, at: ctx.eff, delta, kind });
   ctx.state.balance = balanceOf(ctx.state);
-  ctx.book.connects.add(ctx.index);
 }
 
 /** Who an agency proposal is booked for (D12): a manager may record one for an active member. */
@@ -121,7 +121,7 @@ export const connectsRules: Rules = {
       const month = monthOf(ctx);
       const view = knownConnects(ctx, month);
       let others = 0;
-      for (const [id, v] of view.shares) if (id !== target) others += v;
+      for (const [id, v] of view.shares()) if (id !== target) others += v;
       const unspent = Math.max(0, monthly - knownSpent(ctx, target, month));
       return others + unspent > view.balance ? 'ALLOWANCE_OVER_BALANCE' : null;
     },
@@ -129,7 +129,6 @@ export const connectsRules: Rules = {
       const target = ctx.state.members[a.payload.member]!;
       target.allowance = write(ctx, 'gr', target.id, a.payload.monthly) as number | null;
       ctx.reservations.clear();
-      ctx.book.connects.add(ctx.index);
       const monthly = a.payload.monthly;
       return {
         text:
@@ -145,7 +144,6 @@ export const connectsRules: Rules = {
     apply(ctx, a, actor) {
       ctx.state.timeZone = write(ctx, 'tz', '', a.payload.timeZone) as string;
       ctx.reservations.clear();
-      ctx.book.connects.add(ctx.index);
       return { text: `${actor.record.name} set the agency's time zone to ${a.payload.timeZone}` };
     },
   },
@@ -198,11 +196,10 @@ export const connectsRules: Rules = {
       const month = monthOf(ctx);
       // D1/D3: the part within what was left of the allowance, as the proposer knew it, was reserved
       const left =
-        !ctx.pool && knowsGrant(ctx, member) ? (knownConnects(ctx, month).shares.get(member) ?? 0) : null;
-      const now = ctx.reservations.get(s, month);
+        !ctx.pool && knowsGrant(ctx, member) ? (knownConnects(ctx, month).shares().get(member) ?? 0) : null;
       const check = checkAgencySpend({
         balance: s.balance,
-        reserved: now.reserved,
+        reserved: ctx.reservations.reserved(s, month),
         allowanceLeft: left,
         cost,
       });
@@ -211,11 +208,8 @@ export const connectsRules: Rules = {
       const spent = s.spent[member] ?? {};
       spent[month] = (spent[month] ?? 0) + cost;
       s.spent[member] = spent;
-      ctx.book.spends[ctx.index] = { member, month, cost };
+      recordSpend(ctx.book.spends, ctx.index, { member, month, cost }, p.job);
       ctx.reservations.spend(member, month, cost);
-      const jobs = ctx.book.agencyJobs.get(p.job);
-      if (jobs) jobs.push(ctx.index);
-      else ctx.book.agencyJobs.set(p.job, [ctx.index]);
       ledger(ctx, a, -cost, 'proposal');
       return { text: `${name} proposed as the agency on '${p.title}' — ${plural(cost)}`, flags };
     },
@@ -245,7 +239,7 @@ export const connectsRules: Rules = {
     apply(ctx, a, actor) {
       const p = a.payload;
       // D9: a refund goes back where the Connects came from: the pool only for a job proposed as the agency
-      const agency = knowsAny(ctx, ctx.book.agencyJobs.get(p.job));
+      const agency = knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job));
       if (!ctx.historyOnly && agency) ledger(ctx, a, p.connects, 'refund');
       return {
         text: `${actor.record.name} recorded a refund of ${plural(p.connects)} for job ${p.job}${agency ? '' : ' (independent: not the agency’s Connects)'}`,

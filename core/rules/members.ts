@@ -24,7 +24,6 @@ export function setStatus(ctx: ReplayContext, member: Member, status: MemberStat
     member.status = now;
     member.leftAt = now === 'active' ? null : ctx.eff;
     ctx.reservations.clear();
-    ctx.book.connects.add(ctx.index);
   }
 }
 
@@ -70,7 +69,6 @@ function addMember(
   setRole(ctx, member, fields.role);
   setRelationship(ctx, member, fields.relationship);
   addKey(ctx, member, key, existing ? (s.keys[key]?.label ?? null) : null);
-  ctx.book.connects.add(ctx.index);
   return member;
 }
 

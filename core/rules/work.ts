@@ -3,7 +3,8 @@
 // exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
 // none of them reaches the same verdicts.
 import { canonicalText } from '../canonical.ts';
-import { contest, known, knownMember, knowsAny, type ReplayContext, write } from '../knowledge.ts';
+import { spendsOnJob } from '../derivation.ts';
+import { contest, known, knownMember, knowsAny, knowsSome, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Contract, Offer } from '../types.ts';
 import { type Actor, isManager, nameOf, type Rules } from './rule.ts';
@@ -144,10 +145,7 @@ export const workRules: Rules = {
           flags.push('OFFER_EXCLUSIVE');
           as = 'agency';
         } else if (
-          knowsAny(
-            ctx,
-            ctx.book.agencyJobs.get(p.job)?.filter((q) => ctx.book.spends[q]?.member === member),
-          )
+          knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job), (q) => ctx.book.spends.member[q] === member)
         ) {
           flags.push('OFFER_AGENCY_JOB');
           as = 'agency';
