@@ -54,7 +54,7 @@ export interface Book {
    * Applied observations (page or manager) by time: the one that holds is the last (at the same millisecond
    * the smaller value), so the latest one an action knew is found scanning back from the end.
    */
-  observations: { pos: number; eff: number; value: number }[];
+  observations: Observations;
   /** By invite id: the position of its grant, and positions of the joins and revocations that used it. */
   invites: Map<string, { grant: number; joins: number[]; revokes: number[] }>;
   /** By offer id: the positions of the facts that recorded it (the first one made the record). */
@@ -89,6 +89,28 @@ export interface Spends {
   job: (string | undefined)[];
   previousOnJob: (number | undefined)[];
   lastOnJob: Map<string, number>;
+}
+
+/** Applied observations as parallel arrays, sorted by time, then larger values first. */
+export interface Observations {
+  pos: number[];
+  eff: number[];
+  value: number[];
+}
+
+/** Keeps observations sorted by time, then larger values first (the one that holds comes last). */
+export function insertObservation(o: Observations, pos: number, eff: number, value: number): void {
+  let i = o.pos.length;
+  while (i > 0 && (o.eff[i - 1]! > eff || (o.eff[i - 1] === eff && o.value[i - 1]! < value))) i--;
+  if (i === o.pos.length) {
+    o.pos.push(pos);
+    o.eff.push(eff);
+    o.value.push(value);
+  } else {
+    o.pos.splice(i, 0, pos);
+    o.eff.splice(i, 0, eff);
+    o.value.splice(i, 0, value);
+  }
 }
 
 export const emptySpends = (): Spends => ({
@@ -138,7 +160,7 @@ export const emptyBook = (): Book => ({
   power: [],
   authority: new Set(),
   spends: emptySpends(),
-  observations: [],
+  observations: { pos: [], eff: [], value: [] },
   invites: new Map(),
   offers: new Map(),
   created: null,
@@ -273,7 +295,7 @@ export interface BookJSON {
   power: PowerEvent[];
   authority: ActionId[];
   spends: [number, Spend & { job: string }][];
-  observations: { pos: number; eff: number; value: number }[];
+  observations: Observations;
   invites: [string, { grant: number; joins: number[]; revokes: number[] }][];
   offers: [string, number[]][];
   created: number | null;

@@ -241,12 +241,11 @@ export function knownSpent(ctx: ReplayContext, member: MemberId, month: string):
 function knownBalance(ctx: ReplayContext, skip: ReadonlySet<number>): number {
   const s = ctx.state;
   const d = ctx.d;
-  const observations = ctx.book.observations;
-  let obs: { pos: number; eff: number; value: number } | null = null;
-  for (let i = observations.length - 1; i >= 0; i--) {
-    const o = observations[i]!;
-    if (o.pos < ctx.index && !skip.has(o.pos)) {
-      obs = o;
+  const o = ctx.book.observations;
+  let obs: { eff: number; value: number } | null = null;
+  for (let i = o.pos.length - 1; i >= 0; i--) {
+    if (o.pos[i]! < ctx.index && !skip.has(o.pos[i]!)) {
+      obs = { eff: o.eff[i]!, value: o.value[i]! };
       break;
     }
   }

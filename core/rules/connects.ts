@@ -3,7 +3,7 @@
 // it); a spend's allowance is judged by what its proposer knew (D1, D3); the P1 flag falls on spends that
 // draw on the unreserved balance in the log's order — the one verdict domain.md lets the order decide.
 import { balanceOf, checkAgencySpend, insertLedger, sumBetween } from '../connects.ts';
-import { recordSpend, spendsOnJob } from '../derivation.ts';
+import { insertObservation, recordSpend, spendsOnJob } from '../derivation.ts';
 import {
   known,
   knownActive,
@@ -37,9 +37,10 @@ function observe(
   const flags: VerdictCode[] = [];
   // P4/D2: allowances the observer knew that Upwork's number cannot cover are shrunk to fit (flagged)
   let unspent = 0;
-  for (const v of knownConnects(ctx, month).unspent.values()) unspent += v;
+  const known = knowsAll(ctx) ? ctx.reservations.unspentIn(s, month) : knownConnects(ctx, month).unspent;
+  for (const v of known.values()) unspent += v;
   if (unspent > Math.max(0, value)) flags.push('ALLOWANCE_SHRUNK');
-  insertObservation(ctx.book.observations, { pos: ctx.index, eff: ctx.eff, value });
+  insertObservation(ctx.book.observations, ctx.index, ctx.eff, value);
   const prev = s.observation;
   // The latest by time wins; at the same millisecond the smaller value (never the order) decides.
   if (prev && (ctx.eff < prev.at || (ctx.eff === prev.at && value >= prev.value))) return flags;
@@ -56,20 +57,6 @@ function observe(
   // P1: spends stamped after this observation but sorted before it (concurrent ones) now overdraw.
   if (s.balance < 0 && s.balance < before) flags.push('OVERDRAFT_OBSERVED');
   return flags;
-}
-
-/** Keeps observations sorted by time, then larger values first (the one that holds comes last). */
-function insertObservation(
-  list: { pos: number; eff: number; value: number }[],
-  o: { pos: number; eff: number; value: number },
-): void {
-  let i = list.length;
-  while (i > 0) {
-    const prev = list[i - 1]!;
-    if (prev.eff < o.eff || (prev.eff === o.eff && prev.value >= o.value)) break;
-    i--;
-  }
-  list.splice(i, 0, o);
 }
 
 export function createBalance(ctx: ReplayContext, a: Action<'createAgency'>): void {
