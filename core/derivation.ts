@@ -79,16 +79,62 @@ export interface Spend {
 }
 
 /**
- * Agency spends by position, and by job (D8, D9): the latest spend on each job and, per position, the one
- * before it on the same job. Parallel holey arrays of plain values, since an agency's log is mostly spends.
+ * Agency spends in the log's order, and by job (D8, D9): the latest spend on each job and, per spend, the one
+ * before it on the same job. Parallel arrays of plain values, one entry per spend (an agency's log is mostly
+ * spends: no object each, no holes); a position finds its spend by binary search.
  */
 export interface Spends {
-  member: (MemberId | undefined)[];
-  month: (string | undefined)[];
-  cost: (number | undefined)[];
-  job: (string | undefined)[];
-  previousOnJob: (number | undefined)[];
+  pos: number[];
+  member: MemberId[];
+  month: string[];
+  cost: number[];
+  /** Index of the previous spend on the same job, or -1. */
+  previousOnJob: number[];
+  /** Index of the latest spend on each job. */
   lastOnJob: Map<string, number>;
+  job: string[];
+}
+
+export const emptySpends = (): Spends => ({
+  pos: [],
+  member: [],
+  month: [],
+  cost: [],
+  previousOnJob: [],
+  lastOnJob: new Map(),
+  job: [],
+});
+
+export function recordSpend(s: Spends, p: number, spend: Spend, job: string): void {
+  const last = s.pos.length ? s.pos[s.pos.length - 1]! : -1;
+  if (p <= last) throw new RangeError('spends are recorded in the order of their positions');
+  const i = s.pos.length;
+  s.pos.push(p);
+  s.member.push(spend.member);
+  s.month.push(spend.month);
+  s.cost.push(spend.cost);
+  s.job.push(job);
+  s.previousOnJob.push(s.lastOnJob.get(job) ?? -1);
+  s.lastOnJob.set(job, i);
+}
+
+/** The index of the spend at position `p`, or -1. */
+export function spendIndex(s: Spends, p: number): number {
+  let lo = 0;
+  let hi = s.pos.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const q = s.pos[mid]!;
+    if (q === p) return mid;
+    if (q < p) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Positions of the agency spends on `job`, the latest first. */
+export function* spendsOnJob(s: Spends, job: string): Generator<number> {
+  for (let i = s.lastOnJob.get(job) ?? -1; i >= 0; i = s.previousOnJob[i]!) yield s.pos[i]!;
 }
 
 /** Applied observations as parallel arrays, sorted by time, then larger values first. */
@@ -113,40 +159,11 @@ export function insertObservation(o: Observations, pos: number, eff: number, val
   }
 }
 
-export const emptySpends = (): Spends => ({
-  member: [],
-  month: [],
-  cost: [],
-  job: [],
-  previousOnJob: [],
-  lastOnJob: new Map(),
-});
-
-export function recordSpend(s: Spends, p: number, spend: Spend, job: string): void {
-  s.member[p] = spend.member;
-  s.month[p] = spend.month;
-  s.cost[p] = spend.cost;
-  s.job[p] = job;
-  s.previousOnJob[p] = s.lastOnJob.get(job);
-  s.lastOnJob.set(job, p);
-}
-
-export function spendAt(s: Spends, p: number): Spend | null {
-  const member = s.member[p];
-  return member === undefined ? null : { member, month: s.month[p]!, cost: s.cost[p]! };
-}
-
-/** Positions of the agency spends on `job`, the latest first. */
-export function* spendsOnJob(s: Spends, job: string): Generator<number> {
-  for (let p = s.lastOnJob.get(job); p !== undefined; p = s.previousOnJob[p]) yield p;
-}
-
 function spendsToJSON(s: Spends): [number, Spend & { job: string }][] {
-  const out: [number, Spend & { job: string }][] = [];
-  s.member.forEach((member, p) => {
-    if (member !== undefined) out.push([p, { member, month: s.month[p]!, cost: s.cost[p]!, job: s.job[p]! }]);
-  });
-  return out;
+  return s.pos.map((p, i) => [
+    p,
+    { member: s.member[i]!, month: s.month[i]!, cost: s.cost[i]!, job: s.job[i]! },
+  ]);
 }
 
 function spendsFromJSON(entries: [number, Spend & { job: string }][]): Spends {

@@ -8,7 +8,7 @@
 //  - the Connects figures an action knew: the state at its position minus what concurrent actions sorted
 //    before it contributed (usually nothing: a member's new action knows everything before it).
 import { type ReservationsCache, shrinkToFit, spentIn } from './connects.ts';
-import type { Book, Derivation, Register } from './derivation.ts';
+import { type Book, type Derivation, type Register, spendIndex } from './derivation.ts';
 import { isAncestor } from './order.ts';
 import type { VerdictCode } from './refusals.ts';
 import type {
@@ -227,8 +227,9 @@ export interface KnownConnects {
 export function knownSpent(ctx: ReplayContext, member: MemberId, month: string): number {
   let spent = spentIn(ctx.state, member, month);
   for (const p of unknownPositions(ctx)) {
-    if (ctx.book.spends.member[p] === member && ctx.book.spends.month[p] === month) {
-      spent -= ctx.book.spends.cost[p]!;
+    const i = spendIndex(ctx.book.spends, p);
+    if (i >= 0 && ctx.book.spends.member[i] === member && ctx.book.spends.month[i] === month) {
+      spent -= ctx.book.spends.cost[i]!;
     }
   }
   return spent;

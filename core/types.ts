@@ -80,7 +80,8 @@ export const FACT_TYPES = [
   'recordPayout',
 ] as const satisfies readonly ActionType[];
 export type FactType = (typeof FACT_TYPES)[number];
-export const isFact = (type: ActionType): boolean => (FACT_TYPES as readonly string[]).includes(type);
+const FACT_SET: ReadonlySet<string> = new Set(FACT_TYPES);
+export const isFact = (type: ActionType): boolean => FACT_SET.has(type);
 
 /** A verified action as derive sees it. `actor` is the signing key (base64url), `deps` the heads it saw. */
 export interface Action<T extends ActionType = ActionType> {

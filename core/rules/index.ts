@@ -32,22 +32,24 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     const r = join(ctx, a as Action<'joinAgency'>);
     return r.ok ? done(r.text) : refuse(r.code);
   }
-  const keyStatus = knowsAll(ctx)
-    ? ctx.state.keys[a.actor] && (ctx.state.keys[a.actor]!.active ? 'active' : 'revoked')
-    : known<string>(ctx, 'ke', a.actor);
+  const all = knowsAll(ctx);
+  const key = ctx.state.keys[a.actor];
+  const keyStatus = all ? key && (key.active ? 'active' : 'revoked') : known<string>(ctx, 'ke', a.actor);
   if (keyStatus === undefined) return refuse('UNKNOWN_KEY');
   if (keyStatus !== 'active') return refuse('KEY_REVOKED');
-  const id: MemberId = ctx.state.keys[a.actor]!.member;
+  const id: MemberId = key!.member;
   const member = knownMember(ctx, id)!;
+  const fact = isFact(a.type);
   const actor: Actor = {
     id,
     key: a.actor,
     role: asMember ? 'member' : member.role,
-    isOwner: !asMember && knownOwner(ctx) === id,
+    // the owner matters to intents only (D4)
+    isOwner: !fact && !asMember && knownOwner(ctx) === id,
     record: ctx.state.members[id]!,
   };
   const rule = RULES[a.type]!;
-  if (isFact(a.type)) {
+  if (fact) {
     ctx.departed ||= member.status !== 'active';
     ctx.historyOnly ||= ctx.departed;
     const r = rule.apply(ctx, a, actor);

@@ -3,7 +3,7 @@
 // exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
 // none of them reaches the same verdicts.
 import { canonicalText } from '../canonical.ts';
-import { spendsOnJob } from '../derivation.ts';
+import { spendIndex, spendsOnJob } from '../derivation.ts';
 import { contest, known, knownMember, knowsAny, knowsSome, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Contract, Offer } from '../types.ts';
@@ -145,7 +145,11 @@ export const workRules: Rules = {
           flags.push('OFFER_EXCLUSIVE');
           as = 'agency';
         } else if (
-          knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job), (q) => ctx.book.spends.member[q] === member)
+          knowsSome(
+            ctx,
+            spendsOnJob(ctx.book.spends, p.job),
+            (q) => ctx.book.spends.member[spendIndex(ctx.book.spends, q)] === member,
+          )
         ) {
           flags.push('OFFER_AGENCY_JOB');
           as = 'agency';
