@@ -294,7 +294,6 @@ export function knownConnects(ctx: ReplayContext, month: string): KnownConnects 
     };
   }
   const s = ctx.state;
-  const _d = ctx.d;
   const skip = new Set(unknown);
   const balance = knownBalance(ctx, skip);
   const unspent = new Map<MemberId, number>();
@@ -302,12 +301,7 @@ export function knownConnects(ctx: ReplayContext, month: string): KnownConnects 
     const m = knownMember(ctx, id);
     const grant = known<number | null>(ctx, 'gr', id) ?? null;
     if (m?.status !== 'active' || grant === null) continue;
-    let spent = spentIn(s, id, month);
-    for (const p of unknown) {
-      if (ctx.book.spends.member[p] === id && ctx.book.spends.month[p] === month)
-        spent -= ctx.book.spends.cost[p]!;
-    }
-    unspent.set(id, Math.max(0, grant - spent));
+    unspent.set(id, Math.max(0, grant - knownSpent(ctx, id, month)));
   }
   return { balance, unspent, shares: () => shrinkToFit(unspent, balance) };
 }
