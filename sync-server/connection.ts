@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type { WebSocket } from 'ws';
 import * as authProtocol from 'y-protocols/auth';
-import { toBase64Url } from '../core/index.ts';
+import { toBase64Url, type VerifySignature } from '../core/index.ts';
 import {
   CLOSE,
   type CloseName,
@@ -21,7 +21,7 @@ import {
   readAgencyMessage,
   type Standing,
 } from '../core/protocol.ts';
-import { inviteIdOf, newNonce, proofVerifies, standingOf } from './auth.ts';
+import { newNonce, proofVerifies, standingOf } from './auth.ts';
 import { TokenBucket } from './limits.ts';
 import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
@@ -35,6 +35,8 @@ export interface ConnectionContext {
   metrics: Metrics;
   log: Logger;
   now(): number;
+  /** What checks the handshake's signatures. */
+  verify: VerifySignature;
   mayCreate(token: string | null): boolean;
   maxMessageBytes: number;
   authDeadlineMs: number;
@@ -255,7 +257,7 @@ export class Connection implements Peer {
 
   private async authenticate(proof: Proof): Promise<void> {
     this.phase = 'verifying';
-    const verified = await proofVerifies(this.nonce, this.roomId, proof);
+    const verified = await proofVerifies(this.nonce, this.roomId, proof, this.ctx.verify);
     if (this.closed) return;
     if (!verified) {
       this.refuse('BAD_PROOF', 'The membership proof did not verify.');
@@ -286,7 +288,7 @@ export class Connection implements Peer {
     clearTimeout(this.deadline);
     this.standing = result.standing;
     this.role = result.role;
-    this.inviteId = proof.inviteSecret ? inviteIdOf(proof.inviteSecret) : null;
+    this.inviteId = result.inviteId;
     this.phase = 'open';
     this.room = room;
     room.addPeer(this);

@@ -15,7 +15,7 @@ export interface Peer {
   readonly keyId: string;
   standing: Standing;
   role: 'manager' | 'member' | null;
-  /** The invite a joiner presented (base64url of its hash). */
+  /** The invite a joiner proved it holds (base64url of the invite's public key). */
   readonly inviteId: string | null;
   /** Welcomed and not closed: may receive the room and send updates. */
   readonly open: boolean;

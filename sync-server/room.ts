@@ -18,7 +18,7 @@ import {
   verifyAction,
 } from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
-import { type Membership, membershipOf } from './auth.ts';
+import { inviteProblem, type Membership, membershipOf } from './auth.ts';
 import { admitActions, inspectUpdate } from './guard.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
@@ -31,11 +31,12 @@ const MAX_WAITING_BYTES = 1024 * 1024;
 const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
   'createAgency',
   'grantInvite',
+  'grantDeviceInvite',
+  'revokeInvite',
   'joinAgency',
   'removeMember',
   'leaveAgency',
   'changeRole',
-  'addDeviceKey',
   'removeDeviceKey',
 ]);
 
@@ -536,10 +537,8 @@ export class Room {
         if (m.created) peer.refuse('NOT_A_MEMBER', 'Someone else created this agency.');
         continue;
       }
-      const invite = peer.inviteId ? m.invites.get(peer.inviteId) : undefined;
-      if (!invite || invite.usedBy !== null || invite.expiresAt < now) {
-        peer.refuse('INVITE_INVALID', 'The invite was used by someone else or expired.');
-      }
+      const problem = peer.inviteId ? inviteProblem(m, peer.inviteId, now) : 'No invite.';
+      if (problem) peer.refuse('INVITE_INVALID', problem);
     }
   }
 }

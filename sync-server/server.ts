@@ -14,7 +14,7 @@ import {
 import { tokenMatches } from './auth.ts';
 import { Committer } from './committer.ts';
 import { Connection } from './connection.ts';
-import { installSyncEd25519Verify } from './ed25519.ts';
+import { verifyEd25519 } from './ed25519.ts';
 import { AddressCounter } from './limits.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { Metrics } from './metrics.ts';
@@ -117,7 +117,6 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof DEFAULTS & SyncServerOptions;
   const log = o.logger ?? createLogger(o.logLevel);
-  installSyncEd25519Verify();
   const createToken = o.createToken || null;
   const metrics = new Metrics();
   const store = Store.open(o.dataDir, true);
@@ -218,6 +217,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
         metrics,
         log,
         now,
+        verify: verifyEd25519,
         mayCreate: (token) => (createToken ? tokenMatches(createToken, token) : openCreation),
         maxMessageBytes: o.maxMessageBytes,
         authDeadlineMs: o.authDeadlineMs,
