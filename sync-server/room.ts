@@ -15,6 +15,7 @@ import {
   type Derivation,
   derive,
   type Verified,
+  type VerifySignature,
   verifyAction,
 } from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
@@ -58,6 +59,8 @@ export interface RoomContext {
   store: Store;
   accept(item: Accepted): void;
   now(): number;
+  /** What checks an action's signatures (injected into core's verifyAction). */
+  verify: VerifySignature;
   maxMessageBytes: number;
   /** Compact a room's rows into one once it has this many. */
   compactRows: number;
@@ -107,10 +110,12 @@ export class Room {
   private inFlight = 0;
   private lastRowId: number;
   private rows: number;
+  private readonly verifier: { verify: VerifySignature };
 
   private constructor(id: string, ctx: RoomContext, base: Uint8Array, lastRowId: number, rows: number) {
     this.id = id;
     this.ctx = ctx;
+    this.verifier = { verify: ctx.verify };
     this.base = base;
     this.sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(base));
     this.baseSV = new Map(this.sv);
@@ -259,7 +264,9 @@ export class Room {
         } catch {
           continue; // malformed: inspection refuses it
         }
-        item.verified = new Map(entries.map(([key, value]) => [key, verifyAction(this.id, key, value)]));
+        item.verified = new Map(
+          entries.map(([key, value]) => [key, verifyAction(this.id, key, value, this.verifier)]),
+        );
         checks.push(...item.verified.values());
       }
       await Promise.all(checks);
@@ -326,7 +333,9 @@ export class Room {
     // checked now.
     const prefetched = waiting ? undefined : verified;
     const results = await Promise.all(
-      inspection.entries.map(([key, value]) => prefetched?.get(key) ?? verifyAction(this.id, key, value)),
+      inspection.entries.map(
+        ([key, value]) => prefetched?.get(key) ?? verifyAction(this.id, key, value, this.verifier),
+      ),
     );
     if (!peer.open) return false;
     const valid: Action[] = [];

@@ -134,6 +134,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       store,
       accept: (item) => committer.accept(item),
       now,
+      verify: verifyEd25519,
       maxMessageBytes: o.maxMessageBytes,
       compactRows: o.compactRows,
       onError: (room, error) => log.error('processing an update failed', { room, error }),

@@ -1,15 +1,9 @@
 // Actions as the server keeps them in memory. The server verifies every action once, where it arrives
-// (guard.ts), and only ever stores verified ones; reading its own data file back, it decodes them without
-// checking signatures again (design.md §2: verify at the trust boundary, derive synchronously after).
+// (room.ts, with core's verifyAction), and only ever stores verified ones; reading its own data file back,
+// it decodes them with core's decodeStored without checking signatures again (design.md §2: verify at the
+// trust boundary, derive synchronously after).
 import * as Y from 'yjs';
-import {
-  ACTIONS_ROOT,
-  type Action,
-  type ActionType,
-  type Payloads,
-  StoredActionSchema,
-  toBase64Url,
-} from '../core/index.ts';
+import { ACTIONS_ROOT, type Action, type ActionType, decodeStored, type Payloads } from '../core/index.ts';
 
 const NO_SIGNATURE = new Uint8Array(0);
 
@@ -54,22 +48,11 @@ export function slim(action: Action, intern: (s: string) => string = (s) => s): 
   };
 }
 
-/** Decodes an entry the server itself verified and stored earlier; null if it does not even parse. */
+/**
+ * Reads an entry the server itself verified and stored earlier, with core's one decoder (decodeStored:
+ * every replica reads stored entries the same way), slimmed; null if it does not even parse.
+ */
 export function trustedAction(id: string, stored: unknown, intern?: (s: string) => string): Action | null {
-  const s = StoredActionSchema.safeParse(stored);
-  if (!s.success) return null;
-  const deps: string[] = [];
-  for (let i = 0; i < s.data.deps.length; i += 32) deps.push(toBase64Url(s.data.deps.subarray(i, i + 32)));
-  return slim(
-    {
-      id,
-      type: s.data.type,
-      actor: toBase64Url(s.data.actor),
-      payload: s.data.payload as unknown as Payloads[ActionType],
-      deps,
-      at: s.data.at,
-      sig: NO_SIGNATURE,
-    },
-    intern,
-  );
+  const action = decodeStored(id, stored);
+  return action ? slim(action, intern) : null;
 }
