@@ -70,7 +70,6 @@ function encodePermissionDenied(reason: string): Uint8Array {
 }
 
 const MAX_EARLY_MESSAGES = 256;
-const MAX_AWARENESS_CLIENTS = 32;
 /** A peer that does not read what it is sent is dropped before the server buffers unbounded data for it. */
 const MAX_BUFFERED_FACTOR = 4;
 let nextId = 1;
@@ -362,15 +361,11 @@ export class Connection implements Peer {
           this.refuse('MALFORMED', 'An awareness message could not be decoded.');
           return;
         }
-        room.awareness(this, bytes, entries);
-        // A browser announces one awareness client per doc; a few allow for reloads, not a flood.
-        if (this.clients.size > MAX_AWARENESS_CLIENTS) {
-          this.refuse('MALFORMED', 'Too many awareness clients on one connection.');
-        }
+        room.awareness(this, entries);
         return;
       }
       case MESSAGE_QUERY_AWARENESS: {
-        const presence = room.presenceFrame(null);
+        const presence = room.presenceFrame(this);
         if (presence) this.send(presence);
         return;
       }

@@ -23,6 +23,7 @@ import { inviteProblem, type Membership, membershipOf } from './auth.ts';
 import { admitActions, inspectUpdate } from './guard.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
+import { Presence, type Stamp, takesPart } from './presence.ts';
 import { type Decoded, entriesIn, entriesOf, slim, trustedAction } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
 
@@ -104,7 +105,7 @@ export class Room {
   private derivation: Derivation | null = null;
   private readonly branches = new Map<string, Derivation>();
   private readonly actors = new Map<string, string>();
-  private readonly presence = new Map<number, AwarenessEntry & { peer: Peer }>();
+  private readonly presence = new Presence();
   private inbox: Inbound[] = [];
   private processing: Promise<void> | null = null;
   private inFlight = 0;
@@ -192,42 +193,39 @@ export class Room {
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.lastActive = this.ctx.now();
-    const gone: AwarenessEntry[] = [];
-    for (const clientId of peer.clients) {
-      const entry = this.presence.get(clientId);
-      if (entry?.peer !== peer) continue;
-      this.presence.delete(clientId);
-      gone.push({ clientId, clock: entry.clock + 1, state: 'null' });
-    }
+    const gone = this.presence.leave(peer, this.ctx.now());
     if (gone.length) this.broadcast(encodeAwarenessUpdate(gone), null);
   }
 
-  // --- awareness (presence): relayed among welcomed connections, never stored ------------------------
+  // --- presence (awareness): see presence.ts ----------------------------------------------------------
 
-  /**
-   * Applies an awareness update as y-protocols does (a state counts only with a newer clock) and relays
-   * what is new. The stock client re-broadcasts every state it learns, so a client id belongs to the
-   * connection that announced it first: that one's departure removes it.
-   */
-  awareness(peer: Peer, frame: Uint8Array, entries: readonly AwarenessEntry[]): void {
-    const fresh: AwarenessEntry[] = [];
-    for (const e of entries) {
-      const current = this.presence.get(e.clientId);
-      const newer = !current || e.clock > current.clock || (e.clock === current.clock && e.state === 'null');
-      if (!newer || (!current && e.state === 'null')) continue;
-      const owner = current && current.peer !== peer && current.peer.open ? current.peer : peer;
-      if (owner === peer) peer.clients.add(e.clientId);
-      if (e.state === 'null') this.presence.delete(e.clientId);
-      else this.presence.set(e.clientId, { ...e, peer: owner });
-      fresh.push(e);
-    }
-    if (!fresh.length) return;
-    this.broadcast(fresh.length === entries.length ? frame : encodeAwarenessUpdate(fresh), peer);
+  /** Who the server says `peer` is, in its presence. */
+  private stampOf(peer: Peer): Stamp {
+    const member = this.membership.keys.get(peer.keyId)?.member ?? null;
+    const known = member && peer.standing === 'member' ? this.membership.members.get(member) : undefined;
+    return {
+      member: known ? member : null,
+      name: known?.name ?? null,
+      role: known ? known.role : null,
+      standing: peer.standing,
+    };
   }
 
-  /** Every known awareness state as one frame, or null when there is none. */
-  presenceFrame(except: Peer | null): Uint8Array | null {
-    const entries = [...this.presence.values()].filter((e) => e.peer !== except);
+  /** Applies `peer`'s awareness entries and relays the stamped result; false when the peer was refused. */
+  awareness(peer: Peer, entries: readonly AwarenessEntry[]): boolean {
+    const r = this.presence.apply(peer, entries, this.stampOf(peer), this.ctx.now());
+    if (!r.ok) {
+      peer.refuse(r.close, r.message);
+      return false;
+    }
+    if (r.frame.length) this.broadcast(encodeAwarenessUpdate(r.frame), peer);
+    return true;
+  }
+
+  /** Every known presence state as one frame for `peer` (none for a creator), or null when there is none. */
+  presenceFrame(peer: Peer): Uint8Array | null {
+    if (!takesPart(peer)) return null;
+    const entries = this.presence.all(peer);
     return entries.length ? encodeAwarenessUpdate(entries) : null;
   }
 
@@ -515,16 +513,19 @@ export class Room {
     this.ctx.onRelay?.(sent);
   }
 
+  /** Presence goes to members and joiners only. */
   private broadcast(frame: Uint8Array, except: Peer | null): void {
-    for (const peer of this.peers) if (peer !== except && peer.open) peer.send(frame);
+    for (const peer of this.peers) if (peer !== except && peer.open && takesPart(peer)) peer.send(frame);
   }
 
   /** Closes connections whose standing changed: removed or departed members, revoked keys, demotions. */
   private recheck(): void {
     const m = this.membership;
     const now = this.ctx.now();
+    const restamped: AwarenessEntry[] = [];
     for (const peer of [...this.peers]) {
       if (!peer.open) continue;
+      const before = `${peer.standing}/${peer.role}`;
       const key = m.keys.get(peer.keyId);
       const member = key ? m.members.get(key.member) : undefined;
       const activeMember = key?.active && member?.status === 'active' ? member : null;
@@ -535,19 +536,19 @@ export class Room {
         else if (peer.role === 'manager' && member.role !== 'manager') {
           peer.refuse('ROLE_CHANGED', 'This member is no longer a business manager.');
         } else peer.role = member.role;
-        continue;
-      }
-      if (activeMember) {
+      } else if (activeMember) {
         peer.standing = 'member';
         peer.role = activeMember.role;
-        continue;
-      }
-      if (peer.standing === 'creator') {
+      } else if (peer.standing === 'creator') {
         if (m.created) peer.refuse('NOT_A_MEMBER', 'Someone else created this agency.');
-        continue;
+      } else {
+        const problem = peer.inviteId ? inviteProblem(m, peer.inviteId, now) : 'No invite.';
+        if (problem) peer.refuse('INVITE_INVALID', problem);
       }
-      const problem = peer.inviteId ? inviteProblem(m, peer.inviteId, now) : 'No invite.';
-      if (problem) peer.refuse('INVITE_INVALID', problem);
+      // a joiner who became a member, a member promoted: their presence says so from now on
+      if (peer.open && `${peer.standing}/${peer.role}` !== before)
+        restamped.push(...this.presence.restamp(peer, this.stampOf(peer)));
     }
+    if (restamped.length) this.broadcast(encodeAwarenessUpdate(restamped), null);
   }
 }

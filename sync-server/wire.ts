@@ -50,7 +50,7 @@ export interface AwarenessEntry {
 
 const MAX_AWARENESS_ENTRIES = 64;
 
-/** Reads an awareness update (the bytes inside a type-1 frame); null when malformed or not JSON. */
+/** Reads an awareness update (the bytes inside a type-1 frame); null when malformed. States are checked by presence.ts. */
 export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null {
   try {
     const d = decoding.createDecoder(update);
@@ -61,7 +61,6 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
       const state = decoding.readVarString(d);
-      JSON.parse(state); // y-protocols parses it on every peer; refuse what would throw there
       out.push({ clientId, clock, state });
     }
     return out;
