@@ -418,12 +418,15 @@ export class Room {
     this.rows += writes.length;
     this.lastRowId = Math.max(this.lastRowId, lastRowId);
     if (writes.length) {
-      this.relay(writes);
-      this.lastWrite = this.ctx.now();
+      // Who may read is settled before anything of the batch leaves (issue 8, item 8): a removal and a
+      // write behind it in the same TCP segment commit together, and the removed member is closed first;
+      // a losing "creator" of a new agency is closed before the real owner's createAgency is relayed.
       if (items.some((i) => i.membership)) {
         this.membership = membershipOf(this.ensureDerivation().state);
         this.recheck();
       }
+      this.relay(writes);
+      this.lastWrite = this.ctx.now();
     }
     const ack = encodeAck(this.stateVector());
     for (const peer of new Set(items.map((i) => i.peer))) if (peer.open) peer.send(ack);
