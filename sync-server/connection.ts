@@ -108,6 +108,8 @@ export class Connection implements Peer {
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private readonly deadline: NodeJS.Timeout;
+  /** A joiner's connection ends when its invite expires (issue 8, item 5), by the server's clock. */
+  private expiry: NodeJS.Timeout | null = null;
   private readonly ctx: ConnectionContext;
   private logger: Logger | null = null;
 
@@ -198,6 +200,7 @@ export class Connection implements Peer {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     clearTimeout(this.deadline);
+    if (this.expiry) clearTimeout(this.expiry);
     this.early = [];
     this.waiting = null;
     this.room?.removePeer(this);
@@ -291,6 +294,8 @@ export class Connection implements Peer {
     this.phase = 'open';
     this.room = room;
     room.addPeer(this);
+    if (result.standing === 'joiner')
+      this.closeAtExpiry(room.membership.invites.get(result.inviteId!)!.expiresAt);
     this.ctx.metrics.authenticated.inc({ standing: result.standing });
     if (this.ctx.log.enabled('debug'))
       this.log.debug('welcome', { standing: result.standing, key: this.keyId });
@@ -302,6 +307,17 @@ export class Connection implements Peer {
     } finally {
       socket?.uncork();
     }
+  }
+
+  private closeAtExpiry(expiresAt: number): void {
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, expiresAt - this.ctx.now()) + 1);
+    this.expiry = setTimeout(() => {
+      this.expiry = null;
+      if (this.standing !== 'joiner' || this.closed) return; // it joined meanwhile
+      if (this.ctx.now() > expiresAt) this.refuse('INVITE_INVALID', 'The invite expired.');
+      else this.closeAtExpiry(expiresAt);
+    }, wait);
+    this.expiry.unref();
   }
 
   private welcome(room: Room, standing: Standing): void {

@@ -20,6 +20,7 @@ import {
 } from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
 import { inviteProblem, type Membership, membershipOf } from './auth.ts';
+import { serverBounds } from './bounds.ts';
 import { admitActions, inspectUpdate } from './guard.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
@@ -344,6 +345,11 @@ export class Room {
       }
       valid.push(r.action);
     }
+    const bound = serverBounds(valid, this.ensureDerivation().state, this.ctx.now());
+    if (bound) {
+      peer.refuse('INVALID_ACTION', `${bound.code}: ${bound.message}`);
+      return false;
+    }
     const intern = (s: string): string => {
       const known = this.derivation?.actions.get(s)?.id;
       if (known) return known;
@@ -506,8 +512,18 @@ export class Room {
       return frame;
     };
     let sent = 0;
-    for (const peer of this.peers) {
+    const now = this.ctx.now();
+    for (const peer of [...this.peers]) {
       if (!peer.open) continue;
+      // a joiner reads only while its invite admits it (its timer may not have fired yet)
+      const problem =
+        peer.standing === 'joiner' && peer.inviteId
+          ? inviteProblem(this.membership, peer.inviteId, now)
+          : null;
+      if (problem) {
+        peer.refuse('INVITE_INVALID', problem);
+        continue;
+      }
       const frame = frameWithout(peer);
       if (!frame) continue;
       peer.send(frame);

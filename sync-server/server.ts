@@ -55,6 +55,8 @@ export interface SyncServerOptions {
   compactRows?: number;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For, and never treat loopback as private. */
   trustProxy?: boolean;
+  /** The server's clock (ms since 1970): invite expiry and the 5-minute rule are judged by it. */
+  clock?: () => number;
 }
 
 export interface SyncServer {
@@ -120,7 +122,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const createToken = o.createToken || null;
   const metrics = new Metrics();
   const store = Store.open(o.dataDir, true);
-  const now = () => Date.now();
+  const now = o.clock ?? (() => Date.now());
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);
   const openCreation = isLoopback(o.host) && !o.trustProxy;
