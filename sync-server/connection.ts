@@ -9,7 +9,6 @@ import { toBase64Url, type VerifySignature } from '../core/index.ts';
 import {
   CLOSE,
   type CloseName,
-  encodeAck,
   encodeChallenge,
   encodeWelcome,
   MESSAGE_AGENCY,
@@ -96,6 +95,10 @@ export class Connection implements Peer {
   waiting: Waiting | null = null;
   readonly actions: TokenBucket;
   readonly clients = new Set<number>();
+  clientIdsClaimed = 0;
+  readonly ackCaps = new Map<number, number>();
+  /** Whether its first sync step 2 (its catch-up) arrived: later ones are rate-limited like any write. */
+  private caughtUp = false;
   /** When the server last sent this connection anything (for the heartbeat). */
   lastSent: number;
   /** Whether the peer answered the last WebSocket ping. */
@@ -333,7 +336,7 @@ export class Connection implements Peer {
       this.handle(bytes);
     }
     // What the room durably holds: the client marks what this covers as synced.
-    if (this.open) this.send(encodeAck(room.stateVector()));
+    if (this.open) this.send(room.ackFor(this));
   }
 
   /** One message from a welcomed connection. */
@@ -361,7 +364,11 @@ export class Connection implements Peer {
           return;
         }
         this.ctx.metrics.updatesIn.inc();
-        room.receive(this, message.update, message.kind === 'step2');
+        // Its first sync step 2 is a connection's catch-up (issue 8, item 12: only that one is exempt from
+        // the rate limit; an honest client sends one, in answer to the server's sync step 1).
+        const catchUp = message.kind === 'step2' && !this.caughtUp;
+        if (message.kind === 'step2') this.caughtUp = true;
+        room.receive(this, message.update, catchUp);
         return;
       }
       case MESSAGE_AWARENESS: {

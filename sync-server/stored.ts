@@ -2,30 +2,9 @@
 // (room.ts, with core's verifyAction), and only ever stores verified ones; reading its own data file back,
 // it decodes them with core's decodeStored without checking signatures again (design.md §2: verify at the
 // trust boundary, derive synchronously after).
-import * as Y from 'yjs';
-import { ACTIONS_ROOT, type Action, type ActionType, decodeStored, type Payloads } from '../core/index.ts';
+import { type Action, type ActionType, decodeStored, type Payloads } from '../core/index.ts';
 
 const NO_SIGNATURE = new Uint8Array(0);
-
-export type Decoded = ReturnType<typeof Y.decodeUpdate>;
-
-/** Every entry of the actions map in an encoded update (the server's rooms hold nothing else). */
-export const entriesOf = (update: Uint8Array): [string, unknown][] => entriesIn(Y.decodeUpdate(update));
-
-export function entriesIn(decoded: Decoded): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const struct of decoded.structs) {
-    if (
-      !(struct instanceof Y.Item) ||
-      (struct.parent as unknown) !== ACTIONS_ROOT ||
-      typeof struct.parentSub !== 'string'
-    )
-      continue;
-    if (!(struct.content instanceof Y.ContentAny)) continue;
-    out.push([struct.parentSub, struct.content.arr[0]]);
-  }
-  return out;
-}
 
 /**
  * A copy that holds no view into a received message (byte fields are copied) and drops the signature,

@@ -229,6 +229,11 @@ export async function createAgency(
       });
       await until(() => by.acked, { what: 'the invite to be stored' });
       const client = await joinWith(url, id, invite, name);
+      // every member connected so far knows the newcomer before the test goes on
+      for (const c of clients.filter((x) => x.provider.wsconnected && !x.closes.length))
+        await until(() => c.log.state.members[client.signer.keyId]?.status === 'active', {
+          what: `${name}'s join to reach every member`,
+        });
       clients.push(client);
       return client;
     },
