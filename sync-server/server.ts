@@ -140,6 +140,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       maxMessageBytes: o.maxMessageBytes,
       compactRows: o.compactRows,
       onError: (room, error) => log.error('processing an update failed', { room, error }),
+      onNotice: (room, message, fields) => log.warn(message, { room, ...fields }),
       onRelay: (frames) => metrics.updatesOut.inc({}, frames),
     },
     { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
