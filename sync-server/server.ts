@@ -263,6 +263,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
   }, sweepEvery);
   sweep.unref();
+  // The WAL is moved into the database file between bursts (committer.ts), never inside a commit.
+  const checkpoints = setInterval(() => committer.checkpoint(Date.now()), 1_000);
+  checkpoints.unref();
   const roomSweep = setInterval(
     () => rooms.sweep(now()),
     Math.max(50, Math.min(1_000, Math.floor(o.idleUnloadMs / 2))),
@@ -311,6 +314,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       closing = true;
       clearInterval(sweep);
       clearInterval(roomSweep);
+      clearInterval(checkpoints);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const room of rooms.all()) await room.settled();
       committer.flush();
