@@ -90,13 +90,20 @@ export interface Admitted {
   membership: boolean;
 }
 
+/**
+ * `admitted`: what the room accepts, in pieces of at most PIECE_BYTES (each stored, relayed and ACKed in a
+ * turn of its own: one 10 MB SQLite write or relay would stall every agency); empty when nothing is new
+ * (an ACK is still owed). `caps`: positions this connection must never see ACKed.
+ */
 export type IntakeResult =
-  | { kind: 'refuse'; close: CloseName; message: string; admitted: Admitted | null }
+  | { kind: 'refuse'; close: CloseName; message: string; admitted: Admitted[] }
   | { kind: 'wait'; needs: Needs }
-  /** `admitted` null: nothing new (an ACK is owed). `caps`: positions this connection must not see ACKed. */
-  | { kind: 'accept'; admitted: Admitted | null; caps: Map<number, number> };
+  | { kind: 'accept'; admitted: Admitted[]; caps: Map<number, number> };
 
-const refuse = (close: CloseName, message: string, admitted: Admitted | null = null): IntakeResult => ({
+/** The largest piece of an accepted update written and relayed in one turn. */
+export const PIECE_BYTES = 1024 * 1024;
+
+const refuse = (close: CloseName, message: string, admitted: Admitted[] = []): IntakeResult => ({
   kind: 'refuse',
   close,
   message,
@@ -106,7 +113,8 @@ const invalid = (code: string, message: string): IntakeResult =>
   refuse('INVALID_ACTION', `${code}: ${message}`);
 
 const READ_BATCH = 128;
-const VERIFY_BATCH = 16;
+/** Cheap loops look at the clock every 1024 items. */
+const EVERY = 1023;
 
 export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Promise<IntakeResult> {
   const { peer } = item;
@@ -147,7 +155,7 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
     await slice.pace();
     if (!peer.open) return refuse('UNAVAILABLE', 'closed');
   }
-  if (!fresh.length) return { kind: 'accept', admitted: null, caps };
+  if (!fresh.length) return { kind: 'accept', admitted: [], caps };
 
   // --- 2. rate -------------------------------------------------------------------------------------
   if (!item.catchUp && !peer.actions.take(fresh.length, room.now()))
@@ -161,14 +169,13 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
     const r = await verifyAction(room.id, e.key, e.value, options);
     if (!r.ok) return refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
     actions.push(slim(r.action, room.intern));
-    if (i % VERIFY_BATCH === VERIFY_BATCH - 1) {
-      await slice.pace();
+    if (slice.over) {
+      await slice.yield();
       if (!peer.open) return refuse('UNAVAILABLE', 'closed');
     }
   }
 
   // --- 4. what the signer chose that the server bounds ----------------------------------------------
-  const d = room.derivation();
   const now = room.now();
   const claims = new Map<number, string>();
   for (let i = 0; i < fresh.length; i++) {
@@ -179,6 +186,9 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
     else if (owner !== actor)
       return invalid('YJS_CLIENT_TAKEN', 'An entry uses a Yjs client id that belongs to another key.');
   }
+  await slice.pace();
+  if (!peer.open) return refuse('UNAVAILABLE', 'closed');
+  const d = room.derivation();
   const limit = item.catchUp ? MAX_CATCH_UP_CLIENT_IDS : MAX_LIVE_CLIENT_IDS;
   if (claims.size && peer.clientIdsClaimed + claims.size > limit)
     return refuse(
@@ -191,12 +201,19 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   if (bound) return invalid(bound.code, bound.message);
 
   // Every dependency is in the room or in this update; otherwise wait for it (nothing admitted yet).
-  const batch = new Set(actions.map((a) => a.id));
+  const batch = new Set<string>();
+  for (let i = 0; i < actions.length; i++) {
+    batch.add(actions[i]!.id);
+    if ((i & EVERY) === EVERY) await slice.pace();
+  }
   const missing = new Set<string>();
-  for (const a of actions)
-    for (const dep of a.deps) if (!batch.has(dep) && !d.actions.has(dep)) missing.add(dep);
+  for (let i = 0; i < actions.length; i++) {
+    for (const dep of actions[i]!.deps) if (!batch.has(dep) && !d.actions.has(dep)) missing.add(dep);
+    if ((i & EVERY) === EVERY) await slice.pace();
+  }
   if (missing.size) return { kind: 'wait', needs: { kind: 'deps', ids: missing } };
-  const order = admissionOrder(fresh, actions);
+  if (!peer.open) return refuse('UNAVAILABLE', 'closed');
+  const order = await admissionOrder(fresh, actions, slice);
   if (!order) return invalid('BAD_ORDER', "The update's Yjs order contradicts its actions' dependencies.");
 
   // --- 5. core's rules, one action at a time ------------------------------------------------------
@@ -226,16 +243,19 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
       break;
     }
     admitted.push(i);
-    if (admitted.length % VERIFY_BATCH === 0 && slice.over) {
+    // one admission can take milliseconds on a large log: look at the clock after each
+    if (slice.over) {
       await slice.yield();
       // a closed sender's admitted prefix is kept: the room's derivation holds it already
       if (!peer.open) break;
     }
   }
-  const part = admitted.length ? admittedPart(fresh, actions, admitted, claims) : null;
-  if (refusal) return refuse('INVALID_ACTION', `${refusal.code} (${refusal.rule}): ${refusal.message}`, part);
-  if (admitted.length < order.length) return refuse('UNAVAILABLE', 'closed', part);
-  return { kind: 'accept', admitted: part, caps };
+  await slice.pace();
+  const parts = admitted.length ? await admittedParts(fresh, actions, admitted, claims, slice) : [];
+  if (refusal)
+    return refuse('INVALID_ACTION', `${refusal.code} (${refusal.rule}): ${refusal.message}`, parts);
+  if (admitted.length < order.length) return refuse('UNAVAILABLE', 'closed', parts);
+  return { kind: 'accept', admitted: parts, caps };
 }
 
 /**
@@ -281,7 +301,11 @@ function othersProblem(
  * entry before it under the same Yjs client: any prefix is then both causally closed and, per client, a
  * run from the room's clock (storable on its own). Null when the two orders contradict each other.
  */
-function admissionOrder(entries: readonly Entry[], actions: readonly Action[]): number[] | null {
+async function admissionOrder(
+  entries: readonly Entry[],
+  actions: readonly Action[],
+  slice: Slice,
+): Promise<number[] | null> {
   const index = new Map(actions.map((a, i) => [a.id, i]));
   const waitingOn = new Map<number, number[]>();
   const indegree = new Array<number>(actions.length).fill(0);
@@ -292,8 +316,8 @@ function admissionOrder(entries: readonly Entry[], actions: readonly Action[]): 
     else waitingOn.set(from, [to]);
   };
   const lastOfClient = new Map<number, number>();
-  actions.forEach((a, i) => {
-    for (const dep of a.deps) {
+  for (let i = 0; i < actions.length; i++) {
+    for (const dep of actions[i]!.deps) {
       const j = index.get(dep);
       if (j !== undefined) edge(j, i);
     }
@@ -301,7 +325,8 @@ function admissionOrder(entries: readonly Entry[], actions: readonly Action[]): 
     const before = lastOfClient.get(client);
     if (before !== undefined) edge(before, i);
     lastOfClient.set(client, i);
-  });
+    if ((i & EVERY) === EVERY) await slice.pace();
+  }
   const ready: number[] = [];
   indegree.forEach((n, i) => {
     if (n === 0) ready.push(i);
@@ -313,19 +338,48 @@ function admissionOrder(entries: readonly Entry[], actions: readonly Action[]): 
     const i = ready.pop()!;
     out.push(i);
     for (const j of waitingOn.get(i) ?? []) if (--indegree[j]! === 0) ready.push(j);
+    if ((out.length & EVERY) === EVERY) await slice.pace();
   }
   return out.length === actions.length ? out : null;
 }
 
-function admittedPart(
+/** The admitted entries, in Yjs order, as pieces of at most PIECE_BYTES (whole entries, runs in order). */
+async function admittedParts(
   entries: readonly Entry[],
   actions: readonly Action[],
   admitted: readonly number[],
   claims: ReadonlyMap<number, string>,
-): Admitted {
+  slice: Slice,
+): Promise<Admitted[]> {
   // in Yjs order per client: a prefix of each client's run (admissionOrder made sure of it)
-  const sorted = [...admitted].sort((x, y) => x - y);
-  const kept = sorted.map((i) => entries[i]!);
+  const all = admitted.length === entries.length;
+  const sorted = all ? entries.map((_, i) => i) : [...admitted].sort((x, y) => x - y);
+  const out: Admitted[] = [];
+  let piece: number[] = [];
+  let bytes = 0;
+  const cut = async () => {
+    if (piece.length) out.push(partOf(entries, actions, piece, claims));
+    piece = [];
+    bytes = 0;
+    await slice.pace();
+  };
+  for (const i of sorted) {
+    const size = entries[i]!.bytes.length;
+    if (bytes + size > PIECE_BYTES) await cut();
+    piece.push(i);
+    bytes += size;
+  }
+  await cut();
+  return out;
+}
+
+function partOf(
+  entries: readonly Entry[],
+  actions: readonly Action[],
+  indexes: readonly number[],
+  claims: ReadonlyMap<number, string>,
+): Admitted {
+  const kept = indexes.map((i) => entries[i]!);
   const runs = runsOf(kept);
   const clocks = new Map<number, number>();
   for (const run of runs)
@@ -336,7 +390,7 @@ function admittedPart(
     update: encodeRuns(runs),
     clocks,
     claims: [...claims].filter(([client]) => used.has(client)),
-    actions: admitted.length,
-    membership: sorted.some((i) => MEMBERSHIP_TYPES.has(actions[i]!.type)),
+    actions: indexes.length,
+    membership: indexes.some((i) => MEMBERSHIP_TYPES.has(actions[i]!.type)),
   };
 }

@@ -1,7 +1,7 @@
 // An agency's committed log as the bytes of its entries, per Yjs client, in clock order: a sync answer is
 // a copy of the bytes the asker lacks (no pass over the whole log, no Y.mergeUpdates or Y.diffUpdate,
 // which decode everything in one synchronous call), and compaction writes the same bytes as one row.
-import { type Entry, encodeRuns, type Run, readAll, runsOf } from './codec.ts';
+import { concat, type Entry, encodeRuns, type Run, readAll, regions, runsOf } from './codec.ts';
 
 interface Chunk {
   /** Clock of the chunk's first entry. */
@@ -13,17 +13,19 @@ interface Chunk {
 
 const count = (c: Chunk): number => c.offsets.length;
 
+/** Runs at least this large keep the bytes of the message they came in (a buffer of their own). */
+const VIEW_BYTES = 64 * 1024;
+
 function chunkOf(run: Run): Chunk {
-  let size = 0;
-  for (const p of run.parts) size += p.length;
-  const bytes = new Uint8Array(size);
   const offsets = new Uint32Array(run.parts.length);
   let at = 0;
   run.parts.forEach((p, i) => {
     offsets[i] = at;
-    bytes.set(p, at);
     at += p.length;
   });
+  // Small runs are copied: a view would keep alive the (pooled) buffer the message was read into.
+  const joined = regions(run.parts);
+  const bytes = joined.length === 1 && at >= VIEW_BYTES ? joined[0]! : concat(joined);
   return { start: run.clock, bytes, offsets };
 }
 

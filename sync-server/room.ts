@@ -243,21 +243,26 @@ export class Room {
         this.ctx.onError?.(this.id, e);
         continue;
       }
-      this.settle(item, result);
+      await this.settle(item, result, slice);
       await slice.pace();
     }
   }
 
-  private settle(item: Inbound, result: IntakeResult): void {
+  private async settle(item: Inbound, result: IntakeResult, slice: Slice): Promise<void> {
     const { peer } = item;
     if (result.kind === 'wait') {
       this.hold(item, result.needs);
       return;
     }
-    const admitted = result.admitted;
-    if (admitted || result.kind === 'accept') {
-      if (result.kind === 'accept') for (const [c, clock] of result.caps) capAck(peer, c, clock);
-      this.accept(peer, admitted, item.catchUp);
+    if (result.kind === 'accept') {
+      for (const [c, clock] of result.caps) capAck(peer, c, clock);
+      if (!result.admitted.length) this.accept(peer, null, item.catchUp);
+    }
+    // Pieces of a large update are written and relayed one turn each: the committer's flush of one
+    // runs before this room goes on (it was scheduled first).
+    for (let i = 0; i < result.admitted.length; i++) {
+      if (i > 0) await slice.yield();
+      this.accept(peer, result.admitted[i]!, item.catchUp);
     }
     if (result.kind === 'refuse') peer.refuse(result.close, result.message);
   }

@@ -240,10 +240,21 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
   const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
   let lastPing = now();
+  // A peer that did not answer a ping is dropped, unless this process was stalled since the ping (its
+  // pong may be waiting to be read): a stall must not cost every connection (issue 8, item 12).
+  let lastSweep = performance.now();
+  let stalledSincePing = false;
   const sweep = setInterval(() => {
     const t = now();
+    const real = performance.now();
+    if (real - lastSweep > sweepEvery + 1_000) stalledSincePing = true;
+    lastSweep = real;
     const ping = t - lastPing >= 30_000;
-    if (ping) lastPing = t;
+    const dropSilent = ping && !stalledSincePing;
+    if (ping) {
+      lastPing = t;
+      stalledSincePing = false;
+    }
     for (const conn of connections) {
       if (!conn.open) continue;
       if (conn.waiting && t - conn.waiting.since > o.waitTimeoutMs) {
@@ -253,7 +264,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // y-websocket reconnects after 30 s without a message: never let a connection get near that.
       if (t - conn.lastSent >= o.heartbeatMs - sweepEvery) conn.send(HEARTBEAT_FRAME);
       if (ping) {
-        if (!conn.alive) {
+        if (!conn.alive && dropSilent) {
           conn.ws.terminate();
           continue;
         }
@@ -329,6 +340,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const ws of sockets) ws.terminate();
       for (const room of [...rooms.all()]) rooms.unload(room);
       store.close();
+      metrics.stop();
       http.closeAllConnections();
       await httpClosed;
       log.info('stopped', { port });

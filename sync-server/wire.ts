@@ -28,11 +28,16 @@ export function readSyncMessage(decoder: decoding.Decoder): SyncMessage | null {
 }
 
 function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
+  // One allocation of the final size: lib0's encoder would copy a large payload twice.
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MESSAGE_SYNC);
   encoding.writeVarUint(e, sub);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
+  encoding.writeVarUint(e, payload.length);
+  const head = encoding.toUint8Array(e);
+  const frame: Uint8Array = Buffer.allocUnsafeSlow(head.length + payload.length);
+  frame.set(head);
+  frame.set(payload, head.length);
+  return frame;
 }
 
 export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => syncFrame(SYNC_STEP1, stateVector);
