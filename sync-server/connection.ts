@@ -3,7 +3,6 @@
 // does not prove its standing within 10 seconds is closed, having received nothing of the room.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { WebSocket } from 'ws';
 import * as authProtocol from 'y-protocols/auth';
 import { toBase64Url, type VerifySignature } from '../core/index.ts';
 import {
@@ -23,14 +22,17 @@ import {
 import { newNonce, proofVerifies, standingOf } from './auth.ts';
 import { TokenBucket } from './limits.ts';
 import type { Logger } from './log.ts';
+import { type MemoryBudget, SLOT_MS } from './memory.ts';
 import type { Metrics } from './metrics.ts';
 import type { Peer, Waiting } from './peer.ts';
 import type { Room } from './room.ts';
 import { type Rooms, RoomsFull } from './rooms.ts';
+import { type AgencySocket, CHUNKS, isOversize, LIVE_FRAME_BYTES } from './socket.ts';
 import { encodeSyncStep1, encodeSyncStep2, readAwarenessUpdate, readSyncMessage } from './wire.ts';
 
 export interface ConnectionContext {
   rooms: Rooms;
+  memory: MemoryBudget;
   metrics: Metrics;
   log: Logger;
   now(): number;
@@ -68,9 +70,14 @@ function encodePermissionDenied(reason: string): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-const MAX_EARLY_MESSAGES = 256;
-/** A peer that does not read what it is sent is dropped before the server buffers unbounded data for it. */
-const MAX_BUFFERED_FACTOR = 4;
+/** Before WELCOME a client sends its sync step 1, its presence, perhaps a write made meanwhile. */
+const MAX_EARLY_MESSAGES = 8;
+const MAX_EARLY_BYTES = 128 * 1024;
+/** Sync step 1 requests (each answered with what the asker lacks): an honest client sends one. */
+const SYNC_REQUESTS_PER_SECOND = 0.2;
+const SYNC_REQUEST_BURST = 4;
+/** A peer that does not read what it is sent is dropped once this much waits for it (one full answer). */
+const MAX_BUFFERED_EXTRA = 1024 * 1024;
 let nextId = 1;
 
 /** The reason text of a close frame is limited to 123 bytes (RFC 6455). */
@@ -85,7 +92,7 @@ function closeReason(text: string): string {
 
 export class Connection implements Peer {
   readonly id = nextId++;
-  readonly ws: WebSocket;
+  readonly ws: AgencySocket;
   readonly address: string;
   readonly roomId: string;
   keyId = '';
@@ -108,6 +115,9 @@ export class Connection implements Peer {
   private room: Room | null = null;
   private readonly nonce = newNonce();
   private readonly messages: TokenBucket;
+  private readonly syncRequests: TokenBucket;
+  /** Who holds a large-message slot through this connection (memory.ts), and until when. */
+  private slot: { holder: string; until: number } | null = null;
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private readonly deadline: NodeJS.Timeout;
@@ -116,7 +126,7 @@ export class Connection implements Peer {
   private readonly ctx: ConnectionContext;
   private logger: Logger | null = null;
 
-  constructor(ws: WebSocket, address: string, roomId: string, ctx: ConnectionContext) {
+  constructor(ws: AgencySocket, address: string, roomId: string, ctx: ConnectionContext) {
     this.ws = ws;
     this.address = address;
     this.roomId = roomId;
@@ -125,10 +135,23 @@ export class Connection implements Peer {
     this.lastSent = now;
     this.actions = new TokenBucket(ctx.actionsPerSecond, ctx.actionBurst, now);
     this.messages = new TokenBucket(ctx.messagesPerSecond, ctx.messageBurst, now);
+    this.syncRequests = new TokenBucket(SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST, now);
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer | Buffer[], isBinary));
     ws.on('close', () => this.onClose());
     ws.on('error', (error) => {
+      // ws refused a message past this connection's receive limits, from its header (socket.ts)
+      if (isOversize(error) && !this.closed) {
+        this.ctx.metrics.refusals.inc({ reason: ws.oversize });
+        this.log.info('connection refused', {
+          code: CLOSE[ws.oversize].code,
+          reason: ws.oversize,
+          detail: error.message,
+        });
+        this.closeCode = CLOSE[ws.oversize].code;
+        this.finish();
+        return;
+      }
       if (this.ctx.log.enabled('debug')) this.log.debug('socket error', { error: error.message });
     });
     ws.on('pong', () => {
@@ -158,7 +181,7 @@ export class Connection implements Peer {
 
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.ctx.maxMessageBytes * MAX_BUFFERED_FACTOR) {
+    if (this.ws.bufferedAmount > this.ctx.maxMessageBytes + MAX_BUFFERED_EXTRA) {
       this.refuse('UNAVAILABLE', 'The connection does not keep up with what the server sends.');
       return;
     }
@@ -204,6 +227,7 @@ export class Connection implements Peer {
     this.phase = 'closed';
     clearTimeout(this.deadline);
     if (this.expiry) clearTimeout(this.expiry);
+    this.releaseSlot();
     this.early = [];
     this.waiting = null;
     this.room?.removePeer(this);
@@ -255,7 +279,7 @@ export class Connection implements Peer {
     // after WELCOME.
     this.early.push(bytes);
     this.earlyBytes += bytes.length;
-    if (this.early.length > MAX_EARLY_MESSAGES || this.earlyBytes > this.ctx.maxMessageBytes) {
+    if (this.early.length > MAX_EARLY_MESSAGES || this.earlyBytes > MAX_EARLY_BYTES) {
       this.refuse('TOO_LARGE', 'Too much was sent before the membership proof.');
     }
   }
@@ -269,6 +293,10 @@ export class Connection implements Peer {
       return;
     }
     this.keyId = toBase64Url(proof.publicKey);
+    if (this.ctx.memory.pressed && !this.ctx.rooms.peek(this.roomId)) {
+      this.refuse('UNAVAILABLE', 'The server is short of memory: try again later.');
+      return;
+    }
     let room: Room;
     try {
       room = this.ctx.rooms.get(this.roomId);
@@ -297,6 +325,7 @@ export class Connection implements Peer {
     this.phase = 'open';
     this.room = room;
     room.addPeer(this);
+    this.openLimits(room);
     if (result.standing === 'joiner')
       this.closeAtExpiry(room.membership.invites.get(result.inviteId!)!.expiresAt);
     this.ctx.metrics.authenticated.inc({ standing: result.standing });
@@ -309,6 +338,41 @@ export class Connection implements Peer {
       this.welcome(room, result.standing);
     } finally {
       socket?.uncork();
+    }
+  }
+
+  /**
+   * The receive limits once welcomed (memory.ts): a full-size message only with a large-message slot, and
+   * only until the connection's catch-up arrives; otherwise live writes.
+   */
+  private openLimits(room: Room): void {
+    const holder = room.membership.keys.get(this.keyId)?.member ?? this.keyId;
+    if (this.ctx.memory.takeSlot(holder)) {
+      this.slot = { holder, until: this.ctx.now() + SLOT_MS };
+      this.ws.limit(
+        this.ctx.maxMessageBytes,
+        CHUNKS,
+        'TOO_LARGE',
+        `A message was larger than ${this.ctx.maxMessageBytes} bytes.`,
+      );
+    } else this.liveLimits('The server is busy receiving other catch-ups: connect again later.');
+  }
+
+  private liveLimits(why: string): void {
+    this.ws.limit(LIVE_FRAME_BYTES, CHUNKS, 'UNAVAILABLE', why);
+  }
+
+  private releaseSlot(): void {
+    if (!this.slot) return;
+    this.ctx.memory.releaseSlot(this.slot.holder);
+    this.slot = null;
+  }
+
+  /** Called by the server's sweep: a slot unused for SLOT_MS goes back. */
+  tick(now: number): void {
+    if (this.slot && now > this.slot.until && this.open) {
+      this.releaseSlot();
+      this.liveLimits('A message this large is accepted only as a connection’s catch-up: connect again.');
     }
   }
 
@@ -358,6 +422,10 @@ export class Connection implements Peer {
           return;
         }
         if (message.kind === 'step1') {
+          if (!this.syncRequests.take(1, this.ctx.now())) {
+            this.refuse('RATE_LIMITED', 'Too many sync requests.');
+            return;
+          }
           const diff = room.diffFor(message.stateVector);
           if (!diff) this.refuse('MALFORMED', 'A state vector could not be decoded.');
           else this.send(encodeSyncStep2(diff));
@@ -367,7 +435,11 @@ export class Connection implements Peer {
         // Its first sync step 2 is a connection's catch-up (issue 8, item 12: only that one is exempt from
         // the rate limit; an honest client sends one, in answer to the server's sync step 1).
         const catchUp = message.kind === 'step2' && !this.caughtUp;
-        if (message.kind === 'step2') this.caughtUp = true;
+        if (message.kind === 'step2' && !this.caughtUp) {
+          this.caughtUp = true;
+          this.releaseSlot();
+          this.liveLimits('A message this large is accepted only as a connection’s catch-up: connect again.');
+        }
         room.receive(this, message.update, catchUp);
         return;
       }

@@ -69,6 +69,7 @@ export class Room {
   private readonly pool = new Map<string, string>();
   private readonly presence = new Presence();
   private inbox: Inbound[] = [];
+  private inboxBytes = 0;
   private running = false;
   private inFlight = 0;
   private lastRowId: number;
@@ -210,6 +211,12 @@ export class Room {
 
   /** A sync step 2 or update from `peer`; `catchUp`: its first sync step 2 (exempt from the rate limit). */
   receive(peer: Peer, update: Uint8Array, catchUp: boolean): void {
+    // What one agency may have waiting to be processed (memory.ts): past it, senders come back later.
+    if (this.inboxBytes + update.length > 2 * this.ctx.maxMessageBytes) {
+      peer.refuse('UNAVAILABLE', 'This agency has too much to process: send it again later.');
+      return;
+    }
+    this.inboxBytes += update.length;
     this.inbox.push({ peer, update, catchUp, since: this.ctx.now() });
     this.lastWrite = this.ctx.now();
     this.pump();
@@ -233,6 +240,7 @@ export class Room {
     const slice = new Slice();
     while (this.inbox.length) {
       const item = this.inbox.shift()!;
+      this.inboxBytes -= item.update.length;
       if (!item.peer.open) continue;
       let result: IntakeResult;
       try {
@@ -304,7 +312,10 @@ export class Room {
       w.items = w.items.filter((x) => !ready.includes(x));
       w.bytes -= ready.reduce((n, x) => n + x.item.update.length, 0);
       if (!w.items.length) peer.waiting = null;
-      for (const { item } of ready) this.inbox.push(item);
+      for (const { item } of ready) {
+        this.inbox.push(item);
+        this.inboxBytes += item.update.length;
+      }
     }
   }
 
@@ -367,6 +378,7 @@ export class Room {
   fail(): void {
     for (const peer of [...this.peers]) peer.refuse('UNAVAILABLE', 'The server could not store updates.');
     this.inbox = [];
+    this.inboxBytes = 0;
     this.inFlight = 0;
   }
 

@@ -17,9 +17,11 @@ import { Connection } from './connection.ts';
 import { verifyEd25519 } from './ed25519.ts';
 import { AddressCounter } from './limits.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { DEFAULT_MAX_MEMORY, MemoryBudget } from './memory.ts';
 import { Metrics } from './metrics.ts';
 import { Store } from './persistence.ts';
 import { Rooms } from './rooms.ts';
+import { AgencySocket, MAX_FRAGMENTS, PREAUTH_CHUNKS, PREAUTH_FRAME_BYTES } from './socket.ts';
 import { HEARTBEAT_FRAME } from './wire.ts';
 
 export interface SyncServerOptions {
@@ -57,6 +59,8 @@ export interface SyncServerOptions {
   trustProxy?: boolean;
   /** The server's clock (ms since 1970): invite expiry and the 5-minute rule are judged by it. */
   clock?: () => number;
+  /** The memory budget in bytes (memory.ts): past 85% of it the server refuses new work. */
+  maxMemory?: number;
 }
 
 export interface SyncServer {
@@ -90,6 +94,7 @@ export const DEFAULTS = {
   deriveIdleMs: 10_000,
   waitTimeoutMs: 30_000,
   compactRows: 500,
+  maxMemory: DEFAULT_MAX_MEMORY,
 };
 
 export const isLoopback = (host: string): boolean =>
@@ -166,10 +171,33 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   );
   metrics.gauge('agency_sync_rooms_loaded', 'Agencies (rooms) in memory.', () => rooms.size);
 
+  const memory = new MemoryBudget(o.maxMemory, o.maxMessageBytes);
+  const watch = setInterval(() => memory.refresh(), 100);
+  watch.unref();
+  metrics.gauge(
+    'agency_sync_memory_budget_bytes',
+    'The memory budget (--max-memory).',
+    () => memory.maxBytes,
+  );
+  metrics.gauge(
+    'agency_sync_memory_pressed',
+    '1 while resident memory is past 85% of the budget and new work is refused.',
+    () => (memory.pressed ? 1 : 0),
+  );
+  metrics.gauge(
+    'agency_sync_large_message_slots_taken',
+    'Connections allowed to send a full-size catch-up right now.',
+    () => memory.slotsTaken,
+  );
+
+  // Every connection starts with the limits of one that has not proven anything (socket.ts); ws refuses a
+  // frame past them from its header, before buffering it.
   const wss = new WebSocketServer({
     noServer: true,
-    // ws closes with 1009 past this; up to it the server refuses with its own TOO_LARGE code (4412).
-    maxPayload: o.maxMessageBytes * 2,
+    maxPayload: PREAUTH_FRAME_BYTES,
+    maxBufferedChunks: PREAUTH_CHUNKS,
+    maxFragments: MAX_FRAGMENTS,
+    WebSocket: AgencySocket,
     perMessageDeflate: false,
     clientTracking: false,
   });
@@ -211,13 +239,19 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const address = clientAddress(req, o.trustProxy ?? false);
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.connectionsTotal.inc();
+      if (memory.pressed) {
+        metrics.refusals.inc({ reason: 'UNAVAILABLE' });
+        ws.close(CLOSE.UNAVAILABLE.code, 'The server is short of memory: try again later.');
+        return;
+      }
       if (!addresses.acquire(address)) {
         metrics.refusals.inc({ reason: 'TOO_MANY_CONNECTIONS' });
         ws.close(CLOSE.TOO_MANY_CONNECTIONS.code, CLOSE.TOO_MANY_CONNECTIONS.reason);
         return;
       }
-      const conn = new Connection(ws, address, room, {
+      const conn = new Connection(ws as AgencySocket, address, room, {
         rooms,
+        memory,
         metrics,
         log,
         now,
@@ -257,6 +291,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
     for (const conn of connections) {
       if (!conn.open) continue;
+      conn.tick(t);
       if (conn.waiting && t - conn.waiting.since > o.waitTimeoutMs) {
         conn.refuse('MALFORMED', 'Updates waited too long for data that never arrived.');
         continue;
@@ -326,6 +361,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       clearInterval(sweep);
       clearInterval(roomSweep);
       clearInterval(checkpoints);
+      clearInterval(watch);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const room of rooms.all()) await room.settled();
       committer.flush();

@@ -31,6 +31,7 @@ describe('the server process', () => {
       '--max-message-bytes',
       '--max-rooms',
       '--max-connections-per-ip',
+      '--max-memory',
       '--actions-per-second',
       '--trust-proxy',
     ]) {
