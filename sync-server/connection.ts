@@ -299,7 +299,7 @@ export class Connection implements Peer {
     }
     let room: Room;
     try {
-      room = this.ctx.rooms.get(this.roomId);
+      room = await this.ctx.rooms.get(this.roomId);
     } catch (error) {
       if (!(error instanceof RoomsFull)) this.log.error('loading a room failed', { error });
       this.refuse(
@@ -310,6 +310,7 @@ export class Connection implements Peer {
       );
       return;
     }
+    if (this.closed) return; // it went away while the room loaded
     const result = standingOf(room.membership, this.keyId, proof, {
       now: this.ctx.now(),
       mayCreate: this.ctx.mayCreate(proof.creationToken),

@@ -57,6 +57,8 @@ export interface IntakeRoom {
   now(): number;
   /** The room's projected derivation (built on first use). */
   derivation(): Derivation;
+  /** Builds the derivation if the room dropped it, without a long stall. */
+  prepare(slice: Slice): Promise<void>;
   setDerivation(d: Derivation): void;
   /** One shared string per key and action id (memory). */
   intern(s: string): string;
@@ -135,6 +137,7 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
       if (read.kind === 'gap') return { kind: 'wait', needs: { kind: 'any' } };
       return refuse(read.close, read.message);
     }
+    if (read.length && !derivation) await room.prepare(slice);
     for (const e of read) {
       const held = room.projectedSV.get(e.client) ?? 0;
       if (e.clock < held) {

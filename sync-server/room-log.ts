@@ -1,7 +1,17 @@
 // An agency's committed log as the bytes of its entries, per Yjs client, in clock order: a sync answer is
 // a copy of the bytes the asker lacks (no pass over the whole log, no Y.mergeUpdates or Y.diffUpdate,
 // which decode everything in one synchronous call), and compaction writes the same bytes as one row.
-import { concat, type Entry, encodeRuns, type Run, readAll, regions, runsOf } from './codec.ts';
+import {
+  concat,
+  type Entry,
+  encodeRuns,
+  type ReadProblem,
+  type Run,
+  regions,
+  runsOf,
+  UpdateReader,
+} from './codec.ts';
+import type { Slice } from './slice.ts';
 
 interface Chunk {
   /** Clock of the chunk's first entry. */
@@ -72,11 +82,11 @@ export class RoomLog {
     }
   }
 
-  /** Adds the entries of stored rows (loading a room). Returns them, for the room to derive. */
-  load(rows: readonly Uint8Array[]): Entry[] {
+  /** Adds the entries of stored rows (loading a room), in slices. Returns them, for the room to derive. */
+  async load(rows: readonly Uint8Array[], slice: Slice): Promise<Entry[]> {
     const all: Entry[] = [];
     for (const row of rows) {
-      const entries = readAll(row);
+      const entries = await readSliced(row, slice);
       if (!Array.isArray(entries)) throw new Error(`unreadable row: ${entries.kind}`);
       this.append(runsOf(entries));
       for (const e of entries) all.push(e);
@@ -109,9 +119,9 @@ export class RoomLog {
     return this.diff(new Map());
   }
 
-  /** Every entry, decoded again (rebuilding a room's derivation after it was dropped). */
-  entries(): Entry[] {
-    const out = readAll(this.encode());
+  /** Every entry, decoded again (rebuilding a room's derivation after it was dropped), in slices. */
+  async entries(slice: Slice): Promise<Entry[]> {
+    const out = await readSliced(this.encode(), slice);
     if (!Array.isArray(out)) throw new Error('the room log does not read back');
     return out;
   }
@@ -138,4 +148,17 @@ export class RoomLog {
       this.clients.set(client, [{ start: chunks[0]!.start, bytes, offsets }]);
     }
   }
+}
+
+/** Reads a whole update, yielding the event loop between slices (a large room loads without a stall). */
+async function readSliced(update: Uint8Array, slice: Slice): Promise<Entry[] | ReadProblem> {
+  const reader = new UpdateReader(update);
+  const out: Entry[] = [];
+  while (!reader.done) {
+    const r = reader.read(256);
+    if (!Array.isArray(r)) return r;
+    for (const e of r) out.push(e);
+    await slice.pace();
+  }
+  return out;
 }

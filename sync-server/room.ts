@@ -12,7 +12,7 @@ import { type Derivation, decodeStored, derive, type VerifySignature } from '../
 import { encodeAck } from '../core/protocol.ts';
 import { inviteProblem, type Membership, membershipOf } from './auth.ts';
 import { ClientIds } from './client-ids.ts';
-import { type Entry, encodeRuns, type Run } from './codec.ts';
+import { type Entry, encodeRuns, type Run, readAll } from './codec.ts';
 import { type Admitted, type Inbound, type IntakeResult, intake, type Needs } from './intake.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
@@ -100,11 +100,11 @@ export class Room {
     this.pool.clear();
   }
 
-  /** Loads a room from the data file (an unknown room is an empty one). Throws on unreadable data. */
-  static load(id: string, ctx: RoomContext): Room {
+  /** Loads a room from the data file (an unknown room is an empty one), in slices. Throws on unreadable data. */
+  static async load(id: string, ctx: RoomContext): Promise<Room> {
     const stored = ctx.store.load(id);
     const log = new RoomLog();
-    const entries = log.load(stored.updates);
+    const entries = await log.load(stored.updates, new Slice());
     let owners = stored.owners;
     if (!owners.length && entries.length) {
       // A room stored before client ids had owners (schema 1): rebuild them from its entries, once.
@@ -117,7 +117,8 @@ export class Room {
         });
     }
     const room = new Room(id, ctx, log, entries, new ClientIds(owners), stored.lastId, stored.updates.length);
-    if (stored.updates.length > 1) room.compact();
+    // Merging rows is a write of the whole log: done only when there are many (rows are read one by one).
+    if (room.wantsCompaction) room.compact();
     return room;
   }
 
@@ -401,6 +402,13 @@ export class Room {
     return this.ensureDerivation();
   }
 
+  /** Builds the derivation if it was dropped, reading the log in slices (derive itself is one call). */
+  async prepare(slice: Slice): Promise<void> {
+    if (this.derivation_) return;
+    const entries = await this.log.entries(slice);
+    this.derivation_ ??= this.rebuild(entries);
+  }
+
   setDerivation(d: Derivation): void {
     this.derivation_ = d;
   }
@@ -416,7 +424,7 @@ export class Room {
   };
 
   private ensureDerivation(): Derivation {
-    this.derivation_ ??= this.rebuild(this.log.entries());
+    this.derivation_ ??= this.rebuild(readEntries(this.log));
     return this.derivation_;
   }
 
@@ -540,4 +548,11 @@ function framesOf(parts: readonly Admitted[]): Uint8Array[] {
     }
   }
   return [encodeUpdate(encodeRuns([...byClient.values()]))];
+}
+
+/** Every entry of `log`, read at once (a membership change committed while the derivation was dropped). */
+function readEntries(log: RoomLog): Entry[] {
+  const out = readAll(log.encode());
+  if (!Array.isArray(out)) throw new Error('the room log does not read back');
+  return out;
 }
