@@ -7,9 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLOSE, DEFAULT_MAX_MESSAGE_BYTES } from '../../core/protocol.ts';
+import { PREAUTH_FRAME_BYTES } from '../../sync-server/socket.ts';
+import { encodeSyncStep1 } from '../../sync-server/wire.ts';
 import { type ChildServer, kill, spawnServer } from './support/child.ts';
 import { createAgency, newAgencyId } from './support/client.ts';
-import { TcpClient } from './support/tcp.ts';
+import { clientFrame, TcpClient } from './support/tcp.ts';
 import { until } from './support/wait.ts';
 
 const SOCKETS = 250;
@@ -96,4 +98,18 @@ describe('keyless sockets cannot make the server hold their frames', () => {
     await until(() => bob.log.has(id), { what: "the owner's write to reach Bob" });
     agency.destroy();
   }, 120_000);
+
+  it('before the proof, a frame over 64 KB, a ninth frame, or 128 KB in all closes the connection (TOO_LARGE)', async () => {
+    const room = newAgencyId();
+    const big = await TcpClient.open(server!.port, room);
+    big.write(clientFrame(new Uint8Array(PREAUTH_FRAME_BYTES + 1)));
+    expect(await big.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    const many = await TcpClient.open(server!.port, room);
+    many.sendMany(Array.from({ length: 9 }, () => encodeSyncStep1(new Uint8Array([0]))));
+    expect(await many.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    const heavy = await TcpClient.open(server!.port, room);
+    heavy.sendMany(Array.from({ length: 3 }, () => encodeSyncStep1(new Uint8Array(60_000))));
+    expect(await heavy.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    for (const c of [big, many, heavy]) c.destroy();
+  });
 });
