@@ -347,7 +347,12 @@ export class Connection implements Peer {
    * only until the connection's catch-up arrives; otherwise live writes.
    */
   private openLimits(room: Room): void {
-    const holder = room.membership.keys.get(this.keyId)?.member ?? this.keyId;
+    // One slot per member: a joiner counts as the member its invite adds a browser to, or as whoever
+    // granted its invite (a member granting itself invite after invite still holds one slot).
+    const invite = this.inviteId ? room.membership.invites.get(this.inviteId) : undefined;
+    const holder =
+      room.membership.keys.get(this.keyId)?.member ??
+      (invite ? (invite.member ?? invite.grantedBy) : this.keyId);
     if (this.ctx.memory.takeSlot(holder)) {
       this.slot = { holder, until: this.ctx.now() + SLOT_MS };
       this.ws.limit(
