@@ -71,6 +71,7 @@ export class Room {
   private inbox: Inbound[] = [];
   private inboxBytes = 0;
   private running = false;
+  private failed = false;
   private inFlight = 0;
   private lastRowId: number;
   private rows: number;
@@ -212,6 +213,10 @@ export class Room {
 
   /** A sync step 2 or update from `peer`; `catchUp`: its first sync step 2 (exempt from the rate limit). */
   receive(peer: Peer, update: Uint8Array, catchUp: boolean): void {
+    if (this.failed) {
+      peer.refuse('UNAVAILABLE', 'The server could not store updates.');
+      return;
+    }
     // What one agency may have waiting to be processed (memory.ts): past it, senders come back later.
     if (this.inboxBytes + update.length > 2 * this.ctx.maxMessageBytes) {
       peer.refuse('UNAVAILABLE', 'This agency has too much to process: send it again later.');
@@ -277,6 +282,7 @@ export class Room {
   }
 
   private accept(peer: Peer, admitted: Admitted | null, catchUp: boolean): void {
+    if (this.failed) return;
     if (admitted) {
       for (const [client, clock] of admitted.clocks)
         if (clock > (this.projectedSV.get(client) ?? 0)) this.projectedSV.set(client, clock);
@@ -377,6 +383,9 @@ export class Room {
 
   /** A failed commit: forget everything not durable, and make every connection reconnect and resend. */
   fail(): void {
+    // this room object is done (rooms.ts forgets it; the next connection loads what is durable): an update
+    // still being checked must not be accepted into it
+    this.failed = true;
     for (const peer of [...this.peers]) peer.refuse('UNAVAILABLE', 'The server could not store updates.');
     this.inbox = [];
     this.inboxBytes = 0;
