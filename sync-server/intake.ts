@@ -4,7 +4,8 @@
 //     the room holds are skipped (a catch-up overlapping what arrived meanwhile), and one that differs from
 //     what the room holds at its position is never acknowledged; a gap waits for what fills it;
 //  2. rate: outside a connection's catch-up (its first sync step 2), entries count against its limit;
-//  3. signatures and schema, with core's verifyAction (the injected verifier); the first bad one refuses;
+//  3. signatures and schema, with core's verifyAction (the injected verifier); the first bad one refuses.
+//     1–3 go slice by slice as the update is read, so a flood of bad signatures costs one slice;
 //  4. what a signer chooses that only the server can bound (issue 8): the Yjs client id belongs to the key
 //     that first wrote with it (client-ids.ts); another member's action comes only in a catch-up, from a
 //     key active now (or joining in that catch-up); a join counts by the server's clock (bounds.ts);
@@ -71,6 +72,8 @@ export interface Inbound {
   catchUp: boolean;
   /** When it first arrived (it may wait). */
   since: number;
+  /** How many of its entries were counted against the rate limit already (it may be retried). */
+  charged?: number;
 }
 
 /** What a waiting update waits for. */
@@ -120,12 +123,15 @@ const EVERY = 1023;
 
 export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Promise<IntakeResult> {
   const { peer } = item;
-  // --- 1. structure --------------------------------------------------------------------------------
+  // --- 1. structure, and 3. signatures as each slice of entries is read ------------------------------
+  // (verified as they come: an update full of bad signatures is refused at its first slice, not read whole)
   const reader = new UpdateReader(item.update);
   const fresh: Entry[] = [];
+  const actions: Action[] = [];
   const keys = new Set<string>();
   const next = new Map<number, number>();
   const caps = new Map<number, number>();
+  const options = { verify: room.verify };
   let derivation: Derivation | null = null;
   const has = (key: string) => {
     derivation ??= room.derivation();
@@ -138,16 +144,20 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
       return refuse(read.close, read.message);
     }
     if (read.length && !derivation) await room.prepare(slice);
+    const from = fresh.length;
     for (const e of read) {
       const held = room.projectedSV.get(e.client) ?? 0;
       if (e.clock < held) {
         // Held already. If the room holds another entry at this position, this one is not stored: never
         // ACK it (issue 8, item 4: an ACK never covers what the server did not store).
-        if (!has(e.key) && !(caps.get(e.client)! <= e.clock)) caps.set(e.client, e.clock);
+        const cap = caps.get(e.client);
+        if (!has(e.key) && (cap === undefined || e.clock < cap)) caps.set(e.client, e.clock);
         continue;
       }
       const expected = next.get(e.client) ?? held;
-      if (e.clock !== expected)
+      if (e.clock < expected)
+        return refuse('MALFORMED', "The update repeats a Yjs client's clock positions.");
+      if (e.clock > expected)
         return { kind: 'wait', needs: { kind: 'clocks', clocks: new Map([[e.client, e.clock]]) } };
       next.set(e.client, e.clock + 1);
       if (keys.has(e.key) || has(e.key))
@@ -155,28 +165,27 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
       keys.add(e.key);
       fresh.push(e);
     }
+    // --- 2. rate: outside a catch-up, live writes are few (and a message is at most 256 KB) ---------
+    const uncharged = fresh.length - (item.charged ?? 0);
+    if (!item.catchUp && uncharged > 0) {
+      if (!peer.actions.take(uncharged, room.now()))
+        return refuse('RATE_LIMITED', 'Too many actions per second.');
+      item.charged = fresh.length; // a retry after a wait is not charged again
+    }
+    for (let i = from; i < fresh.length; i++) {
+      const e = fresh[i]!;
+      const r = await verifyAction(room.id, e.key, e.value, options);
+      if (!r.ok) return refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
+      actions.push(slim(r.action, room.intern));
+      if (slice.over) {
+        await slice.yield();
+        if (!peer.open) return refuse('UNAVAILABLE', 'closed');
+      }
+    }
     await slice.pace();
     if (!peer.open) return refuse('UNAVAILABLE', 'closed');
   }
   if (!fresh.length) return { kind: 'accept', admitted: [], caps };
-
-  // --- 2. rate -------------------------------------------------------------------------------------
-  if (!item.catchUp && !peer.actions.take(fresh.length, room.now()))
-    return refuse('RATE_LIMITED', 'Too many actions per second.');
-
-  // --- 3. signatures and schema ----------------------------------------------------------------------
-  const options = { verify: room.verify };
-  const actions: Action[] = [];
-  for (let i = 0; i < fresh.length; i++) {
-    const e = fresh[i]!;
-    const r = await verifyAction(room.id, e.key, e.value, options);
-    if (!r.ok) return refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
-    actions.push(slim(r.action, room.intern));
-    if (slice.over) {
-      await slice.yield();
-      if (!peer.open) return refuse('UNAVAILABLE', 'closed');
-    }
-  }
 
   // --- 4. what the signer chose that the server bounds ----------------------------------------------
   const now = room.now();

@@ -98,6 +98,7 @@ export class Room {
     // Only writes need the derivation; a room members merely read (most of them, most of the time) keeps
     // its membership and rebuilds the rest on its next write.
     this.membership = membershipOf(this.rebuild(entries).state);
+    this.derivation_ = null;
     this.pool.clear();
   }
 
