@@ -59,7 +59,7 @@ export interface SyncServerOptions {
   trustProxy?: boolean;
   /** The server's clock (ms since 1970): invite expiry and the 5-minute rule are judged by it. */
   clock?: () => number;
-  /** The memory budget in bytes (memory.ts): past 85% of it the server refuses new work. */
+  /** The memory budget in bytes (memory.ts): holding 85% of it, the server refuses new work. */
   maxMemory?: number;
 }
 
@@ -180,8 +180,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     () => memory.maxBytes,
   );
   metrics.gauge(
+    'agency_sync_memory_held_bytes',
+    "V8's heap in use plus buffers outside it: what the budget is measured against.",
+    () => memory.heldBytes,
+  );
+  metrics.gauge(
     'agency_sync_memory_pressed',
-    '1 while resident memory is past 85% of the budget and new work is refused.',
+    '1 while the process holds 85% of the budget (or of V8’s heap limit) and new work is refused.',
     () => (memory.pressed ? 1 : 0),
   );
   metrics.gauge(

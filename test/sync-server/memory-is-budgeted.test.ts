@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE } from '../../core/protocol.ts';
+import { MemoryBudget } from '../../sync-server/memory.ts';
 import { LIVE_FRAME_BYTES } from '../../sync-server/socket.ts';
 import { encodeSyncStep2 } from '../../sync-server/wire.ts';
 import { type ChildServer, kill, spawnServer } from './support/child.ts';
@@ -76,7 +77,7 @@ describe('memory is budgeted', () => {
       '--data',
       dir,
       '--max-memory',
-      String(32 * 2 ** 20),
+      String(8 * 2 ** 20),
     ]);
     cleanup.push(() => kill(child));
     const c = await TestClient.open({
@@ -92,5 +93,39 @@ describe('memory is budgeted', () => {
     expect(health.status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${child.port}/metrics`)).text();
     expect(metrics).toMatch(/agency_sync_memory_pressed 1/);
+  });
+});
+
+describe('the memory budget', () => {
+  const MB = 2 ** 20;
+  it('presses from 85% of the budget (or of V8’s heap limit) until below 75%, and gives one large-message slot per holder', () => {
+    let sample = { heldBytes: 10 * MB, heapUsed: 10 * MB, heapLimit: 1000 * MB };
+    const budget = new MemoryBudget(100 * MB, 16 * MB, () => sample);
+    expect(budget.slots).toBe(1);
+    expect(budget.pressed).toBe(false);
+    sample = { ...sample, heldBytes: 86 * MB };
+    budget.refresh();
+    expect(budget.pressed).toBe(true);
+    expect(budget.takeSlot('mia')).toBe(false);
+    sample = { ...sample, heldBytes: 80 * MB };
+    budget.refresh();
+    expect(budget.pressed).toBe(true); // not yet below 75%
+    sample = { ...sample, heldBytes: 70 * MB };
+    budget.refresh();
+    expect(budget.pressed).toBe(false);
+    // V8's heap limit is reached first on a small machine
+    sample = { heldBytes: 20 * MB, heapUsed: 180 * MB, heapLimit: 200 * MB };
+    budget.refresh();
+    expect(budget.pressed).toBe(true);
+    sample = { heldBytes: 20 * MB, heapUsed: 20 * MB, heapLimit: 200 * MB };
+    budget.refresh();
+    const wide = new MemoryBudget(600 * MB, 16 * MB, () => sample);
+    expect(wide.slots).toBe(9);
+    expect(wide.takeSlot('mia')).toBe(true);
+    expect(wide.takeSlot('mia')).toBe(false);
+    expect(wide.takeSlot('bob')).toBe(true);
+    wide.releaseSlot('mia');
+    expect(wide.takeSlot('mia')).toBe(true);
+    expect(wide.slotsTaken).toBe(2);
   });
 });
