@@ -21,7 +21,7 @@ import {
   noteAppended,
   type Revocations,
 } from './derivation.ts';
-import { knowsAny, type ReplayContext } from './knowledge.ts';
+import type { ReplayContext } from './knowledge.ts';
 import { byId, cutOf, inPastOfDeps, isAncestor, orderActions, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
 import { computeRevocations, mergeRevocations, revocation, sameRevocations } from './revoke.ts';

@@ -199,8 +199,10 @@ export class AgencyLog {
     const created = await createAction(this.agencyId, signer, type, payload, this.heads(), now);
     if (!created.ok) return { ok: false, code: created.code, rule: 'LOG', message: created.message };
     // Other appends may have landed while signing: sign again on top of them so deps stay the heads.
+    // (The signed deps are in byte order, heads() in string order: compare them as sets.)
     const heads = this.heads();
-    if (created.action.deps.join() !== heads.join()) return this.append(signer, type, payload, now);
+    if ([...created.action.deps].sort().join() !== heads.join())
+      return this.append(signer, type, payload, now);
     const result = appendLocal(this.derivation, created.action);
     if (!result.ok) return result;
     this.derivation = result.derivation;

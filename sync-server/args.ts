@@ -60,6 +60,14 @@ const SPECS: OptionSpec[] = [
     fallback: String(DEFAULTS.maxMessageBytes),
   },
   {
+    flag: '--max-memory',
+    env: 'MAX_MEMORY',
+    key: 'maxMemory',
+    kind: 'int',
+    help: 'Memory budget in bytes: past 85% of it the server refuses new connections, agencies and large messages (clients retry later) instead of running out of memory.',
+    fallback: String(DEFAULTS.maxMemory),
+  },
+  {
     flag: '--max-rooms',
     env: 'MAX_ROOMS',
     key: 'maxRooms',

@@ -54,12 +54,14 @@ export class Committer {
     const batch = this.pending;
     this.pending = [];
     if (!batch.length) return;
-    const writes = batch.filter((i) => i.update !== null);
+    const writes = batch.filter((i) => i.admitted !== null);
     let ids: number[] = [];
     if (writes.length) {
       const started = performance.now();
       try {
-        ids = this.store.append(writes.map((w) => ({ room: w.room.id, update: w.update! })));
+        ids = this.store.append(
+          writes.map((w) => ({ room: w.room.id, update: w.admitted!.update, claims: w.admitted!.claims })),
+        );
       } catch (error) {
         this.log.error('persist failed', { error, updates: writes.length });
         for (const room of new Set(batch.map((i) => i.room))) this.onFailure(room);
@@ -78,9 +80,9 @@ export class Committer {
         byRoom.set(item.room, group);
       }
       group.items.push(item);
-      if (item.update !== null) {
+      if (item.admitted !== null) {
         group.lastRowId = ids[w++]!;
-        this.metrics.actionsAccepted.inc({}, item.actions);
+        this.metrics.actionsAccepted.inc({}, item.admitted.actions);
       }
     }
     for (const [room, group] of byRoom) {

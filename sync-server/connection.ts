@@ -3,13 +3,11 @@
 // does not prove its standing within 10 seconds is closed, having received nothing of the room.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import type { WebSocket } from 'ws';
 import * as authProtocol from 'y-protocols/auth';
-import { toBase64Url } from '../core/index.ts';
+import { toBase64Url, type VerifySignature } from '../core/index.ts';
 import {
   CLOSE,
   type CloseName,
-  encodeAck,
   encodeChallenge,
   encodeWelcome,
   MESSAGE_AGENCY,
@@ -21,20 +19,25 @@ import {
   readAgencyMessage,
   type Standing,
 } from '../core/protocol.ts';
-import { inviteIdOf, newNonce, proofVerifies, standingOf } from './auth.ts';
+import { newNonce, proofVerifies, standingOf } from './auth.ts';
 import { TokenBucket } from './limits.ts';
 import type { Logger } from './log.ts';
+import { type MemoryBudget, SLOT_MS } from './memory.ts';
 import type { Metrics } from './metrics.ts';
 import type { Peer, Waiting } from './peer.ts';
 import type { Room } from './room.ts';
 import { type Rooms, RoomsFull } from './rooms.ts';
+import { type AgencySocket, CHUNKS, isOversize, LIVE_FRAME_BYTES } from './socket.ts';
 import { encodeSyncStep1, encodeSyncStep2, readAwarenessUpdate, readSyncMessage } from './wire.ts';
 
 export interface ConnectionContext {
   rooms: Rooms;
+  memory: MemoryBudget;
   metrics: Metrics;
   log: Logger;
   now(): number;
+  /** What checks the handshake's signatures. */
+  verify: VerifySignature;
   mayCreate(token: string | null): boolean;
   maxMessageBytes: number;
   authDeadlineMs: number;
@@ -67,10 +70,14 @@ function encodePermissionDenied(reason: string): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-const MAX_EARLY_MESSAGES = 256;
-const MAX_AWARENESS_CLIENTS = 32;
-/** A peer that does not read what it is sent is dropped before the server buffers unbounded data for it. */
-const MAX_BUFFERED_FACTOR = 4;
+/** Before WELCOME a client sends its sync step 1, its presence, perhaps a write made meanwhile. */
+const MAX_EARLY_MESSAGES = 8;
+const MAX_EARLY_BYTES = 128 * 1024;
+/** Sync step 1 requests (each answered with what the asker lacks): an honest client sends one. */
+const SYNC_REQUESTS_PER_SECOND = 0.2;
+const SYNC_REQUEST_BURST = 4;
+/** A peer that does not read what it is sent is dropped once this much waits for it (one full answer). */
+const MAX_BUFFERED_EXTRA = 1024 * 1024;
 let nextId = 1;
 
 /** The reason text of a close frame is limited to 123 bytes (RFC 6455). */
@@ -85,7 +92,7 @@ function closeReason(text: string): string {
 
 export class Connection implements Peer {
   readonly id = nextId++;
-  readonly ws: WebSocket;
+  readonly ws: AgencySocket;
   readonly address: string;
   readonly roomId: string;
   keyId = '';
@@ -95,6 +102,10 @@ export class Connection implements Peer {
   waiting: Waiting | null = null;
   readonly actions: TokenBucket;
   readonly clients = new Set<number>();
+  clientIdsClaimed = 0;
+  readonly ackCaps = new Map<number, number>();
+  /** Whether its first sync step 2 (its catch-up) arrived: later ones are rate-limited like any write. */
+  private caughtUp = false;
   /** When the server last sent this connection anything (for the heartbeat). */
   lastSent: number;
   /** Whether the peer answered the last WebSocket ping. */
@@ -104,13 +115,18 @@ export class Connection implements Peer {
   private room: Room | null = null;
   private readonly nonce = newNonce();
   private readonly messages: TokenBucket;
+  private readonly syncRequests: TokenBucket;
+  /** Who holds a large-message slot through this connection (memory.ts), and until when. */
+  private slot: { holder: string; until: number } | null = null;
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
   private readonly deadline: NodeJS.Timeout;
+  /** A joiner's connection ends when its invite expires (issue 8, item 5), by the server's clock. */
+  private expiry: NodeJS.Timeout | null = null;
   private readonly ctx: ConnectionContext;
   private logger: Logger | null = null;
 
-  constructor(ws: WebSocket, address: string, roomId: string, ctx: ConnectionContext) {
+  constructor(ws: AgencySocket, address: string, roomId: string, ctx: ConnectionContext) {
     this.ws = ws;
     this.address = address;
     this.roomId = roomId;
@@ -119,10 +135,23 @@ export class Connection implements Peer {
     this.lastSent = now;
     this.actions = new TokenBucket(ctx.actionsPerSecond, ctx.actionBurst, now);
     this.messages = new TokenBucket(ctx.messagesPerSecond, ctx.messageBurst, now);
+    this.syncRequests = new TokenBucket(SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST, now);
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer | Buffer[], isBinary));
     ws.on('close', () => this.onClose());
     ws.on('error', (error) => {
+      // ws refused a message past this connection's receive limits, from its header (socket.ts)
+      if (isOversize(error) && !this.closed) {
+        this.ctx.metrics.refusals.inc({ reason: ws.oversize });
+        this.log.info('connection refused', {
+          code: CLOSE[ws.oversize].code,
+          reason: ws.oversize,
+          detail: error.message,
+        });
+        this.closeCode = CLOSE[ws.oversize].code;
+        this.finish();
+        return;
+      }
       if (this.ctx.log.enabled('debug')) this.log.debug('socket error', { error: error.message });
     });
     ws.on('pong', () => {
@@ -152,7 +181,7 @@ export class Connection implements Peer {
 
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.ctx.maxMessageBytes * MAX_BUFFERED_FACTOR) {
+    if (this.ws.bufferedAmount > this.ctx.maxMessageBytes + MAX_BUFFERED_EXTRA) {
       this.refuse('UNAVAILABLE', 'The connection does not keep up with what the server sends.');
       return;
     }
@@ -197,6 +226,8 @@ export class Connection implements Peer {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     clearTimeout(this.deadline);
+    if (this.expiry) clearTimeout(this.expiry);
+    this.releaseSlot();
     this.early = [];
     this.waiting = null;
     this.room?.removePeer(this);
@@ -248,23 +279,27 @@ export class Connection implements Peer {
     // after WELCOME.
     this.early.push(bytes);
     this.earlyBytes += bytes.length;
-    if (this.early.length > MAX_EARLY_MESSAGES || this.earlyBytes > this.ctx.maxMessageBytes) {
+    if (this.early.length > MAX_EARLY_MESSAGES || this.earlyBytes > MAX_EARLY_BYTES) {
       this.refuse('TOO_LARGE', 'Too much was sent before the membership proof.');
     }
   }
 
   private async authenticate(proof: Proof): Promise<void> {
     this.phase = 'verifying';
-    const verified = await proofVerifies(this.nonce, this.roomId, proof);
+    const verified = await proofVerifies(this.nonce, this.roomId, proof, this.ctx.verify);
     if (this.closed) return;
     if (!verified) {
       this.refuse('BAD_PROOF', 'The membership proof did not verify.');
       return;
     }
     this.keyId = toBase64Url(proof.publicKey);
+    if (this.ctx.memory.pressed && !this.ctx.rooms.peek(this.roomId)) {
+      this.refuse('UNAVAILABLE', 'The server is short of memory: try again later.');
+      return;
+    }
     let room: Room;
     try {
-      room = this.ctx.rooms.get(this.roomId);
+      room = await this.ctx.rooms.get(this.roomId);
     } catch (error) {
       if (!(error instanceof RoomsFull)) this.log.error('loading a room failed', { error });
       this.refuse(
@@ -275,6 +310,7 @@ export class Connection implements Peer {
       );
       return;
     }
+    if (this.closed) return; // it went away while the room loaded
     const result = standingOf(room.membership, this.keyId, proof, {
       now: this.ctx.now(),
       mayCreate: this.ctx.mayCreate(proof.creationToken),
@@ -286,10 +322,13 @@ export class Connection implements Peer {
     clearTimeout(this.deadline);
     this.standing = result.standing;
     this.role = result.role;
-    this.inviteId = inviteIdOf(proof);
+    this.inviteId = result.inviteId;
     this.phase = 'open';
     this.room = room;
     room.addPeer(this);
+    this.openLimits(room);
+    if (result.standing === 'joiner')
+      this.closeAtExpiry(room.membership.invites.get(result.inviteId!)!.expiresAt);
     this.ctx.metrics.authenticated.inc({ standing: result.standing });
     if (this.ctx.log.enabled('debug'))
       this.log.debug('welcome', { standing: result.standing, key: this.keyId });
@@ -301,6 +340,57 @@ export class Connection implements Peer {
     } finally {
       socket?.uncork();
     }
+  }
+
+  /**
+   * The receive limits once welcomed (memory.ts): a full-size message only with a large-message slot, and
+   * only until the connection's catch-up arrives; otherwise live writes.
+   */
+  private openLimits(room: Room): void {
+    // One slot per member: a joiner counts as the member its invite adds a browser to, or as whoever
+    // granted its invite (a member granting itself invite after invite still holds one slot).
+    const invite = this.inviteId ? room.membership.invites.get(this.inviteId) : undefined;
+    const holder =
+      room.membership.keys.get(this.keyId)?.member ??
+      (invite ? (invite.member ?? invite.grantedBy) : this.keyId);
+    if (this.ctx.memory.takeSlot(holder)) {
+      this.slot = { holder, until: this.ctx.now() + SLOT_MS };
+      this.ws.limit(
+        this.ctx.maxMessageBytes,
+        CHUNKS,
+        'TOO_LARGE',
+        `A message was larger than ${this.ctx.maxMessageBytes} bytes.`,
+      );
+    } else this.liveLimits('The server is busy receiving other catch-ups: connect again later.');
+  }
+
+  private liveLimits(why: string): void {
+    this.ws.limit(LIVE_FRAME_BYTES, CHUNKS, 'UNAVAILABLE', why);
+  }
+
+  private releaseSlot(): void {
+    if (!this.slot) return;
+    this.ctx.memory.releaseSlot(this.slot.holder);
+    this.slot = null;
+  }
+
+  /** Called by the server's sweep: a slot unused for SLOT_MS goes back. */
+  tick(now: number): void {
+    if (this.slot && now > this.slot.until && this.open) {
+      this.releaseSlot();
+      this.liveLimits('A message this large is accepted only as a connection’s catch-up: connect again.');
+    }
+  }
+
+  private closeAtExpiry(expiresAt: number): void {
+    const wait = Math.min(2 ** 31 - 1, Math.max(0, expiresAt - this.ctx.now()) + 1);
+    this.expiry = setTimeout(() => {
+      this.expiry = null;
+      if (this.standing !== 'joiner' || this.closed) return; // it joined meanwhile
+      if (this.ctx.now() > expiresAt) this.refuse('INVITE_INVALID', 'The invite expired.');
+      else this.closeAtExpiry(expiresAt);
+    }, wait);
+    this.expiry.unref();
   }
 
   private welcome(room: Room, standing: Standing): void {
@@ -316,7 +406,7 @@ export class Connection implements Peer {
       this.handle(bytes);
     }
     // What the room durably holds: the client marks what this covers as synced.
-    if (this.open) this.send(encodeAck(room.stateVector()));
+    if (this.open) this.send(room.ackFor(this));
   }
 
   /** One message from a welcomed connection. */
@@ -338,13 +428,25 @@ export class Connection implements Peer {
           return;
         }
         if (message.kind === 'step1') {
+          if (!this.syncRequests.take(1, this.ctx.now())) {
+            this.refuse('RATE_LIMITED', 'Too many sync requests.');
+            return;
+          }
           const diff = room.diffFor(message.stateVector);
           if (!diff) this.refuse('MALFORMED', 'A state vector could not be decoded.');
           else this.send(encodeSyncStep2(diff));
           return;
         }
         this.ctx.metrics.updatesIn.inc();
-        room.receive(this, message.update, message.kind === 'step2');
+        // Its first sync step 2 is a connection's catch-up (issue 8, item 12: only that one is exempt from
+        // the rate limit; an honest client sends one, in answer to the server's sync step 1).
+        const catchUp = message.kind === 'step2' && !this.caughtUp;
+        if (message.kind === 'step2' && !this.caughtUp) {
+          this.caughtUp = true;
+          this.releaseSlot();
+          this.liveLimits('A message this large is accepted only as a connection’s catch-up: connect again.');
+        }
+        room.receive(this, message.update, catchUp);
         return;
       }
       case MESSAGE_AWARENESS: {
@@ -360,15 +462,11 @@ export class Connection implements Peer {
           this.refuse('MALFORMED', 'An awareness message could not be decoded.');
           return;
         }
-        room.awareness(this, bytes, entries);
-        // A browser announces one awareness client per doc; a few allow for reloads, not a flood.
-        if (this.clients.size > MAX_AWARENESS_CLIENTS) {
-          this.refuse('MALFORMED', 'Too many awareness clients on one connection.');
-        }
+        room.awareness(this, entries);
         return;
       }
       case MESSAGE_QUERY_AWARENESS: {
-        const presence = room.presenceFrame(null);
+        const presence = room.presenceFrame(this);
         if (presence) this.send(presence);
         return;
       }

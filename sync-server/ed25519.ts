@@ -1,45 +1,46 @@
-// Ed25519 verification on the calling thread. core checks signatures through WebCrypto, whose Node
-// implementation hands each verify to the libuv threadpool: measured here, the hop costs ~0.4 ms of
-// latency per update and still ~0.15 ms of main-thread time, more than the verification itself
-// (~0.13 ms with node:crypto). Both call OpenSSL's Ed25519, so results are identical; only Ed25519 public
-// keys take this path, everything else goes to WebCrypto unchanged. Installed once per process by
-// startSyncServer (server-side only: core stays the same code the browser runs).
-import { KeyObject, verify } from 'node:crypto';
+// Ed25519 verification on the calling thread, injected into core (verifyAction's `verify` option) instead
+// of core's WebCrypto default. Node's WebCrypto hands each verify to the libuv threadpool: measured here,
+// the hop costs ~0.4 ms of latency per update and still ~0.15 ms of main-thread time, more than the
+// verification itself (~0.13 ms with node:crypto). Both call OpenSSL's Ed25519, so the answers are the
+// same (test/sync-server/ed25519.test.ts compares them); an answer on the calling thread also lets the
+// server bound how much verification one connection gets per event-loop turn (room.ts).
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import type { VerifySignature } from '../core/index.ts';
 
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-let installed = false;
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the raw 32-byte key follows. */
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const MAX_CACHED_KEYS = 10_000;
 
-const isEd25519 = (algorithm: unknown): boolean =>
-  algorithm === 'Ed25519' ||
-  (typeof algorithm === 'object' &&
-    algorithm !== null &&
-    (algorithm as { name?: string }).name === 'Ed25519');
+// Importing a key costs about as much as a verify; agencies have few keys, so keep them (bounded).
+const keys = new Map<string, KeyObject | null>();
 
-export function installSyncEd25519Verify(): void {
-  if (installed) return;
-  installed = true;
-  const subtle = globalThis.crypto.subtle;
-  const original = subtle.verify.bind(subtle);
-  subtle.verify = ((
-    algorithm: AlgorithmIdentifier,
-    key: CryptoKey,
-    signature: BufferSource,
-    data: BufferSource,
-  ) => {
-    if (!isEd25519(algorithm) || key?.type !== 'public' || !isEd25519(key.algorithm)) {
-      return original(algorithm, key, signature, data);
-    }
+function keyObject(publicKey: Uint8Array): KeyObject | null {
+  const id = Buffer.from(publicKey.buffer, publicKey.byteOffset, publicKey.byteLength).toString('base64');
+  let key = keys.get(id);
+  if (key === undefined) {
     try {
-      let object = keyObjects.get(key);
-      if (!object) {
-        object = KeyObject.from(key);
-        keyObjects.set(key, object);
-      }
-      return Promise.resolve(
-        verify(null, data as NodeJS.ArrayBufferView, object, signature as NodeJS.ArrayBufferView),
-      );
-    } catch (error) {
-      return Promise.reject(error);
+      key = createPublicKey({
+        key: Buffer.concat([SPKI_PREFIX, publicKey]),
+        format: 'der',
+        type: 'spki',
+      });
+    } catch {
+      key = null;
     }
-  }) as typeof subtle.verify;
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    keys.set(id, key);
+  }
+  return key;
 }
+
+/** core's VerifySignature with node:crypto: never throws, malformed keys and signatures are not valid. */
+export const verifyEd25519: VerifySignature = (publicKey, signature, bytes) => {
+  if (publicKey.length !== 32 || signature.length !== 64) return false;
+  const key = keyObject(publicKey);
+  if (!key) return false;
+  try {
+    return verify(null, bytes, key, signature);
+  } catch {
+    return false;
+  }
+};

@@ -1,16 +1,9 @@
-// The trust boundary for writes. An incoming Yjs update is decoded and checked before anything of it is
-// stored or relayed, in two steps:
-//  1. inspectUpdate: the update's structure, against the room's state vector. The log is one Y.Map of
-//     plain values, append-only: the only acceptable new structs are entries of the 'actions' root map
-//     under keys the room does not have (no origin, so no overwrite), and no deletes (design.md §2, §5).
-//  2. admitActions: each new action, with core's own code: verifyAction (schema, id = hash including the
-//     agency, signature), the 5-minute rule, the actor, and core's rules evaluated at the action's own
-//     dependencies (appendLocal on the state derived from its causal past). An intent that only loses a
-//     concurrent race passes here (its causal past allows it) and is refused by every replica's derive
-//     instead: closing an honest client for a race would wedge it (yjs/yjs#550).
-import * as Y from 'yjs';
+// The rule admission of verified actions (intake.ts checks everything before it: structure, signatures,
+// what the signer chose): the 5-minute rule, the actor, and core's rules evaluated at the action's own
+// dependencies (appendLocal on the state derived from its causal past). An intent that only loses a
+// concurrent race passes here (its causal past allows it) and is refused by every replica's derive
+// instead: closing an honest client for a race would wedge it (yjs/yjs#550).
 import {
-  ACTIONS_ROOT,
   type Action,
   type ActionId,
   appendLocal,
@@ -19,83 +12,6 @@ import {
   derive,
 } from '../core/index.ts';
 import { MAX_CLOCK_SKEW_MS } from '../core/protocol.ts';
-
-export type Inspection =
-  /** Nothing the room does not already have. */
-  | { kind: 'empty' }
-  /** Structs that cannot be integrated yet (a gap in a client's clock): keep and retry with what follows. */
-  | { kind: 'wait' }
-  | { kind: 'refuse'; close: 'LOG_TAMPERED' | 'MALFORMED'; message: string }
-  | {
-      kind: 'new';
-      /** Only the structs the room lacks. */
-      update: Uint8Array;
-      entries: [string, unknown][];
-      /** The clock each Yjs client reaches with this update. */
-      clocks: Map<number, number>;
-    };
-
-const tampered = (message: string): Inspection => ({ kind: 'refuse', close: 'LOG_TAMPERED', message });
-
-/**
- * Decodes `update` and checks its structure against the room: `sv` is the room's state vector (including
- * what is accepted but not yet committed), `has` says whether the actions map already has a key.
- */
-export function inspectUpdate(
-  update: Uint8Array,
-  sv: Map<number, number>,
-  has: (key: string) => boolean,
-  /** `update` already decoded (Y.decodeUpdate), to decode it once. */
-  predecoded?: ReturnType<typeof Y.decodeUpdate>,
-): Inspection {
-  let trimmed = update;
-  let decoded: ReturnType<typeof Y.decodeUpdate>;
-  try {
-    decoded = predecoded ?? Y.decodeUpdate(update);
-    // Structs the room already has (a sync step 2 overlapping what it got meanwhile) are cut off first.
-    if (decoded.structs.some((s) => s.id.clock < (sv.get(s.id.client) ?? 0))) {
-      trimmed = Y.diffUpdate(update, Y.encodeStateVector(sv));
-      decoded = Y.decodeUpdate(trimmed);
-    }
-  } catch {
-    return { kind: 'refuse', close: 'MALFORMED', message: 'The update could not be decoded.' };
-  }
-  for (const ranges of decoded.ds.clients.values()) {
-    if (ranges.some((r) => r.len > 0)) return tampered('The update deletes entries of the log.');
-  }
-  if (!decoded.structs.length) return { kind: 'empty' };
-  const next = new Map<number, number>();
-  const keys = new Set<string>();
-  const entries: [string, unknown][] = [];
-  let gap = false;
-  for (const struct of decoded.structs) {
-    const { client, clock } = struct.id;
-    const expected = next.get(client) ?? sv.get(client) ?? 0;
-    if (clock !== expected) gap = true;
-    next.set(client, clock + struct.length);
-    if (struct instanceof Y.Skip) {
-      gap = true;
-      continue;
-    }
-    if (!(struct instanceof Y.Item)) return tampered('The update carries deleted content.');
-    // Decoded alone, an item names its parent by root name (a string) or by item id (a nested type).
-    if ((struct.parent as unknown) !== ACTIONS_ROOT || struct.parentSub === null) {
-      return tampered('Only new entries of the actions map are accepted.');
-    }
-    if (struct.origin !== null || struct.rightOrigin !== null)
-      return tampered('The update overwrites an entry of the log.');
-    const content = struct.content;
-    if (!(content instanceof Y.ContentAny) || content.arr.length !== 1) {
-      return tampered('An entry of the log must be one plain value.');
-    }
-    const key = struct.parentSub;
-    if (has(key) || keys.has(key)) return tampered('The update overwrites an entry of the log.');
-    keys.add(key);
-    entries.push([key, content.arr[0]]);
-  }
-  if (gap) return { kind: 'wait' };
-  return { kind: 'new', update: trimmed, entries, clocks: next };
-}
 
 export type Admission =
   | { ok: true; derivation: Derivation }

@@ -1,5 +1,6 @@
 // Prometheus text exposition (format 0.0.4) for GET /metrics: a few counters, gauges and one latency
 // histogram, with no client library (the server stays one small process).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 type Labels = Record<string, string>;
 
@@ -133,6 +134,22 @@ export class Metrics {
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
   );
   private readonly gauges: Gauge[] = [];
+  /** How late the event loop ran its callbacks: what every connection waits when one agency's work stalls it. */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  /** Event-loop delay since the last scrape (or reset), in ms: p50, p99, max. */
+  loopDelayMs(): { p50: number; p99: number; max: number } {
+    const h = this.loopDelay;
+    return { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+  }
+
+  stop(): void {
+    this.loopDelay.disable();
+  }
 
   gauge(name: string, help: string, read: () => number): void {
     this.gauges.push(new Gauge(name, help, read));
@@ -149,20 +166,30 @@ export class Metrics {
         () => memory.arrayBuffers,
       ),
     ];
+    const delay = this.loopDelayMs();
+    this.loopDelay.reset();
+    const loop = [
+      '# HELP agency_sync_event_loop_delay_seconds How late the event loop ran callbacks since the last scrape.',
+      '# TYPE agency_sync_event_loop_delay_seconds summary',
+      `agency_sync_event_loop_delay_seconds{quantile="0.5"} ${delay.p50 / 1000}`,
+      `agency_sync_event_loop_delay_seconds{quantile="0.99"} ${delay.p99 / 1000}`,
+      `agency_sync_event_loop_delay_seconds{quantile="1"} ${delay.max / 1000}`,
+    ].join('\n');
     return `${[
-      ...this.gauges,
-      this.connectionsTotal,
-      this.authenticated,
-      this.updatesIn,
-      this.updatesOut,
-      this.actionsAccepted,
-      this.refusals,
-      this.bytesIn,
-      this.persistSeconds,
-      this.roomLoadSeconds,
-      ...process_,
-    ]
-      .map((m) => m.render())
-      .join('\n')}\n`;
+      loop,
+      ...[
+        ...this.gauges,
+        this.connectionsTotal,
+        this.authenticated,
+        this.updatesIn,
+        this.updatesOut,
+        this.actionsAccepted,
+        this.refusals,
+        this.bytesIn,
+        this.persistSeconds,
+        this.roomLoadSeconds,
+        ...process_,
+      ].map((m) => m.render()),
+    ].join('\n')}\n`;
   }
 }

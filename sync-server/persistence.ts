@@ -4,22 +4,37 @@
 // compaction merges a room's rows into one (Y.mergeUpdates loses nothing). With `managedCheckpoints`,
 // SQLite never checkpoints inside a commit: the server calls checkpoint() between bursts (committer.ts),
 // so a checkpoint's fsync does not land in the middle of a relay.
+//
+// Schema 2 adds `clients`: which key owns each Yjs client id of a room (issue 8, item 4), written in the
+// same transaction as the update that first used it. A room stored by schema 1 has rows and no owners: the
+// room rebuilds them from its rows when it is first loaded (room.ts) and saves them with saveOwners.
 import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 export const DB_FILE = 'agency-overlay.sqlite';
-const SCHEMA_VERSION = '1';
+const SCHEMA_VERSION = '2';
+const READS = new Set(['1', '2']);
+
+/** A Yjs client id's owner: the key whose entries it carries; `foreign` the first clock that is not (legacy). */
+export interface ClientOwner {
+  client: number;
+  key: string;
+  foreign: number | null;
+}
 
 export interface StoredRoom {
   updates: Uint8Array[];
   /** Id of the newest row (0 when the room has none): compaction replaces rows up to it. */
   lastId: number;
+  owners: ClientOwner[];
 }
 
 export interface UpdateRow {
   room: string;
   update: Uint8Array;
+  /** Client ids this update used first, and their owners. */
+  claims?: readonly (readonly [number, string])[];
 }
 
 export class Store {
@@ -29,6 +44,8 @@ export class Store {
   private readonly select: StatementSync;
   private readonly remove: StatementSync;
   private readonly countRows: StatementSync;
+  private readonly selectOwners: StatementSync;
+  private readonly insertOwner: StatementSync;
   private readonly begin: StatementSync;
   private readonly commit: StatementSync;
   private readonly rollback: StatementSync;
@@ -49,21 +66,30 @@ export class Store {
         data BLOB NOT NULL
       );
       CREATE INDEX IF NOT EXISTS updates_by_room ON updates (room, id);
+      CREATE TABLE IF NOT EXISTS clients (
+        room TEXT NOT NULL,
+        client INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        foreign_from INTEGER,
+        PRIMARY KEY (room, client)
+      ) WITHOUT ROWID;
     `);
     const version = this.db.prepare('SELECT value FROM meta WHERE key = ?').get('schema') as
       | { value: string }
       | undefined;
-    if (!version)
-      this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
-    else if (version.value !== SCHEMA_VERSION) {
-      throw new Error(
-        `${path}: schema version ${version.value}, this server reads version ${SCHEMA_VERSION}`,
-      );
+    if (version && !READS.has(version.value)) {
+      throw new Error(`${path}: schema version ${version.value}, this server reads versions 1 and 2`);
     }
+    // Schema 1 → 2: the clients table exists now; each room fills in its owners when first loaded.
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
     this.insert = this.db.prepare('INSERT INTO updates (room, data) VALUES (?, ?)');
     this.select = this.db.prepare('SELECT id, data FROM updates WHERE room = ? ORDER BY id');
     this.remove = this.db.prepare('DELETE FROM updates WHERE room = ? AND id <= ?');
     this.countRows = this.db.prepare('SELECT COUNT(*) AS n FROM updates WHERE room = ?');
+    this.selectOwners = this.db.prepare('SELECT client, key, foreign_from FROM clients WHERE room = ?');
+    this.insertOwner = this.db.prepare(
+      'INSERT OR REPLACE INTO clients (room, client, key, foreign_from) VALUES (?, ?, ?, ?)',
+    );
     this.begin = this.db.prepare('BEGIN IMMEDIATE');
     this.commit = this.db.prepare('COMMIT');
     this.rollback = this.db.prepare('ROLLBACK');
@@ -97,7 +123,17 @@ export class Store {
 
   load(room: string): StoredRoom {
     const rows = this.select.all(room) as { id: number; data: Uint8Array }[];
-    return { updates: rows.map((r) => r.data), lastId: rows.length ? rows[rows.length - 1]!.id : 0 };
+    const owners = (
+      this.selectOwners.all(room) as { client: number | bigint; key: string; foreign_from: number | null }[]
+    ).map((o) => ({ client: Number(o.client), key: o.key, foreign: o.foreign_from }));
+    return { updates: rows.map((r) => r.data), lastId: rows.length ? rows[rows.length - 1]!.id : 0, owners };
+  }
+
+  /** Saves a room's client-id owners (rebuilt from a schema-1 room's rows) in one transaction. */
+  saveOwners(room: string, owners: readonly ClientOwner[]): void {
+    this.transaction(() => {
+      for (const o of owners) this.insertOwner.run(room, o.client, o.key, o.foreign);
+    });
   }
 
   rows(room: string): number {
@@ -108,7 +144,10 @@ export class Store {
   append(batch: readonly UpdateRow[]): number[] {
     const ids: number[] = [];
     this.transaction(() => {
-      for (const row of batch) ids.push(Number(this.insert.run(row.room, row.update).lastInsertRowid));
+      for (const row of batch) {
+        ids.push(Number(this.insert.run(row.room, row.update).lastInsertRowid));
+        for (const [client, key] of row.claims ?? []) this.insertOwner.run(row.room, client, key, null);
+      }
     });
     return ids;
   }

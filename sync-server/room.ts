@@ -1,63 +1,44 @@
-// One agency's room. It keeps the agency's log as encoded Yjs updates (one merged update plus the ones
-// committed since), not as a Y.Doc: sync answers are diffs of those bytes, and an idle room costs little
-// more than the bytes themselves (design.md §5). While the room is written to it also keeps core's
-// Derivation of the log, "projected" to include what is accepted but not committed yet; a room only read
-// (just loaded, or a while without writes) keeps only the small Membership, and rebuilds the derivation
-// on its next write.
+// One agency's room. It keeps the agency's log as the bytes of its entries (room-log.ts), not as a Y.Doc:
+// sync answers are copies of the bytes a client lacks, and an idle room costs little more than the bytes
+// themselves (design.md §5). While the room is written to it also keeps core's Derivation of the log,
+// "projected" to include what is accepted but not committed yet; a room only read (just loaded, or a while
+// without writes) keeps only the small Membership, and rebuilds the derivation on its next write.
 //
-// Writes flow: receive() → inspect + verify + admit (guard.ts), one update at a time in arrival order →
-// the committer writes the turn's updates in one SQLite transaction → committed(): relay (never back to
-// the sender, coalesced per turn), ACK the senders, re-check every connection's standing.
+// Writes flow: receive() → intake.ts, one update at a time in arrival order, in slices → the committer
+// writes the turn's accepted updates in one SQLite transaction → committed(): re-check who may read,
+// relay (never back to the sender, coalesced per turn), ACK the senders.
 import * as Y from 'yjs';
-import {
-  type Action,
-  type ActionType,
-  type Derivation,
-  derive,
-  type Verified,
-  verifyAction,
-} from '../core/index.ts';
+import { type Derivation, decodeStored, derive, type VerifySignature } from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
-import { type Membership, membershipOf } from './auth.ts';
-import { admitActions, inspectUpdate } from './guard.ts';
+import { inviteProblem, type Membership, membershipOf } from './auth.ts';
+import { ClientIds } from './client-ids.ts';
+import { type Entry, encodeRuns, type Run, readAll } from './codec.ts';
+import { type Admitted, type Inbound, type IntakeResult, intake, type Needs } from './intake.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
-import { type Decoded, entriesIn, entriesOf, slim, trustedAction } from './stored.ts';
+import { Presence, type Stamp, takesPart } from './presence.ts';
+import { RoomLog } from './room-log.ts';
+import { Slice } from './slice.ts';
+import { slim } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
 
-const MAX_WAITING_BYTES = 1024 * 1024;
-
-/** Actions that change keys, members, roles or invites: what a connection's standing depends on. */
-const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
-  'createAgency',
-  'grantInvite',
-  'grantDeviceInvite',
-  'revokeInvite',
-  'joinAgency',
-  'removeMember',
-  'leaveAgency',
-  'changeRole',
-  'removeDeviceKey',
-]);
-
-export const EMPTY_UPDATE: Uint8Array = Y.encodeStateAsUpdate(new Y.Doc());
+/** Updates one connection may keep waiting for data that has not arrived (a gap, a missing dependency). */
+export const MAX_WAITING_BYTES = 64 * 1024;
 
 /** A write accepted by a room, waiting for the turn's SQLite transaction. */
 export interface Accepted {
   room: Room;
   peer: Peer;
   /** null: nothing new, only an ACK is owed. */
-  update: Uint8Array | null;
-  clocks: Map<number, number> | null;
-  actions: number;
-  /** Whether it holds an action that can change who may connect (re-check connections after commit). */
-  membership: boolean;
+  admitted: Admitted | null;
 }
 
 export interface RoomContext {
   store: Store;
   accept(item: Accepted): void;
   now(): number;
+  /** What checks an action's signatures (injected into core's verifyAction). */
+  verify: VerifySignature;
   maxMessageBytes: number;
   /** Compact a room's rows into one once it has this many. */
   compactRows: number;
@@ -65,22 +46,9 @@ export interface RoomContext {
   onError?(room: string, error: unknown): void;
   /** Counts update frames relayed (metrics). */
   onRelay?(frames: number): void;
+  /** Something worth an operator's attention that is not an error (legacy data found on load). */
+  onNotice?(room: string, message: string, fields: Record<string, unknown>): void;
 }
-
-interface Inbound {
-  peer: Peer;
-  /** null: retry the peer's waiting updates. */
-  update: Uint8Array | null;
-  step2: boolean;
-  /** Signature checks started for this update's own entries (by key), before its turn to be admitted. */
-  verified?: Map<string, Promise<Verified>>;
-  decoded?: Decoded;
-}
-
-const covers = (sv: Map<number, number>, base: Map<number, number>): boolean => {
-  for (const [client, clock] of base) if ((sv.get(client) ?? 0) < clock) return false;
-  return true;
-};
 
 export class Room {
   readonly id: string;
@@ -89,78 +57,102 @@ export class Room {
   /** When the room last had a connection or a write (for unloading and dropping the derivation). */
   lastActive: number;
   lastWrite: number;
-  private readonly ctx: RoomContext;
-  private base: Uint8Array;
-  private baseSV: Map<number, number>;
-  private tail: Uint8Array[] = [];
-  /** Committed state vector. */
-  private sv: Map<number, number>;
+  readonly clientIds: ClientIds;
+  readonly verify: VerifySignature;
+  readonly branches = new Map<string, Derivation>();
   /** Committed plus accepted-but-not-yet-committed. */
-  private projectedSV: Map<number, number>;
+  readonly projectedSV: Map<number, number>;
+  private readonly ctx: RoomContext;
+  private readonly log: RoomLog;
   private encodedSV: Uint8Array | null = null;
-  private derivation: Derivation | null = null;
-  private readonly branches = new Map<string, Derivation>();
-  private readonly actors = new Map<string, string>();
-  private readonly presence = new Map<number, AwarenessEntry & { peer: Peer }>();
+  private derivation_: Derivation | null = null;
+  private readonly pool = new Map<string, string>();
+  private readonly presence = new Presence();
   private inbox: Inbound[] = [];
-  private processing: Promise<void> | null = null;
+  private inboxBytes = 0;
+  private running = false;
+  private failed = false;
   private inFlight = 0;
   private lastRowId: number;
   private rows: number;
 
-  private constructor(id: string, ctx: RoomContext, base: Uint8Array, lastRowId: number, rows: number) {
+  private constructor(
+    id: string,
+    ctx: RoomContext,
+    log: RoomLog,
+    entries: readonly Entry[],
+    clientIds: ClientIds,
+    lastRowId: number,
+    rows: number,
+  ) {
     this.id = id;
     this.ctx = ctx;
-    this.base = base;
-    this.sv = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(base));
-    this.baseSV = new Map(this.sv);
-    this.projectedSV = new Map(this.sv);
+    this.verify = ctx.verify;
+    this.log = log;
+    this.clientIds = clientIds;
+    this.projectedSV = new Map(log.sv);
     this.lastRowId = lastRowId;
     this.rows = rows;
     this.lastActive = ctx.now();
     this.lastWrite = 0;
     // Only writes need the derivation; a room members merely read (most of them, most of the time) keeps
     // its membership and rebuilds the rest on its next write.
-    this.membership = membershipOf(this.rebuild().state);
-    this.derivation = null;
-    this.actors.clear();
+    this.membership = membershipOf(this.rebuild(entries).state);
+    this.derivation_ = null;
+    this.pool.clear();
   }
 
-  /** Loads a room from the data file (an unknown room is an empty one). Throws on unreadable data. */
-  static load(id: string, ctx: RoomContext): Room {
+  /** Loads a room from the data file (an unknown room is an empty one), in slices. Throws on unreadable data. */
+  static async load(id: string, ctx: RoomContext): Promise<Room> {
     const stored = ctx.store.load(id);
-    const base = stored.updates.length === 0 ? EMPTY_UPDATE : Y.mergeUpdates(stored.updates);
-    const room = new Room(id, ctx, base, stored.lastId, stored.updates.length);
-    if (stored.updates.length > 1) room.compact();
+    const log = new RoomLog();
+    const entries = await log.load(stored.updates, new Slice());
+    let owners = stored.owners;
+    if (!owners.length && entries.length) {
+      // A room stored before client ids had owners (schema 1): rebuild them from its entries, once.
+      owners = ClientIds.rebuild(entries, (e) => decodeStored(e.key, e.value)?.actor ?? null);
+      ctx.store.saveOwners(id, owners);
+      const foreign = owners.filter((o) => o.foreign !== null);
+      if (foreign.length)
+        ctx.onNotice?.(id, 'entries under another key’s Yjs client id (stored before they were refused)', {
+          clients: foreign.map((o) => o.client),
+        });
+    }
+    const room = new Room(id, ctx, log, entries, new ClientIds(owners), stored.lastId, stored.updates.length);
+    // Merging rows is a write of the whole log: done only when there are many (rows are read one by one).
+    if (room.wantsCompaction) room.compact();
     return room;
   }
 
   /** Busy rooms are neither unloaded nor stripped of their derivation. */
   get busy(): boolean {
-    return this.processing !== null || this.inFlight > 0 || this.inbox.length > 0;
+    return this.running || this.inFlight > 0 || this.inbox.length > 0;
   }
 
   get derived(): Derivation | null {
-    return this.derivation;
+    return this.derivation_;
   }
 
+  /** Entries in the committed log. */
   get size(): number {
-    return this.derivation ? this.derivation.actions.size : entriesOf(this.merged()).length;
+    return this.log.size;
   }
 
+  /** The committed state vector (a sync step 1). */
   stateVector(): Uint8Array {
-    this.encodedSV ??= Y.encodeStateVector(this.sv);
+    this.encodedSV ??= Y.encodeStateVector(this.log.sv);
     return this.encodedSV;
   }
 
-  /** The committed log as one update (merging what was committed since the last merge). */
+  /** What an ACK to `peer` may say is stored: never a position held by someone else's entry. */
+  ackFor(peer: Peer): Uint8Array {
+    if (!this.clientIds.foreignFrom.size && !peer.ackCaps.size) return encodeAck(this.stateVector());
+    return encodeAck(Y.encodeStateVector(this.clientIds.ackVector(this.log.sv, peer.ackCaps)));
+  }
+
+  /** The committed log as one update. */
   merged(): Uint8Array {
-    if (this.tail.length) {
-      this.base = Y.mergeUpdates([this.base, ...this.tail]);
-      this.baseSV = new Map(this.sv);
-      this.tail = [];
-    }
-    return this.base;
+    return this.log.encode();
   }
 
   /** The answer to a client's sync step 1: what it lacks of the committed log. Null when `sv` is malformed. */
@@ -171,12 +163,7 @@ export class Room {
     } catch {
       return null;
     }
-    // A client that has the merged base needs only the recent updates: no pass over the whole log.
-    if (covers(sv, this.baseSV)) {
-      if (!this.tail.length) return EMPTY_UPDATE;
-      return Y.diffUpdate(this.tail.length === 1 ? this.tail[0]! : Y.mergeUpdates(this.tail), stateVector);
-    }
-    return Y.diffUpdate(this.merged(), stateVector);
+    return this.log.diff(sv);
   }
 
   addPeer(peer: Peer): void {
@@ -187,239 +174,195 @@ export class Room {
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     this.lastActive = this.ctx.now();
-    const gone: AwarenessEntry[] = [];
-    for (const clientId of peer.clients) {
-      const entry = this.presence.get(clientId);
-      if (entry?.peer !== peer) continue;
-      this.presence.delete(clientId);
-      gone.push({ clientId, clock: entry.clock + 1, state: 'null' });
-    }
+    const gone = this.presence.leave(peer, this.ctx.now());
     if (gone.length) this.broadcast(encodeAwarenessUpdate(gone), null);
   }
 
-  // --- awareness (presence): relayed among welcomed connections, never stored ------------------------
+  // --- presence (awareness): see presence.ts ----------------------------------------------------------
 
-  /**
-   * Applies an awareness update as y-protocols does (a state counts only with a newer clock) and relays
-   * what is new. The stock client re-broadcasts every state it learns, so a client id belongs to the
-   * connection that announced it first: that one's departure removes it.
-   */
-  awareness(peer: Peer, frame: Uint8Array, entries: readonly AwarenessEntry[]): void {
-    const fresh: AwarenessEntry[] = [];
-    for (const e of entries) {
-      const current = this.presence.get(e.clientId);
-      const newer = !current || e.clock > current.clock || (e.clock === current.clock && e.state === 'null');
-      if (!newer || (!current && e.state === 'null')) continue;
-      const owner = current && current.peer !== peer && current.peer.open ? current.peer : peer;
-      if (owner === peer) peer.clients.add(e.clientId);
-      if (e.state === 'null') this.presence.delete(e.clientId);
-      else this.presence.set(e.clientId, { ...e, peer: owner });
-      fresh.push(e);
-    }
-    if (!fresh.length) return;
-    this.broadcast(fresh.length === entries.length ? frame : encodeAwarenessUpdate(fresh), peer);
+  /** Who the server says `peer` is, in its presence. */
+  private stampOf(peer: Peer): Stamp {
+    const member = this.membership.keys.get(peer.keyId)?.member ?? null;
+    const known = member && peer.standing === 'member' ? this.membership.members.get(member) : undefined;
+    return {
+      member: known ? member : null,
+      name: known?.name ?? null,
+      role: known ? known.role : null,
+      standing: peer.standing,
+    };
   }
 
-  /** Every known awareness state as one frame, or null when there is none. */
-  presenceFrame(except: Peer | null): Uint8Array | null {
-    const entries = [...this.presence.values()].filter((e) => e.peer !== except);
+  /** Applies `peer`'s awareness entries and relays the stamped result; false when the peer was refused. */
+  awareness(peer: Peer, entries: readonly AwarenessEntry[]): boolean {
+    const r = this.presence.apply(peer, entries, this.stampOf(peer), this.ctx.now());
+    if (!r.ok) {
+      peer.refuse(r.close, r.message);
+      return false;
+    }
+    if (r.frame.length) this.broadcast(encodeAwarenessUpdate(r.frame), peer);
+    return true;
+  }
+
+  /** Every known presence state as one frame for `peer` (none for a creator), or null when there is none. */
+  presenceFrame(peer: Peer): Uint8Array | null {
+    if (!takesPart(peer)) return null;
+    const entries = this.presence.all(peer);
     return entries.length ? encodeAwarenessUpdate(entries) : null;
   }
 
   // --- writes -----------------------------------------------------------------------------------------
 
-  receive(peer: Peer, update: Uint8Array, step2: boolean): void {
-    this.inbox.push({ peer, update, step2 });
+  /** A sync step 2 or update from `peer`; `catchUp`: its first sync step 2 (exempt from the rate limit). */
+  receive(peer: Peer, update: Uint8Array, catchUp: boolean): void {
+    if (this.failed) {
+      peer.refuse('UNAVAILABLE', 'The server could not store updates.');
+      return;
+    }
+    // What one agency may have waiting to be processed (memory.ts): past it, senders come back later.
+    if (this.inboxBytes + update.length > 2 * this.ctx.maxMessageBytes) {
+      peer.refuse('UNAVAILABLE', 'This agency has too much to process: send it again later.');
+      return;
+    }
+    this.inboxBytes += update.length;
+    this.inbox.push({ peer, update, catchUp, since: this.ctx.now() });
     this.lastWrite = this.ctx.now();
-    if (!this.processing) {
-      this.processing = this.process().finally(() => {
-        this.processing = null;
-      });
-    }
+    this.pump();
   }
 
-  /** Resolves once every update received so far is admitted or refused (not necessarily committed). */
+  /** Resolves once every update received so far is admitted, refused or waiting (not necessarily committed). */
   async settled(): Promise<void> {
-    while (this.processing) await this.processing;
+    while (this.running) await new Promise((r) => setImmediate(r));
   }
 
-  private async process(): Promise<void> {
+  private pump(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.run().finally(() => {
+      this.running = false;
+      if (this.inbox.length) this.pump();
+    });
+  }
+
+  private async run(): Promise<void> {
+    const slice = new Slice();
     while (this.inbox.length) {
-      const batch = this.inbox;
-      this.inbox = [];
-      // Every signature of the batch is checked in parallel first, so the admissions that follow take one
-      // turn between them and the committer writes (and relays) the whole burst as one.
-      const checks: Promise<Verified>[] = [];
-      for (const item of batch) {
-        if (!item.update) continue;
-        let entries: [string, unknown][];
-        try {
-          item.decoded = Y.decodeUpdate(item.update);
-          entries = entriesIn(item.decoded);
-        } catch {
-          continue; // malformed: inspection refuses it
-        }
-        item.verified = new Map(entries.map(([key, value]) => [key, verifyAction(this.id, key, value)]));
-        checks.push(...item.verified.values());
+      const item = this.inbox.shift()!;
+      this.inboxBytes -= item.update.length;
+      if (!item.peer.open) continue;
+      let result: IntakeResult;
+      try {
+        result = await intake(this, item, slice);
+      } catch (e) {
+        // A bug, not a refusal: the peer reconnects and resends.
+        item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
+        this.ctx.onError?.(this.id, e);
+        continue;
       }
-      await Promise.all(checks);
-      let accepted = false;
-      for (const item of batch) {
-        try {
-          if (await this.admit(item)) accepted = true;
-        } catch (e) {
-          // A bug, not a refusal: the peer reconnects and resends; the room stays consistent because
-          // nothing of the update was admitted.
-          item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
-          this.ctx.onError?.(this.id, e);
-        }
-      }
-      if (accepted) {
-        for (const peer of this.peers)
-          if (peer.waiting && peer.open) this.inbox.push({ peer, update: null, step2: false });
-      }
+      await this.settle(item, result, slice);
+      await slice.pace();
     }
   }
 
-  /** Checks one inbound update; true when it added something. */
-  private async admit({
-    peer,
-    update: incoming,
-    step2: incomingStep2,
-    verified,
-    decoded,
-  }: Inbound): Promise<boolean> {
-    if (!peer.open) return false;
-    const waiting = peer.waiting;
-    if (!incoming && !waiting) return false;
-    const update =
-      waiting && incoming ? Y.mergeUpdates([waiting.update, incoming]) : (incoming ?? waiting!.update);
-    const step2 = incomingStep2 || (waiting?.step2 ?? false);
-    // The derivation is built only when the update brings something new (a connecting member's sync step 2
-    // usually does not).
-    const inspection = inspectUpdate(
-      update,
-      this.projectedSV,
-      (key) => this.ensureDerivation().actions.has(key),
-      waiting ? undefined : decoded,
-    );
-    if (inspection.kind === 'refuse') {
-      peer.refuse(inspection.close, inspection.message);
-      return false;
+  private async settle(item: Inbound, result: IntakeResult, slice: Slice): Promise<void> {
+    const { peer } = item;
+    if (result.kind === 'wait') {
+      this.hold(item, result.needs);
+      return;
     }
-    if (inspection.kind === 'wait') {
-      this.hold(peer, update, step2, waiting?.since);
-      return false;
+    if (result.kind === 'accept') {
+      for (const [c, clock] of result.caps) capAck(peer, c, clock);
+      if (!result.admitted.length) this.accept(peer, null, item.catchUp);
     }
-    if (inspection.kind === 'empty') {
-      peer.waiting = null;
-      this.ctx.accept({ room: this, peer, update: null, clocks: null, actions: 0, membership: false });
-      this.inFlight++;
-      return false;
+    // Pieces of a large update are written and relayed one turn each: the committer's flush of one
+    // runs before this room goes on (it was scheduled first).
+    for (let i = 0; i < result.admitted.length; i++) {
+      if (i > 0) await slice.yield();
+      this.accept(peer, result.admitted[i]!, item.catchUp);
     }
-    // A sync step 2 is a member's catch-up, not a new write: it is exempt from the per-second limit.
-    if (!step2 && !peer.actions.take(inspection.entries.length, this.ctx.now())) {
-      peer.refuse('RATE_LIMITED', 'Too many actions per second.');
-      return false;
-    }
-    // Checks started for this very update decode the same bytes; anything merged with waiting updates is
-    // checked now.
-    const prefetched = waiting ? undefined : verified;
-    const results = await Promise.all(
-      inspection.entries.map(([key, value]) => prefetched?.get(key) ?? verifyAction(this.id, key, value)),
-    );
-    if (!peer.open) return false;
-    const valid: Action[] = [];
-    for (const r of results) {
-      if (!r.ok) {
-        peer.refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
-        return false;
-      }
-      valid.push(r.action);
-    }
-    const intern = (s: string): string => {
-      const known = this.derivation?.actions.get(s)?.id;
-      if (known) return known;
-      const pooled = this.actors.get(s);
-      if (pooled) return pooled;
-      this.actors.set(s, s);
-      return s;
-    };
-    const admission = admitActions(
-      this.ensureDerivation(),
-      valid.map((a) => slim(a, intern)),
-      {
-        agencyId: this.id,
-        now: this.ctx.now(),
-        keyId: peer.keyId,
-        // Other members' actions arrive in a sync step 2 after this server lost data (a restored backup):
-        // the client holds them and resends them on every reconnect, so refusing would wedge it. Each one
-        // is still verified and checked at its own dependencies like any other.
-        allowOtherActors: step2,
-        branches: this.branches,
-      },
-    );
-    this.derivation = admission.derivation;
-    if (admission.ok === 'wait') {
-      this.hold(peer, update, step2, waiting?.since);
-      return false;
-    }
-    if (!admission.ok) {
-      peer.refuse('INVALID_ACTION', `${admission.code} (${admission.rule}): ${admission.message}`);
-      return false;
-    }
-    peer.waiting = null;
-    for (const [client, clock] of inspection.clocks) {
-      if (clock > (this.projectedSV.get(client) ?? 0)) this.projectedSV.set(client, clock);
+    if (result.kind === 'refuse') peer.refuse(result.close, result.message);
+  }
+
+  private accept(peer: Peer, admitted: Admitted | null, catchUp: boolean): void {
+    if (this.failed) return;
+    if (admitted) {
+      for (const [client, clock] of admitted.clocks)
+        if (clock > (this.projectedSV.get(client) ?? 0)) this.projectedSV.set(client, clock);
+      this.clientIds.claim(admitted.claims);
+      if (!catchUp) peer.clientIdsClaimed += admitted.claims.length;
     }
     this.inFlight++;
-    this.ctx.accept({
-      room: this,
-      peer,
-      update: inspection.update,
-      clocks: inspection.clocks,
-      actions: valid.length,
-      membership: valid.some((a) => MEMBERSHIP_TYPES.has(a.type)),
-    });
-    return true;
+    this.ctx.accept({ room: this, peer, admitted });
+    if (admitted) this.wake();
   }
 
-  private hold(peer: Peer, update: Uint8Array, step2: boolean, since: number | undefined): void {
-    // Honest waits are small (a write sent before the reconnect's sync step 2 that precedes it); a large
-    // one would be re-merged on every message. MALFORMED makes the client reconnect, and its sync step 2
-    // then carries everything in order.
-    if (update.length > Math.min(this.ctx.maxMessageBytes, MAX_WAITING_BYTES)) {
+  /** Keeps an update that waits for data (bounded per connection); it is retried when that data arrives. */
+  private hold(item: Inbound, needs: Needs): void {
+    const { peer } = item;
+    peer.waiting ??= { items: [], bytes: 0, since: item.since };
+    const w = peer.waiting;
+    // Honest waits are small (a write sent before the reconnect's catch-up that precedes it). MALFORMED
+    // makes the client reconnect, and its sync step 2 then carries everything in order.
+    if (w.bytes + item.update.length > Math.min(this.ctx.maxMessageBytes, MAX_WAITING_BYTES)) {
       peer.refuse('MALFORMED', 'Updates waiting for missing data grew too large.');
       return;
     }
-    peer.waiting = { update, step2, since: since ?? this.ctx.now() };
+    w.items.push({ item, needs });
+    w.bytes += item.update.length;
+  }
+
+  /** Requeues the waiting updates whose data has arrived. */
+  private wake(): void {
+    for (const peer of this.peers) {
+      const w = peer.waiting;
+      if (!w || !peer.open) continue;
+      const ready = w.items.filter(({ needs }) => this.satisfied(needs));
+      if (!ready.length) continue;
+      w.items = w.items.filter((x) => !ready.includes(x));
+      w.bytes -= ready.reduce((n, x) => n + x.item.update.length, 0);
+      if (!w.items.length) peer.waiting = null;
+      for (const { item } of ready) {
+        this.inbox.push(item);
+        this.inboxBytes += item.update.length;
+      }
+    }
+  }
+
+  private satisfied(needs: Needs): boolean {
+    if (needs.kind === 'any') return true;
+    if (needs.kind === 'clocks') {
+      for (const [client, clock] of needs.clocks)
+        if ((this.projectedSV.get(client) ?? 0) < clock) return false;
+      return true;
+    }
+    const d = this.derivation_;
+    if (!d) return true;
+    for (const id of needs.ids) if (!d.actions.has(id)) return false;
+    return true;
   }
 
   /**
    * Called by the committer once `items` are durably written (`lastRowId`: the newest row written for
-   * this room): relay, ACK, re-check standings.
+   * this room): re-check who may read, relay, ACK.
    */
   committed(items: readonly Accepted[], lastRowId: number): void {
     this.inFlight -= items.length;
-    const writes = items.filter((i) => i.update !== null);
-    for (const item of writes) {
-      this.tail.push(item.update!);
-      for (const [client, clock] of item.clocks!)
-        if (clock > (this.sv.get(client) ?? 0)) this.sv.set(client, clock);
-    }
+    const writes = items.filter((i) => i.admitted !== null);
+    for (const item of writes) this.log.append(item.admitted!.runs);
     if (writes.length) this.encodedSV = null;
     this.rows += writes.length;
     this.lastRowId = Math.max(this.lastRowId, lastRowId);
     if (writes.length) {
-      this.relay(writes);
-      this.lastWrite = this.ctx.now();
-      if (items.some((i) => i.membership)) {
+      // Who may read is settled before anything of the batch leaves (issue 8, item 8): a removal and a
+      // write behind it in the same TCP segment commit together, and the removed member is closed first;
+      // a losing "creator" of a new agency is closed before the real owner's createAgency is relayed.
+      if (writes.some((i) => i.admitted!.membership)) {
         this.membership = membershipOf(this.ensureDerivation().state);
         this.recheck();
       }
+      this.relay(writes);
+      this.lastWrite = this.ctx.now();
     }
-    const ack = encodeAck(this.stateVector());
-    for (const peer of new Set(items.map((i) => i.peer))) if (peer.open) peer.send(ack);
+    for (const peer of new Set(items.map((i) => i.peer))) if (peer.open) peer.send(this.ackFor(peer));
   }
 
   /** Whether enough rows piled up to merge them (rooms.ts does it when the room is quiet). */
@@ -431,91 +374,139 @@ export class Room {
     return this.rows >= this.ctx.compactRows * 4;
   }
 
-  /** Replaces the room's rows by one merged update (lossless: Y.mergeUpdates). */
+  /** Replaces the room's rows by one update holding every entry (the same bytes). */
   compact(): void {
     if (this.rows <= 1 || this.inFlight > 0) return;
-    const merged = this.merged();
-    this.lastRowId = this.ctx.store.compact(this.id, merged, this.lastRowId);
+    this.lastRowId = this.ctx.store.compact(this.id, this.log.encode(), this.lastRowId);
+    this.log.consolidate();
     this.rows = 1;
   }
 
   /** A failed commit: forget everything not durable, and make every connection reconnect and resend. */
   fail(): void {
+    // this room object is done (rooms.ts forgets it; the next connection loads what is durable): an update
+    // still being checked must not be accepted into it
+    this.failed = true;
     for (const peer of [...this.peers]) peer.refuse('UNAVAILABLE', 'The server could not store updates.');
     this.inbox = [];
+    this.inboxBytes = 0;
     this.inFlight = 0;
   }
 
   /** Frees the derivation of a room without writes for a while (rebuilt on the next write). */
   dropDerivation(): boolean {
-    if (!this.derivation || this.busy) return false;
-    this.merged(); // one buffer instead of many small ones
-    this.derivation = null;
+    if (!this.derivation_ || this.busy) return false;
+    this.derivation_ = null;
     this.branches.clear();
-    this.actors.clear();
+    this.pool.clear();
     return true;
   }
 
+  // --- the derivation (intake.ts's IntakeRoom) -------------------------------------------------------
+
+  now(): number {
+    return this.ctx.now();
+  }
+
+  derivation(): Derivation {
+    return this.ensureDerivation();
+  }
+
+  /** Builds the derivation if it was dropped, reading the log in slices (derive itself is one call). */
+  async prepare(slice: Slice): Promise<void> {
+    if (this.derivation_) return;
+    const entries = await this.log.entries(slice);
+    this.derivation_ ??= this.rebuild(entries);
+  }
+
+  setDerivation(d: Derivation): void {
+    this.derivation_ = d;
+  }
+
+  /** One shared string per key and action id: a room keeps only what its checks need. */
+  readonly intern = (s: string): string => {
+    const known = this.derivation_?.actions.get(s)?.id;
+    if (known) return known;
+    const pooled = this.pool.get(s);
+    if (pooled) return pooled;
+    this.pool.set(s, s);
+    return s;
+  };
+
   private ensureDerivation(): Derivation {
-    this.derivation ??= this.rebuild();
-    return this.derivation;
+    this.derivation_ ??= this.rebuild(readEntries(this.log));
+    return this.derivation_;
   }
 
   /** Derives the committed log (trusted: the server verified every entry before storing it). */
-  private rebuild(): Derivation {
-    this.actors.clear();
+  private rebuild(entries: readonly Entry[]): Derivation {
+    this.pool.clear();
     const intern = (s: string): string => {
-      const pooled = this.actors.get(s);
+      const pooled = this.pool.get(s);
       if (pooled) return pooled;
-      this.actors.set(s, s);
+      this.pool.set(s, s);
       return s;
     };
     const actions = [];
-    for (const [id, value] of entriesOf(this.merged())) {
-      const a = trustedAction(intern(id), value, intern);
-      if (a) actions.push(a);
+    for (const e of entries) {
+      const a = decodeStored(intern(e.key), e.value);
+      if (a) actions.push(slim(a, intern));
     }
     const d = derive(this.id, actions);
-    this.actors.clear();
-    for (const a of d.actions.values()) this.actors.set(a.actor, a.actor);
+    this.pool.clear();
+    for (const a of d.actions.values()) this.pool.set(a.actor, a.actor);
+    this.derivation_ = d;
     return d;
   }
 
   private relay(writes: readonly Accepted[]): void {
     // One frame per distinct set of senders left out: bursts of a turn go out as one update.
-    const cache = new Map<Peer | null, Uint8Array>();
-    const frameWithout = (peer: Peer | null): Uint8Array | null => {
-      const parts = writes.filter((w) => w.peer !== peer).map((w) => w.update!);
-      if (!parts.length) return null;
+    const cache = new Map<Peer | null, Uint8Array[]>();
+    const framesWithout = (peer: Peer | null): Uint8Array[] => {
+      const parts = writes.filter((w) => w.peer !== peer).map((w) => w.admitted!);
+      if (!parts.length) return [];
       const key = parts.length === writes.length ? null : peer;
-      let frame = cache.get(key);
-      if (!frame) {
-        frame = encodeUpdate(parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts));
-        cache.set(key, frame);
+      let frames = cache.get(key);
+      if (!frames) {
+        frames = framesOf(parts);
+        cache.set(key, frames);
       }
-      return frame;
+      return frames;
     };
     let sent = 0;
-    for (const peer of this.peers) {
+    const now = this.ctx.now();
+    for (const peer of [...this.peers]) {
       if (!peer.open) continue;
-      const frame = frameWithout(peer);
-      if (!frame) continue;
-      peer.send(frame);
-      sent++;
+      // a joiner reads only while its invite admits it (its timer may not have fired yet)
+      const problem =
+        peer.standing === 'joiner' && peer.inviteId
+          ? inviteProblem(this.membership, peer.inviteId, now)
+          : null;
+      if (problem) {
+        peer.refuse('INVITE_INVALID', problem);
+        continue;
+      }
+      for (const frame of framesWithout(peer)) {
+        peer.send(frame);
+        sent++;
+      }
     }
     this.ctx.onRelay?.(sent);
   }
 
+  /** Presence goes to members and joiners only. */
   private broadcast(frame: Uint8Array, except: Peer | null): void {
-    for (const peer of this.peers) if (peer !== except && peer.open) peer.send(frame);
+    for (const peer of this.peers) if (peer !== except && peer.open && takesPart(peer)) peer.send(frame);
   }
 
   /** Closes connections whose standing changed: removed or departed members, revoked keys, demotions. */
   private recheck(): void {
     const m = this.membership;
     const now = this.ctx.now();
+    const restamped: AwarenessEntry[] = [];
     for (const peer of [...this.peers]) {
       if (!peer.open) continue;
+      const before = `${peer.standing}/${peer.role}`;
       const key = m.keys.get(peer.keyId);
       const member = key ? m.members.get(key.member) : undefined;
       const activeMember = key?.active && member?.status === 'active' ? member : null;
@@ -526,21 +517,52 @@ export class Room {
         else if (peer.role === 'manager' && member.role !== 'manager') {
           peer.refuse('ROLE_CHANGED', 'This member is no longer a business manager.');
         } else peer.role = member.role;
-        continue;
-      }
-      if (activeMember) {
+      } else if (activeMember) {
         peer.standing = 'member';
         peer.role = activeMember.role;
-        continue;
-      }
-      if (peer.standing === 'creator') {
+      } else if (peer.standing === 'creator') {
         if (m.created) peer.refuse('NOT_A_MEMBER', 'Someone else created this agency.');
-        continue;
+      } else {
+        const problem = peer.inviteId ? inviteProblem(m, peer.inviteId, now) : 'No invite.';
+        if (problem) peer.refuse('INVITE_INVALID', problem);
       }
-      const invite = peer.inviteId ? m.invites.get(peer.inviteId) : undefined;
-      if (!invite || invite.usedBy !== null || invite.revoked || invite.expiresAt < now) {
-        peer.refuse('INVITE_INVALID', 'The invite was used by someone else, revoked or expired.');
-      }
+      // a joiner who became a member, a member promoted: their presence says so from now on
+      if (peer.open && `${peer.standing}/${peer.role}` !== before)
+        restamped.push(...this.presence.restamp(peer, this.stampOf(peer)));
+    }
+    if (restamped.length) this.broadcast(encodeAwarenessUpdate(restamped), null);
+  }
+}
+
+/** Never ACK `peer` past `clock` for `client`: its entry there differs from the stored one. */
+function capAck(peer: Peer, client: number, clock: number): void {
+  const cap = peer.ackCaps.get(client);
+  if (cap === undefined || clock < cap) peer.ackCaps.set(client, clock);
+}
+
+/**
+ * The update frames relaying `parts` (accepted in this order): one frame when each client's runs follow
+ * each other (they do: a room accepts one update at a time), else one per part.
+ */
+function framesOf(parts: readonly Admitted[]): Uint8Array[] {
+  if (parts.length === 1) return [encodeUpdate(parts[0]!.update)];
+  const byClient = new Map<number, Run>();
+  for (const part of parts) {
+    for (const run of part.runs) {
+      const before = byClient.get(run.client);
+      if (!before) byClient.set(run.client, { ...run, parts: [...run.parts] });
+      else if (before.clock + before.length === run.clock) {
+        before.length += run.length;
+        before.parts.push(...run.parts);
+      } else return parts.map((p) => encodeUpdate(p.update));
     }
   }
+  return [encodeUpdate(encodeRuns([...byClient.values()]))];
+}
+
+/** Every entry of `log`, read at once (a membership change committed while the derivation was dropped). */
+function readEntries(log: RoomLog): Entry[] {
+  const out = readAll(log.encode());
+  if (!Array.isArray(out)) throw new Error('the room log does not read back');
+  return out;
 }

@@ -18,6 +18,7 @@ export interface RoomsOptions {
 
 export class Rooms {
   private readonly map = new Map<string, Room>();
+  private readonly loading = new Map<string, Promise<Room>>();
   private readonly ctx: RoomContext;
   private readonly opts: RoomsOptions;
   private readonly metrics: Metrics;
@@ -43,13 +44,23 @@ export class Rooms {
   }
 
   /** The room, loading it if needed. Throws RoomsFull, or the store's error for unreadable data. */
-  get(id: string): Room {
+  async get(id: string): Promise<Room> {
     const loaded = this.map.get(id);
     if (loaded) return loaded;
-    if (this.map.size >= this.opts.maxRooms && !this.evictOne())
-      throw new RoomsFull('too many rooms in memory');
+    let loading = this.loading.get(id);
+    if (!loading) {
+      if (this.map.size + this.loading.size >= this.opts.maxRooms && !this.evictOne())
+        throw new RoomsFull('too many rooms in memory');
+      loading = this.load(id);
+      this.loading.set(id, loading);
+      void loading.finally(() => this.loading.delete(id)).catch(() => {});
+    }
+    return loading;
+  }
+
+  private async load(id: string): Promise<Room> {
     const started = performance.now();
-    const room = Room.load(id, this.ctx);
+    const room = await Room.load(id, this.ctx);
     this.metrics.roomLoadSeconds.observe((performance.now() - started) / 1000);
     this.map.set(id, room);
     this.log.debug('room loaded', { room: id, ms: +(performance.now() - started).toFixed(2) });
@@ -82,7 +93,7 @@ export class Rooms {
 
   unload(room: Room): void {
     try {
-      room.compact();
+      if (room.wantsCompaction) room.compact();
     } catch (error) {
       this.log.error('compaction failed', { room: room.id, error });
     }

@@ -14,12 +14,14 @@ import {
 import { tokenMatches } from './auth.ts';
 import { Committer } from './committer.ts';
 import { Connection } from './connection.ts';
-import { installSyncEd25519Verify } from './ed25519.ts';
+import { verifyEd25519 } from './ed25519.ts';
 import { AddressCounter } from './limits.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
+import { DEFAULT_MAX_MEMORY, MemoryBudget } from './memory.ts';
 import { Metrics } from './metrics.ts';
 import { Store } from './persistence.ts';
 import { Rooms } from './rooms.ts';
+import { AgencySocket, MAX_FRAGMENTS, PREAUTH_CHUNKS, PREAUTH_FRAME_BYTES } from './socket.ts';
 import { HEARTBEAT_FRAME } from './wire.ts';
 
 export interface SyncServerOptions {
@@ -55,6 +57,10 @@ export interface SyncServerOptions {
   compactRows?: number;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For, and never treat loopback as private. */
   trustProxy?: boolean;
+  /** The server's clock (ms since 1970): invite expiry and the 5-minute rule are judged by it. */
+  clock?: () => number;
+  /** The memory budget in bytes (memory.ts): holding 85% of it, the server refuses new work. */
+  maxMemory?: number;
 }
 
 export interface SyncServer {
@@ -88,6 +94,7 @@ export const DEFAULTS = {
   deriveIdleMs: 10_000,
   waitTimeoutMs: 30_000,
   compactRows: 500,
+  maxMemory: DEFAULT_MAX_MEMORY,
 };
 
 export const isLoopback = (host: string): boolean =>
@@ -117,11 +124,10 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
   } as typeof DEFAULTS & SyncServerOptions;
   const log = o.logger ?? createLogger(o.logLevel);
-  installSyncEd25519Verify();
   const createToken = o.createToken || null;
   const metrics = new Metrics();
   const store = Store.open(o.dataDir, true);
-  const now = () => Date.now();
+  const now = o.clock ?? (() => Date.now());
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);
   const openCreation = isLoopback(o.host) && !o.trustProxy;
@@ -135,9 +141,11 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       store,
       accept: (item) => committer.accept(item),
       now,
+      verify: verifyEd25519,
       maxMessageBytes: o.maxMessageBytes,
       compactRows: o.compactRows,
       onError: (room, error) => log.error('processing an update failed', { room, error }),
+      onNotice: (room, message, fields) => log.warn(message, { room, ...fields }),
       onRelay: (frames) => metrics.updatesOut.inc({}, frames),
     },
     { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
@@ -163,10 +171,38 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   );
   metrics.gauge('agency_sync_rooms_loaded', 'Agencies (rooms) in memory.', () => rooms.size);
 
+  const memory = new MemoryBudget(o.maxMemory, o.maxMessageBytes);
+  const watch = setInterval(() => memory.refresh(), 100);
+  watch.unref();
+  metrics.gauge(
+    'agency_sync_memory_budget_bytes',
+    'The memory budget (--max-memory).',
+    () => memory.maxBytes,
+  );
+  metrics.gauge(
+    'agency_sync_memory_held_bytes',
+    "V8's heap in use plus buffers outside it: what the budget is measured against.",
+    () => memory.heldBytes,
+  );
+  metrics.gauge(
+    'agency_sync_memory_pressed',
+    '1 while the process holds 85% of the budget (or of V8’s heap limit) and new work is refused.',
+    () => (memory.pressed ? 1 : 0),
+  );
+  metrics.gauge(
+    'agency_sync_large_message_slots_taken',
+    'Connections allowed to send a full-size catch-up right now.',
+    () => memory.slotsTaken,
+  );
+
+  // Every connection starts with the limits of one that has not proven anything (socket.ts); ws refuses a
+  // frame past them from its header, before buffering it.
   const wss = new WebSocketServer({
     noServer: true,
-    // ws closes with 1009 past this; up to it the server refuses with its own TOO_LARGE code (4412).
-    maxPayload: o.maxMessageBytes * 2,
+    maxPayload: PREAUTH_FRAME_BYTES,
+    maxBufferedChunks: PREAUTH_CHUNKS,
+    maxFragments: MAX_FRAGMENTS,
+    WebSocket: AgencySocket,
     perMessageDeflate: false,
     clientTracking: false,
   });
@@ -208,16 +244,23 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const address = clientAddress(req, o.trustProxy ?? false);
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.connectionsTotal.inc();
+      if (memory.pressed) {
+        metrics.refusals.inc({ reason: 'UNAVAILABLE' });
+        ws.close(CLOSE.UNAVAILABLE.code, 'The server is short of memory: try again later.');
+        return;
+      }
       if (!addresses.acquire(address)) {
         metrics.refusals.inc({ reason: 'TOO_MANY_CONNECTIONS' });
         ws.close(CLOSE.TOO_MANY_CONNECTIONS.code, CLOSE.TOO_MANY_CONNECTIONS.reason);
         return;
       }
-      const conn = new Connection(ws, address, room, {
+      const conn = new Connection(ws as AgencySocket, address, room, {
         rooms,
+        memory,
         metrics,
         log,
         now,
+        verify: verifyEd25519,
         mayCreate: (token) => (createToken ? tokenMatches(createToken, token) : openCreation),
         maxMessageBytes: o.maxMessageBytes,
         authDeadlineMs: o.authDeadlineMs,
@@ -236,12 +279,24 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
   const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
   let lastPing = now();
+  // A peer that did not answer a ping is dropped, unless this process was stalled since the ping (its
+  // pong may be waiting to be read): a stall must not cost every connection (issue 8, item 12).
+  let lastSweep = performance.now();
+  let stalledSincePing = false;
   const sweep = setInterval(() => {
     const t = now();
+    const real = performance.now();
+    if (real - lastSweep > sweepEvery + 1_000) stalledSincePing = true;
+    lastSweep = real;
     const ping = t - lastPing >= 30_000;
-    if (ping) lastPing = t;
+    const dropSilent = ping && !stalledSincePing;
+    if (ping) {
+      lastPing = t;
+      stalledSincePing = false;
+    }
     for (const conn of connections) {
       if (!conn.open) continue;
+      conn.tick(t);
       if (conn.waiting && t - conn.waiting.since > o.waitTimeoutMs) {
         conn.refuse('MALFORMED', 'Updates waited too long for data that never arrived.');
         continue;
@@ -249,7 +304,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // y-websocket reconnects after 30 s without a message: never let a connection get near that.
       if (t - conn.lastSent >= o.heartbeatMs - sweepEvery) conn.send(HEARTBEAT_FRAME);
       if (ping) {
-        if (!conn.alive) {
+        if (!conn.alive && dropSilent) {
           conn.ws.terminate();
           continue;
         }
@@ -259,6 +314,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
   }, sweepEvery);
   sweep.unref();
+  // The WAL is moved into the database file between bursts (committer.ts), never inside a commit.
+  const checkpoints = setInterval(() => committer.checkpoint(Date.now()), 1_000);
+  checkpoints.unref();
   const roomSweep = setInterval(
     () => rooms.sweep(now()),
     Math.max(50, Math.min(1_000, Math.floor(o.idleUnloadMs / 2))),
@@ -307,6 +365,8 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       closing = true;
       clearInterval(sweep);
       clearInterval(roomSweep);
+      clearInterval(checkpoints);
+      clearInterval(watch);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const room of rooms.all()) await room.settled();
       committer.flush();
@@ -321,6 +381,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       for (const ws of sockets) ws.terminate();
       for (const room of [...rooms.all()]) rooms.unload(room);
       store.close();
+      metrics.stop();
       http.closeAllConnections();
       await httpClosed;
       log.info('stopped', { port });

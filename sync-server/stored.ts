@@ -1,37 +1,10 @@
 // Actions as the server keeps them in memory. The server verifies every action once, where it arrives
-// (guard.ts), and only ever stores verified ones; reading its own data file back, it decodes them without
-// checking signatures again (design.md §2: verify at the trust boundary, derive synchronously after).
-import * as Y from 'yjs';
-import {
-  ACTIONS_ROOT,
-  type Action,
-  type ActionType,
-  type Payloads,
-  StoredActionSchema,
-  toBase64Url,
-} from '../core/index.ts';
+// (room.ts, with core's verifyAction), and only ever stores verified ones; reading its own data file back,
+// it decodes them with core's decodeStored without checking signatures again (design.md §2: verify at the
+// trust boundary, derive synchronously after).
+import { type Action, type ActionType, decodeStored, type Payloads } from '../core/index.ts';
 
 const NO_SIGNATURE = new Uint8Array(0);
-
-export type Decoded = ReturnType<typeof Y.decodeUpdate>;
-
-/** Every entry of the actions map in an encoded update (the server's rooms hold nothing else). */
-export const entriesOf = (update: Uint8Array): [string, unknown][] => entriesIn(Y.decodeUpdate(update));
-
-export function entriesIn(decoded: Decoded): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const struct of decoded.structs) {
-    if (
-      !(struct instanceof Y.Item) ||
-      (struct.parent as unknown) !== ACTIONS_ROOT ||
-      typeof struct.parentSub !== 'string'
-    )
-      continue;
-    if (!(struct.content instanceof Y.ContentAny)) continue;
-    out.push([struct.parentSub, struct.content.arr[0]]);
-  }
-  return out;
-}
 
 /**
  * A copy that holds no view into a received message (byte fields are copied) and drops the signature,
@@ -54,22 +27,11 @@ export function slim(action: Action, intern: (s: string) => string = (s) => s): 
   };
 }
 
-/** Decodes an entry the server itself verified and stored earlier; null if it does not even parse. */
+/**
+ * Reads an entry the server itself verified and stored earlier, with core's one decoder (decodeStored:
+ * every replica reads stored entries the same way), slimmed; null if it does not even parse.
+ */
 export function trustedAction(id: string, stored: unknown, intern?: (s: string) => string): Action | null {
-  const s = StoredActionSchema.safeParse(stored);
-  if (!s.success) return null;
-  const deps: string[] = [];
-  for (let i = 0; i < s.data.deps.length; i += 32) deps.push(toBase64Url(s.data.deps.subarray(i, i + 32)));
-  return slim(
-    {
-      id,
-      type: s.data.type,
-      actor: toBase64Url(s.data.actor),
-      payload: s.data.payload as unknown as Payloads[ActionType],
-      deps,
-      at: s.data.at,
-      sig: NO_SIGNATURE,
-    },
-    intern,
-  );
+  const action = decodeStored(id, stored);
+  return action ? slim(action, intern) : null;
 }

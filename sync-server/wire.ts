@@ -28,11 +28,16 @@ export function readSyncMessage(decoder: decoding.Decoder): SyncMessage | null {
 }
 
 function syncFrame(sub: number, payload: Uint8Array): Uint8Array {
+  // One allocation of the final size: lib0's encoder would copy a large payload twice.
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MESSAGE_SYNC);
   encoding.writeVarUint(e, sub);
-  encoding.writeVarUint8Array(e, payload);
-  return encoding.toUint8Array(e);
+  encoding.writeVarUint(e, payload.length);
+  const head = encoding.toUint8Array(e);
+  const frame: Uint8Array = Buffer.allocUnsafeSlow(head.length + payload.length);
+  frame.set(head);
+  frame.set(payload, head.length);
+  return frame;
 }
 
 export const encodeSyncStep1 = (stateVector: Uint8Array): Uint8Array => syncFrame(SYNC_STEP1, stateVector);
@@ -50,7 +55,7 @@ export interface AwarenessEntry {
 
 const MAX_AWARENESS_ENTRIES = 64;
 
-/** Reads an awareness update (the bytes inside a type-1 frame); null when malformed or not JSON. */
+/** Reads an awareness update (the bytes inside a type-1 frame); null when malformed. States are checked by presence.ts. */
 export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null {
   try {
     const d = decoding.createDecoder(update);
@@ -61,7 +66,6 @@ export function readAwarenessUpdate(update: Uint8Array): AwarenessEntry[] | null
       const clientId = decoding.readVarUint(d);
       const clock = decoding.readVarUint(d);
       const state = decoding.readVarString(d);
-      JSON.parse(state); // y-protocols parses it on every peer; refuse what would throw there
       out.push({ clientId, clock, state });
     }
     return out;

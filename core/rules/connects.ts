@@ -10,7 +10,6 @@ import {
   knownConnects,
   knownSpent,
   knowsAll,
-  knowsAny,
   knowsSome,
   type ReplayContext,
   write,

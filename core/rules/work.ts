@@ -133,7 +133,7 @@ export const workRules: Rules = {
       const flags: VerdictCode[] = [];
       let member = p.member;
       const named = knownMember(ctx, member);
-      if (!named || named.status !== 'active') {
+      if (named?.status !== 'active') {
         flags.push('FOR_NON_MEMBER');
         member = actor.id;
       }

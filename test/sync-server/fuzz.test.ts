@@ -69,7 +69,7 @@ describe('fuzz', () => {
         encodeProof({
           publicKey: bob.signer.publicKey,
           signature: new Uint8Array(64),
-          inviteSecret: null,
+          invite: null,
           creationToken: null,
         }),
       );

@@ -31,6 +31,7 @@ describe('the server process', () => {
       '--max-message-bytes',
       '--max-rooms',
       '--max-connections-per-ip',
+      '--max-memory',
       '--actions-per-second',
       '--trust-proxy',
     ]) {
@@ -94,6 +95,8 @@ describe('the server process', () => {
     expect(value('agency_sync_refusals_total{reason="NOT_A_MEMBER"} ')).toBe(1);
     expect(value('agency_sync_persist_seconds_count ')).toBeGreaterThan(0);
     expect(text).toContain('# TYPE agency_sync_persist_seconds histogram');
+    // how late the event loop ran: what every connection waits when one agency's work stalls it
+    expect(value('agency_sync_event_loop_delay_seconds{quantile="1"} ')).toBeGreaterThan(0);
   });
 
   it('creating an agency is open on a loopback-only server, closed elsewhere without a creation token', async () => {

@@ -3,10 +3,10 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ACTIONS_ROOT, createAction, type Signer, sha256 } from '../../core/index.ts';
+import { ACTIONS_ROOT, createAction, type Signer, toBase64Url } from '../../core/index.ts';
 import { CLOSE, encodeProof } from '../../core/protocol.ts';
 import { encodeUpdate } from '../../sync-server/wire.ts';
-import { type Agency, createAgency, newSigner, TestClient } from './support/client.ts';
+import { type Agency, createAgency, joinWith, newSigner, type TestClient } from './support/client.ts';
 import { RawClient } from './support/raw.ts';
 import { type TestServer, testServer } from './support/server.ts';
 import { rng, until } from './support/wait.ts';
@@ -86,7 +86,7 @@ describe('who may connect', () => {
       encodeProof({
         publicKey: olga.publicKey,
         signature: new Uint8Array(64).fill(7),
-        inviteSecret: null,
+        invite: null,
         creationToken: null,
       }),
     );
@@ -133,55 +133,50 @@ describe('who may connect', () => {
   it('an unknown, used or expired invite is refused (INVITE_INVALID)', async () => {
     const unknown = await raw();
     expect(
-      await unknown.authenticate(await newSigner(), agency.id, { inviteSecret: new Uint8Array(32).fill(1) }),
+      await unknown.authenticate(await newSigner(), agency.id, { invite: await newSigner() }),
     ).toBeNull();
     expect(unknown.closed?.code).toBe(CLOSE.INVITE_INVALID.code);
 
+    // grant, let a joiner use it, then present it again with a new key
+    const invite = await agency.invite();
+    const first = await joinWith(server.url, agency.id, invite, 'Eli');
+    await until(() => agency.owner.log.state.invites[toBase64Url(invite.publicKey)]?.usedBy, {
+      what: 'the invite to be used',
+    });
     const used = await raw();
-    const dana = await agency.join('Dana');
-    const usedSecret = await (async () => {
-      // Dana's invite is used now: present its secret again with a new key
-      const invites = agency.owner.log.state.invites;
-      const mine = Object.values(invites).find((i) => i.usedBy === dana.signer.keyId);
-      expect(mine).toBeDefined();
-      return mine!;
-    })();
-    expect(usedSecret.usedBy).toBe(dana.signer.keyId);
-    const secret = crypto.getRandomValues(new Uint8Array(32));
-    // grant, let a joiner use it, then present it again
-    await agency.owner.appendOk('grantInvite', {
-      invite: sha256(secret),
-      role: 'member',
-      relationship: 'exclusive',
-      expiresAt: Date.now() + 60_000,
-    });
-    await until(() => agency.owner.acked);
-    const first = await TestClient.open({
-      url: server.url,
-      room: agency.id,
-      signer: await newSigner(),
-      inviteSecret: secret,
-    });
-    await first.whenSynced();
-    await first.appendOk('joinAgency', { secret, name: 'Eli' });
-    await until(() => first.acked);
-    expect(await used.authenticate(await newSigner(), agency.id, { inviteSecret: secret })).toBeNull();
+    expect(await used.authenticate(await newSigner(), agency.id, { invite })).toBeNull();
     expect(used.closed?.code).toBe(CLOSE.INVITE_INVALID.code);
     first.destroy();
 
-    const expiredSecret = await agency.invite({ expiresAt: Date.now() + 200 });
+    const expiring = await agency.invite({ expiresAt: Date.now() + 200 });
     await until(
-      () =>
-        Date.now() >
-        agency.owner.log.state.invites[Buffer.from(sha256(expiredSecret)).toString('base64url')]!.expiresAt +
-          5,
+      () => Date.now() > agency.owner.log.state.invites[toBase64Url(expiring.publicKey)]!.expiresAt + 5,
     );
     const expired = await raw();
-    expect(
-      await expired.authenticate(await newSigner(), agency.id, { inviteSecret: expiredSecret }),
-    ).toBeNull();
+    expect(await expired.authenticate(await newSigner(), agency.id, { invite: expiring })).toBeNull();
     expect(expired.closed?.code).toBe(CLOSE.INVITE_INVALID.code);
     await othersUnaffected();
+  });
+
+  it("a joiner must sign with the invite's key: a public key alone is refused (BAD_PROOF)", async () => {
+    const invite = await agency.invite();
+    const r = await raw();
+    const challenge = await until(() => r.agency('challenge'));
+    if (challenge.kind !== 'challenge') throw new Error('no challenge');
+    const joiner = await newSigner();
+    const { authBytes } = await import('../../core/protocol.ts');
+    const signature = await joiner.sign(authBytes(challenge.nonce, agency.id, joiner.publicKey));
+    // the invite's public key is in the log for every member to read; its signature here is the joiner's own
+    r.send(
+      encodeProof({
+        publicKey: joiner.publicKey,
+        signature,
+        invite: { publicKey: invite.publicKey, signature },
+        creationToken: null,
+      }),
+    );
+    expect((await r.whenClosed()).code).toBe(CLOSE.BAD_PROOF.code);
+    expect(r.roomFrames).toEqual([]);
   });
 
   it('creating an agency on a server with a creation token needs the token (CREATION_FORBIDDEN)', async () => {

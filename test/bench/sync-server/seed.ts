@@ -10,7 +10,7 @@ import {
   makeSigner,
   type Payloads,
   type Signer,
-  sha256,
+  signJoinProof,
   toStored,
 } from '../../../core/index.ts';
 
@@ -56,16 +56,20 @@ export class AgencyBuilder {
     b.members.push(owner);
     await b.act(owner, 'createAgency', { name: 'Bench Agency', memberName: 'Owner', balance: 100_000 });
     for (let i = 1; i < members; i++) {
-      const secret = crypto.getRandomValues(new Uint8Array(32));
+      const invite = await newSigner();
       await b.act(owner, 'grantInvite', {
-        invite: sha256(secret),
+        invite: invite.publicKey,
         role: 'member',
         relationship: 'exclusive',
         expiresAt: Date.now() + 86_400_000,
       });
       const m = await newSigner();
       b.members.push(m);
-      await b.act(m, 'joinAgency', { secret, name: `Member ${i}` });
+      await b.act(m, 'joinAgency', {
+        invite: invite.publicKey,
+        proof: await signJoinProof(invite, id, m.publicKey),
+        name: `Member ${i}`,
+      });
     }
     return b;
   }

@@ -143,7 +143,9 @@ describe('popup', () => {
     };
     await renderPopup('Bob', {}, overdraw);
     expect(
-      within(screen.getByRole('list', { name: 'Flags' })).getByText(/more of the agency.s Connects than was free to spend/),
+      within(screen.getByRole('list', { name: 'Flags' })).getByText(
+        /more of the agency.s Connects than was free to spend/,
+      ),
     ).toBeTruthy();
     cleanup();
     await renderPopup('Olga', {}, overdraw);

@@ -14,8 +14,13 @@ export interface ChildServer {
   exited: Promise<number | null>;
 }
 
-export async function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, ['sync-server/main.ts', ...args], {
+export async function spawnServer(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  /** Node's own options (e.g. --max-old-space-size, --trace-gc). */
+  nodeArgs: string[] = [],
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, 'sync-server/main.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

@@ -1,6 +1,6 @@
 // A test client: the stock y-websocket WebsocketProvider, extended only through its documented options
 // (messageHandlers for core/protocol.ts's type-4 handshake, shouldReconnect for the close codes), with
-// core's AgencyLog on its Y.Doc. Connects as a member key, as a joiner with an invite secret, or as a creator.
+// core's AgencyLog on its Y.Doc. Connects as a member key, as a joiner with an invite key, or as a creator.
 import type * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
@@ -12,7 +12,8 @@ import {
   makeSigner,
   type Payloads,
   type Signer,
-  sha256,
+  signJoinProof,
+  toBase64Url,
 } from '../../../core/index.ts';
 import {
   answerChallenge,
@@ -27,7 +28,8 @@ export interface ClientOptions {
   url: string;
   room: string;
   signer: Signer;
-  inviteSecret?: Uint8Array | null;
+  /** A joiner's invite key (the private half an invite code carries). */
+  invite?: Signer | null;
   creationToken?: string | null;
   doc?: Y.Doc;
   /** Reconnect after closes whose reaction is not 'stop' (default true). */
@@ -86,7 +88,7 @@ export class TestClient {
       if (message.kind === 'challenge') {
         this.challenges++;
         void answerChallenge(message.nonce, this.room, this.signer, {
-          inviteSecret: this.opts.inviteSecret ?? null,
+          invite: this.opts.invite ?? null,
           creationToken: this.opts.creationToken ?? null,
         }).then((proof) => {
           if (provider.ws === ws && ws.readyState === ws.OPEN) ws.send(proof);
@@ -174,7 +176,8 @@ export interface Agency {
     name: string,
     opts?: { by?: TestClient; role?: 'manager' | 'member'; relationship?: 'exclusive' | 'non-exclusive' },
   ): Promise<TestClient>;
-  invite(opts?: { by?: TestClient; role?: 'manager' | 'member'; expiresAt?: number }): Promise<Uint8Array>;
+  /** Grants an invite through `by` (default: the owner); returns the invite key. */
+  invite(opts?: { by?: TestClient; role?: 'manager' | 'member'; expiresAt?: number }): Promise<Signer>;
   destroy(): void;
 }
 
@@ -204,39 +207,33 @@ export async function createAgency(
     owner,
     clients,
     async invite(o = {}) {
-      const secret = crypto.getRandomValues(new Uint8Array(32));
+      const key = await newSigner();
       const by = o.by ?? owner;
       await by.appendOk('grantInvite', {
-        invite: sha256(secret),
+        invite: key.publicKey,
         role: o.role ?? 'member',
         relationship: 'exclusive',
         expiresAt: o.expiresAt ?? Date.now() + 86_400_000,
       });
       await until(() => by.acked, { what: 'the invite to be stored' });
-      return secret;
+      return key;
     },
     async join(name, o = {}) {
       const by = o.by ?? owner;
-      const secret = crypto.getRandomValues(new Uint8Array(32));
+      const invite = await newSigner();
       await by.appendOk('grantInvite', {
-        invite: sha256(secret),
+        invite: invite.publicKey,
         role: o.role ?? 'member',
         relationship: o.relationship ?? 'exclusive',
         expiresAt: Date.now() + 86_400_000,
       });
       await until(() => by.acked, { what: 'the invite to be stored' });
-      const client = await TestClient.open({
-        url,
-        room: id,
-        signer: await newSigner(),
-        inviteSecret: secret,
-      });
-      await client.whenSynced();
-      await until(() => client.log.state.invites[Buffer.from(sha256(secret)).toString('base64url')], {
-        what: 'the joiner to see its invite',
-      });
-      await client.appendOk('joinAgency', { secret, name });
-      await until(() => client.acked, { what: 'the join to be stored' });
+      const client = await joinWith(url, id, invite, name);
+      // every member connected so far knows the newcomer before the test goes on
+      for (const c of clients.filter((x) => x.provider.wsconnected && !x.closes.length))
+        await until(() => c.log.state.members[client.signer.keyId]?.status === 'active', {
+          what: `${name}'s join to reach every member`,
+        });
       clients.push(client);
       return client;
     },
@@ -245,4 +242,32 @@ export async function createAgency(
     },
   };
   return agency;
+}
+
+/** The `joinAgency` payload of `joiner` with `invite` (the invite key's proof over the agency and the key). */
+export async function joinPayload(
+  agencyId: string,
+  invite: Signer,
+  joiner: Signer,
+  name: string,
+): Promise<Payloads['joinAgency']> {
+  return { invite: invite.publicKey, proof: await signJoinProof(invite, agencyId, joiner.publicKey), name };
+}
+
+/** A new browser key connects as a joiner with `invite`, syncs and joins; resolves once the join is stored. */
+export async function joinWith(
+  url: string,
+  room: string,
+  invite: Signer,
+  name: string,
+  signer?: Signer,
+): Promise<TestClient> {
+  const client = await TestClient.open({ url, room, signer: signer ?? (await newSigner()), invite });
+  await client.whenSynced();
+  await until(() => client.log.state.invites[toBase64Url(invite.publicKey)], {
+    what: 'the joiner to see its invite',
+  });
+  await client.appendOk('joinAgency', await joinPayload(room, invite, client.signer, name));
+  await until(() => client.acked, { what: 'the join to be stored' });
+  return client;
 }

@@ -87,7 +87,7 @@ export class RawClient {
   async authenticate(
     signer: Signer,
     room: string,
-    extra: { inviteSecret?: Uint8Array | null; creationToken?: string | null } = {},
+    extra: { invite?: Signer | null; creationToken?: string | null } = {},
   ): Promise<string | null> {
     const challenge = (await until(() => this.agency('challenge') ?? this.closed, {
       what: 'a challenge',

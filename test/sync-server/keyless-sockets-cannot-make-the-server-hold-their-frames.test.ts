@@ -1,0 +1,115 @@
+// Issue 8, item 11: before its membership proof a connection may send only what the handshake needs (a
+// few KB a frame, a few frames). Hundreds of keyless sockets each sending a 16 MiB frame are closed from
+// the frame's header (TOO_LARGE) and the server's resident memory stays within a small bound; members
+// keep syncing. Against `node sync-server/main.ts` with its default limits, measured from /proc.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLOSE, DEFAULT_MAX_MESSAGE_BYTES } from '../../core/protocol.ts';
+import { PREAUTH_FRAME_BYTES } from '../../sync-server/socket.ts';
+import { encodeSyncStep1 } from '../../sync-server/wire.ts';
+import { type ChildServer, kill, spawnServer } from './support/child.ts';
+import { createAgency, newAgencyId } from './support/client.ts';
+import { clientFrame, TcpClient } from './support/tcp.ts';
+import { until } from './support/wait.ts';
+
+const SOCKETS = 250;
+let dir = '';
+let server: ChildServer | null = null;
+afterAll(async () => {
+  if (server) await kill(server);
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+async function rss(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+
+/** A client frame header announcing `length` bytes, with an all-zero mask: the payload goes as it is. */
+function header(length: number): Buffer {
+  return Buffer.from([
+    0x82,
+    0x80 | 127,
+    0,
+    0,
+    0,
+    0,
+    length >>> 24,
+    (length >>> 16) & 255,
+    (length >>> 8) & 255,
+    length & 255,
+    0,
+    0,
+    0,
+    0,
+  ]);
+}
+
+describe('keyless sockets cannot make the server hold their frames', () => {
+  it(`${SOCKETS} sockets each sending a 16 MiB frame before any proof: all refused, resident memory grows by less than 48 MB`, async () => {
+    dir = await mkdtemp(join(tmpdir(), 'agency-sync-rss-'));
+    server = await spawnServer(['--port', '0', '--data', dir, '--log-level', 'warn']);
+    const agency = await createAgency(server.url);
+    const bob = await agency.join('Bob');
+    const pid = server.child.pid!;
+    const before = await rss(pid);
+    const payload = Buffer.alloc(DEFAULT_MAX_MESSAGE_BYTES, 7);
+    const room = newAgencyId();
+    const sockets = await Promise.all(
+      Array.from({ length: SOCKETS }, () => TcpClient.open(server!.port, room)),
+    );
+    let peak = before;
+    const sampling = setInterval(() => {
+      rss(pid).then(
+        (r) => {
+          peak = Math.max(peak, r);
+        },
+        () => {},
+      );
+    }, 20);
+    try {
+      for (const s of sockets) {
+        s.write(header(payload.length));
+        s.write(payload);
+      }
+      await until(() => sockets.every((s) => s.closeCode !== null || s.ended), {
+        what: 'every socket to be refused',
+        timeout: 60_000,
+      });
+    } finally {
+      clearInterval(sampling);
+      for (const s of sockets) s.destroy();
+    }
+    peak = Math.max(peak, await rss(pid));
+    console.info(
+      JSON.stringify({
+        scenario: 'keyless 16 MiB frames',
+        sockets: SOCKETS,
+        rssBeforeMB: +(before / 2 ** 20).toFixed(1),
+        rssPeakMB: +(peak / 2 ** 20).toFixed(1),
+      }),
+    );
+    expect(sockets.filter((s) => s.closeCode === CLOSE.TOO_LARGE.code)).toHaveLength(SOCKETS);
+    expect(peak - before).toBeLessThan(48 * 2 ** 20);
+    // the members carry on
+    const id = await agency.owner.appendOk('observeBalance', { balance: 321 });
+    await until(() => bob.log.has(id), { what: "the owner's write to reach Bob" });
+    agency.destroy();
+  }, 120_000);
+
+  it('before the proof, a frame over 64 KB, a ninth frame, or 128 KB in all closes the connection (TOO_LARGE)', async () => {
+    const room = newAgencyId();
+    const big = await TcpClient.open(server!.port, room);
+    big.write(clientFrame(new Uint8Array(PREAUTH_FRAME_BYTES + 1)));
+    expect(await big.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    const many = await TcpClient.open(server!.port, room);
+    many.sendMany(Array.from({ length: 9 }, () => encodeSyncStep1(new Uint8Array([0]))));
+    expect(await many.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    const heavy = await TcpClient.open(server!.port, room);
+    heavy.sendMany(Array.from({ length: 3 }, () => encodeSyncStep1(new Uint8Array(60_000))));
+    expect(await heavy.whenClosed()).toBe(CLOSE.TOO_LARGE.code);
+    for (const c of [big, many, heavy]) c.destroy();
+  });
+});
