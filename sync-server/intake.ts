@@ -9,13 +9,13 @@
 //  4. what a signer chooses that only the server can bound (issue 8): the Yjs client id belongs to the key
 //     that first wrote with it (client-ids.ts); another member's action comes only in a catch-up, from a
 //     key active now (or joining in that catch-up); a join counts by the server's clock (bounds.ts);
-//  5. core's rules at each action's own dependencies (admitActions, guard.ts), one action at a time in an
-//     order that respects both dependencies and Yjs clocks, so a refusal keeps the valid prefix (stored,
-//     consistent for Yjs) and nothing else.
+//  5. core's rules on the update as a whole (admitActions, guard.ts, over core's admitBatch): an action its
+//     own causal past refuses refuses the update; one a concurrent action refuses is stored like any other.
 import {
   type Action,
   type ActionType,
   type Derivation,
+  derive,
   toBase64Url,
   type VerifySignature,
   verifyAction,
@@ -53,8 +53,11 @@ export interface IntakeRoom {
   readonly projectedSV: ReadonlyMap<number, number>;
   readonly clientIds: ClientIds;
   readonly verify: VerifySignature;
-  /** Derivations of past states, reused by admitActions for chains of actions on an old state. */
-  readonly branches: Map<string, Derivation>;
+  /**
+   * Takes one of `peer`'s allowance of live updates written on old dependencies (each makes the room derive
+   * its log again); false when it has none left.
+   */
+  takeRederive(peer: Peer): boolean;
   now(): number;
   /** The room's projected derivation (built on first use). */
   derivation(): Derivation;
@@ -118,6 +121,13 @@ const invalid = (code: string, message: string): IntakeResult =>
   refuse('INVALID_ACTION', `${code}: ${message}`);
 
 const READ_BATCH = 128;
+/** Actions admitted between two looks at the clock. */
+const ADMIT_CHUNK = 1024;
+/**
+ * How far back in the log a live update's dependencies may reach before it counts as written on old ones
+ * (an honest member's concurrent write is a few positions behind; a hostile back-dated one, far behind).
+ */
+const RECENT_POSITIONS = 256;
 /** Cheap loops look at the clock every 1024 items. */
 const EVERY = 1023;
 
@@ -228,45 +238,52 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   const order = await admissionOrder(fresh, actions, slice);
   if (!order) return invalid('BAD_ORDER', "The update's Yjs order contradicts its actions' dependencies.");
 
-  // --- 5. core's rules, one action at a time ------------------------------------------------------
-  const admitted: number[] = [];
+  // --- 5. core's rules, on the update as a whole --------------------------------------------------
+  // One admission for the whole update: a batch that lands at the end of the log is applied in place; one
+  // that does not (a catch-up after offline work, an online race) costs one derive, which a connection may
+  // cause only so often outside its catch-up (issue 8, item 12).
+  // (An update written on recent dependencies lands at or near the end of the log, give or take honest
+  // concurrency; one written on old ones makes the room derive its log again.)
+  const recent = d.order.length - RECENT_POSITIONS;
+  const old = order.some((i) =>
+    actions[i]!.deps.some(
+      (dep) => !batch.has(dep) && (d.position.get(dep) ?? Number.POSITIVE_INFINITY) < recent,
+    ),
+  );
+  if (!item.catchUp && old && !room.takeRederive(peer))
+    return refuse('RATE_LIMITED', 'Too many updates written on old dependencies; reconnect to catch up.');
+  const ctx = {
+    now,
+    keyId: peer.keyId,
+    allowOtherActors: actions.some((a) => a.actor !== peer.keyId), // vetted in step 4
+  };
+  // Admitted a chunk at a time, looking at the clock between chunks: a long update that lands at the end is
+  // applied in place (a few µs an action); one that does not is derived once, whole.
   let current = d;
-  let refusal: { code: string; rule: string; message: string } | null = null;
-  for (const i of order) {
-    const a = actions[i]!;
-    const r = admitActions(current, [a], {
-      agencyId: room.id,
-      now,
-      keyId: peer.keyId,
-      allowOtherActors: a.actor !== peer.keyId, // vetted in step 4
-      branches: room.branches,
-    });
+  for (let from = 0; from < order.length; from += ADMIT_CHUNK) {
+    const chunk = order.slice(from, from + ADMIT_CHUNK).map((i) => actions[i]!);
+    const r = admitActions(current, chunk, ctx);
     current = r.derivation;
+    if (r.ok === true) {
+      room.setDerivation(current);
+      await slice.pace();
+      continue;
+    }
+    if (from > 0) {
+      // the update is refused as a whole: the chunks admitted before this one go too
+      const ours = new Set(actions.map((a) => a.id));
+      current = derive(
+        room.id,
+        [...current.actions.values()].filter((a) => !ours.has(a.id)),
+      );
+    }
     room.setDerivation(current);
-    if (r.ok !== true) {
-      refusal =
-        r.ok === 'wait'
-          ? {
-              code: 'MISSING_DEPENDENCY',
-              rule: 'LOG',
-              message: 'An action depends on one the room does not have.',
-            }
-          : r;
-      break;
-    }
-    admitted.push(i);
-    // one admission can take milliseconds on a large log: look at the clock after each
-    if (slice.over) {
-      await slice.yield();
-      // a closed sender's admitted prefix is kept: the room's derivation holds it already
-      if (!peer.open) break;
-    }
+    if (r.ok === 'wait') return { kind: 'wait', needs: { kind: 'any' } };
+    return refuse('INVALID_ACTION', `${r.code} (${r.rule}): ${r.message}`);
   }
   await slice.pace();
-  const parts = admitted.length ? await admittedParts(fresh, actions, admitted, claims, slice) : [];
-  if (refusal)
-    return refuse('INVALID_ACTION', `${refusal.code} (${refusal.rule}): ${refusal.message}`, parts);
-  if (admitted.length < order.length) return refuse('UNAVAILABLE', 'closed', parts);
+  if (!peer.open) return refuse('UNAVAILABLE', 'closed');
+  const parts = await admittedParts(fresh, actions, order, claims, slice);
   return { kind: 'accept', admitted: parts, caps };
 }
 

