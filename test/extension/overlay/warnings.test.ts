@@ -90,3 +90,23 @@ describe('warnings before Send', () => {
     expect(warningsFor(planOf(fx, 'Ben', readingOf('exclusive-freelancer')))).toEqual([]);
   });
 });
+
+describe('D2: no screen offers Connects the agency does not have', () => {
+  it('in a new month, renewed allowances are capped by the balance: the warning offers nothing the agency lacks', async () => {
+    const fx = await northwind(100);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 60 });
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Noor'), monthly: 40 });
+    await fx.propose('Ben', { connects: 60 });
+    await fx.propose('Noor', { connects: 40 });
+    // December: the grants renew (60 and 40), the balance is still 0
+    fx.setClock(Date.UTC(2026, 11, 1, 9, 0, 0));
+    await fx.act('Ana', 'observeBalance', { balance: 0 });
+    const plan = planOf(fx, 'Ben', readingOf('exclusive-agency'));
+    expect(plan.summary.allowanceLeft).toBe(0);
+    expect(plan.summary.spendable).toBe(0);
+    const warnings = warningsFor(plan);
+    expect(codes(warnings).sort()).toEqual(['P1', 'P4']);
+    for (const w of warnings) expect(w.sentence).not.toMatch(/\b(60|40|100) Connects (is|are) (free|left)/);
+    expect(warnings.find((w) => w.rule === 'P1')?.sentence).toMatch(/0 Connects are free for you to spend/);
+  });
+});
