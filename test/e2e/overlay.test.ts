@@ -250,7 +250,7 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     const popup = await ana.popup();
     const flags = popup.getByRole('list', { name: 'Flags' });
     await flags
-      .getByText(/P4\s*Ben: This agency proposal went beyond the member's monthly allowance/)
+      .getByText(/P4\s*Ben: This agency proposal went beyond what was left of the member's monthly allowance/)
       .waitFor({
         timeout: UI_TIMEOUT,
       });
