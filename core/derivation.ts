@@ -105,14 +105,21 @@ export const emptySpends = (): Spends => ({
   job: [],
 });
 
-export function recordSpend(s: Spends, p: number, spend: Spend, job: string): void {
+export function recordSpend(
+  s: Spends,
+  p: number,
+  member: MemberId,
+  month: string,
+  cost: number,
+  job: string,
+): void {
   const last = s.pos.length ? s.pos[s.pos.length - 1]! : -1;
   if (p <= last) throw new RangeError('spends are recorded in the order of their positions');
   const i = s.pos.length;
   s.pos.push(p);
-  s.member.push(spend.member);
-  s.month.push(spend.month);
-  s.cost.push(spend.cost);
+  s.member.push(member);
+  s.month.push(month);
+  s.cost.push(cost);
   s.job.push(job);
   s.previousOnJob.push(s.lastOnJob.get(job) ?? -1);
   s.lastOnJob.set(job, i);
@@ -168,7 +175,7 @@ function spendsToJSON(s: Spends): [number, Spend & { job: string }][] {
 
 function spendsFromJSON(entries: [number, Spend & { job: string }][]): Spends {
   const s = emptySpends();
-  for (const [p, x] of entries) recordSpend(s, p, x, x.job);
+  for (const [p, x] of entries) recordSpend(s, p, x.member, x.month, x.cost, x.job);
   return s;
 }
 

@@ -57,6 +57,8 @@ function context(
     departed: false,
     pool: false,
     reservations,
+    unknownCache: undefined,
+    actor: undefined,
   };
 }
 

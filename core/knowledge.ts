@@ -11,6 +11,7 @@ import { type ReservationsCache, shrinkToFit, spentIn } from './connects.ts';
 import { type Book, type Derivation, type Register, spendIndex } from './derivation.ts';
 import { isAncestor } from './order.ts';
 import type { VerdictCode } from './refusals.ts';
+import type { Actor } from './rules/rule.ts';
 import type {
   Action,
   ActionId,
@@ -45,6 +46,8 @@ export interface ReplayContext {
   reservations: ReservationsCache;
   /** Positions before this one the action does not know (built on first use). */
   unknownCache?: number[];
+  /** The acting member, filled anew for each action (rules/index.ts). */
+  actor?: Actor;
 }
 
 /** Positions before the action's own that are not in its causal past: its concurrent predecessors. */

@@ -194,7 +194,7 @@ export const connectsRules: Rules = {
       const spent = s.spent[member] ?? {};
       spent[month] = (spent[month] ?? 0) + cost;
       s.spent[member] = spent;
-      recordSpend(ctx.book.spends, ctx.index, { member, month, cost }, p.job);
+      recordSpend(ctx.book.spends, ctx.index, member, month, cost, p.job);
       ctx.reservations.spend(member, month, cost);
       ledger(ctx, a, -cost, 'proposal');
       return { text: `${name} proposed as the agency on '${p.title}' — ${plural(cost)}`, flags };

@@ -11,7 +11,10 @@ import { workRules } from './work.ts';
 
 export type { Outcome } from './rule.ts';
 
-const RULES = { ...memberRules, ...connectsRules, ...workRules } as { [T in ActionType]?: Rule<ActionType> };
+// A Map, not a merged object literal: one lookup per action of the replay.
+const RULES = new Map(
+  Object.entries({ ...memberRules, ...connectsRules, ...workRules }) as [ActionType, Rule<ActionType>][],
+);
 
 const NO_FLAGS: VerdictCode[] = [];
 const done = (text: string | null, flags: VerdictCode[] = NO_FLAGS): Outcome => ({ ok: true, flags, text });
@@ -40,15 +43,15 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   const id: MemberId = key!.member;
   const member = knownMember(ctx, id)!;
   const fact = isFact(a.type);
-  const actor: Actor = {
-    id,
-    key: a.actor,
-    role: asMember ? 'member' : member.role,
-    // the owner matters to intents only (D4)
-    isOwner: !fact && !asMember && knownOwner(ctx) === id,
-    record: ctx.state.members[id]!,
-  };
-  const rule = RULES[a.type]!;
+  // One actor record per replay, filled for each action (rules never keep it).
+  const actor = (ctx.actor ??= { id, key: a.actor, role: 'member', isOwner: false, record: null! });
+  actor.id = id;
+  actor.key = a.actor;
+  actor.role = asMember ? 'member' : member.role;
+  // the owner matters to intents only (D4)
+  actor.isOwner = !fact && !asMember && knownOwner(ctx) === id;
+  actor.record = ctx.state.members[id]!;
+  const rule = RULES.get(a.type)!;
   if (fact) {
     ctx.departed ||= member.status !== 'active';
     ctx.historyOnly ||= ctx.departed;
