@@ -181,6 +181,12 @@ export const CLOSE = {
     reason: 'The agency log is append-only: deletes and overwrites are refused.',
   },
   TOO_LARGE: { code: 4412, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
+  OLD_FORMAT: {
+    code: 4413,
+    reaction: 'stop',
+    reason:
+      'This agency was written by Agency Overlay 0.1, whose log this version cannot read: create it again (README, "Upgrading from 0.1").',
+  },
   RATE_LIMITED: { code: 4013, reaction: 'reconnect', reason: 'Too many actions per second.' },
   MALFORMED: { code: 4014, reaction: 'reconnect', reason: 'A message could not be decoded.' },
   TOO_MANY_CONNECTIONS: {

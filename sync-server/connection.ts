@@ -25,7 +25,7 @@ import type { Logger } from './log.ts';
 import { type MemoryBudget, SLOT_MS } from './memory.ts';
 import type { Metrics } from './metrics.ts';
 import type { Peer, Waiting } from './peer.ts';
-import type { Room } from './room.ts';
+import { OldFormatError, type Room } from './room.ts';
 import { type Rooms, RoomsFull } from './rooms.ts';
 import { type AgencySocket, CHUNKS, isOversize, LIVE_FRAME_BYTES } from './socket.ts';
 import { encodeSyncStep1, encodeSyncStep2, readAwarenessUpdate, readSyncMessage } from './wire.ts';
@@ -301,6 +301,11 @@ export class Connection implements Peer {
     try {
       room = await this.ctx.rooms.get(this.roomId);
     } catch (error) {
+      if (error instanceof OldFormatError) {
+        this.log.warn('an agency from 0.1', { error: error.message });
+        this.refuse('OLD_FORMAT', CLOSE.OLD_FORMAT.reason);
+        return;
+      }
       if (!(error instanceof RoomsFull)) this.log.error('loading a room failed', { error });
       this.refuse(
         'UNAVAILABLE',

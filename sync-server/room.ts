@@ -59,6 +59,13 @@ export interface RoomContext {
 const REDERIVES_PER_SECOND = 0.5;
 const REDERIVE_BURST = 5;
 
+/** The room's stored log was written by Agency Overlay 0.1 (signed format 1). */
+export class OldFormatError extends Error {
+  constructor(room: string) {
+    super(`agency ${room} holds a log written by Agency Overlay 0.1 (signed format 1)`);
+  }
+}
+
 export class Room {
   readonly id: string;
   readonly peers = new Set<Peer>();
@@ -468,7 +475,14 @@ export class Room {
     const actions = [];
     for (const e of entries) {
       const a = decodeStored(intern(e.key), e.value);
-      if (a) actions.push(slim(a, intern));
+      // An entry this version cannot read (0.1's addDeviceKey, or a join with an invite secret) means the
+      // data file holds an agency from 0.1: say so instead of deriving half of it.
+      if (
+        !a ||
+        (a.type === 'joinAgency' && !((a.payload as { proof?: unknown }).proof instanceof Uint8Array))
+      )
+        throw new OldFormatError(this.id);
+      actions.push(slim(a, intern));
     }
     const d = derive(this.id, actions);
     this.pool.clear();
