@@ -6,7 +6,7 @@ import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
 import { connectsRules, createBalance } from './connects.ts';
 import { create, join, memberRules } from './members.ts';
-import type { Actor, Outcome, Rule } from './rule.ts';
+import type { Outcome, Rule } from './rule.ts';
 import { workRules } from './work.ts';
 
 export type { Outcome } from './rule.ts';
@@ -44,7 +44,8 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   const member = knownMember(ctx, id)!;
   const fact = isFact(a.type);
   // One actor record per replay, filled for each action (rules never keep it).
-  const actor = (ctx.actor ??= { id, key: a.actor, role: 'member', isOwner: false, record: null! });
+  ctx.actor ??= { id, key: a.actor, role: 'member', isOwner: false, record: ctx.state.members[id]! };
+  const actor = ctx.actor;
   actor.id = id;
   actor.key = a.actor;
   actor.role = asMember ? 'member' : member.role;
