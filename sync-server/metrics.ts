@@ -114,6 +114,10 @@ export class Metrics {
     'agency_sync_updates_out_total',
     'Yjs update frames relayed to connections.',
   );
+  readonly updatesRetried = new Counter(
+    'agency_sync_updates_retried_total',
+    'Waiting updates checked again once what they waited for arrived.',
+  );
   readonly actionsAccepted = new Counter(
     'agency_sync_actions_accepted_total',
     'Signed actions accepted and stored.',

@@ -47,6 +47,8 @@ export interface RoomContext {
   onError?(room: string, error: unknown): void;
   /** Counts update frames relayed (metrics). */
   onRelay?(frames: number): void;
+  /** Counts waiting updates checked again (metrics). */
+  onRetry?(updates: number): void;
   /** Something worth an operator's attention that is not an error (legacy data found on load). */
   onNotice?(room: string, message: string, fields: Record<string, unknown>): void;
 }
@@ -341,6 +343,7 @@ export class Room {
         this.inbox.push(item);
         this.inboxBytes += item.update.length;
       }
+      this.ctx.onRetry?.(ready.length);
     }
   }
 

@@ -71,7 +71,7 @@ export interface SyncServer {
   dataFile: string;
   metrics: Metrics;
   /** Counts for tests and benchmarks. */
-  stats(): { rooms: number; connections: number; open: number };
+  stats(): { rooms: number; connections: number; open: number; waiting: number };
   /** Unloads idle rooms now (the periodic sweep does it on its own). */
   sweep(): number;
   close(): Promise<void>;
@@ -147,6 +147,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       onError: (room, error) => log.error('processing an update failed', { room, error }),
       onNotice: (room, message, fields) => log.warn(message, { room, ...fields }),
       onRelay: (frames) => metrics.updatesOut.inc({}, frames),
+      onRetry: (updates) => metrics.updatesRetried.inc({}, updates),
     },
     { maxRooms: o.maxRooms, idleUnloadMs: o.idleUnloadMs, deriveIdleMs: o.deriveIdleMs },
     metrics,
@@ -170,6 +171,16 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     openCount,
   );
   metrics.gauge('agency_sync_rooms_loaded', 'Agencies (rooms) in memory.', () => rooms.size);
+  const waitingCount = () => {
+    let n = 0;
+    for (const c of connections) n += c.waiting?.items.length ?? 0;
+    return n;
+  };
+  metrics.gauge(
+    'agency_sync_updates_waiting',
+    'Updates held until what they wait for (a gap, a dependency) arrives.',
+    waitingCount,
+  );
 
   const memory = new MemoryBudget(o.maxMemory, o.maxMessageBytes);
   const watch = setInterval(() => memory.refresh(), 100);
@@ -358,7 +369,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     url,
     dataFile: store.path,
     metrics,
-    stats: () => ({ rooms: rooms.size, connections: connections.size, open: openCount() }),
+    stats: () => ({
+      rooms: rooms.size,
+      connections: connections.size,
+      open: openCount(),
+      waiting: waitingCount(),
+    }),
     sweep: () => rooms.sweep(now() + o.idleUnloadMs),
     async close() {
       if (closing) return;

@@ -77,21 +77,19 @@ describe('updates waiting for missing data are bounded', () => {
     expect(r.closed).toBeNull();
   });
 
-  it('200 sockets each holding a waiting update do not slow the members writing in that agency', async () => {
+  it('200 sockets each holding a waiting update cost no work while the members of that agency write', async () => {
     const held = gapUpdate(0x6c0, MAX_WAITING_BYTES - 4096);
     const sockets = await Promise.all(Array.from({ length: 200 }, () => member()));
     for (const s of sockets) s.send(updateFrame(held));
-    const latencies: number[] = [];
+    await until(() => server.stats().waiting === sockets.length, { what: 'the 200 updates to be held' });
+    const retried = server.metrics.updatesRetried.get();
     for (let i = 0; i < 40; i++) {
-      const started = performance.now();
       const id = await agency.owner.appendOk('observeBalance', { balance: 600 + i });
       await until(() => bob.log.has(id), { interval: 2 });
-      latencies.push(performance.now() - started);
     }
-    latencies.sort((a, b) => a - b);
-    // a waiting update costs nothing until what it waits for arrives: writes stay quick (a bound no
-    // re-check of 200 held updates per write would stay under, with tests running in parallel)
-    expect(latencies[Math.floor(latencies.length * 0.99)]!).toBeLessThan(1_000);
+    // a waiting update costs nothing until what it waits for arrives: 40 writes that bring none of it
+    // checked none of the 200 again (the timing of it is the bench's, not a test's)
+    expect(server.metrics.updatesRetried.get()).toBe(retried);
     // they were held, not refused
     expect(sockets.filter((s) => s.closed)).toEqual([]);
   });
