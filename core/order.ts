@@ -11,6 +11,8 @@ interface Resolved {
   actions: Action[];
   depth: number[];
   eff: number[];
+  /** Each resolved action's index in `actions`; becomes the order's positions once sorted (one Map, not two). */
+  index: Map<ActionId, number>;
 }
 
 /** Sets depth and effective time from the deps when they are all resolved; false otherwise. */
@@ -34,8 +36,8 @@ function settle(index: Map<ActionId, number>, a: Action, out: Resolved): boolean
 
 /** Depth and effective time for every action whose deps are all known; the others become pending. */
 function resolve(d: Derivation): Resolved {
-  const out: Resolved = { actions: [], depth: [], eff: [] };
   const index = new Map<ActionId, number>();
+  const out: Resolved = { actions: [], depth: [], eff: [], index };
   // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
   const late: Action[] = [];
   for (const a of d.actions.values()) if (!settle(index, a, out)) late.push(a);
@@ -111,8 +113,10 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
     d.order[i] = a.id;
     d.depthAt[i] = r.depth[k]!;
     d.effAt[i] = r.eff[k]!;
+    r.index.set(a.id, i);
   }
-  indexOrder(d, actions);
+  d.position = r.index;
+  indexOrder(d, actions, true);
   return actions;
 }
 
@@ -184,11 +188,14 @@ function reaches(
 export function indexOrder(
   d: Derivation,
   actions: readonly Action[] = d.order.map((id) => d.actions.get(id)!),
+  positioned = false,
 ): void {
   const n = d.order.length;
-  d.position = new Map();
   d.cut = new Array(n);
-  for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
+  if (!positioned) {
+    d.position = new Map();
+    for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
+  }
   const hasChild = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const a = actions[i]!;
