@@ -25,7 +25,7 @@ export class Findings {
       kind,
       detail,
       size,
-      schedule: describeWorld(world, d, focus),
+      schedule: `${describeWorld(world, d, focus)}\nreplay: node test/core/replay-schedule.ts '${JSON.stringify(world.scenario)}'`,
       count: (seen?.count ?? 0) + (seen ? 0 : 1),
     });
   }
