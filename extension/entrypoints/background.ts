@@ -18,6 +18,10 @@ export default defineBackground({
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
     );
     browser.runtime.onConnect.addListener((port) => router.onConnect(port as unknown as StatePort));
+    // A new install does nothing until its member creates or joins an agency: open the agency pages once.
+    browser.runtime.onInstalled.addListener(({ reason }) => {
+      if (reason === 'install') void browser.runtime.openOptionsPage();
+    });
     void installReconnectAlarm(browser.alarms as unknown as AlarmsLike, () => agencies.wake());
     // Idempotent: whatever woke the worker, the replicas open and reconnect.
     agencies.start().catch((e) => console.error('background: start failed', e));
