@@ -34,6 +34,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: 'e2e-firefox',
+          include: ['test/e2e-firefox/**/*.test.ts'],
+          environment: 'node',
+          // The idle step runs 45 s (5 min 15 s under SOAK=1) on top of the browsers' own steps.
+          testTimeout: process.env.SOAK === '1' ? 600_000 : 240_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
