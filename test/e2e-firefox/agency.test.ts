@@ -148,6 +148,17 @@ describe('Firefox: two members, one sync server, the store zip installed', () =>
     await popup.close();
   });
 
+  it('the privacy policy is a link under the agency pages, and opens whole in a tab of its own', async () => {
+    const before = new Set(await ben.pages());
+    const link = await benPages.waitForSelector('footer a[href="/privacy.html"]', { timeout: UI_TIMEOUT });
+    await link!.click();
+    const policy = await ben.findPage((at) => at === ben.url('privacy.html'), before);
+    await waitForText(policy, 'h1', 'Privacy policy');
+    await waitForText(policy, 'h2', 'How to delete it');
+    await screenshot(policy, 'privacy-policy');
+    await policy.close();
+  });
+
   it('a restart of Firefox keeps the add-on, the agency and what the overlay shows, and sync resumes', async () => {
     benPages = await ben.restart('options.html');
     await agencyHeading(benPages, AGENCY.name);

@@ -113,6 +113,10 @@ export class FirefoxProfile {
     return this.findPage((at) => at === this.url(path), before);
   }
 
+  pages(): Promise<Page[]> {
+    return this.ctx.pages();
+  }
+
   /** A new tab at an Upwork address. */
   async openWeb(url: string): Promise<Page> {
     const page = await this.ctx.newPage();
