@@ -25,6 +25,15 @@ export default defineConfig({
       },
       { test: { name: 'repo', include: ['test/repo/**/*.test.ts'], environment: 'node' } },
       {
+        // The packages `npm run zip` made for the stores (run by `npm run test:e2e`, after the zip).
+        test: {
+          name: 'store',
+          include: ['test/store/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: process.env.SOAK === '1' ? 600_000 : 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
