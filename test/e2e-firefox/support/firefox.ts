@@ -113,8 +113,17 @@ export class FirefoxProfile {
     return this.findPage((at) => at === this.url(path), before);
   }
 
-  pages(): Promise<Page[]> {
-    return this.ctx.pages();
+  /**
+   * The address of every tab, as the extension sees it (tabs.query from one of its pages). A tab a link on an
+   * extension page opens with target=_blank is there, though puppeteer-core does not list it among pages().
+   */
+  async tabUrls(from: Page): Promise<string[]> {
+    return from.evaluate(async () => {
+      const ext = globalThis as unknown as {
+        browser: { tabs: { query(q: object): Promise<{ url?: string }[]> } };
+      };
+      return (await ext.browser.tabs.query({})).map((t) => t.url ?? '');
+    });
   }
 
   /** A new tab at an Upwork address. */
