@@ -24,14 +24,16 @@ export async function createAgency(
   await agencyHeading(page, a.agencyName);
 }
 
+/** Makes an invite; `previous` is the code the page still shows from the last one, which is not this one. */
 export async function createInvite(
   page: Page,
   invite: { role: 'member' | 'manager'; relationship: 'exclusive' | 'non-exclusive' },
+  previous = '',
 ): Promise<string> {
   await fill(page, 'Role', invite.role, INVITE);
   await fill(page, 'Relationship', invite.relationship, INVITE);
   await click(page, 'Create invite', INVITE);
-  return controlValue(page, '[data-testid="invite-code"]');
+  return controlValue(page, '[data-testid="invite-code"]', previous);
 }
 
 export async function joinAgency(

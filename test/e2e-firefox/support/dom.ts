@@ -91,12 +91,16 @@ export async function waitForText(
   return (await handle.jsonValue()) as string;
 }
 
-/** The value of a form control, once it has one. */
-export async function controlValue(page: Page, selector: string): Promise<string> {
+/** The value of a form control, once it has one other than `except`. */
+export async function controlValue(page: Page, selector: string, except = ''): Promise<string> {
   const handle = await page.waitForFunction(
-    (selector: string) => (document.querySelector(selector) as HTMLTextAreaElement | null)?.value || false,
+    (selector: string, except: string) => {
+      const value = (document.querySelector(selector) as HTMLTextAreaElement | null)?.value;
+      return value && value !== except ? value : false;
+    },
     { timeout: UI_TIMEOUT, polling: 100 },
     selector,
+    except,
   );
   return (await handle.jsonValue()) as string;
 }
