@@ -38,8 +38,13 @@ describe('the Firefox sources zip', () => {
   });
 
   it('rebuilds to the uploaded Firefox package, byte for byte', () => {
-    // A reviewer's shell, not vitest's: vitest sets NODE_ENV=test, which Vite would build into the package.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), CI: 'true' };
+    // A reviewer's shell, not vitest's: vitest sets NODE_ENV=test (and friends), which Vite would build into
+    // the package. The rest stays: npm needs the machine's registry settings.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([key]) => !/^(NODE_ENV|TEST|MODE|VITEST.*|VITE_.*|WXT_.*)$/.test(key),
+      ),
+    );
     if (process.env.SOAK === '1') {
       execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: sources, env, stdio: 'pipe' });
     } else {
