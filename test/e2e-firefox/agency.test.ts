@@ -3,10 +3,8 @@
 // non-exclusive member on Chromium (a mixed agency is the common case), syncing through the real sync
 // server, on the fake Upwork pages served over HTTPS at www.upwork.com's real address. One scenario, step by
 // step (each `it` builds on the previous one). Screenshots and timings land in test-results/firefox.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page as ChromiumPage } from 'playwright-core';
-import type { ElementHandle, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Timings } from '../e2e/support/artifacts.ts';
 import type { Profile } from '../e2e/support/browser.ts';
@@ -20,10 +18,12 @@ import {
 import { UPWORK_ORIGIN, UpworkServer } from '../e2e/support/upwork-server.ts';
 import { AGENCY, applyPath, JOB_KEYS, jobPath } from '../fixtures/upwork/routes.ts';
 import { agencyHeading, createAgency, createInvite, joinAgency } from './support/agency-pages.ts';
+import { screenshot, storeScreenshot } from './support/artifacts.ts';
 import { UI_TIMEOUT, waitForText } from './support/dom.ts';
 import { FirefoxProfile } from './support/firefox.ts';
 import { overlayReady, overlayShownAt, overlayText } from './support/overlay.ts';
 import { ARTIFACTS_DIR } from './support/paths.ts';
+import { readSentAt, sendAndConfirm, sentAtIn, stampConfirmClick } from './support/send.ts';
 
 /** The issue's target for a teammate's proposal reaching the other's overlay. */
 const SEND_TO_TEAMMATE_TARGET_MS = 1_000;
@@ -53,59 +53,6 @@ const upworkUrl = (path: string, query = ''): string =>
 
 /** The same page for Chromium, which maps www.upwork.com's every port to the fake (--host-resolver-rules). */
 const chromiumUrl = (path: string): string => `${UPWORK_ORIGIN}${path}?latency=1&confirm=modal`;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
-}
-
-/**
- * The moment of a send, taken in the page: a capture listener stamps the confirm click into sessionStorage,
- * which outlives the page's move to "proposal sent" (same tab, same origin). So the figure starts at the
- * member's click, not at the test's, which on a loaded machine can be tens of ms apart.
- */
-const SENT_AT_KEY = 'agency-e2e-sent-at';
-function stampConfirmClick(): void {
-  document.addEventListener(
-    'click',
-    (e) => {
-      if ((e.target as Element | null)?.closest?.('[data-fake-action="modal-confirm"]')) {
-        sessionStorage.setItem('agency-e2e-sent-at', String(Date.now()));
-      }
-    },
-    true,
-  );
-}
-const readSentAt = (): number => Number(sessionStorage.getItem('agency-e2e-sent-at') ?? 0);
-
-/** Reads the stamp once the page (possibly navigating) answers. */
-async function sentAtIn(evaluate: () => Promise<number>): Promise<number> {
-  const deadline = Date.now() + UI_TIMEOUT;
-  for (;;) {
-    const at = await evaluate().catch(() => 0);
-    if (at) return at;
-    if (Date.now() > deadline) throw new Error(`no ${SENT_AT_KEY} stamp: the confirm click was not seen`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Clicks Upwork's Send and confirms in its dialog with real input events; returns the send's moment. */
-async function sendAndConfirm(page: Page): Promise<number> {
-  const send = (await page.waitForFunction(
-    () =>
-      Array.from(document.querySelectorAll('button')).find((b) =>
-        /^Send for \d+ Connects$/.test(b.textContent?.trim() ?? ''),
-      ) ?? false,
-    { timeout: UI_TIMEOUT, polling: 100 },
-  )) as ElementHandle<HTMLButtonElement>;
-  await send.click();
-  const confirm = await page.waitForSelector('[role="dialog"] [data-fake-action="modal-confirm"]', {
-    timeout: UI_TIMEOUT,
-  });
-  await page.evaluate(stampConfirmClick);
-  await confirm!.click();
-  return sentAtIn(() => page.evaluate(readSentAt));
-}
 
 /**
  * Opens the apply page of `job` and waits for the overlay to show the agency's state. `variant` picks the
@@ -151,6 +98,7 @@ describe('Firefox: two members, one sync server, the store zip installed', () =>
     expect(code).toMatch(/^ao2\./);
     expect(code).not.toContain('moz-extension://');
     await screenshot(anaPages, 'options-manager-invite');
+    await storeScreenshot(anaPages, 'agency-pages');
 
     await joinAgency(benPages, code, 'Ben', AGENCY.name);
     await waitForText(benPages, '[data-testid="my-standing"]', 'exclusive');
@@ -203,6 +151,7 @@ describe('Firefox: two members, one sync server, the store zip installed', () =>
     expect(toChromium).toBeLessThanOrEqual(SEND_TO_TEAMMATE_TARGET_MS);
     await overlayShownAt(benForm, 'overlay-balance', /^300$/);
     await screenshot(benForm, 'overlay-ben-teammate-proposed');
+    await storeScreenshot(benForm, 'overlay');
     await Promise.all([anaForm.close(), benForm.close(), cleoForm.close()]);
   });
 
@@ -240,6 +189,7 @@ describe('Firefox: two members, one sync server, the store zip installed', () =>
     const jobPage = await ben.openWeb(upworkUrl(jobPath(JOB_KEYS['exclusive-agency'])));
     await overlayShownAt(jobPage, 'job-badge', /^Ana proposed on this job/, { host: 'agency-overlay-badge' });
     await screenshot(jobPage, 'job-badge-after-restart');
+    await storeScreenshot(jobPage, 'job-badge');
     await jobPage.close();
 
     // A proposal made after the restart reaches the restarted browser.
