@@ -25,11 +25,31 @@ export default defineConfig({
       },
       { test: { name: 'repo', include: ['test/repo/**/*.test.ts'], environment: 'node' } },
       {
+        // The packages `npm run zip` made for the stores (run by `npm run test:e2e`, after the zip).
+        test: {
+          name: 'store',
+          include: ['test/store/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: process.env.SOAK === '1' ? 600_000 : 120_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e-firefox',
+          include: ['test/e2e-firefox/**/*.test.ts'],
+          environment: 'node',
+          // The idle step runs 45 s (5 min 15 s under SOAK=1) on top of the browsers' own steps.
+          testTimeout: process.env.SOAK === '1' ? 600_000 : 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },

@@ -2,7 +2,9 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { stripDynamicCode } from './scripts/strip-dynamic-code.ts';
 
-// WXT builds the extension from extension/ (entrypoints/, features/, replica/).
+// WXT builds the extension from extension/ (entrypoints/, features/, replica/). Every permission and
+// setting below is justified for the stores in docs/store/permissions.md; test/store/ checks that the two
+// agree, so a new permission cannot ship without its sentence.
 export default defineConfig({
   srcDir: 'extension',
   outDir: '.output',
@@ -11,19 +13,48 @@ export default defineConfig({
     name: 'Agency Overlay',
     description: "Your Upwork agency's shared Connects, team and rules, on the proposal form.",
     permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    // Only Upwork's pages. The agency's sync server is reached by WebSocket, which needs no host permission,
+    // so a self-hosted address never widens what the extension may read.
     host_permissions: ['https://www.upwork.com/*'],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
             gecko: {
               id: 'agency-overlay@agency-overlay.dev',
-              strict_min_version: '142.0',
-              data_collection_permissions: { required: ['none'] },
+              // 140: the first Firefox that asks for data_collection_permissions at install (and ESR 140's).
+              strict_min_version: '140.0',
+              // Sent to the agency's own sync server (Firefox's consent dialog lists these): what the overlay
+              // reads on Upwork's pages (a job's title, the Connects it costs, the balance shown), what the
+              // member did there (a proposal sent), and the names members give themselves.
+              data_collection_permissions: {
+                required: ['websiteContent', 'websiteActivity', 'personallyIdentifyingInfo'],
+              },
             },
+            // Firefox for Android reads data_collection_permissions from 142 on.
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
-      : {}),
+      : {
+          // Ed25519 in WebCrypto (every action is signed with it) ships from Chrome 137; it also covers
+          // Chrome 116's WebSocket keep-alive of the service worker, which the sync relies on.
+          minimum_chrome_version: '137',
+        }),
   }),
+  zip: {
+    // The sources AMO reviewers rebuild from (`npm ci && npm run build:firefox`): what the build reads, and
+    // nothing else (no tests, no local data). test/store/sources-zip.test.ts rebuilds from it.
+    includeSources: [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'wxt.config.ts',
+      'scripts/strip-dynamic-code.ts',
+      'core/**',
+      'extension/**',
+      'PRIVACY.md',
+      'docs/store/firefox-sources.md',
+    ],
+  },
   vite: () => ({
     plugins: [preact(), stripDynamicCode()],
   }),

@@ -7,6 +7,7 @@ import { Agencies } from '../background/agencies.ts';
 import { type AlarmsLike, installReconnectAlarm } from '../background/alarms.ts';
 import { Router, type StatePort } from '../background/router.ts';
 import { wxtSettings } from '../background/settings.ts';
+import { openAgencyPagesOnInstall, type RuntimeLike } from '../background/welcome.ts';
 import { deviceKey } from '../replica/device-key.ts';
 
 export default defineBackground({
@@ -18,6 +19,7 @@ export default defineBackground({
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
     );
     browser.runtime.onConnect.addListener((port) => router.onConnect(port as unknown as StatePort));
+    openAgencyPagesOnInstall(browser.runtime as unknown as RuntimeLike);
     void installReconnectAlarm(browser.alarms as unknown as AlarmsLike, () => agencies.wake());
     // Idempotent: whatever woke the worker, the replicas open and reconnect.
     agencies.start().catch((e) => console.error('background: start failed', e));

@@ -31,15 +31,15 @@ export class Timings {
     return rounded;
   }
 
-  /** Prints every figure with the machine it was measured on, and saves them as JSON. */
-  write(browserVersion: string): void {
+  /** Prints every figure with the machine it was measured on, and saves them as JSON in `dir`. */
+  write(browserVersion: string, dir = ARTIFACTS_DIR): void {
     const cpu = cpus();
     const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${browserVersion}`;
     console.log(`[e2e] measured on ${machine}`);
     for (const t of this.entries) console.log(`[e2e]   ${t.label.padEnd(58)} ${String(t.ms).padStart(8)} ms`);
-    mkdirSync(ARTIFACTS_DIR, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeFileSync(
-      join(ARTIFACTS_DIR, 'timings.json'),
+      join(dir, 'timings.json'),
       `${JSON.stringify({ machine, timings: this.entries }, null, 2)}\n`,
     );
   }

@@ -94,6 +94,20 @@ export class SyncServer {
     await this.spawn(this.port);
   }
 
+  /**
+   * The sockets open now (/healthz) and every connection accepted since the server started (/metrics): a
+   * browser whose background dropped its socket and came back shows in `accepted`, even between two reads.
+   */
+  async connections(): Promise<{ open: number; accepted: number }> {
+    const base = `http://127.0.0.1:${this.port}`;
+    const [health, metrics] = await Promise.all([
+      fetch(`${base}/healthz`).then((r) => r.json() as Promise<{ connections: number }>),
+      fetch(`${base}/metrics`).then((r) => r.text()),
+    ]);
+    const accepted = /^agency_sync_connections_total (\d+)$/m.exec(metrics)?.[1];
+    return { open: health.connections, accepted: Number(accepted ?? 0) };
+  }
+
   async dispose(): Promise<void> {
     await this.kill().catch(() => {});
     await rm(this.dataDir, { recursive: true, force: true });
