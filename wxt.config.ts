@@ -10,8 +10,13 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Agency Overlay',
     description: "Your Upwork agency's shared Connects, team and rules, on the proposal form.",
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    // webRequest: only to read why a connection to the agency's sync server failed, for an address the
+    // member allowed when asking "why?" (background/net-errors.ts); it blocks or changes nothing.
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'webRequest'],
     host_permissions: ['https://www.upwork.com/*'],
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['http://*/*', 'https://*/*'] }
+      : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

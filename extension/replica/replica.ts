@@ -217,6 +217,11 @@ export class Replica {
         : this.connection.state === 'stopped'
           ? this.connection.stoppedReason
           : null,
+      stoppedBy: this.oldFormat
+        ? 'OLD_FORMAT'
+        : this.connection.state === 'stopped'
+          ? this.connection.stoppedBy
+          : null,
     };
   }
 
@@ -381,7 +386,25 @@ export class Replica {
       if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
       this.maybeFallbackAck();
     }
+    if (state === 'stopped' && this.connection.stoppedBy === 'MEMBER_GONE') this.confirmOwnLeave();
     this.emit();
+  }
+
+  /**
+   * The server stores a member's own leave, then re-checks who may read and closes their link (MEMBER_GONE)
+   * before it sends the ACK that would cover the leave (sync-server room.ts `committed`). So the close is the
+   * acknowledgement: the server closes a member for a departure it holds, and when the departure this replica
+   * knows is the member's own leave, that leave is what the server holds.
+   */
+  private confirmOwnLeave(): void {
+    if (this.log.state.members[this.me]?.status !== 'left') return;
+    const leaves = new Set(
+      this.local.recent.filter((r) => r.type === 'leaveAgency' && r.status === 'saved').map((r) => r.id),
+    );
+    const ids = new Set(this.local.unacked.filter((u) => leaves.has(u.id)).map((u) => u.id));
+    if (!ids.size) return;
+    this.markSynced(ids);
+    this.persistLocal();
   }
 
   private onAck(sv: Map<number, number>): void {
