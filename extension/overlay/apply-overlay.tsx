@@ -6,7 +6,7 @@ import { ConnectsPanel } from './connects-panel.tsx';
 import type { ProposalPlan } from './proposal-plan.ts';
 import { ProposeAsPanel } from './propose-as-panel.tsx';
 import { SendHold } from './send-hold.tsx';
-import { type SentProposal, SentPanel } from './sent-panel.tsx';
+import { SentPanel, type SentProposal } from './sent-panel.tsx';
 import type { JobProposal } from './teammates.ts';
 import { TeammatesPanel } from './teammates-panel.tsx';
 import { WarningList } from './warning-list.tsx';

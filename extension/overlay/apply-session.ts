@@ -17,8 +17,9 @@ import {
 import { BUTTONS, FREELANCER_OPTION_VALUE } from '../features/upwork-page/selectors.ts';
 import { setProposeAs } from '../features/upwork-page/set-propose-as.ts';
 import type { UiClient } from '../ui/client.ts';
+import { listWords } from '../ui/format.ts';
+import { formerSentence, formerStanding } from '../ui/former.ts';
 import { type AgencyMatch, matchAgency } from './agency-match.ts';
-import { formerSentence, formerStanding } from '../ui/former-member.tsx';
 import { ApplyOverlay, type SendNote } from './apply-overlay.tsx';
 import type { MountedUi, MountUi } from './mount.ts';
 import type { OverviewHub } from './overview-hub.ts';
@@ -29,7 +30,6 @@ import {
   proposalFact,
   upworkIdToLearn,
 } from './page-facts.ts';
-import { listWords } from '../ui/format.ts';
 import { PageNotice, UnrecognisedForm } from './page-notice.tsx';
 import { type ProposalPlan, planProposal } from './proposal-plan.ts';
 import type { SentProposal } from './sent-panel.tsx';

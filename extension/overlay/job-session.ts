@@ -3,7 +3,7 @@
 import { h, render } from 'preact';
 import type { PageWindow } from '../features/upwork-page/dom.ts';
 import { findBadgeAnchor } from '../features/upwork-page/find-anchor.ts';
-import { formerStanding } from '../ui/former-member.tsx';
+import { formerStanding } from '../ui/former.ts';
 import { JobBadge } from './job-badge.tsx';
 import type { MountedUi, MountUi } from './mount.ts';
 import type { OverviewHub } from './overview-hub.ts';

@@ -11,7 +11,6 @@ export function PageNotice(props: { title: string; children: ComponentChildren; 
   );
 }
 
-
 export function UnrecognisedForm({ missing }: { missing: readonly string[] }) {
   return (
     <PageNotice

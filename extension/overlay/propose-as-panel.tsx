@@ -46,8 +46,8 @@ export function ProposeAsPanel({ plan, onChoose }: ProposeAsPanelProps) {
         {plan.proposerUnchosen ? (
           <p data-testid="propose-as-manager">
             {plan.as === 'agency' ? `As ${plan.agencyName}` : `As ${teamWord(plan.as, plan.agencyName)}`}: no
-            freelancer is chosen yet in Upwork's "Freelancer" menu above. Choose who this proposal is for; until
-            then it would be recorded as yours.
+            freelancer is chosen yet in Upwork's "Freelancer" menu above. Choose who this proposal is for;
+            until then it would be recorded as yours.
           </p>
         ) : (
           <p data-testid="propose-as-manager">

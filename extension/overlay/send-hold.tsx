@@ -1,7 +1,8 @@
 // The member clicked Send while a warning stands: the click was held once. The member decides — fix it (or go
 // back to the form), or send anyway (which only lets their next click on Send through: the overlay never
 // sends for them).
-import { RuleRef } from '../ui/rule-ref.tsx';
+import { RuleDetail } from '../ui/rule-ref.tsx';
+import { formRuleTitle } from '../ui/rules.ts';
 import { fixLabel } from './warning-list.tsx';
 import type { Fix, Warning } from './warnings.ts';
 
@@ -30,7 +31,7 @@ export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHold
         {warnings.map((w) => (
           <li key={w.code}>
             {w.sentence}
-            <RuleRef rule={w.rule} />
+            <RuleDetail rule={w.rule} title={formRuleTitle(w.rule)} />
           </li>
         ))}
       </ul>

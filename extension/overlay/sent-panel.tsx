@@ -4,7 +4,8 @@
 // recording. A send Upwork confirmed but the agency could not record says so.
 import type { ProposeAs } from '../../core/lite.ts';
 import { connects } from '../ui/format.ts';
-import { RuleRef } from '../ui/rule-ref.tsx';
+import { RuleDetail } from '../ui/rule-ref.tsx';
+import { formRuleTitle } from '../ui/rules.ts';
 import type { ProposalPlan } from './proposal-plan.ts';
 
 export interface SentProposal {
@@ -53,7 +54,7 @@ export function SentPanel({ sent, plan }: { sent: SentProposal; plan: ProposalPl
           {sent.flags.map((f) => (
             <li key={f.rule + f.message}>
               Flagged for the business managers: {f.message}
-              <RuleRef rule={f.rule} />
+              <RuleDetail rule={f.rule} title={formRuleTitle(f.rule)} />
             </li>
           ))}
         </ul>

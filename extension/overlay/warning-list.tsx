@@ -1,7 +1,8 @@
 // The warnings before Send, each a sentence about this form (its rule a small detail) and, where one exists,
 // a one-click fix that changes Upwork's control (only on this click). The list can take focus, so a member
 // who closes the held Send lands back here rather than on the page's body.
-import { RuleRef } from '../ui/rule-ref.tsx';
+import { RuleDetail } from '../ui/rule-ref.tsx';
+import { formRuleTitle } from '../ui/rules.ts';
 import type { Fix, Warning } from './warnings.ts';
 
 export function fixLabel(fix: Fix, agencyName: string): string {
@@ -20,7 +21,7 @@ export function WarningList(props: { warnings: Warning[]; agencyName: string; on
           {warnings.map((w) => (
             <li key={w.code} class="warning" data-rule={w.rule} data-testid={`warning-${w.rule}`}>
               <p>{w.sentence}</p>
-              <RuleRef rule={w.rule} />
+              <RuleDetail rule={w.rule} title={formRuleTitle(w.rule)} />
               {w.fix ? (
                 <button type="button" class="fix" onClick={() => onFix(w.fix)}>
                   {fixLabel(w.fix, agencyName)}

@@ -3,12 +3,16 @@
 // rule (REQUEST, SERVER, LOG, STORAGE…) are the extension's own bookkeeping and are not shown at all.
 import { ruleTitle } from './rules.ts';
 
-export function RuleRef({ rule }: { rule: string }) {
-  const title = ruleTitle(rule);
+/** The detail itself, given the rule's few words (the overlay passes its own, smaller list's). */
+export function RuleDetail({ rule, title }: { rule: string; title: string | null }) {
   if (!title) return null;
   return (
     <small class="rule-ref">
       Rule {rule} · {title}
     </small>
   );
+}
+
+export function RuleRef({ rule }: { rule: string }) {
+  return <RuleDetail rule={rule} title={ruleTitle(rule)} />;
 }
