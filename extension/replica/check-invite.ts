@@ -32,7 +32,12 @@ export const serverSilent = (server: string): Refusal => ({
   message: `The sync server at ${server} did not answer; check the address and try again.`,
 });
 
-const invalid = (message: string): Refusal => ({ ok: false, code: 'INVITE_INVALID', rule: 'INVITE', message });
+const invalid = (message: string): Refusal => ({
+  ok: false,
+  code: 'INVITE_INVALID',
+  rule: 'INVITE',
+  message,
+});
 
 /** Why the server closed a joiner's link, said for the member holding the code. */
 export function serverRefusal(connection: Connection): Refusal {

@@ -27,7 +27,9 @@ export type ProbeFailure =
   /** Nothing answered, and the browser does not say why (one of unresolved, refused or tls). */
   | 'unreachable';
 
-export type ProbeResult = { ok: true; ms: number } | { ok: false; kind: ProbeFailure; ms: number; detail: string | null };
+export type ProbeResult =
+  | { ok: true; ms: number }
+  | { ok: false; kind: ProbeFailure; ms: number; detail: string | null };
 
 /** Where the browser says why a request failed (chrome.webRequest), when it may; null when it may not. */
 export interface NetErrorSource {
@@ -68,7 +70,12 @@ export function httpUrlOf(server: string): string | null {
 type SocketOutcome = 'agency' | 'other' | 'failed' | 'timeout';
 
 /** Opens a WebSocket and reads the first message: our challenge, something else, or nothing. */
-function trySocket(url: string, Impl: typeof WebSocket, deadline: number, now: () => number): Promise<SocketOutcome> {
+function trySocket(
+  url: string,
+  Impl: typeof WebSocket,
+  deadline: number,
+  now: () => number,
+): Promise<SocketOutcome> {
   return new Promise((resolve) => {
     let ws: WebSocket;
     try {
@@ -114,11 +121,13 @@ export function failureOf(reason: string): ProbeFailure | null {
   if (/NAME_NOT_RESOLVED|NAME_RESOLUTION_FAILED|UNKNOWN_HOST|ENOTFOUND|EAI_AGAIN|EAI_NONAME/i.test(reason))
     return 'unresolved';
   if (/CONNECTION_REFUSED|ECONNREFUSED/i.test(reason)) return 'refused';
-  if (/CERT|SSL|TLS|SEC_ERROR|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(reason)) return 'tls';
+  if (/CERT|SSL|TLS|SEC_ERROR|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|EPROTO/i.test(reason))
+    return 'tls';
   if (/TIMED_OUT|ETIMEDOUT|NET_TIMEOUT/i.test(reason)) return 'timeout';
   if (/EMPTY_RESPONSE|INVALID_HTTP_RESPONSE|ECONNRESET|CONNECTION_RESET|CONNECTION_CLOSED/i.test(reason))
     return 'not-agency-overlay';
-  if (/ADDRESS_UNREACHABLE|EHOSTUNREACH|ENETUNREACH|INTERNET_DISCONNECTED/i.test(reason)) return 'unreachable';
+  if (/ADDRESS_UNREACHABLE|EHOSTUNREACH|ENETUNREACH|INTERNET_DISCONNECTED/i.test(reason))
+    return 'unreachable';
   return null;
 }
 
@@ -176,7 +185,13 @@ export async function probeServer(server: string, opts: ProbeOptions = {}): Prom
   if (socket === 'agency') return { ok: true, ms: now() - started };
   if (socket === 'other') return fail('not-agency-overlay');
   if (socket === 'timeout') return fail('timeout');
-  const answer = await tryHttp(http, opts.fetch ?? globalThis.fetch.bind(globalThis), opts.netErrors ?? null, deadline, now);
+  const answer = await tryHttp(
+    http,
+    opts.fetch ?? globalThis.fetch.bind(globalThis),
+    opts.netErrors ?? null,
+    deadline,
+    now,
+  );
   if (answer.answered) return fail('not-agency-overlay');
   if (answer.timedOut) return fail('timeout');
   const kind = answer.reason ? failureOf(answer.reason) : null;
@@ -187,7 +202,11 @@ export async function probeServer(server: string, opts: ProbeOptions = {}): Prom
  * The probe's failure as a member reads it. `from`: a business manager typing the address (create) can fix it;
  * a member holding a code (join) can only tell whoever sent it.
  */
-export function probeSentence(server: string, result: Extract<ProbeResult, { ok: false }>, from: 'create' | 'join'): string {
+export function probeSentence(
+  server: string,
+  result: Extract<ProbeResult, { ok: false }>,
+  from: 'create' | 'join',
+): string {
   let host = server;
   let port = '';
   try {

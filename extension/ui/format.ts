@@ -51,16 +51,15 @@ export function dayText(at: number, now: number, timeZone?: string): string {
   }).format(at);
 }
 
-/** "just now", "5 min ago", "3 h ago", "2 days ago", then the date. */
+const units = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+
+/** "just now", "5 minutes ago", "3 hours ago", "2 days ago", then the date: words, not abbreviations. */
 export function timeAgo(at: number, now: number): string {
   const d = Math.max(0, now - at);
   if (d < MINUTE) return 'just now';
-  if (d < HOUR) return `${Math.floor(d / MINUTE)} min ago`;
-  if (d < DAY) return `${Math.floor(d / HOUR)} h ago`;
-  if (d < 7 * DAY) {
-    const days = Math.floor(d / DAY);
-    return `${days} day${days === 1 ? '' : 's'} ago`;
-  }
+  if (d < HOUR) return units(Math.floor(d / MINUTE), 'minute');
+  if (d < DAY) return units(Math.floor(d / HOUR), 'hour');
+  if (d < 7 * DAY) return units(Math.floor(d / DAY), 'day');
   return dateTime(at);
 }
 
@@ -93,7 +92,9 @@ export function syncText(sync: SyncView, now: number): string {
       return `Offline — ${actionsWaiting(sync.waiting)} · ${last}`;
     case 'stopped': {
       const why = (sync.stoppedBy && STOPPED_BECAUSE[sync.stoppedBy]) || null;
-      return why ? `Not syncing: ${why}.` : `Not syncing: ${sync.stoppedReason ?? 'the server refused this browser.'}`;
+      return why
+        ? `Not syncing: ${why}.`
+        : `Not syncing: ${sync.stoppedReason ?? 'the server refused this browser.'}`;
     }
   }
 }

@@ -3,14 +3,18 @@
 // it already speaks to the member; the rule id stays a secondary detail (rule-ref.tsx).
 import type { Refusal } from './client.ts';
 
-export function refusalSentence(refusal: Refusal, doing?: string): string {
+export function refusalSentence(refusal: Pick<Refusal, 'code' | 'message'>, doing?: string): string {
   switch (refusal.code) {
     case 'NOT_BUSINESS_MANAGER':
-      return doing ? `Only a business manager can ${doing}.` : refusal.message;
+      return doing ? `Only a business manager can ${doing}.` : 'Only a business manager can do this.';
     case 'MEMBER_GONE':
       return 'You are no longer a member of this agency, so you can no longer act for it.';
     case 'KEY_REVOKED':
       return 'This browser was removed from your membership, so it can no longer act for the agency.';
+    case 'SUCCESSOR_REQUIRED':
+      return 'You own the agency: choose who takes it over before you leave.';
+    case 'OWNER_PROTECTED':
+      return 'The owner stays a business manager: nobody can demote or remove them.';
     default:
       return refusal.message;
   }

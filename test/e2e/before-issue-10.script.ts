@@ -79,7 +79,10 @@ await step('item-04-create-blank-name', async () => {
   await shot(options, 'item-04-create-blank-name');
   await options.getByLabel(/Invite code/).fill('ao2.garbage');
   await options.getByRole('button', { name: 'Continue' }).click();
-  await options.getByText(/damaged|not an invite|Refused/).last().waitFor();
+  await options
+    .getByText(/damaged|not an invite|Refused/)
+    .last()
+    .waitFor();
   notes.damagedCode = await options.locator('.result.refused').last().textContent();
   await shot(options, 'item-04-damaged-code');
   await options.close();
@@ -99,7 +102,10 @@ await step('item-02-create-unreachable', async () => {
   await options.getByTestId('sync-status').first().waitFor();
   await shot(options, 'item-02-created-offline');
   unreachableCode = await createInvite(options, { role: 'member', relationship: 'exclusive' });
-  notes.unreachableInvite = await options.getByRole('region', { name: 'Invite a member' }).locator('.result').textContent();
+  notes.unreachableInvite = await options
+    .getByRole('region', { name: 'Invite a member' })
+    .locator('.result')
+    .textContent();
   await shot(options, 'item-02-invite-never-synced');
   await options.close();
 });
@@ -114,7 +120,12 @@ await step('item-09-long-name', async () => {
 
 await step('item-01-setup', async () => {
   const options = await maya.options();
-  await createAgency(options, { agencyName: AGENCY.name, memberName: 'Maya Chen', balance: 120, server: sync.url });
+  await createAgency(options, {
+    agencyName: AGENCY.name,
+    memberName: 'Maya Chen',
+    balance: 120,
+    server: sync.url,
+  });
   const section = options.getByRole('region', { name: 'Invite a member' });
   await section.getByLabel('Who it is for').fill('Leo');
   const code = await createInvite(options, { role: 'member', relationship: 'exclusive' });
@@ -148,7 +159,10 @@ await step('item-01-send-same-page', async () => {
   const page = await leo.ctx.newPage();
   await page.goto(`${UPWORK_ORIGIN}${applyPath(JOB_KEYS['member-hourly'])}?latency=1&success=alert`);
   await overlayReady(page);
-  await page.locator('agency-overlay').getByRole('button', { name: `Propose as ${AGENCY.name}` }).click();
+  await page
+    .locator('agency-overlay')
+    .getByRole('button', { name: `Propose as ${AGENCY.name}` })
+    .click();
   await shot(page, 'item-01-before-send');
   await page.getByRole('button', { name: 'Send for 16 Connects' }).click();
   await page.getByText('Your proposal was submitted.').waitFor();
@@ -163,7 +177,11 @@ await step('item-05-duplicate', async () => {
   const page = await maya.ctx.newPage();
   await page.goto(`${UPWORK_ORIGIN}${applyPath(JOB_KEYS['member-hourly'])}?latency=1&success=alert`);
   await overlayReady(page);
-  await page.locator('agency-overlay').getByRole('button', { name: `Propose as ${AGENCY.name}` }).click().catch(() => {});
+  await page
+    .locator('agency-overlay')
+    .getByRole('button', { name: `Propose as ${AGENCY.name}` })
+    .click()
+    .catch(() => {});
   await page.locator('agency-overlay [data-testid="teammates-summary"]').waitFor();
   await shot(page, 'item-05-teammate-proposed');
   await page.getByRole('button', { name: 'Send for 16 Connects' }).click();
@@ -179,7 +197,9 @@ await step('item-08-manager-unchosen', async () => {
     `${UPWORK_ORIGIN}${applyPath(JOB_KEYS.manager)}?latency=1&freelancer=${encodeURIComponent('Select a freelancer')}`,
   );
   await overlayReady(page);
-  notes.managerUnchosen = await page.locator('agency-overlay [data-testid="propose-as-manager"]').textContent();
+  notes.managerUnchosen = await page
+    .locator('agency-overlay [data-testid="propose-as-manager"]')
+    .textContent();
   await shot(page, 'item-08-manager-no-freelancer');
   await page.close();
 });
@@ -189,7 +209,11 @@ await step('item-08-recent-actions', async () => {
   for (const n of [20, 25, 30]) {
     await options.getByLabel('Monthly allowance of Leo').fill(String(n));
     await options.getByRole('button', { name: 'Set allowance of Leo' }).click();
-    await options.getByRole('region', { name: 'Members' }).locator('.result').filter({ hasText: `${n} Connects a month` }).waitFor();
+    await options
+      .getByRole('region', { name: 'Members' })
+      .locator('.result')
+      .filter({ hasText: `${n} Connects a month` })
+      .waitFor();
   }
   const popup = await maya.popup();
   await popup.getByRole('heading', { name: 'Your recent actions' }).waitFor();
@@ -206,7 +230,9 @@ await step('item-08-recent-actions', async () => {
   notes.tooBig = await section.locator('.result.refused').textContent();
   await shot(options, 'item-04-too-big');
   const settings = options.getByRole('region', { name: 'Sync and export' });
-  await settings.getByLabel('Sync server address').fill(`${sync.url}/a/very/long/path/to/show/whether/the/field/truncates`);
+  await settings
+    .getByLabel('Sync server address')
+    .fill(`${sync.url}/a/very/long/path/to/show/whether/the/field/truncates`);
   await settings.getByRole('button', { name: 'Save server' }).click();
   await settings.locator('.result').first().waitFor();
   const download = options.waitForEvent('download');

@@ -49,13 +49,19 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
       });
       if (!res.ok) return { kind: 'refused', refusal: res, doing: actionDoing('grantInvite') };
       setInvite({ ...res.value, label });
-      return { kind: 'saved', id: res.value.id, text: label ? `Invite for ${label} created` : 'Invite created' };
+      return {
+        kind: 'saved',
+        id: res.value.id,
+        text: label ? `Invite for ${label} created` : 'Invite created',
+      };
     });
   };
   const disabled = !allowed.ok;
   // The invite lives in the agency's log: until the server has it, nobody can join with the code.
   const unusable =
-    invite && view.sync.lastSyncedAt === null && !view.recent.some((r) => r.id === invite.id && r.status === 'synced');
+    invite &&
+    view.sync.lastSyncedAt === null &&
+    !view.recent.some((r) => r.id === invite.id && r.status === 'synced');
   return (
     <section class="card" aria-labelledby="invite-title" id="invite">
       <h2 id="invite-title">Invite a member</h2>

@@ -69,8 +69,8 @@ function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member;
         {you}
         {!demoting.ok && managing.ok ? (
           <p id={`last-manager-${m.id}`} class="hint">
-            {m.id === view.me ? 'You own the agency' : `${m.name} owns the agency`}: the owner stays a business
-            manager and cannot be removed.
+            {m.id === view.me ? 'You own the agency' : `${m.name} owns the agency`}: the owner stays a
+            business manager and cannot be removed.
           </p>
         ) : null}
       </th>

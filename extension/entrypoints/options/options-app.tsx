@@ -11,8 +11,8 @@ import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
 import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
-import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
@@ -115,7 +115,13 @@ export function OptionsApp(props: OptionsProps) {
         <section class="card" id="join">
           <JoinAgencyForm send={client.send} userAgent={props.userAgent} />
         </section>
-        <RecentActions recent={view.recent} activity={view.state.activity} now={now} limit={10} />
+        <RecentActions
+          recent={view.recent}
+          activity={view.state.activity}
+          now={now}
+          myName={view.state.members[view.me]?.name}
+          limit={10}
+        />
         <ActivityList activity={view.state.activity} now={now} limit={20} />
         <ThisBrowserSection view={view} send={client.send} download={props.download} />
         <details id="another" class="card">
@@ -150,7 +156,8 @@ export function OptionsApp(props: OptionsProps) {
       </nav>
       {me ? (
         <p data-testid="my-standing">
-          You are {me.name}: {roleLabel(me.role).toLowerCase()}, {relationshipLabel(me.relationship).toLowerCase()}.
+          You are {me.name}: {roleLabel(me.role).toLowerCase()},{' '}
+          {relationshipLabel(me.relationship).toLowerCase()}.
         </p>
       ) : null}
       <StandingNotice view={view} />
@@ -162,7 +169,13 @@ export function OptionsApp(props: OptionsProps) {
       {manager ? <ConnectsForms view={view} send={client.send} /> : null}
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
-      <RecentActions recent={view.recent} activity={view.state.activity} now={now} limit={10} />
+      <RecentActions
+        recent={view.recent}
+        activity={view.state.activity}
+        now={now}
+        myName={view.state.members[view.me]?.name}
+        limit={10}
+      />
       <ActivityList activity={view.state.activity} now={now} limit={20} />
       <LeaveAgency view={view} send={client.send} />
       <AnotherAgency>{newAgency}</AnotherAgency>

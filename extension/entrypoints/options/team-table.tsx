@@ -1,8 +1,9 @@
 // The team as a plain member sees it on the agency pages: who is in the agency, their role, relationship and
 // monthly allowance, read-only, and who to ask for changes (P2: business managers manage members).
+
+import type { AgencyView } from '../../messaging/types.ts';
 import { connects, listWords, relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { activeMembers, managerNames } from '../../ui/permissions.ts';
-import type { AgencyView } from '../../messaging/types.ts';
 
 export function TeamTable({ view }: { view: AgencyView }) {
   const managers = managerNames(view);

@@ -86,7 +86,12 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
             </button>
           </div>
         </FormerMemberNotice>
-        <RecentActions recent={view.recent} activity={view.state.activity} now={now} />
+        <RecentActions
+          recent={view.recent}
+          activity={view.state.activity}
+          now={now}
+          myName={view.state.members[view.me]?.name}
+        />
         <ActivityList activity={view.state.activity} now={now} />
       </main>
     );
@@ -104,7 +109,12 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
       <FlagList view={view} />
       <TeamList members={Object.values(view.state.members)} me={view.me} />
       {me ? <DefaultTeam me={me} /> : null}
-      <RecentActions recent={view.recent} activity={view.state.activity} now={now} />
+      <RecentActions
+        recent={view.recent}
+        activity={view.state.activity}
+        now={now}
+        myName={view.state.members[view.me]?.name}
+      />
       <ActivityList activity={view.state.activity} now={now} />
       <footer class="bar">
         <button type="button" class="secondary" onClick={openAgencyPages}>

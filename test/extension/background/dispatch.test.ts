@@ -218,7 +218,7 @@ describe('background dispatch', () => {
     expect(await third.send({ kind: 'checkInvite', code: made.code })).toMatchObject({
       ok: false,
       code: 'INVITE_INVALID',
-      rule: 'P2',
+      rule: 'INVITE',
       message: expect.stringContaining('This code admits nobody now'),
     });
   });
