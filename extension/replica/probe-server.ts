@@ -132,14 +132,17 @@ export function failureOf(reason: string): ProbeFailure | null {
 }
 
 /** A failed fetch's own reason, where the runtime gives one (Node: `cause.code`; browsers give none). */
-function causeOf(error: unknown): string | null {
-  let e: unknown = error;
-  for (let depth = 0; depth < 4 && e && typeof e === 'object'; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return null;
+function causeOf(error: unknown, depth = 0): string | null {
+  if (depth > 4 || !error || typeof error !== 'object') return null;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string') return code;
+  // Node tries every address of a name (happy eyeballs) and reports them together (AggregateError).
+  if (Array.isArray(errors))
+    for (const e of errors) {
+      const found = causeOf(e, depth + 1);
+      if (found) return found;
+    }
+  return causeOf(cause, depth + 1);
 }
 
 type HttpOutcome = { answered: true } | { answered: false; reason: string | null; timedOut: boolean };

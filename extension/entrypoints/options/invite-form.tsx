@@ -57,11 +57,16 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
     });
   };
   const disabled = !allowed.ok;
-  // The invite lives in the agency's log: until the server has it, nobody can join with the code.
-  const unusable =
-    invite &&
-    view.sync.lastSyncedAt === null &&
-    !view.recent.some((r) => r.id === invite.id && r.status === 'synced');
+  // The invite lives in the agency's log: until the server has it, nobody can join with the code. Said only
+  // while that is not a matter of a moment: the agency never reached its server, or this browser is offline.
+  const waiting =
+    invite && !view.recent.some((r) => r.id === invite.id && r.status === 'synced')
+      ? view.sync.lastSyncedAt === null
+        ? `This invite cannot be used until the agency reaches its sync server (${view.sync.server}): nobody can join with the code before then. Check the address under Sync and export.`
+        : view.sync.status === 'offline' || view.sync.status === 'stopped'
+          ? 'This browser is not connected to the sync server now: the code works once the invite reaches it.'
+          : null
+      : null;
   return (
     <section class="card" aria-labelledby="invite-title" id="invite">
       <h2 id="invite-title">Invite a member</h2>
@@ -110,10 +115,9 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
         </fieldset>
       </form>
       <ActionResult outcome={outcome} recent={view.recent} id="invite-result" />
-      {unusable ? (
+      {waiting ? (
         <p class="notice" role="alert" data-testid="invite-unusable">
-          This invite cannot be used until the agency reaches its sync server ({view.sync.server}): the code
-          admits someone only once the server has the invite. Check the server under Sync and export.
+          {waiting}
         </p>
       ) : null}
       {invite ? (

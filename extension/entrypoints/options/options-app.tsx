@@ -16,6 +16,7 @@ import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
+import type { AskToSeeServer } from '../../ui/server-problem.tsx';
 import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
 import { BrowsersSection } from './browsers-section.tsx';
@@ -39,6 +40,8 @@ export interface OptionsProps {
   download?: Download;
   /** The browser's user agent, for the suggested name of a browser being added (tests pass their own). */
   userAgent?: string;
+  /** Asks the browser to let the extension see why connections to a server fail ("Find out why"). */
+  askToSee?: AskToSeeServer;
 }
 
 export function OptionsApp(props: OptionsProps) {
@@ -62,10 +65,11 @@ export function OptionsApp(props: OptionsProps) {
           send={client.send}
           defaultServer={props.defaultServer}
           onServerUsed={props.onServerUsed}
+          askToSee={props.askToSee}
         />
       </section>
       <section class="card">
-        <JoinAgencyForm send={client.send} userAgent={props.userAgent} />
+        <JoinAgencyForm send={client.send} userAgent={props.userAgent} askToSee={props.askToSee} />
       </section>
     </div>
   );
@@ -113,7 +117,7 @@ export function OptionsApp(props: OptionsProps) {
           <p>To join again, paste the new invite code a business manager sends you below.</p>
         </FormerMemberNotice>
         <section class="card" id="join">
-          <JoinAgencyForm send={client.send} userAgent={props.userAgent} />
+          <JoinAgencyForm send={client.send} userAgent={props.userAgent} askToSee={props.askToSee} />
         </section>
         <RecentActions
           recent={view.recent}
@@ -130,6 +134,7 @@ export function OptionsApp(props: OptionsProps) {
             send={client.send}
             defaultServer={props.defaultServer}
             onServerUsed={props.onServerUsed}
+            askToSee={props.askToSee}
           />
         </details>
       </main>

@@ -227,6 +227,49 @@ describe('agency pages: a business manager', () => {
     ]);
   });
 
+  it('7: the invite names who it is for; a new attempt clears the last code, even when it is refused', async () => {
+    let refuse = false;
+    await renderOptions('Olga', {
+      createInvite: () =>
+        refuse
+          ? {
+              ok: false,
+              code: 'BAD_REQUEST',
+              rule: 'REQUEST',
+              field: 'expiresInDays',
+              message: 'The number of days can be at most 365.',
+            }
+          : { ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) } },
+    });
+    fireEvent.input(field(/Who it is for/), { target: { value: 'Leo' } });
+    fireEvent.click(button('Create invite'));
+    const code = (await screen.findByLabelText('Invite code to send to Leo')) as HTMLTextAreaElement;
+    expect(code.value).toBe('ao2.abc');
+    const section = within(screen.getByRole('region', { name: 'Invite a member' }));
+    expect(section.getByRole('status').textContent).toBe('Invite for Leo created — saved in this browser.');
+    refuse = true;
+    fireEvent.click(button('Create invite'));
+    expect((await section.findByRole('alert')).textContent).toBe('The number of days can be at most 365.');
+    expect(screen.queryByTestId('invite-code')).toBeNull();
+    expect(section.queryByRole('status')).toBeNull();
+    expect(field('Expires in (days)').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('2: an invite made while the agency never reached its server says it cannot be used until then', async () => {
+    const fx = await olgaAndBob();
+    const view = viewOf(fx, 'Olga', {
+      sync: { status: 'offline', lastSyncedAt: null, server: 'wss://no-such-host.invalid', waiting: 3 },
+    });
+    const bg = new FakeBackground(overviewOf(view), {
+      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt: T0 } }),
+    });
+    render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} />);
+    fireEvent.click(button('Create invite'));
+    expect((await screen.findByTestId('invite-unusable')).textContent).toBe(
+      'This invite cannot be used until the agency reaches its sync server (wss://no-such-host.invalid): nobody can join with the code before then. Check the address under Sync and export.',
+    );
+  });
+
   it("exports the agency's log as a file", async () => {
     const { download } = await renderOptions('Olga', {
       exportLog: () => ({ ok: true, value: { fileName: 'acme-log.json', json: '{"actions":[]}' } }),
@@ -248,11 +291,96 @@ describe('agency pages: a business manager', () => {
 });
 
 describe('agency pages: no agency yet', () => {
-  function renderFresh(answers: Answers = {}, userAgent?: string) {
+  function renderFresh(
+    answers: Answers = {},
+    userAgent?: string,
+    askToSee?: (server: string) => Promise<boolean>,
+  ) {
     const bg = new FakeBackground(overviewOf(null), answers);
-    render(<OptionsApp client={bg} defaultServer="ws://localhost:1234" userAgent={userAgent} />);
+    render(
+      <OptionsApp
+        client={bg}
+        defaultServer="ws://localhost:1234"
+        userAgent={userAgent}
+        askToSee={askToSee}
+      />,
+    );
     return bg;
   }
+
+  const fillCreate = async () => {
+    fireEvent.input(await screen.findByLabelText('Agency name'), { target: { value: 'Acme Studio' } });
+    fireEvent.input(screen.getAllByLabelText('Your name')[0]!, { target: { value: 'Olga' } });
+    fireEvent.input(screen.getByLabelText(/Agency Connects balance/), { target: { value: '312' } });
+    fireEvent.input(screen.getByLabelText(/Sync server address/), {
+      target: { value: 'wss://no-such-host.invalid' },
+    });
+  };
+
+  it('2: an address where no sync server answers is said plainly, and creating offline is an explicit choice', async () => {
+    const unreachable = {
+      ok: false as const,
+      code: 'PROBE_UNREACHABLE',
+      rule: 'SERVER',
+      field: 'server',
+      message:
+        'Nothing answered at wss://no-such-host.invalid: the name may not exist, nothing may be listening on port 443, or its certificate may not be trusted.',
+    };
+    const bg = renderFresh({
+      createAgency: (r) => (r.offline ? { ok: true, value: { agencyId: 'agency-new-001' } } : unreachable),
+    });
+    await fillCreate();
+    fireEvent.click(button('Create the agency'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(unreachable.message);
+    // The field is marked and described by the sentence.
+    const field = screen.getByLabelText(/Sync server address/);
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)).toBe(alert);
+    // No permission to ask for here: no "Find out why".
+    expect(screen.queryByRole('button', { name: 'Find out why' })).toBeNull();
+    fireEvent.click(button('Create it offline anyway'));
+    await waitFor(() => expect(bg.sent('createAgency').at(-1)).toMatchObject({ offline: true }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Agency created in this browser: it syncs once wss://no-such-host.invalid answers.',
+    );
+  });
+
+  it('2: "Find out why" asks the browser to show this address, then tries again and names the reason', async () => {
+    let asked = '';
+    const bg = renderFresh(
+      {
+        createAgency: () =>
+          asked
+            ? {
+                ok: false,
+                code: 'PROBE_UNRESOLVED',
+                rule: 'SERVER',
+                message:
+                  'The name no-such-host.invalid does not resolve: no such host is known. Check the address for a typo.',
+              }
+            : { ok: false, code: 'PROBE_UNREACHABLE', rule: 'SERVER', message: 'Nothing answered at …' },
+      },
+      undefined,
+      async (server) => {
+        asked = server;
+        return true;
+      },
+    );
+    await fillCreate();
+    fireEvent.click(button('Create the agency'));
+    await screen.findByRole('alert');
+    fireEvent.click(button('Find out why'));
+    await waitFor(() => expect(bg.sent('createAgency')).toHaveLength(2));
+    expect(asked).toBe('wss://no-such-host.invalid');
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toMatch(
+        /^The name no-such-host.invalid does not resolve/,
+      ),
+    );
+    // A known reason needs no second look.
+    expect(screen.queryByRole('button', { name: 'Find out why' })).toBeNull();
+  });
 
   it('creates an agency with trimmed names, the balance as a number and the default server', async () => {
     const bg = renderFresh({ createAgency: () => ({ ok: true, value: { agencyId: 'agency-new-001' } }) });
