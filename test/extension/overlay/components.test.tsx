@@ -1,13 +1,14 @@
 // @vitest-environment-options { "url": "https://www.upwork.com/" }
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readApplyPage } from '../../../extension/features/upwork-page/read-apply-page.ts';
 import { ApplyOverlay, type ApplyOverlayProps } from '../../../extension/overlay/apply-overlay.tsx';
 import { JobBadge } from '../../../extension/overlay/job-badge.tsx';
 import { UnrecognisedForm } from '../../../extension/overlay/page-notice.tsx';
 import type { ProposalPlan } from '../../../extension/overlay/proposal-plan.ts';
 import { proposalsOnJob } from '../../../extension/overlay/teammates.ts';
 import { warningsFor } from '../../../extension/overlay/warnings.ts';
-import { JOB_KEYS } from '../upwork-page/fake-upwork.ts';
+import { applyPath, JOB_KEYS, loadPage } from '../upwork-page/fake-upwork.ts';
 import { type AgencyFixture, northwind, nowOf, planOf, readingOf } from './support.ts';
 
 afterEach(cleanup);
@@ -101,6 +102,30 @@ describe('the overlay’s panels', () => {
     expect(panel.textContent).toContain('24 Connects (16 + 8 boost)');
     expect(panel.textContent).toContain('312 → 288 after sending');
     expect(panel.textContent).toContain('30 left of 30 this month → 6 after');
+  });
+
+  it('8: an exclusive member on "freelancer" reads what sending as the agency will cost, never "untouched"', async () => {
+    const fx = await northwind(312);
+    show(fx, planOf(fx, 'Ben', readingOf('exclusive-freelancer')));
+    const panel = screen.getByRole('region', { name: 'Connects' });
+    expect(panel.textContent).not.toMatch(/untouched/);
+    expect(panel.textContent).toMatch(/→ \d[\d,]* after sending once the form proposes as the agency/);
+    expect(screen.getByTestId('propose-as-exclusive').textContent).toBe(
+      'As an exclusive member you propose as the agency only.',
+    );
+  });
+
+  it('8: a business manager whose form has no freelancer chosen yet reads the caveat', async () => {
+    const fx = await northwind(312);
+    loadPage(applyPath(JOB_KEYS.manager));
+    const chosen = document.querySelector('.up-fe-contractor-selector .air3-dropdown-toggle-label');
+    chosen!.textContent = 'Select a freelancer';
+    const reading = readApplyPage(document, window.location.href);
+    if (!reading.ok) throw new Error(reading.missing.join());
+    show(fx, planOf(fx, 'Ana', reading));
+    expect(screen.getByTestId('propose-as-manager').textContent).toBe(
+      'As Northwind Pixel Works: no freelancer is chosen yet in Upwork\'s "Freelancer" menu above. Choose who this proposal is for; until then it would be recorded as yours.',
+    );
   });
 
   it('after a recorded send, shows the state after it and the flags the business managers will see', async () => {

@@ -398,6 +398,40 @@ describe('the held Send', () => {
     expect(bg.acts('submitProposal')).toEqual([]);
   });
 
+  it('10: "go back to the form" closes the hold and leaves focus on the warnings, not on the page’s body', async () => {
+    const fx = await northwind(312);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 20 });
+    await begin(fx, 'Ben', applyPath(JOB_KEYS.boost));
+    sendButton().click();
+    await flush();
+    overlayButton(/^Go back to the form$/).click();
+    await flush();
+    expect(inOverlay('send-hold')).toBeNull();
+    expect(document.activeElement).toBe(hosts()[0]);
+    expect(shadow().activeElement?.getAttribute('aria-label')).toBe('Before you send');
+  });
+
+  it('5: a teammate’s agency proposal on the job holds the Send once, saying who and when', async () => {
+    const fx = await northwind(1204);
+    await fx.propose('Ana', { job: JOB_KEYS['exclusive-agency'], title: 'RN app', connects: 12 });
+    const { bg } = await begin(fx, 'Ben', applyPath(JOB_KEYS['exclusive-agency']));
+    expect(textOf('warning-P5')).toMatch(
+      /^Ana proposed on this job (just now|\d+ minutes? ago) as the agency\./,
+    );
+    sendButton().click();
+    await flush();
+    expect(modalShown()).toBe(false);
+    expect(shadow().querySelector('[role="alertdialog"]')?.textContent).toMatch(
+      /^Before you sendAna proposed on this job (just now|\d+ minutes? ago) as the agency\./,
+    );
+    overlayButton(/^Send anyway$/).click();
+    await flush();
+    sendButton().click();
+    await flush();
+    expect(modalShown()).toBe(true);
+    expect(bg.acts('submitProposal')).toEqual([]);
+  });
+
   it('never holds a Send when nothing stands against it', async () => {
     const fx = await northwind(1204);
     await begin(fx, 'Ben', applyPath(JOB_KEYS['exclusive-agency']));
