@@ -88,6 +88,8 @@ export class Replica {
   private snapshotDirty = false;
   private fallbackTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** The link got past the handshake since it last dialled (onLinkState). */
+  private welcomedLink = false;
   private unsubscribeLog: () => void;
 
   private constructor(
@@ -386,7 +388,11 @@ export class Replica {
       if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
       this.maybeFallbackAck();
     }
-    if (state === 'stopped' && this.connection.stoppedBy === 'MEMBER_GONE') this.confirmOwnLeave();
+    if (state === 'stopped' && this.connection.stoppedBy === 'MEMBER_GONE' && this.welcomedLink)
+      this.confirmOwnLeave();
+    // Whether the link got past the handshake before it stopped: a close at the handshake holds nothing new.
+    if (state === 'welcomed' || state === 'synced') this.welcomedLink = true;
+    else if (state === 'connecting') this.welcomedLink = false;
     this.emit();
   }
 
@@ -394,7 +400,8 @@ export class Replica {
    * The server stores a member's own leave, then re-checks who may read and closes their link (MEMBER_GONE)
    * before it sends the ACK that would cover the leave (sync-server room.ts `committed`). So the close is the
    * acknowledgement: the server closes a member for a departure it holds, and when the departure this replica
-   * knows is the member's own leave, that leave is what the server holds.
+   * knows is the member's own leave, that leave is what the server holds. Only for a link the server had
+   * welcomed: one refused at the handshake (a member removed while offline) sent the server nothing.
    */
   private confirmOwnLeave(): void {
     if (this.log.state.members[this.me]?.status !== 'left') return;
