@@ -160,9 +160,13 @@ export class Replica {
     return this.log.memberOf(this.signer.keyId) ?? this.signer.keyId;
   }
 
+  /**
+   * Whether this browser's member is in the agency: active in its log, and not closed by the server as gone
+   * (a removed member is never sent their removal: the close says it, and a new invite may bring them back).
+   */
   get isMember(): boolean {
     const m = this.log.state.members[this.me];
-    return !!m && m.status === 'active';
+    return !!m && m.status === 'active' && this.connection.stoppedBy !== 'MEMBER_GONE';
   }
 
   get server(): string {
