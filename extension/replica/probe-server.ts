@@ -158,8 +158,9 @@ async function tryHttp(
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), Math.max(0, deadline - now()));
   try {
-    // no-cors: whatever answers, answers; the body is of no interest (and not ours to read).
-    await fetchImpl(url, { mode: 'no-cors', signal: abort.signal, cache: 'no-store', redirect: 'manual' });
+    // no-cors: whatever answers, answers; the body is of no interest (and not ours to read). Redirects are
+    // followed: Chromium fails a no-cors request whose redirect mode is "manual" before sending it.
+    await fetchImpl(url, { mode: 'no-cors', signal: abort.signal, cache: 'no-store' });
     return { answered: true };
   } catch (error) {
     if (abort.signal.aborted) return { answered: false, reason: null, timedOut: true };

@@ -58,13 +58,12 @@ const bodyFontPx = (page: Page): Promise<number> =>
 const scrollsSideways = (page: Page): Promise<boolean> =>
   page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 
+/** One field after the other: fills focus their field, so they cannot run side by side. */
 async function fillCreate(options: Page, server: string, name = LONG_NAME): Promise<void> {
-  await Promise.all([
-    options.getByLabel('Agency name').fill(name),
-    options.getByRole('textbox', { name: 'Your name' }).first().fill('Nadia'),
-    options.getByLabel(/Agency Connects balance/).fill('50'),
-    options.getByLabel(/Sync server address/).fill(server),
-  ]);
+  await options.getByLabel('Agency name').fill(name);
+  await options.getByRole('textbox', { name: 'Your name' }).first().fill('Nadia');
+  await options.getByLabel(/Agency Connects balance/).fill('50');
+  await options.getByLabel(/Sync server address/).fill(server);
 }
 
 async function openOnUpwork(profile: Profile, path: string, query = ''): Promise<Page> {
