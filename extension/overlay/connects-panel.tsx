@@ -49,6 +49,7 @@ export function ConnectsPanel({ plan }: { plan: ProposalPlan }) {
                 <>
                   {' → '}
                   <span class={plan.allowanceAfter < 0 ? 'bad' : ''}>{n(plan.allowanceAfter)}</span> after
+                  sending
                   {later}
                 </>
               ) : null}

@@ -42,9 +42,13 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUT, `${name}-after.png`), fullPage: true });
 }
 
-/** No violations in light or dark; a failure lists them. */
-async function expectAccessible(page: Page, host?: string): Promise<void> {
-  const { light, dark } = await axeInBothSchemes(page, host);
+/** No violations in light or dark; a failure lists them. `darkShot`: a screenshot of the page in dark mode. */
+async function expectAccessible(page: Page, host?: string, darkShot?: string): Promise<void> {
+  const { light, dark } = await axeInBothSchemes(
+    page,
+    host,
+    darkShot ? () => shot(page, darkShot) : undefined,
+  );
   expect(light, 'axe, light').toEqual([]);
   expect(dark, 'axe, dark').toEqual([]);
 }
@@ -121,6 +125,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     expect(await bodyFontPx(bigPopup)).toBe(24);
     await shot(bigPopup, 'item-03-popup-font-24');
     await shot(bigOptions, 'item-03-options-font-24');
+    await expectAccessible(bigOptions, undefined, 'item-03-options-font-24-dark');
     await Promise.all([popup.close(), options.close(), bigPopup.close(), bigOptions.close()]);
   });
 
@@ -147,7 +152,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     // One outcome at a time: the earlier sentence is gone.
     expect(await options.getByRole('alert').count()).toBe(1);
     await shot(options, 'item-02-create-not-our-server');
-    await expectAccessible(options);
+    await expectAccessible(options, undefined, 'item-02-create-not-our-server-dark');
     await options.close();
   });
 
@@ -181,7 +186,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     await popup.setViewportSize({ width: Math.ceil(width), height: 900 });
     expect(await scrollsSideways(popup)).toBe(false);
     await shot(popup, 'item-09-popup-long-name-font-24');
-    await expectAccessible(popup);
+    await expectAccessible(popup, undefined, 'item-09-popup-long-name-font-24-dark');
     await popup.close();
   });
 
@@ -257,7 +262,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     );
     await pending.getByRole('row').filter({ hasText: 'Spare' }).waitFor({ state: 'detached' });
     await shot(options, 'item-07-invite-made');
-    await expectAccessible(options);
+    await expectAccessible(options, undefined, 'item-07-invite-made-dark');
 
     const leoOptions = await leo.options();
     await joinAgency(leoOptions, code, 'Leo', AGENCY.name);
@@ -283,7 +288,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     );
     expect(await text(page.getByTestId('my-standing'))).toBe('You are Leo: member, exclusive.');
     await shot(page, 'item-08-plain-member-page');
-    await expectAccessible(page);
+    await expectAccessible(page, undefined, 'item-08-plain-member-page-dark');
     for (const width of [360, 500]) {
       await page.setViewportSize({ width, height: 900 });
       expect(await scrollsSideways(page), `sideways at ${width} px`).toBe(false);
@@ -386,7 +391,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     expect(await page.locator('agency-overlay [data-testid^="warning-"]').count()).toBe(0);
     expect(all).toContain('Flagged for the business managers:');
     await shot(page, 'item-01-after-send-same-page');
-    await expectAccessible(page, 'agency-overlay');
+    await expectAccessible(page, 'agency-overlay', 'item-01-after-send-same-page-dark');
     await page.close();
     upwork.agencyBalance = 88;
   });
@@ -486,7 +491,7 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     expect(await popup.getByRole('button', { name: 'Join again with a new invite' }).count()).toBe(1);
     expect(await popup.getByText(/left of 30|always propose|Reconnect now|Not syncing/).count()).toBe(0);
     await shot(popup, 'item-06-former-member-popup');
-    await expectAccessible(popup);
+    await expectAccessible(popup, undefined, 'item-06-former-member-popup-dark');
     await popup.close();
 
     const page = await openOnUpwork(leo, applyPath(JOB_KEYS['exclusive-agency']));

@@ -28,15 +28,20 @@ export async function axeViolations(page: Page, host?: string): Promise<string[]
   }, host);
 }
 
-/** Violations in the light and then the dark colour scheme (the page follows prefers-color-scheme). */
+/**
+ * Violations in the light and then the dark colour scheme (the page follows prefers-color-scheme); `inDark`
+ * runs while the page is dark (a screenshot of it).
+ */
 export async function axeInBothSchemes(
   page: Page,
   host?: string,
+  inDark?: () => Promise<void>,
 ): Promise<{ light: string[]; dark: string[] }> {
   await page.emulateMedia({ colorScheme: 'light' });
   const light = await axeViolations(page, host);
   await page.emulateMedia({ colorScheme: 'dark' });
   const dark = await axeViolations(page, host);
+  await inDark?.();
   await page.emulateMedia({ colorScheme: 'light' });
   return { light, dark };
 }
