@@ -1,4 +1,8 @@
-// One-off: the "before" screenshots of issue 10 on the build in .output/chrome-mv3 (not committed).
+// The "before" screenshots of issue 10 (test-results/issue-10/<item>-before.png, beside the "after" ones that
+// test/e2e/trust.test.ts takes), on a build from before the issue: build an older commit elsewhere
+// (`git worktree add /tmp/before <commit> && cd /tmp/before && npx wxt build`), then run
+// `EXTENSION_DIR=/tmp/before/.output/chrome-mv3 node test/e2e/before-issue-10.script.ts`. It drives that
+// build's pages as they were, so it does not run against today's.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
