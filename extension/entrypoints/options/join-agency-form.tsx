@@ -9,7 +9,7 @@ import type { InviteCheck } from '../../messaging/types.ts';
 import { ActionResult, type Outcome } from '../../ui/action-result.tsx';
 import { browserLabel } from '../../ui/browser-label.ts';
 import type { Send } from '../../ui/client.ts';
-import { text } from '../../ui/fields.ts';
+import { fieldProps, text } from '../../ui/fields.ts';
 import { dateTime, relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { type AskToSeeServer, ServerProblem } from '../../ui/server-problem.tsx';
 import { useRun } from '../../ui/use-run.ts';
@@ -137,13 +137,25 @@ export function JoinAgencyForm({ send, userAgent, askToSee }: JoinFormProps) {
             <label>
               Name of this browser
               <span class="hint">So you can tell your browsers apart. You can change the suggestion.</span>
-              <input name="name" required maxLength={120} defaultValue={browserLabel(agent)} />
+              <input
+                name="name"
+                required
+                maxLength={120}
+                defaultValue={browserLabel(agent)}
+                {...fieldProps(joining.outcome, 'name', 'join-result')}
+              />
             </label>
           ) : (
             <label>
               Your name
               <span class="hint">As your team knows you.</span>
-              <input name="name" required maxLength={120} autoComplete="name" />
+              <input
+                name="name"
+                required
+                maxLength={120}
+                autoComplete="name"
+                {...fieldProps(joining.outcome, 'name', 'join-result')}
+              />
             </label>
           )}
           <div class="row">
@@ -162,7 +174,7 @@ export function JoinAgencyForm({ send, userAgent, askToSee }: JoinFormProps) {
               Use another code
             </button>
           </div>
-          <ActionResult outcome={joining.outcome} />
+          <ActionResult outcome={joining.outcome} id="join-result" />
         </form>
       ) : null}
     </div>

@@ -7,6 +7,7 @@ import type { AgencyView, UiActionType } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import { DisabledReason } from '../../ui/disabled-reason.tsx';
+import { fieldProps } from '../../ui/fields.ts';
 import { actionDoing, connects, relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { activeMembers, canDemoteOrRemove, canManage } from '../../ui/permissions.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
@@ -14,14 +15,18 @@ import { actOutcome, useRun } from '../../ui/use-run.ts';
 export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
   const { outcome, run } = useRun();
   const allowed = canManage(view);
-  const act = (type: UiActionType, payload: Record<string, unknown>, text: string) =>
-    run(async () =>
+  // Whose row the last request was about: a refusal about one of its fields marks that field only.
+  const [about, setAbout] = useState<string | null>(null);
+  const act = (type: UiActionType, payload: Record<string, unknown>, text: string) => {
+    setAbout(typeof payload.member === 'string' ? payload.member : null);
+    return run(async () =>
       actOutcome(
         await send({ kind: 'act', agencyId: view.agencyId, type, payload }),
         text,
         actionDoing(type),
       ),
     );
+  };
   return (
     <section class="card" aria-labelledby="members-title" id="members">
       <h2 id="members-title">Members</h2>
@@ -40,7 +45,13 @@ export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
         </thead>
         <tbody>
           {activeMembers(view).map((m) => (
-            <MemberRow key={m.id} view={view} member={m} act={act} />
+            <MemberRow
+              key={m.id}
+              view={view}
+              member={m}
+              act={act}
+              marked={about === m.id ? fieldProps(outcome, 'monthly', 'members-result') : {}}
+            />
           ))}
         </tbody>
       </table>
@@ -51,7 +62,14 @@ export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
 
 type Act = (type: UiActionType, payload: Record<string, unknown>, text: string) => Promise<unknown>;
 
-function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member; act: Act }) {
+function MemberRow(props: {
+  view: AgencyView;
+  member: Member;
+  act: Act;
+  /** aria-invalid and aria-describedby for the allowance field, when the last refusal is about it. */
+  marked: ReturnType<typeof fieldProps>;
+}) {
+  const { view, member: m, act, marked } = props;
   const [confirming, setConfirming] = useState(false);
   const [allowance, setAllowance] = useState(m.allowance === null ? '' : String(m.allowance));
   // A change synced from another manager (or a shrink, P4) replaces what the field shows.
@@ -135,6 +153,7 @@ function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member;
             placeholder="none"
             aria-label={`Monthly allowance of ${m.name}`}
             aria-describedby={managing.ok ? undefined : 'manage-reason'}
+            {...marked}
             value={allowance}
             disabled={!managing.ok}
             onInput={(e) => setAllowance((e.target as HTMLInputElement).value)}

@@ -163,6 +163,25 @@ describe('agency pages: a business manager', () => {
     expect(alert.textContent).toBe(`${VERDICTS.ALLOWANCE_OVER_BALANCE.message}Rule P4 · Monthly allowances`);
   });
 
+  it('4: a refused allowance about its field marks that member’s field only, with the sentence', async () => {
+    await renderOptions('Olga', {
+      act: () => ({
+        ok: false,
+        code: 'BAD_REQUEST',
+        rule: 'REQUEST',
+        field: 'monthly',
+        message: 'The monthly allowance can be at most 1,000,000 Connects.',
+      }),
+    });
+    fireEvent.input(field('Monthly allowance of Bob'), { target: { value: '2000000' } });
+    fireEvent.click(button('Set allowance of Bob'));
+    const alert = await within(screen.getByRole('region', { name: 'Members' })).findByRole('alert');
+    expect(alert.textContent).toBe('The monthly allowance can be at most 1,000,000 Connects.');
+    expect(field('Monthly allowance of Bob').getAttribute('aria-invalid')).toBe('true');
+    expect(field('Monthly allowance of Bob').getAttribute('aria-describedby')).toBe('members-result');
+    expect(field('Monthly allowance of Olga').getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('removes a member only after confirming, saying their history stays (P6)', async () => {
     const { bg, fx } = await renderOptions('Olga', { act: () => saved() });
     fireEvent.click(button('Remove Bob'));
