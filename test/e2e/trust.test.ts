@@ -188,6 +188,13 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
     await shot(popup, 'item-09-popup-long-name-font-24');
     await expectAccessible(popup, undefined, 'item-09-popup-long-name-font-24-dark');
     await popup.close();
+    // The agency pages too, at a phone's width, with the long name and the large text.
+    const options = await nadia.options();
+    await options.getByRole('heading', { level: 1, name: LONG_NAME }).waitFor({ timeout: UI_TIMEOUT });
+    await options.setViewportSize({ width: 360, height: 900 });
+    expect(await scrollsSideways(options)).toBe(false);
+    await shot(options, 'item-09-pages-long-name-font-24-360px');
+    await options.close();
   });
 
   it('2: joining with a code whose server does not answer fails within 5 s, saying why and whom to tell', async () => {
