@@ -150,8 +150,9 @@ export interface ResponseValues {
    * `code` carries the invite's private key: shown once, never stored by the extension. `id` is the grant's
    * action id (its saved/synced status is in `recent`).
    */
-  createInvite: { id: string; code: string; expiresAt: number };
-  createDeviceInvite: { id: string; code: string; expiresAt: number };
+  /** `id`: the grant action's; `invite`: the invite's own id in the agency's state (its public key). */
+  createInvite: { id: string; invite: string; code: string; expiresAt: number };
+  createDeviceInvite: { id: string; invite: string; code: string; expiresAt: number };
   revokeInvite: ActValue;
   act: ActValue;
   exportLog: { fileName: string; json: string };

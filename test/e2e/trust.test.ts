@@ -268,6 +268,11 @@ describe('issue 10: what a non-technical member reads, in two browsers and one s
       'Invite (member, non-exclusive) revoked — synced with the server.',
     );
     await pending.getByRole('row').filter({ hasText: 'Spare' }).waitFor({ state: 'detached' });
+    // The revoked code is not offered any more.
+    expect(await text(options.getByTestId('invite-spent'))).toBe(
+      'This invite was revoked: its code admits nobody.',
+    );
+    expect(await options.getByTestId('invite-code').count()).toBe(0);
     await shot(options, 'item-07-invite-made');
     await expectAccessible(options, undefined, 'item-07-invite-made-dark');
 

@@ -21,6 +21,7 @@ export interface InviteFormProps {
 
 interface MadeInvite {
   id: string;
+  invite: string;
   code: string;
   expiresAt: number;
   label: string;
@@ -67,6 +68,9 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
           ? 'This browser is not connected to the sync server now: the code works once the invite reaches it.'
           : null
       : null;
+  // A code shown here that was revoked or used since admits nobody: it is not offered any more.
+  const state = invite ? view.state.invites[invite.invite] : undefined;
+  const spent = state?.revoked ? 'revoked' : state?.usedBy ? 'used' : null;
   return (
     <section class="card" aria-labelledby="invite-title" id="invite">
       <h2 id="invite-title">Invite a member</h2>
@@ -120,7 +124,14 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
           {waiting}
         </p>
       ) : null}
-      {invite ? (
+      {invite && spent ? (
+        <p class="muted" data-testid="invite-spent">
+          {spent === 'revoked'
+            ? 'This invite was revoked: its code admits nobody.'
+            : 'This invite was used: its code admits nobody else.'}
+        </p>
+      ) : null}
+      {invite && !spent ? (
         <div class="stack">
           <label>
             {invite.label ? `Invite code to send to ${invite.label}` : 'Invite code to send'}

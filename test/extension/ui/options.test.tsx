@@ -218,7 +218,10 @@ describe('agency pages: a business manager', () => {
   it('creates a single-use invite and shows the code to send', async () => {
     const expiresAt = Date.UTC(2026, 10, 9, 9);
     const { bg, view } = await renderOptions('Olga', {
-      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt } }),
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt },
+      }),
     });
     fireEvent.change(field('Role'), { target: { value: 'member' } });
     fireEvent.change(field('Relationship'), { target: { value: 'non-exclusive' } });
@@ -258,7 +261,10 @@ describe('agency pages: a business manager', () => {
               field: 'expiresInDays',
               message: 'The number of days can be at most 365.',
             }
-          : { ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) } },
+          : {
+              ok: true,
+              value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) },
+            },
     });
     fireEvent.input(field(/Who it is for/), { target: { value: 'Leo' } });
     fireEvent.click(button('Create invite'));
@@ -274,13 +280,46 @@ describe('agency pages: a business manager', () => {
     expect(field('Expires in (days)').getAttribute('aria-invalid')).toBe('true');
   });
 
+  it('7: a code revoked since it was made is not offered any more', async () => {
+    const { bg, view } = await renderOptions('Olga', {
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) },
+      }),
+    });
+    fireEvent.click(button('Create invite'));
+    await screen.findByTestId('invite-code');
+    const revoked = {
+      id: 'inv-1',
+      kind: 'member' as const,
+      grantedBy: view.me,
+      role: 'member' as const,
+      relationship: 'exclusive' as const,
+      member: null,
+      expiresAt: Date.UTC(2026, 10, 9, 9),
+      label: null,
+      usedBy: null,
+      revoked: true,
+    };
+    bg.push(
+      overviewOf({ ...view, state: { ...view.state, invites: { ...view.state.invites, 'inv-1': revoked } } }),
+    );
+    expect((await screen.findByTestId('invite-spent')).textContent).toBe(
+      'This invite was revoked: its code admits nobody.',
+    );
+    expect(screen.queryByTestId('invite-code')).toBeNull();
+  });
+
   it('2: an invite made while the agency never reached its server says it cannot be used until then', async () => {
     const fx = await olgaAndBob();
     const view = viewOf(fx, 'Olga', {
       sync: { status: 'offline', lastSyncedAt: null, server: 'wss://no-such-host.invalid', waiting: 3 },
     });
     const bg = new FakeBackground(overviewOf(view), {
-      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt: T0 } }),
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: T0 },
+      }),
     });
     render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} />);
     fireEvent.click(button('Create invite'));
@@ -532,7 +571,7 @@ describe('agency pages: add another browser', () => {
     const bg = new FakeBackground(overviewOf(view), {
       createDeviceInvite: () => ({
         ok: true,
-        value: { id: 'grant-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
+        value: { id: 'grant-2', invite: 'inv-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
       }),
     });
     render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} copy={copy} />);
@@ -561,7 +600,10 @@ describe('agency pages: add another browser', () => {
 
   it('a business manager may make one for any active member', async () => {
     const { bg, fx, view } = await renderOptions('Olga', {
-      createDeviceInvite: () => ({ ok: true, value: { id: 'grant-3', code: 'ao2.forbob', expiresAt: T0 } }),
+      createDeviceInvite: () => ({
+        ok: true,
+        value: { id: 'grant-3', invite: 'inv-3', code: 'ao2.forbob', expiresAt: T0 },
+      }),
     });
     const section = within(screen.getByRole('region', { name: 'Browsers' }));
     const select = section.getByLabelText('For') as HTMLSelectElement;
