@@ -12,10 +12,16 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Agency Overlay',
     description: "Your Upwork agency's shared Connects, team and rules, on the proposal form.",
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
-    // Only Upwork's pages. The agency's sync server is reached by WebSocket, which needs no host permission,
-    // so a self-hosted address never widens what the extension may read.
+    // webRequest: only to read why a connection to the agency's sync server failed, for an address the
+    // member allowed when asking "why?" (background/net-errors.ts); it blocks or changes nothing.
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'webRequest'],
+    // Upwork's pages only. The agency's sync server is reached by WebSocket, which needs no host permission,
+    // so a self-hosted address never widens what the extension may read; the optional origins below are
+    // asked for one address at a time, only when a member asks why their server does not answer.
     host_permissions: ['https://www.upwork.com/*'],
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['http://*/*', 'https://*/*'] }
+      : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

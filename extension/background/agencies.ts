@@ -7,6 +7,7 @@ import { checkInvite } from '../replica/check-invite.ts';
 import type { DeviceKey } from '../replica/device-key.ts';
 import { exportFileName, exportLog, exportStored } from '../replica/export-log.ts';
 import { createAgency, joinAgency } from '../replica/flows.ts';
+import { type NetErrorSource, probeCode, probeSentence, probeServer } from '../replica/probe-server.ts';
 import { cachedView, OLD_ACTION_FORMAT, Replica } from '../replica/replica.ts';
 import { inviteRequest } from './invite-requests.ts';
 import type { AgencyEntry, Settings } from './settings.ts';
@@ -18,6 +19,10 @@ export interface AgenciesDeps {
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
   maxBackoffMs?: number;
+  /** Why a request to a server failed, where the browser says (background/net-errors.ts). */
+  netErrors?: NetErrorSource | null;
+  /** The server probe's bound (probe-server.ts). */
+  probeTimeoutMs?: number;
 }
 
 type Refusal = Extract<Response, { ok: false }>;
@@ -221,7 +226,29 @@ export class Agencies {
     return (this.deps.now ?? Date.now)();
   }
 
+  /** Is an Agency Overlay sync server at `server`? The refusal to give when it is not, else null. */
+  private async probe(server: string, from: 'create' | 'join'): Promise<Refusal | null> {
+    const result = await probeServer(server, {
+      WebSocketImpl: this.deps.WebSocketImpl,
+      netErrors: this.deps.netErrors,
+      timeoutMs: this.deps.probeTimeoutMs,
+    });
+    if (result.ok) return null;
+    return {
+      ok: false,
+      code: probeCode(result.kind),
+      rule: 'SERVER',
+      message: probeSentence(server, result, from),
+      ...(from === 'create' ? { field: 'server' } : {}),
+    };
+  }
+
   private async createAgency(request: Extract<Request, { kind: 'createAgency' }>): Promise<Response> {
+    // Creating must reach the server first, unless the member chose to create offline anyway.
+    if (!request.offline) {
+      const unreachable = await this.probe(request.server, 'create');
+      if (unreachable) return unreachable;
+    }
     const result = await createAgency({
       ...this.replicaBase(),
       server: request.server,
@@ -238,10 +265,13 @@ export class Agencies {
 
   private async checkInvite(request: Extract<Request, { kind: 'checkInvite' }>): Promise<Response> {
     const parsed = parseInviteCode(request.code);
-    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'P2');
+    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'INVITE');
     const existing = this.replicas.get(parsed.invite.agency);
     if (existing?.isMember)
       return refuse('ALREADY_MEMBER', `This browser is already part of ${existing.log.state.name}.`, 'LOG');
+    // The invite lives in the agency's log on its server: a server that is not there fails in seconds.
+    const unreachable = await this.probe(parsed.invite.server, 'join');
+    if (unreachable) return unreachable;
     const result = await checkInvite({
       signer: this.key!.signer,
       invite: parsed.invite,
@@ -254,12 +284,14 @@ export class Agencies {
 
   private async joinAgency(request: Extract<Request, { kind: 'joinAgency' }>): Promise<Response> {
     const parsed = parseInviteCode(request.code);
-    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'P2');
+    if (!parsed.ok) return refuse('BAD_INVITE', parsed.message, 'INVITE');
     const existing = this.replicas.get(parsed.invite.agency);
     if (existing?.isMember) {
       await this.select(existing.agencyId);
       return { ok: true, value: { agencyId: existing.agencyId } } satisfies Answer<'joinAgency'>;
     }
+    const unreachable = await this.probe(parsed.invite.server, 'join');
+    if (unreachable) return unreachable;
     if (existing) await this.forget(existing.agencyId, true);
     const result = await joinAgency({ ...this.replicaBase(), invite: parsed.invite, name: request.name });
     if (!result.ok) return result;

@@ -25,7 +25,7 @@ export async function inviteRequest(
       if (!made.ok) return made;
       return {
         ok: true,
-        value: { id: made.id, code: made.code, expiresAt: made.expiresAt },
+        value: { id: made.id, invite: made.invite, code: made.code, expiresAt: made.expiresAt },
       } satisfies Answer<'createInvite'>;
     }
     case 'createDeviceInvite': {
@@ -38,7 +38,7 @@ export async function inviteRequest(
       if (!made.ok) return made;
       return {
         ok: true,
-        value: { id: made.id, code: made.code, expiresAt: made.expiresAt },
+        value: { id: made.id, invite: made.invite, code: made.code, expiresAt: made.expiresAt },
       } satisfies Answer<'createDeviceInvite'>;
     }
     case 'revokeInvite': {

@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { Agencies } from '../background/agencies.ts';
 import { type AlarmsLike, installReconnectAlarm } from '../background/alarms.ts';
+import { type WebRequestLike, webRequestNetErrors } from '../background/net-errors.ts';
 import { Router, type StatePort } from '../background/router.ts';
 import { wxtSettings } from '../background/settings.ts';
 import { openAgencyPagesOnInstall, type RuntimeLike } from '../background/welcome.ts';
@@ -13,7 +14,11 @@ import { deviceKey } from '../replica/device-key.ts';
 export default defineBackground({
   type: 'module',
   main() {
-    const agencies = new Agencies({ settings: wxtSettings(), deviceKey });
+    const agencies = new Agencies({
+      settings: wxtSettings(),
+      deviceKey,
+      netErrors: webRequestNetErrors(browser.webRequest as unknown as WebRequestLike | undefined),
+    });
     const router = new Router(agencies, { extensionOrigin: browser.runtime.getURL('/') });
     browser.runtime.onMessage.addListener(
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],

@@ -26,6 +26,8 @@ export interface SyncView {
   waiting: number;
   /** Why sync stopped, from the server's close code (e.g. removed from the agency). */
   stoppedReason: string | null;
+  /** Which close code stopped it (core/protocol.ts CLOSE), or OLD_FORMAT; null while not stopped. */
+  stoppedBy: string | null;
 }
 
 /** Everything a UI needs about one agency, as the background last derived it. */
@@ -95,6 +97,11 @@ export type Request =
       memberName: string;
       balance: number;
       timeZone?: string;
+      /**
+       * Create it without first checking that the server answers (the member chose to, after being told it
+       * does not): it syncs once the server is reachable.
+       */
+      offline?: true;
     }
   /** Connects with the code's invite key and says what it admits; nothing is kept in this browser. */
   | { kind: 'checkInvite'; code: string }
@@ -124,7 +131,8 @@ export type Request =
 
 export type Response<T = unknown> =
   | { ok: true; value: T }
-  | { ok: false; code: string; rule: string; message: string };
+  /** `field`: the request's field a refusal is about (a form marks it), when it is about one. */
+  | { ok: false; code: string; rule: string; message: string; field?: string };
 
 export type ActValue = {
   id: string;
@@ -142,8 +150,9 @@ export interface ResponseValues {
    * `code` carries the invite's private key: shown once, never stored by the extension. `id` is the grant's
    * action id (its saved/synced status is in `recent`).
    */
-  createInvite: { id: string; code: string; expiresAt: number };
-  createDeviceInvite: { id: string; code: string; expiresAt: number };
+  /** `id`: the grant action's; `invite`: the invite's own id in the agency's state (its public key). */
+  createInvite: { id: string; invite: string; code: string; expiresAt: number };
+  createDeviceInvite: { id: string; invite: string; code: string; expiresAt: number };
   revokeInvite: ActValue;
   act: ActValue;
   exportLog: { fileName: string; json: string };

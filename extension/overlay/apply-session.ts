@@ -1,6 +1,8 @@
 // One appearance of Upwork's proposal form: mounts the overlay beside it, keeps it in step with the page
 // (read again after every change of the form) and with the agency's state, records the page's facts once per
-// page view, and holds a click on Send once while a warning stands. Everything goes when `signal` aborts.
+// page view, and holds a click on Send once while a warning stands. Once Upwork confirmed a send on this page
+// view, it shows the state after it and projects no second spend. A member who left or was removed gets one
+// line instead of the overlay. Everything goes when `signal` aborts.
 import { h, render } from 'preact';
 import type { ProposeAs } from '../../core/lite.ts';
 import { controlText, type PageWindow } from '../features/upwork-page/dom.ts';
@@ -15,6 +17,8 @@ import {
 import { BUTTONS, FREELANCER_OPTION_VALUE } from '../features/upwork-page/selectors.ts';
 import { setProposeAs } from '../features/upwork-page/set-propose-as.ts';
 import type { UiClient } from '../ui/client.ts';
+import { listWords } from '../ui/format.ts';
+import { formerSentence, formerStanding } from '../ui/former.ts';
 import { type AgencyMatch, matchAgency } from './agency-match.ts';
 import { ApplyOverlay, type SendNote } from './apply-overlay.tsx';
 import type { MountedUi, MountUi } from './mount.ts';
@@ -26,8 +30,9 @@ import {
   proposalFact,
   upworkIdToLearn,
 } from './page-facts.ts';
-import { listWords, PageNotice, UnrecognisedForm } from './page-notice.tsx';
+import { PageNotice, UnrecognisedForm } from './page-notice.tsx';
 import { type ProposalPlan, planProposal } from './proposal-plan.ts';
+import type { SentProposal } from './sent-panel.tsx';
 import { proposalsOnJob } from './teammates.ts';
 import { type Fix, type Warning, warningsFor } from './warnings.ts';
 
@@ -37,9 +42,14 @@ export const OVERLAY_HOST = 'agency-overlay';
 export interface SendSnapshot {
   jobKey: string;
   request: FactRequest;
-  /** "you proposed as the agency — 24 Connects", for the note after recording. */
-  summary: string;
+  /** Which way it went, what it cost and for whom, for the state shown after it. */
+  sent: Pick<SentProposal, 'as' | 'cost' | 'forName'>;
 }
+
+/** The outcome of recording a confirmed send for the agency. */
+export type RecordOutcome =
+  | { ok: true; id: string; flags: { rule: string; message: string }[] }
+  | { ok: false; message: string };
 
 export interface ApplySessionOptions {
   win: PageWindow;
@@ -56,23 +66,37 @@ export interface ApplySessionOptions {
 
 export interface ApplySession {
   readonly jobKey: string;
-  /** What a send now would record; null when nothing would be (no agency, not a member, other agency). */
+  /**
+   * What a send now would record; null when nothing would be (no agency, not a member, other agency, or a
+   * send already confirmed on this page view: the same proposal is not recorded twice).
+   */
   snapshot(): SendSnapshot | null;
   showNote(note: SendNote | null): void;
+  /** Upwork confirmed the send of `snapshot` on this page: from now on the overlay shows the state after it. */
+  sent(snapshot: SendSnapshot): void;
+  /** What recording that send for the agency came to. */
+  recorded(outcome: RecordOutcome): void;
   /** The warnings standing now (for tests and the e2e check). */
   warnings(): Warning[];
 }
 
 const REFRESH_MS = 30_000;
 
-function summaryOf(plan: ProposalPlan, request: FactRequest): string {
-  if (request.type !== 'submitProposal') return '';
+function sentOf(plan: ProposalPlan, request: FactRequest): SendSnapshot['sent'] | null {
+  if (request.type !== 'submitProposal') return null;
   const p = request.payload;
-  const who = p.member ? `${plan.proposer?.name ?? 'the member'} proposed` : 'you proposed';
-  const cost = p.connects + p.boost;
-  return p.as === 'agency'
-    ? `${who} as the agency — ${cost.toLocaleString('en-US')} Connect${cost === 1 ? '' : 's'}`
-    : `${who} independently (your own Connects)`;
+  return {
+    as: p.as,
+    cost: p.connects + p.boost,
+    forName: p.member ? (plan.proposer?.name ?? 'the member') : null,
+  };
+}
+
+/** Where focus goes when a held Send closes: the warnings still standing, else the overlay itself. */
+function focusAfterHold(container: HTMLElement): void {
+  const targets = container.querySelectorAll<HTMLElement>('[data-focus-after-hold]');
+  // The last one is the innermost: the warning list when it is there, else the overlay's section.
+  targets[targets.length - 1]?.focus();
 }
 
 export function startApplySession(options: ApplySessionOptions): ApplySession {
@@ -87,6 +111,7 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
   let hold: Warning[] | null = null;
   let passArmed = false;
   let note: SendNote | null = null;
+  let sent: { snapshot: SendSnapshot; view: SentProposal; id: string | null } | null = null;
   let current: { match: AgencyMatch; plan: ProposalPlan | null; warnings: Warning[] } | null = null;
   let balanceMarked = false;
   let scheduled = false;
@@ -148,7 +173,10 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
     }
     const match = matchAgency(reading, hub.overview);
     const plan = computeFrom(reading, match);
-    const warnings = plan ? warningsFor(plan) : [];
+    const teammates =
+      match.kind === 'matched' ? proposalsOnJob(match.view.state, reading.jobKey, match.view.me) : [];
+    // After a confirmed send nothing stands before Send: the proposal is out (Upwork refuses a repeat itself).
+    const warnings = plan && !sent ? warningsFor(plan, teammates, now()) : [];
     current = { match, plan, warnings };
     if (hold && warnings.length === 0) hold = null;
 
@@ -184,14 +212,30 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
       return;
     }
     if (!plan) return;
+    const former = formerStanding(match.view);
+    if (former) {
+      // R11, P6: nothing on this form concerns them any more; one line says so, and records nothing.
+      render(
+        h(PageNotice, {
+          title: formerSentence(match.view, former, now()),
+          testId: 'former-member',
+          children: 'Nothing on this form is recorded for it.',
+        }),
+        container,
+      );
+      ui.host.dataset.state = 'former';
+      return;
+    }
+    const counted = !!sent?.id && match.view.state.proposals.some((p) => p.id === sent?.id);
     render(
       h(ApplyOverlay, {
         plan,
         warnings,
-        teammates: proposalsOnJob(match.view.state, reading.jobKey, match.view.me),
+        teammates,
         now: now(),
         hold,
         note,
+        sent: sent ? { ...sent.view, counted } : null,
         unread: reading.unread,
         onChoose: choose,
         onFix: fix,
@@ -232,10 +276,13 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
   }
 
   function fix(what: Fix): void {
+    const held = hold !== null;
     hold = null;
     // Without a fix, going back to the form is the fix: the member changes what they see fit.
     if (what) choose(what);
     draw();
+    // The button that was clicked is gone: focus lands on what is left, not on the page's body.
+    if (held && ui) focusAfterHold(ui.container);
   }
 
   function sendAnyway(): void {
@@ -260,6 +307,7 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
       schedule();
       return;
     }
+    if (sent) return;
     const standing = current?.warnings ?? [];
     if (standing.length === 0) return;
     event.preventDefault();
@@ -318,15 +366,42 @@ export function startApplySession(options: ApplySessionOptions): ApplySession {
   return {
     jobKey,
     snapshot() {
+      if (sent) return null;
       const r = readApplyPage(root, win.location.href);
       if (!r.ok) return null;
       const match = matchAgency(r, hub.overview);
       const plan = computeFrom(r, match);
       const request = plan ? proposalFact(plan) : null;
-      return plan && request ? { jobKey: r.jobKey, request, summary: summaryOf(plan, request) } : null;
+      const what = plan && request ? sentOf(plan, request) : null;
+      return plan && request && what ? { jobKey: r.jobKey, request, sent: what } : null;
     },
     showNote(next) {
       note = next;
+      draw();
+    },
+    sent(snapshot) {
+      hold = null;
+      note = null;
+      passArmed = false;
+      sent = {
+        snapshot,
+        id: null,
+        view: { ...snapshot.sent, status: 'recording', counted: false, flags: [], reason: null },
+      };
+      draw();
+    },
+    recorded(outcome) {
+      if (!sent) return;
+      sent = outcome.ok
+        ? { ...sent, id: outcome.id, view: { ...sent.view, status: 'recorded', flags: outcome.flags } }
+        : {
+            ...sent,
+            view: {
+              ...sent.view,
+              status: 'not-recorded',
+              reason: `It could not be recorded for the agency: ${outcome.message}`,
+            },
+          };
       draw();
     },
     warnings() {

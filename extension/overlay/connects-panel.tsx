@@ -7,7 +7,11 @@ const n = (value: number): string => value.toLocaleString('en-US');
 
 export function ConnectsPanel({ plan }: { plan: ProposalPlan }) {
   const { summary } = plan;
-  const asAgency = effectiveAs(plan) === 'agency';
+  // An exclusive member proposes as the agency only (R7): a form set to "freelancer" is a mistake the warning
+  // names, not a way of spending that leaves the agency's balance untouched.
+  const mustBeAgency = plan.proposer?.relationship === 'exclusive';
+  const asAgency = effectiveAs(plan) === 'agency' || mustBeAgency;
+  const later = asAgency && effectiveAs(plan) !== 'agency' ? ' once the form proposes as the agency' : '';
   const whose =
     plan.proposer && plan.me && plan.proposer.id !== plan.me.id ? `${plan.proposer.name}'s` : 'Your';
   return (
@@ -28,7 +32,7 @@ export function ConnectsPanel({ plan }: { plan: ProposalPlan }) {
               <strong data-testid="overlay-balance-after" class={plan.balanceAfter < 0 ? 'bad' : ''}>
                 {n(plan.balanceAfter)}
               </strong>{' '}
-              after sending
+              after sending{later}
             </>
           ) : (
             ' (untouched when proposing independently)'
@@ -45,6 +49,8 @@ export function ConnectsPanel({ plan }: { plan: ProposalPlan }) {
                 <>
                   {' → '}
                   <span class={plan.allowanceAfter < 0 ? 'bad' : ''}>{n(plan.allowanceAfter)}</span> after
+                  sending
+                  {later}
                 </>
               ) : null}
             </>

@@ -3,6 +3,7 @@
 import { h, render } from 'preact';
 import type { PageWindow } from '../features/upwork-page/dom.ts';
 import { findBadgeAnchor } from '../features/upwork-page/find-anchor.ts';
+import { formerStanding } from '../ui/former.ts';
 import { JobBadge } from './job-badge.tsx';
 import type { MountedUi, MountUi } from './mount.ts';
 import type { OverviewHub } from './overview-hub.ts';
@@ -28,7 +29,9 @@ export function startJobSession(options: JobSessionOptions): void {
     if (!ui || signal.aborted) return;
     if (!ui.host.isConnected) ui.remount();
     const view = hub.overview?.view;
-    const proposals = view ? proposalsOnJob(view.state, jobKey, view.me) : [];
+    // A member who left or was removed no longer acts for the agency (P6): its teammates are not theirs.
+    const current = view && !formerStanding(view) ? view : null;
+    const proposals = current ? proposalsOnJob(current.state, jobKey, current.me) : [];
     render(h(JobBadge, { agencyName: view?.state.name ?? '', proposals, now: now() }), ui.container);
     ui.host.dataset.proposals = String(proposals.length);
   };

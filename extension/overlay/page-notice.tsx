@@ -1,6 +1,7 @@
 // A quiet notice instead of the overlay: the page does not look like a proposal form the overlay knows, or
 // there is nothing of this browser's agencies to show on it. Upwork's page keeps working as usual.
 import type { ComponentChildren } from 'preact';
+import { listWords } from '../ui/format.ts';
 
 export function PageNotice(props: { title: string; children: ComponentChildren; testId?: string }) {
   return (
@@ -8,12 +9,6 @@ export function PageNotice(props: { title: string; children: ComponentChildren; 
       <strong>Agency Overlay:</strong> {props.title} {props.children}
     </aside>
   );
-}
-
-/** "the Connects required, the Send button" → "the Connects required and the Send button". */
-export function listWords(words: readonly string[]): string {
-  if (words.length <= 1) return words[0] ?? '';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
 export function UnrecognisedForm({ missing }: { missing: readonly string[] }) {

@@ -28,6 +28,11 @@ export interface ProposalPlan {
   freelancerOption: ProposeAsOption | null;
   /** Business manager's form (team and member dropdowns) rather than an agency member's radios. */
   managerForm: boolean;
+  /**
+   * On a business manager's form, Upwork's "Freelancer" menu still shows its placeholder: nobody is chosen
+   * yet, so the proposal is nobody's until the manager picks one (it would be recorded as the manager's own).
+   */
+  proposerUnchosen: boolean;
   connects: number;
   boost: number;
   /** What the send costs: required plus boost. */
@@ -81,6 +86,7 @@ export function planProposal({ reading, view, agencyOption, preselected, now }: 
 
   let proposer = me;
   let unknownProposerName: string | null = null;
+  let proposerUnchosen = false;
   let as: ProposeAs | null = null;
   let otherAgency = false;
   if (control.kind === 'radios') {
@@ -95,7 +101,7 @@ export function planProposal({ reading, view, agencyOption, preselected, now }: 
       if (chosen) proposer = chosen;
       else if (normalizeName(control.member) !== normalizeName(me?.name))
         unknownProposerName = control.member;
-    }
+    } else proposerUnchosen = true;
   }
 
   const freelancerOption =
@@ -118,6 +124,7 @@ export function planProposal({ reading, view, agencyOption, preselected, now }: 
     agencyOption,
     freelancerOption,
     managerForm,
+    proposerUnchosen,
     connects: reading.connectsRequired,
     boost: Math.max(0, cost - reading.connectsRequired),
     cost,

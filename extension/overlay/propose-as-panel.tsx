@@ -43,11 +43,19 @@ export function ProposeAsPanel({ plan, onChoose }: ProposeAsPanelProps) {
     return (
       <section class="panel" aria-labelledby="ao-propose-as">
         <h3 id="ao-propose-as">Propose as</h3>
-        <p data-testid="propose-as-manager">
-          {plan.as === 'agency' ? `As ${plan.agencyName}` : `As ${teamWord(plan.as, plan.agencyName)}`}
-          {who ? ` for ${who.name}` : plan.unknownProposerName ? ` for ${plan.unknownProposerName}` : ''}
-          {plan.me && who && who.id !== plan.me.id ? ', recorded by you' : ''}.
-        </p>
+        {plan.proposerUnchosen ? (
+          <p data-testid="propose-as-manager">
+            {plan.as === 'agency' ? `As ${plan.agencyName}` : `As ${teamWord(plan.as, plan.agencyName)}`}: no
+            freelancer is chosen yet in Upwork's "Freelancer" menu above. Choose who this proposal is for;
+            until then it would be recorded as yours.
+          </p>
+        ) : (
+          <p data-testid="propose-as-manager">
+            {plan.as === 'agency' ? `As ${plan.agencyName}` : `As ${teamWord(plan.as, plan.agencyName)}`}
+            {who ? ` for ${who.name}` : plan.unknownProposerName ? ` for ${plan.unknownProposerName}` : ''}
+            {plan.me && who && who.id !== plan.me.id ? ', recorded by you' : ''}.
+          </p>
+        )}
         {plan.unknownProposerName ? (
           <p class="muted">
             {plan.unknownProposerName} is not in the agency's team list here: the proposal will be recorded as
@@ -101,12 +109,12 @@ export function ProposeAsPanel({ plan, onChoose }: ProposeAsPanelProps) {
       </fieldset>
       {exclusive ? (
         <p class="muted" data-testid="propose-as-exclusive">
-          As an exclusive member you propose as the agency only (R7).
+          As an exclusive member you propose as the agency only.
         </p>
       ) : (
         <p class="muted" data-testid="default-team">
           Upwork pre-selected <strong>{teamWord(plan.preselected, plan.agencyName)}</strong>: your default
-          team (R9). You choose on every proposal (R10).
+          team. You choose on every proposal.
         </p>
       )}
     </section>

@@ -1,5 +1,8 @@
-// The member clicked Send while a warning stands: the click was held once. The member decides — fix it, or
-// send anyway (which only lets their next click on Send through: the overlay never sends for them).
+// The member clicked Send while a warning stands: the click was held once. The member decides — fix it (or go
+// back to the form), or send anyway (which only lets their next click on Send through: the overlay never
+// sends for them).
+import { RuleDetail } from '../ui/rule-ref.tsx';
+import { formRuleTitle } from '../ui/rules.ts';
 import { fixLabel } from './warning-list.tsx';
 import type { Fix, Warning } from './warnings.ts';
 
@@ -27,7 +30,8 @@ export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHold
       <ul id="ao-hold-body">
         {warnings.map((w) => (
           <li key={w.code}>
-            <strong class="rule">{w.rule}</strong> {w.sentence}
+            {w.sentence}
+            <RuleDetail rule={w.rule} title={formRuleTitle(w.rule)} />
           </li>
         ))}
       </ul>
@@ -39,7 +43,11 @@ export function SendHold({ warnings, agencyName, onFix, onSendAnyway }: SendHold
           onClick={() => onFix(fix)}
           data-testid="hold-fix"
         >
-          {fix ? `Fix it: ${fixLabel(fix, agencyName).toLowerCase()}` : 'Fix it: go back to the form'}
+          {fix === 'agency'
+            ? `Fix it: propose as ${agencyName}`
+            : fix === 'independent'
+              ? 'Fix it: propose independently instead'
+              : fixLabel(null, agencyName)}
         </button>
         <button type="button" onClick={onSendAnyway} data-testid="hold-send-anyway">
           Send anyway

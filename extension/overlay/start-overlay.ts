@@ -137,23 +137,21 @@ export function startOverlay(options: OverlayOptions): Overlay {
 
   const record = async (snapshot: SendSnapshot): Promise<void> => {
     const shown = (): ApplySession | null => (session?.jobKey === snapshot.jobKey ? session : null);
-    shown()?.showNote({ kind: 'recording' });
+    // From the confirmation on, the form shows the state after the send: never a second projection of it.
+    shown()?.sent(snapshot);
     const res = await client.send(snapshot.request);
     if (res.ok) {
       console.info(
         `[agency-overlay] recorded ${snapshot.request.type} on ${snapshot.jobKey} at ${now()} (${res.value.id})`,
       );
-      shown()?.showNote({
-        kind: 'recorded',
-        text: `Recorded for the agency: ${snapshot.summary}.`,
+      shown()?.recorded({
+        ok: true,
+        id: res.value.id,
         flags: res.value.flags.map((f) => ({ rule: f.rule, message: f.message })),
       });
     } else {
       console.warn(`[agency-overlay] the proposal was not recorded: ${res.rule} ${res.message}`);
-      shown()?.showNote({
-        kind: 'not-recorded',
-        text: `Upwork sent the proposal, but it could not be recorded for the agency: ${res.message}`,
-      });
+      shown()?.recorded({ ok: false, message: res.message });
     }
   };
 
@@ -167,7 +165,7 @@ export function startOverlay(options: OverlayOptions): Overlay {
     onSent: (snapshot) => {
       if (snapshot) void record(snapshot);
     },
-    onFailed: (reason) => session?.showNote({ kind: 'not-recorded', text: failureText(reason) }),
+    onFailed: (reason) => session?.showNote({ kind: 'not-sent', text: failureText(reason) }),
   });
 
   signal.addEventListener(

@@ -19,8 +19,8 @@ export function TeammatesPanel(props: { proposals: JobProposal[]; now: number; t
         <p class="muted">No one in the agency has proposed on this job yet.</p>
       ) : (
         <>
-          <p class="notice" data-testid="teammates-summary">
-            <strong>P5</strong> {whoProposed(proposals)}.
+          <p class={proposals.some((p) => !p.you) ? 'notice' : 'muted'} data-testid="teammates-summary">
+            {whoProposed(proposals)}.
           </p>
           <ul aria-label="Proposals on this job">
             {proposals.map((p) => (

@@ -1,5 +1,8 @@
-// The warnings before Send, each with its rule's sentence and, where one exists, a one-click fix that
-// changes Upwork's control (only on this click).
+// The warnings before Send, each a sentence about this form (its rule a small detail) and, where one exists,
+// a one-click fix that changes Upwork's control (only on this click). The list can take focus, so a member
+// who closes the held Send lands back here rather than on the page's body.
+import { RuleDetail } from '../ui/rule-ref.tsx';
+import { formRuleTitle } from '../ui/rules.ts';
 import type { Fix, Warning } from './warnings.ts';
 
 export function fixLabel(fix: Fix, agencyName: string): string {
@@ -14,12 +17,11 @@ export function WarningList(props: { warnings: Warning[]; agencyName: string; on
   return (
     <div aria-live="polite" data-testid="warnings">
       {warnings.length ? (
-        <ul class="warnings" aria-label="Before you send">
+        <ul class="warnings" aria-label="Before you send" tabIndex={-1} data-focus-after-hold="">
           {warnings.map((w) => (
             <li key={w.code} class="warning" data-rule={w.rule} data-testid={`warning-${w.rule}`}>
-              <p>
-                <strong class="rule">{w.rule}</strong> {w.sentence}
-              </p>
+              <p>{w.sentence}</p>
+              <RuleDetail rule={w.rule} title={formRuleTitle(w.rule)} />
               {w.fix ? (
                 <button type="button" class="fix" onClick={() => onFix(w.fix)}>
                   {fixLabel(w.fix, agencyName)}

@@ -17,10 +17,11 @@ export type FlowResult<T> = ({ ok: true } & T) | Refusal;
 /** How long a join (or a check) waits for the server: the invite lives in the room, so it needs the server. */
 export const JOIN_WAIT_MS = 15_000;
 
+// Refusals about a code itself cite no agency rule: INVITE marks them as the extension's own.
 export const badInviteKey = (): Refusal => ({
   ok: false,
   code: 'BAD_INVITE',
-  rule: 'P2',
+  rule: 'INVITE',
   message: 'The invite code is damaged: copy it again in full.',
 });
 
@@ -31,7 +32,12 @@ export const serverSilent = (server: string): Refusal => ({
   message: `The sync server at ${server} did not answer; check the address and try again.`,
 });
 
-const invalid = (message: string): Refusal => ({ ok: false, code: 'INVITE_INVALID', rule: 'P2', message });
+const invalid = (message: string): Refusal => ({
+  ok: false,
+  code: 'INVITE_INVALID',
+  rule: 'INVITE',
+  message,
+});
 
 /** Why the server closed a joiner's link, said for the member holding the code. */
 export function serverRefusal(connection: Connection): Refusal {

@@ -128,7 +128,8 @@ export async function joinAgency(
   return { ok: true, replica, check: read.check };
 }
 
-export type CodeResult = FlowResult<{ code: string; expiresAt: number; id: string }>;
+/** `invite`: the invite's id in the agency's state (its public key, base64url), for the pages to follow it. */
+export type CodeResult = FlowResult<{ code: string; expiresAt: number; id: string; invite: string }>;
 
 /** A business manager grants a single-use invite for a new member (P2). */
 export function createInvite(
@@ -180,7 +181,7 @@ async function grantCode(
       key: toBase64Url(key.privateKey),
       name: replica.log.state.name || undefined,
     });
-    return { ok: true, code, expiresAt, id: granted.id };
+    return { ok: true, code, expiresAt, id: granted.id, invite: toBase64Url(key.publicKey) };
   } finally {
     // The private half lives on only in the code handed back to the page that asked for it.
     key.privateKey.fill(0);

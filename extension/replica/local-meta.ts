@@ -83,6 +83,7 @@ export async function cachedView(
       lastSyncedAt: local?.lastSyncedAt ?? null,
       waiting: local?.unacked.length ?? 0,
       stoppedReason: null,
+      stoppedBy: null,
     },
     recent: local?.recent ?? [],
   };
@@ -97,7 +98,14 @@ function oldFormatView(agencyId: string, server: string, keyId: string, now: num
     oldFormat: true,
     state,
     connects: connectsSummary(state, now, null),
-    sync: { status: 'stopped', server, lastSyncedAt: null, waiting: 0, stoppedReason: OLD_FORMAT_REASON },
+    sync: {
+      status: 'stopped',
+      server,
+      lastSyncedAt: null,
+      waiting: 0,
+      stoppedReason: OLD_FORMAT_REASON,
+      stoppedBy: 'OLD_FORMAT',
+    },
     recent: [],
   };
 }

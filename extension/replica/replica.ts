@@ -88,6 +88,8 @@ export class Replica {
   private snapshotDirty = false;
   private fallbackTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** The link got past the handshake since it last dialled (onLinkState). */
+  private welcomedLink = false;
   private unsubscribeLog: () => void;
 
   private constructor(
@@ -158,9 +160,13 @@ export class Replica {
     return this.log.memberOf(this.signer.keyId) ?? this.signer.keyId;
   }
 
+  /**
+   * Whether this browser's member is in the agency: active in its log, and not closed by the server as gone
+   * (a removed member is never sent their removal: the close says it, and a new invite may bring them back).
+   */
   get isMember(): boolean {
     const m = this.log.state.members[this.me];
-    return !!m && m.status === 'active';
+    return !!m && m.status === 'active' && this.connection.stoppedBy !== 'MEMBER_GONE';
   }
 
   get server(): string {
@@ -216,6 +222,11 @@ export class Replica {
         ? OLD_FORMAT_REASON
         : this.connection.state === 'stopped'
           ? this.connection.stoppedReason
+          : null,
+      stoppedBy: this.oldFormat
+        ? 'OLD_FORMAT'
+        : this.connection.state === 'stopped'
+          ? this.connection.stoppedBy
           : null,
     };
   }
@@ -381,7 +392,30 @@ export class Replica {
       if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
       this.maybeFallbackAck();
     }
+    if (state === 'stopped' && this.connection.stoppedBy === 'MEMBER_GONE' && this.welcomedLink)
+      this.confirmOwnLeave();
+    // Whether the link got past the handshake before it stopped: a close at the handshake holds nothing new.
+    if (state === 'welcomed' || state === 'synced') this.welcomedLink = true;
+    else if (state === 'connecting') this.welcomedLink = false;
     this.emit();
+  }
+
+  /**
+   * The server stores a member's own leave, then re-checks who may read and closes their link (MEMBER_GONE)
+   * before it sends the ACK that would cover the leave (sync-server room.ts `committed`). So the close is the
+   * acknowledgement: the server closes a member for a departure it holds, and when the departure this replica
+   * knows is the member's own leave, that leave is what the server holds. Only for a link the server had
+   * welcomed: one refused at the handshake (a member removed while offline) sent the server nothing.
+   */
+  private confirmOwnLeave(): void {
+    if (this.log.state.members[this.me]?.status !== 'left') return;
+    const leaves = new Set(
+      this.local.recent.filter((r) => r.type === 'leaveAgency' && r.status === 'saved').map((r) => r.id),
+    );
+    const ids = new Set(this.local.unacked.filter((u) => leaves.has(u.id)).map((u) => u.id));
+    if (!ids.size) return;
+    this.markSynced(ids);
+    this.persistLocal();
   }
 
   private onAck(sv: Map<number, number>): void {

@@ -12,9 +12,10 @@ export interface UiClient {
   subscribe(onView: (view: OverviewView) => void): () => void;
 }
 
-/** A refused request as the UI shows it: the rule id and the sentence a member reads. */
+/** A refused request as the UI shows it: the sentence a member reads, the rule id behind it, the field. */
 export interface Refusal {
   code: string;
   rule: string;
   message: string;
+  field?: string;
 }

@@ -9,7 +9,7 @@ export function DefaultTeam({ me }: { me: Member }) {
   if (me.relationship === 'exclusive') {
     return (
       <p class="muted" data-testid="default-team">
-        As an exclusive member you always propose as the agency (R7).
+        As an exclusive member you propose as the agency on every proposal.
       </p>
     );
   }
@@ -18,8 +18,8 @@ export function DefaultTeam({ me }: { me: Member }) {
       Your default team on Upwork: <strong>{teamLabel(me.defaultTeam)}</strong>. It is set on Upwork in{' '}
       <a href={MY_TEAMS_URL} target="_blank" rel="noreferrer">
         Settings › My Teams
-      </a>{' '}
-      (R9).
+      </a>
+      .
     </p>
   );
 }

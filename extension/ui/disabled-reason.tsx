@@ -1,11 +1,15 @@
-// The sentence that says why controls are disabled (P2, P3, P6), linked to them with aria-describedby.
+// The sentence that says why controls are disabled, about the member's situation (refusal-text.ts), linked to
+// them with aria-describedby; the rule's id is a small detail after it, never the headline.
 import type { Allowed } from './permissions.ts';
+import { refusalSentence } from './refusal-text.ts';
+import { RuleRef } from './rule-ref.tsx';
 
-export function DisabledReason({ id, allowed }: { id: string; allowed: Allowed }) {
+export function DisabledReason({ id, allowed, doing }: { id: string; allowed: Allowed; doing?: string }) {
   if (allowed.ok) return null;
   return (
-    <p id={id} class="reason">
-      ({allowed.rule}) {allowed.message}
-    </p>
+    <div class="reason">
+      <p id={id}>{refusalSentence(allowed, doing)}</p>
+      <RuleRef rule={allowed.rule} />
+    </div>
   );
 }

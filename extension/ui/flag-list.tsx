@@ -2,6 +2,7 @@
 import type { Verdict } from '../../core/lite.ts';
 import type { AgencyView } from '../messaging/types.ts';
 import { meOf } from './permissions.ts';
+import { RuleRef } from './rule-ref.tsx';
 
 export function visibleFlags(view: AgencyView): Verdict[] {
   const manager = meOf(view)?.role === 'manager';
@@ -18,7 +19,8 @@ export function FlagList({ view, limit = 5 }: { view: AgencyView; limit?: number
       <ul aria-label="Flags">
         {flags.map((v) => (
           <li key={`${v.id}:${v.code}`}>
-            <strong>{v.rule}</strong> {nameOf(v.actor)}: {v.message}
+            {v.actor === view.me ? 'You' : nameOf(v.actor)}: {v.message}
+            <RuleRef rule={v.rule} />
           </li>
         ))}
       </ul>

@@ -15,6 +15,12 @@ export const activeMembers = (view: AgencyView): Member[] =>
     .filter((m) => m.status === 'active')
     .sort((a, b) => a.joinedAt - b.joinedAt || (a.id < b.id ? -1 : 1));
 
+/** The active business managers' names, in the order they joined. */
+export const managerNames = (view: AgencyView): string[] =>
+  activeMembers(view)
+    .filter((m) => m.role === 'manager')
+    .map((m) => m.name);
+
 /** This browser's key as the agency knows it (null before joining). */
 export const thisBrowserOf = (view: AgencyView) => view.state.keys[view.browserKey] ?? null;
 

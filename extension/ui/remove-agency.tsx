@@ -1,13 +1,15 @@
 // Removing an agency from this browser: its local copy and its entry here are deleted. It is not leaving
 // (R11): the agency and the other members' copies are untouched, and this browser's membership stays in the
-// log until a member leaves or is removed.
+// log until a member leaves or is removed. Inside a section with one outcome, the section passes its `run`.
 import { useState } from 'preact/hooks';
 import { ActionResult } from './action-result.tsx';
 import type { Send } from './client.ts';
-import { useRun } from './use-run.ts';
+import { type Run, useRun } from './use-run.ts';
 
-export function RemoveAgency({ agencyId, name, send }: { agencyId: string; name: string; send: Send }) {
-  const { outcome, busy, run } = useRun();
+export function RemoveAgency(props: { agencyId: string; name: string; send: Send; run?: Run }) {
+  const { agencyId, name, send } = props;
+  const own = useRun();
+  const { busy, run } = props.run ? { busy: false, run: props.run } : own;
   const [confirming, setConfirming] = useState(false);
   const remove = () => {
     setConfirming(false);
@@ -42,7 +44,7 @@ export function RemoveAgency({ agencyId, name, send }: { agencyId: string; name:
           </button>
         </div>
       )}
-      <ActionResult outcome={outcome} />
+      {props.run ? null : <ActionResult outcome={own.outcome} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
-// Sync status in words: synced / syncing / "offline — N actions waiting" / stopped with the server's reason.
+// Sync status in words: synced / syncing / "offline — N actions waiting" / not syncing, and why. "Reconnect
+// now" is offered only where dialling again can help (an outage, or a stop the server may answer differently).
 import type { SyncView } from '../messaging/types.ts';
-import { syncText } from './format.ts';
+import { canRetrySync, syncText } from './format.ts';
 
 export function SyncStatus({
   sync,
@@ -17,7 +18,7 @@ export function SyncStatus({
         <span class="dot" aria-hidden="true" />
         {syncText(sync, now)}
       </p>
-      {onReconnect && (sync.status === 'offline' || sync.status === 'stopped') ? (
+      {onReconnect && canRetrySync(sync) ? (
         <button type="button" class="link" onClick={onReconnect}>
           Reconnect now
         </button>

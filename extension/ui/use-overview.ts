@@ -36,7 +36,7 @@ export function useOverview(client: UiClient, initial: OverviewView | null = nul
   return state;
 }
 
-/** The current time, refreshed every `everyMs`, so "5 min ago" stays true while a page is open. */
+/** The current time, refreshed every `everyMs`, so "5 minutes ago" stays true while a page is open. */
 export function useNow(fixed?: number, everyMs = 30_000): number {
   const [now, setNow] = useState(() => fixed ?? Date.now());
   useEffect(() => {

@@ -1,12 +1,15 @@
-// One request at a time per form: its outcome (working, saved/synced, refused) for <ActionResult>.
+// One request at a time per section: its outcome (working, saved/synced, refused) for <ActionResult>. A
+// section's controls share one run, so a later attempt always replaces the earlier outcome on screen.
 import { useCallback, useRef, useState } from 'preact/hooks';
 import type { Response, ResponseValues } from '../messaging/types.ts';
 import type { Outcome } from './action-result.tsx';
 
+export type Run = (task: () => Promise<Outcome>) => Promise<Outcome>;
+
 export function useRun(): {
   outcome: Outcome | null;
   busy: boolean;
-  run: (task: () => Promise<Outcome>) => Promise<Outcome>;
+  run: Run;
   reset: () => void;
 } {
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -31,8 +34,11 @@ export function useRun(): {
   return { outcome, busy: outcome?.kind === 'pending', run, reset };
 }
 
-/** The outcome of an `act` request: its action id (for the live saved/synced status) and any flags. */
-export function actOutcome(res: Response<ResponseValues['act']>, text: string): Outcome {
-  if (!res.ok) return { kind: 'refused', refusal: res };
+/**
+ * The outcome of an `act` request: its action id (for the live saved/synced status) and any flags. `doing`
+ * words the action for a refusal ("set monthly allowances": "Only a business manager can …").
+ */
+export function actOutcome(res: Response<ResponseValues['act']>, text: string, doing?: string): Outcome {
+  if (!res.ok) return { kind: 'refused', refusal: res, doing };
   return { kind: 'saved', id: res.value.id, text, flags: res.value.flags };
 }

@@ -101,14 +101,11 @@ describe('two members in two browsers, synced through a real sync server', () =>
     await waitForText(teamLine(olgaPopup, 'Bob'), 'Member · Exclusive');
     await screenshot(popup, 'popup-member-joined');
     await screenshot(options, 'options-member');
-    // A plain member sees the manage controls disabled, with the reason (P2).
-    await expect(options.getByLabel('Role of Olga').isDisabled()).resolves.toBe(true);
-    await expect(
-      options
-        .getByText(/\(P2\) Only business managers/)
-        .first()
-        .isVisible(),
-    ).resolves.toBe(true);
+    // A plain member sees the team and who manages it, not the managers' controls (P2).
+    await expect(options.getByLabel('Role of Olga').count()).resolves.toBe(0);
+    await expect(options.getByTestId('managers-note').textContent()).resolves.toBe(
+      "Olga is the agency's business manager: ask them to invite someone, change a role or an allowance, or record Connects.",
+    );
     await Promise.all([olgaPopup.close(), options.close()]);
   });
 

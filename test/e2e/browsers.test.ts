@@ -139,7 +139,7 @@ describe('one member, two browsers, one code', () => {
     const refused = options.getByRole('alert').filter({ hasText: 'admits nobody' });
     await refused.waitFor({ timeout: UI_TIMEOUT });
     await expect(refused.textContent()).resolves.toBe(
-      'Refused (P2): This code admits nobody now: it was used, revoked or has expired. Ask for a new one.',
+      'This code admits nobody now: it was used, revoked or has expired. Ask for a new one.',
     );
     await expect(options.getByTestId('join-step').count()).resolves.toBe(0);
     await screenshot(options, 'options-join-revoked-code');

@@ -160,7 +160,7 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     expect(await badge.textContent()).toMatch(/^Ana proposed on this job · as the agency, just now$/);
     await page.getByRole('link', { name: 'Apply now' }).click();
     await overlayReady(page);
-    expect(await overlayText(page, 'teammates-summary')).toBe('P5 Ana proposed on this job.');
+    expect(await overlayText(page, 'teammates-summary')).toBe('Ana proposed on this job.');
     expect(await overlayText(page, 'teammates')).toMatch(
       /Ana proposed as the agency — 12 Connects, just now/,
     );
@@ -190,8 +190,8 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     await overlayReady(page);
     const warning = page.locator('agency-overlay [data-testid="warning-R7"]');
     await warning.waitFor({ timeout: UI_TIMEOUT });
-    expect(await warning.textContent()).toContain(
-      'An exclusive member works on Upwork only as part of the agency: every proposal is submitted as the agency.',
+    expect(await warning.textContent()).toMatch(
+      /^This form is set to propose as a freelancer, but you are an exclusive member: every proposal goes as the agency\./,
     );
     expect(await pageProposeAs(page)).toEqual({ value: 'true', changes: 0 });
     await screenshot(page, 'overlay-r7-warning');
@@ -229,7 +229,7 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     const warning = page.locator('agency-overlay [data-testid="warning-P4"]');
     await warning.waitFor({ timeout: UI_TIMEOUT });
     expect(await warning.textContent()).toContain(
-      'This proposal needs 24 Connects; 20 Connects are left of your 20',
+      'This proposal needs 24 Connects; 20 Connects are left of your monthly allowance of 20.',
     );
     await screenshot(page, 'overlay-p4-warning');
 
@@ -250,7 +250,7 @@ describe('the overlay on the proposal form, two members, one sync server', () =>
     const popup = await ana.popup();
     const flags = popup.getByRole('list', { name: 'Flags' });
     await flags
-      .getByText(/P4\s*Ben: This agency proposal went beyond what was left of the member's monthly allowance/)
+      .getByText(/^Ben: This agency proposal went beyond what was left of the member's monthly allowance/)
       .waitFor({
         timeout: UI_TIMEOUT,
       });

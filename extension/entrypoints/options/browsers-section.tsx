@@ -53,7 +53,12 @@ function YourBrowsers({ view }: { view: AgencyView }) {
 
 function AddBrowserForm({ view, send, copy }: BrowsersProps) {
   const { outcome, busy, run } = useRun();
-  const [made, setMade] = useState<{ code: string; expiresAt: number; forName: string } | null>(null);
+  const [made, setMade] = useState<{
+    invite: string;
+    code: string;
+    expiresAt: number;
+    forName: string;
+  } | null>(null);
   const [copied, setCopied] = useState(false);
   const allowed = canAct(view);
   const targets = deviceCodeTargets(view);
@@ -83,6 +88,9 @@ function AddBrowserForm({ view, send, copy }: BrowsersProps) {
       };
     });
   };
+  // A code revoked or used since it was made admits nobody: it is not offered any more.
+  const state = made ? view.state.invites[made.invite] : undefined;
+  const spent = state?.revoked ? 'revoked' : state?.usedBy ? 'used' : null;
   return (
     <div class="stack">
       <h3 id="add-browser-title">Add another browser</h3>
@@ -123,7 +131,12 @@ function AddBrowserForm({ view, send, copy }: BrowsersProps) {
         </fieldset>
       </form>
       <ActionResult outcome={outcome} recent={view.recent} />
-      {made ? (
+      {made && spent ? (
+        <p class="muted" data-testid="device-code-spent">
+          {spent === 'revoked' ? 'This code was revoked: it admits nobody.' : 'This code was used.'}
+        </p>
+      ) : null}
+      {made && !spent ? (
         <div class="stack">
           <label>
             Code for {made.forName ? `${made.forName}'s` : 'the'} new browser

@@ -5,8 +5,8 @@ import type { AgencyView, UiActionType } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import { DisabledReason } from '../../ui/disabled-reason.tsx';
-import { text, timeZones, wholeNumber } from '../../ui/fields.ts';
-import { connects } from '../../ui/format.ts';
+import { fieldProps, text, timeZones, wholeNumber } from '../../ui/fields.ts';
+import { actionDoing, connects } from '../../ui/format.ts';
 import { canManage } from '../../ui/permissions.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
 
@@ -15,7 +15,13 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
   const allowed = canManage(view);
   const disabled = !allowed.ok;
   const act = (type: UiActionType, payload: Record<string, unknown>, done: string) =>
-    run(async () => actOutcome(await send({ kind: 'act', agencyId: view.agencyId, type, payload }), done));
+    run(async () =>
+      actOutcome(
+        await send({ kind: 'act', agencyId: view.agencyId, type, payload }),
+        done,
+        actionDoing(type),
+      ),
+    );
   const onNumber =
     (field: string, type: UiActionType, key: string, done: (n: number) => string, min = 0) =>
     (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
@@ -33,6 +39,11 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
     void act('setTimeZone', { timeZone }, `The agency's time zone is now ${timeZone}`);
   };
   const describedBy = disabled ? 'connects-reason' : undefined;
+  // A refusal about a field (e.g. too many Connects) marks that field and points it at the sentence.
+  const field = (name: string) => {
+    const marked = fieldProps(outcome, name, 'connects-result');
+    return marked['aria-invalid'] ? marked : { 'aria-describedby': describedBy };
+  };
   return (
     <section class="card" aria-labelledby="connects-forms-title" id="connects">
       <h2 id="connects-forms-title">Connects and calendar</h2>
@@ -60,7 +71,7 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
             step={1}
             required
             disabled={disabled}
-            aria-describedby={describedBy}
+            {...field('connects')}
           />
         </label>
         <button type="submit" disabled={disabled || busy}>
@@ -80,7 +91,7 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
             step={1}
             required
             disabled={disabled}
-            aria-describedby={describedBy}
+            {...field('balance')}
           />
         </label>
         <button type="submit" disabled={disabled || busy}>
@@ -90,14 +101,14 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
       <form class="row" onSubmit={onTimeZone}>
         <label>
           Agency time zone
-          <span class="hint">Monthly allowances start on the 1st in this zone (P4).</span>
+          <span class="hint">Monthly allowances start on the 1st in this zone.</span>
           <input
             name="timeZone"
             list="agency-time-zones"
             required
             defaultValue={view.state.timeZone}
             disabled={disabled}
-            aria-describedby={describedBy}
+            {...field('timeZone')}
           />
         </label>
         <datalist id="agency-time-zones">
@@ -109,7 +120,7 @@ export function ConnectsForms({ view, send }: { view: AgencyView; send: Send }) 
           Set time zone
         </button>
       </form>
-      <ActionResult outcome={outcome} recent={view.recent} />
+      <ActionResult outcome={outcome} recent={view.recent} id="connects-result" />
     </section>
   );
 }

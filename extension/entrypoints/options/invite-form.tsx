@@ -8,8 +8,8 @@ import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import { DisabledReason } from '../../ui/disabled-reason.tsx';
-import { text } from '../../ui/fields.ts';
-import { dateTime } from '../../ui/format.ts';
+import { fieldProps, text } from '../../ui/fields.ts';
+import { actionDoing, dateTime } from '../../ui/format.ts';
 import { canManage } from '../../ui/permissions.ts';
 import { useRun } from '../../ui/use-run.ts';
 
@@ -19,15 +19,24 @@ export interface InviteFormProps {
   copy?: (text: string) => Promise<void>;
 }
 
+interface MadeInvite {
+  id: string;
+  invite: string;
+  code: string;
+  expiresAt: number;
+  label: string;
+}
+
 export function InviteForm({ view, send, copy }: InviteFormProps) {
   const { outcome, busy, run } = useRun();
-  const [invite, setInvite] = useState<{ code: string; expiresAt: number } | null>(null);
+  const [invite, setInvite] = useState<MadeInvite | null>(null);
   const [copied, setCopied] = useState(false);
   const allowed = canManage(view);
   const submit = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
     const label = text(form, 'label');
+    // A new attempt replaces the last code on screen, whatever its outcome.
     setInvite(null);
     setCopied(false);
     void run(async () => {
@@ -39,12 +48,29 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
         expiresInDays: Number(text(form, 'days')),
         ...(label ? { label } : {}),
       });
-      if (!res.ok) return { kind: 'refused', refusal: res };
-      setInvite(res.value);
-      return { kind: 'saved', id: res.value.id, text: 'Invite created' };
+      if (!res.ok) return { kind: 'refused', refusal: res, doing: actionDoing('grantInvite') };
+      setInvite({ ...res.value, label });
+      return {
+        kind: 'saved',
+        id: res.value.id,
+        text: label ? `Invite for ${label} created` : 'Invite created',
+      };
     });
   };
   const disabled = !allowed.ok;
+  // The invite lives in the agency's log: until the server has it, nobody can join with the code. Said only
+  // while that is not a matter of a moment: the agency never reached its server, or this browser is offline.
+  const waiting =
+    invite && !view.recent.some((r) => r.id === invite.id && r.status === 'synced')
+      ? view.sync.lastSyncedAt === null
+        ? `This invite cannot be used until the agency reaches its sync server (${view.sync.server}): nobody can join with the code before then. Check the address under Sync and export.`
+        : view.sync.status === 'offline' || view.sync.status === 'stopped'
+          ? 'This browser is not connected to the sync server now: the code works once the invite reaches it.'
+          : null
+      : null;
+  // A code shown here that was revoked or used since admits nobody: it is not offered any more.
+  const state = invite ? view.state.invites[invite.invite] : undefined;
+  const spent = state?.revoked ? 'revoked' : state?.usedBy ? 'used' : null;
   return (
     <section class="card" aria-labelledby="invite-title" id="invite">
       <h2 id="invite-title">Invite a member</h2>
@@ -68,12 +94,21 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
             </label>
             <label>
               Expires in (days)
-              <input name="days" type="number" min={1} max={30} step={1} defaultValue="7" required />
+              <input
+                name="days"
+                type="number"
+                min={1}
+                max={30}
+                step={1}
+                defaultValue="7"
+                required
+                {...fieldProps(outcome, 'expiresInDays', 'invite-result')}
+              />
             </label>
             <label>
               Who it is for
-              <span class="hint">Optional, for your own records.</span>
-              <input name="label" maxLength={120} />
+              <span class="hint">Optional, for your own records; shown in the list of unused invites.</span>
+              <input name="label" maxLength={120} {...fieldProps(outcome, 'label', 'invite-result')} />
             </label>
           </div>
           <div class="row">
@@ -83,11 +118,23 @@ export function InviteForm({ view, send, copy }: InviteFormProps) {
           </div>
         </fieldset>
       </form>
-      <ActionResult outcome={outcome} recent={view.recent} />
-      {invite ? (
+      <ActionResult outcome={outcome} recent={view.recent} id="invite-result" />
+      {waiting ? (
+        <p class="notice" role="alert" data-testid="invite-unusable">
+          {waiting}
+        </p>
+      ) : null}
+      {invite && spent ? (
+        <p class="muted" data-testid="invite-spent">
+          {spent === 'revoked'
+            ? 'This invite was revoked: its code admits nobody.'
+            : 'This invite was used: its code admits nobody else.'}
+        </p>
+      ) : null}
+      {invite && !spent ? (
         <div class="stack">
           <label>
-            Invite code to send
+            {invite.label ? `Invite code to send to ${invite.label}` : 'Invite code to send'}
             <textarea readOnly rows={3} value={invite.code} class="code" data-testid="invite-code" />
           </label>
           <p class="muted">

@@ -9,8 +9,9 @@ import type { InviteCheck } from '../../messaging/types.ts';
 import { ActionResult, type Outcome } from '../../ui/action-result.tsx';
 import { browserLabel } from '../../ui/browser-label.ts';
 import type { Send } from '../../ui/client.ts';
-import { text } from '../../ui/fields.ts';
+import { fieldProps, text } from '../../ui/fields.ts';
 import { dateTime, relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { type AskToSeeServer, ServerProblem } from '../../ui/server-problem.tsx';
 import { useRun } from '../../ui/use-run.ts';
 
 const INVITE_PREFIX = 'ao2.';
@@ -29,17 +30,29 @@ export interface JoinFormProps {
   send: Send;
   /** Where the suggested name of this browser comes from (navigator.userAgent in the page). */
   userAgent?: string;
+  askToSee?: AskToSeeServer;
 }
 
-export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
+/** The sync server address a code carries (ao2. + base64url JSON with `server`), to name it; null if unread. */
+function serverOf(code: string): string | null {
+  try {
+    const binary = atob(code.slice(INVITE_PREFIX.length).replace(/-/g, '+').replace(/_/g, '/'));
+    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    const server = (JSON.parse(json) as { server?: unknown }).server;
+    return typeof server === 'string' ? server : null;
+  } catch {
+    return null;
+  }
+}
+
+export function JoinAgencyForm({ send, userAgent, askToSee }: JoinFormProps) {
   const agent = userAgent ?? globalThis.navigator?.userAgent ?? '';
   const checking = useRun();
   const joining = useRun();
   const [code, setCode] = useState('');
   const [check, setCheck] = useState<InviteCheck | null>(null);
 
-  const onCheck = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
-    e.preventDefault();
+  const checkCode = () => {
     const pasted = code.trim();
     joining.reset();
     void checking.run(async () => {
@@ -50,6 +63,11 @@ export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
       return { kind: 'saved', id: null, text: 'Code checked' };
     });
   };
+  const onCheck = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    checkCode();
+  };
+  const server = serverOf(code.trim());
 
   const onJoin = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -102,6 +120,15 @@ export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
           </div>
         )}
         {check ? null : <ActionResult outcome={checking.outcome} />}
+        {!check && checking.outcome?.kind === 'refused' && server ? (
+          <ServerProblem
+            refusal={checking.outcome.refusal}
+            server={server}
+            busy={checking.busy}
+            askToSee={askToSee}
+            retry={checkCode}
+          />
+        ) : null}
       </form>
       {check ? (
         <form onSubmit={onJoin} aria-labelledby="join-what" data-testid="join-step">
@@ -110,13 +137,25 @@ export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
             <label>
               Name of this browser
               <span class="hint">So you can tell your browsers apart. You can change the suggestion.</span>
-              <input name="name" required maxLength={120} defaultValue={browserLabel(agent)} />
+              <input
+                name="name"
+                required
+                maxLength={120}
+                defaultValue={browserLabel(agent)}
+                {...fieldProps(joining.outcome, 'name', 'join-result')}
+              />
             </label>
           ) : (
             <label>
               Your name
               <span class="hint">As your team knows you.</span>
-              <input name="name" required maxLength={120} autoComplete="name" />
+              <input
+                name="name"
+                required
+                maxLength={120}
+                autoComplete="name"
+                {...fieldProps(joining.outcome, 'name', 'join-result')}
+              />
             </label>
           )}
           <div class="row">
@@ -135,7 +174,7 @@ export function JoinAgencyForm({ send, userAgent }: JoinFormProps) {
               Use another code
             </button>
           </div>
-          <ActionResult outcome={joining.outcome} />
+          <ActionResult outcome={joining.outcome} id="join-result" />
         </form>
       ) : null}
     </div>

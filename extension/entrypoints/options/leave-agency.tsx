@@ -34,16 +34,16 @@ export function LeaveAgency({ view, send }: { view: AgencyView; send: Send }) {
     <section class="card" aria-labelledby="leave-title" id="leave">
       <h2 id="leave-title">Leave the agency</h2>
       <p>
-        You can leave at any time (R11). You keep your Upwork profile and your work history; your past actions
-        stay in the agency's history, attributed to you. After leaving you can no longer act for{' '}
-        {view.state.name} (P6).
+        You can leave at any time. You keep your Upwork profile and your work history; your past actions stay
+        in the agency's history, attributed to you. After leaving you can no longer act for {view.state.name},
+        until a business manager invites you again.
       </p>
       {me?.role === 'manager' ? (
         <label>
           Successor
           <span class="hint">
             {required
-              ? 'You own the agency: name who takes it over; they become its owner and a business manager (D4).'
+              ? 'You own the agency: name who takes it over; they become its owner and a business manager.'
               : 'Optional: a member to make a business manager as you leave.'}
           </span>
           <select

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { send, subscribe } from '../../messaging/client.ts';
+import { askToSeeServer } from '../../ui/ask-to-see.ts';
 import { download } from '../../ui/download.ts';
 import { preferences } from '../../ui/preferences.ts';
 import '../../ui/styles.css';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
       onServerUsed={(s) => void preferences.setValue({ server: s })}
       copy={(text) => navigator.clipboard.writeText(text)}
       download={download}
+      askToSee={askToSeeServer}
     />,
     document.getElementById('app')!,
   );

@@ -1,26 +1,37 @@
-// Manage members (P2, business managers only): role, relationship, monthly allowance (P4), removal.
-// Plain members see the controls disabled with the reason; the last manager cannot be demoted or
-// removed (P3). Every change goes to core through the background, which may still refuse it.
+// Manage members (P2, business managers only: plain members see team-table.tsx instead): role, relationship,
+// monthly allowance (P4), removal. The owner cannot be demoted or removed (D4). Every change goes to core
+// through the background, which may still refuse it.
 import { useEffect, useState } from 'preact/hooks';
 import type { Member, Relationship, Role } from '../../../core/lite.ts';
 import type { AgencyView, UiActionType } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import { DisabledReason } from '../../ui/disabled-reason.tsx';
-import { connects, relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { fieldProps } from '../../ui/fields.ts';
+import { actionDoing, connects, relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { activeMembers, canDemoteOrRemove, canManage } from '../../ui/permissions.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
 
 export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
   const { outcome, run } = useRun();
   const allowed = canManage(view);
-  const act = (type: UiActionType, payload: Record<string, unknown>, text: string) =>
-    run(async () => actOutcome(await send({ kind: 'act', agencyId: view.agencyId, type, payload }), text));
+  // Whose row the last request was about: a refusal about one of its fields marks that field only.
+  const [about, setAbout] = useState<string | null>(null);
+  const act = (type: UiActionType, payload: Record<string, unknown>, text: string) => {
+    setAbout(typeof payload.member === 'string' ? payload.member : null);
+    return run(async () =>
+      actOutcome(
+        await send({ kind: 'act', agencyId: view.agencyId, type, payload }),
+        text,
+        actionDoing(type),
+      ),
+    );
+  };
   return (
     <section class="card" aria-labelledby="members-title" id="members">
       <h2 id="members-title">Members</h2>
       <DisabledReason id="manage-reason" allowed={allowed} />
-      <table>
+      <table class="stacks">
         <thead>
           <tr>
             <th scope="col">Name</th>
@@ -34,18 +45,31 @@ export function MembersTable({ view, send }: { view: AgencyView; send: Send }) {
         </thead>
         <tbody>
           {activeMembers(view).map((m) => (
-            <MemberRow key={m.id} view={view} member={m} act={act} />
+            <MemberRow
+              key={m.id}
+              view={view}
+              member={m}
+              act={act}
+              marked={about === m.id ? fieldProps(outcome, 'monthly', 'members-result') : {}}
+            />
           ))}
         </tbody>
       </table>
-      <ActionResult outcome={outcome} recent={view.recent} />
+      <ActionResult outcome={outcome} recent={view.recent} id="members-result" />
     </section>
   );
 }
 
 type Act = (type: UiActionType, payload: Record<string, unknown>, text: string) => Promise<unknown>;
 
-function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member; act: Act }) {
+function MemberRow(props: {
+  view: AgencyView;
+  member: Member;
+  act: Act;
+  /** aria-invalid and aria-describedby for the allowance field, when the last refusal is about it. */
+  marked: ReturnType<typeof fieldProps>;
+}) {
+  const { view, member: m, act, marked } = props;
   const [confirming, setConfirming] = useState(false);
   const [allowance, setAllowance] = useState(m.allowance === null ? '' : String(m.allowance));
   // A change synced from another manager (or a shrink, P4) replaces what the field shows.
@@ -63,7 +87,8 @@ function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member;
         {you}
         {!demoting.ok && managing.ok ? (
           <p id={`last-manager-${m.id}`} class="hint">
-            ({demoting.rule}) {demoting.message}
+            {m.id === view.me ? 'You own the agency' : `${m.name} owns the agency`}: the owner stays a
+            business manager and cannot be removed.
           </p>
         ) : null}
       </th>
@@ -128,6 +153,7 @@ function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member;
             placeholder="none"
             aria-label={`Monthly allowance of ${m.name}`}
             aria-describedby={managing.ok ? undefined : 'manage-reason'}
+            {...marked}
             value={allowance}
             disabled={!managing.ok}
             onInput={(e) => setAllowance((e.target as HTMLInputElement).value)}
@@ -143,7 +169,7 @@ function MemberRow({ view, member: m, act }: { view: AgencyView; member: Member;
           <span class="hint">To go, leave the agency below.</span>
         ) : confirming ? (
           <div class="stack">
-            <p class="hint">Their past actions stay in the agency's history, attributed to them (P6).</p>
+            <p class="hint">Their past actions stay in the agency's history, attributed to them.</p>
             <div class="row">
               <button
                 type="button"

@@ -1,6 +1,7 @@
 // The agency pages: create or join an agency; then invite, manage members, record Connects, leave, add
-// browsers, revoke unused codes, set the sync server and export the log. Business-manager controls are shown to everyone, and
-// disabled for plain members with the reason (P2), so a member can see what exists and who to ask.
+// browsers, revoke unused codes, set the sync server and export the log. Business managers see their
+// controls; a plain member sees the team, what they can do themselves, and who manages the rest (P2). A member
+// who left or was removed sees that, their history, and how to join again.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { OverviewView } from '../../messaging/types.ts';
@@ -11,9 +12,11 @@ import { ConnectsCard } from '../../ui/connects-card.tsx';
 import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
+import type { AskToSeeServer } from '../../ui/server-problem.tsx';
 import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
 import { BrowsersSection } from './browsers-section.tsx';
@@ -24,7 +27,8 @@ import { JoinAgencyForm } from './join-agency-form.tsx';
 import { LeaveAgency } from './leave-agency.tsx';
 import { MembersTable } from './members-table.tsx';
 import { PendingInvites } from './pending-invites.tsx';
-import { SettingsSection } from './settings-section.tsx';
+import { SettingsSection, ThisBrowserSection } from './settings-section.tsx';
+import { TeamTable } from './team-table.tsx';
 
 export interface OptionsProps {
   client: UiClient;
@@ -36,6 +40,8 @@ export interface OptionsProps {
   download?: Download;
   /** The browser's user agent, for the suggested name of a browser being added (tests pass their own). */
   userAgent?: string;
+  /** Asks the browser to let the extension see why connections to a server fail ("Find out why"). */
+  askToSee?: AskToSeeServer;
 }
 
 export function OptionsApp(props: OptionsProps) {
@@ -59,10 +65,11 @@ export function OptionsApp(props: OptionsProps) {
           send={client.send}
           defaultServer={props.defaultServer}
           onServerUsed={props.onServerUsed}
+          askToSee={props.askToSee}
         />
       </section>
       <section class="card">
-        <JoinAgencyForm send={client.send} userAgent={props.userAgent} />
+        <JoinAgencyForm send={client.send} userAgent={props.userAgent} askToSee={props.askToSee} />
       </section>
     </div>
   );
@@ -98,7 +105,44 @@ export function OptionsApp(props: OptionsProps) {
       </main>
     );
   }
+  const former = formerStanding(view);
+  if (former) {
+    return (
+      <main class="page">
+        <header class="bar">
+          <h1>{view.state.name}</h1>
+          <AgencySwitcher overview={overview} send={client.send} />
+        </header>
+        <FormerMemberNotice view={view} former={former} now={now}>
+          <p>To join again, paste the new invite code a business manager sends you below.</p>
+        </FormerMemberNotice>
+        <section class="card" id="join">
+          <JoinAgencyForm send={client.send} userAgent={props.userAgent} askToSee={props.askToSee} />
+        </section>
+        <RecentActions
+          recent={view.recent}
+          activity={view.state.activity}
+          now={now}
+          myName={view.state.members[view.me]?.name}
+          limit={10}
+        />
+        <ActivityList activity={view.state.activity} now={now} limit={20} />
+        <ThisBrowserSection view={view} send={client.send} download={props.download} />
+        <details id="another" class="card">
+          <summary>Create another agency</summary>
+          <CreateAgencyForm
+            send={client.send}
+            defaultServer={props.defaultServer}
+            onServerUsed={props.onServerUsed}
+            askToSee={props.askToSee}
+          />
+        </details>
+      </main>
+    );
+  }
   const me = meOf(view);
+  // A plain member sees what they can do; the business managers' controls are shown to managers only (P2).
+  const manager = me?.role === 'manager' && me.status === 'active';
   return (
     <main class="page">
       <header class="bar">
@@ -106,10 +150,10 @@ export function OptionsApp(props: OptionsProps) {
         <AgencySwitcher overview={overview} send={client.send} />
       </header>
       <nav class="sections" aria-label="Sections">
-        <a href="#invite">Invite</a>
-        <a href="#pending">Unused invites</a>
+        {manager ? <a href="#invite">Invite</a> : null}
+        <a href="#pending">{manager ? 'Unused invites' : 'Unused codes'}</a>
         <a href="#members">Members</a>
-        <a href="#connects">Connects</a>
+        {manager ? <a href="#connects">Connects</a> : null}
         <a href="#browsers">Browsers</a>
         <a href="#settings">Sync and export</a>
         <a href="#leave">Leave</a>
@@ -118,23 +162,25 @@ export function OptionsApp(props: OptionsProps) {
       {me ? (
         <p data-testid="my-standing">
           You are {me.name}: {roleLabel(me.role).toLowerCase()},{' '}
-          {relationshipLabel(me.relationship).toLowerCase()}
-          {me.status === 'active'
-            ? ''
-            : ` — you ${me.status === 'left' ? 'left' : 'were removed from'} this agency`}
-          .
+          {relationshipLabel(me.relationship).toLowerCase()}.
         </p>
       ) : null}
       <StandingNotice view={view} />
       <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
       <FlagList view={view} />
-      <InviteForm view={view} send={client.send} copy={props.copy} />
+      {manager ? <InviteForm view={view} send={client.send} copy={props.copy} /> : null}
       <PendingInvites view={view} send={client.send} now={now} />
-      <MembersTable view={view} send={client.send} />
-      <ConnectsForms view={view} send={client.send} />
+      {manager ? <MembersTable view={view} send={client.send} /> : <TeamTable view={view} />}
+      {manager ? <ConnectsForms view={view} send={client.send} /> : null}
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
-      <RecentActions recent={view.recent} now={now} limit={10} />
+      <RecentActions
+        recent={view.recent}
+        activity={view.state.activity}
+        now={now}
+        myName={view.state.members[view.me]?.name}
+        limit={10}
+      />
       <ActivityList activity={view.state.activity} now={now} limit={20} />
       <LeaveAgency view={view} send={client.send} />
       <AnotherAgency>{newAgency}</AnotherAgency>

@@ -1,18 +1,20 @@
-// Invites and browser codes nobody used yet: who made them, what they admit, until when. A business manager
-// may revoke any of them (P2); a member may revoke a code that adds a browser to themself. Revoking records
-// revokeInvite: the code then admits nobody, on every replica and on the server.
+// Invites and browser codes nobody used yet: who made them, what they admit, for whom, until when. A business
+// manager sees and may revoke any of them (P2); a plain member sees the codes that add a browser to them, which
+// they may revoke. Revoking records revokeInvite (checked by core like any intent): the code then admits
+// nobody, on every replica and on the server.
 import type { Invite } from '../../../core/lite.ts';
 import type { AgencyView } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import { DisabledReason } from '../../ui/disabled-reason.tsx';
-import { dateTime, relationshipLabel, roleLabel } from '../../ui/format.ts';
-import { canRevoke, openInvites } from '../../ui/permissions.ts';
+import { actionDoing, dateTime, relationshipLabel, roleLabel } from '../../ui/format.ts';
+import { canRevoke, meOf, openInvites } from '../../ui/permissions.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
 
 export function PendingInvites({ view, send, now }: { view: AgencyView; send: Send; now: number }) {
   const { outcome, run } = useRun();
-  const invites = openInvites(view, now);
+  const manager = meOf(view)?.role === 'manager';
+  const invites = openInvites(view, now).filter((i) => manager || canRevoke(view, i).ok);
   // One sentence for every Revoke this member may not use (the same rule for each).
   const denied = invites.map((i) => canRevoke(view, i)).find((a) => !a.ok) ?? { ok: true as const };
   const nameOf = (id: string | null) => (id ? (view.state.members[id]?.name ?? 'a former member') : '');
@@ -21,18 +23,23 @@ export function PendingInvites({ view, send, now }: { view: AgencyView; send: Se
       actOutcome(
         await send({ kind: 'revokeInvite', agencyId: view.agencyId, invite: invite.id }),
         `${what} revoked`,
+        actionDoing('revokeInvite'),
       ),
     );
   return (
     <section class="card" aria-labelledby="pending-title" id="pending">
-      <h2 id="pending-title">Unused invites and codes</h2>
+      <h2 id="pending-title">{manager ? 'Unused invites and codes' : 'Your unused browser codes'}</h2>
       {invites.length === 0 ? (
-        <p class="muted">None: every invite and browser code was used, revoked or has expired.</p>
+        <p class="muted">
+          {manager
+            ? 'None: every invite and browser code was used, revoked or has expired.'
+            : 'None: codes you make under Browsers are listed here until they are used.'}
+        </p>
       ) : (
         <DisabledReason id="revoke-reason" allowed={denied} />
       )}
       {invites.length === 0 ? null : (
-        <table>
+        <table class="stacks">
           <thead>
             <tr>
               <th scope="col">What</th>

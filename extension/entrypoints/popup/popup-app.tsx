@@ -8,6 +8,7 @@ import { ConnectsCard } from '../../ui/connects-card.tsx';
 import { DefaultTeam } from '../../ui/default-team.tsx';
 import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
+import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
@@ -69,6 +70,32 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
       </main>
     );
   }
+  const former = formerStanding(view);
+  const reconnect = () => void client.send({ kind: 'reconnect', agencyId: view.agencyId });
+  if (former) {
+    return (
+      <main class="popup">
+        <header class="bar">
+          <h1>{view.state.name || 'Agency'}</h1>
+          <AgencySwitcher overview={overview} send={client.send} />
+        </header>
+        <FormerMemberNotice view={view} former={former} now={now}>
+          <div class="row">
+            <button type="button" onClick={openAgencyPages}>
+              Join again with a new invite
+            </button>
+          </div>
+        </FormerMemberNotice>
+        <RecentActions
+          recent={view.recent}
+          activity={view.state.activity}
+          now={now}
+          myName={view.state.members[view.me]?.name}
+        />
+        <ActivityList activity={view.state.activity} now={now} />
+      </main>
+    );
+  }
   const me = meOf(view);
   return (
     <main class="popup">
@@ -76,17 +103,18 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
         <h1>{view.state.name || 'Agency'}</h1>
         <AgencySwitcher overview={overview} send={client.send} />
       </header>
-      <SyncStatus
-        sync={view.sync}
-        now={now}
-        onReconnect={() => void client.send({ kind: 'reconnect', agencyId: view.agencyId })}
-      />
+      <SyncStatus sync={view.sync} now={now} onReconnect={reconnect} />
       <StandingNotice view={view} />
       <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
       <FlagList view={view} />
       <TeamList members={Object.values(view.state.members)} me={view.me} />
       {me ? <DefaultTeam me={me} /> : null}
-      <RecentActions recent={view.recent} now={now} />
+      <RecentActions
+        recent={view.recent}
+        activity={view.state.activity}
+        now={now}
+        myName={view.state.members[view.me]?.name}
+      />
       <ActivityList activity={view.state.activity} now={now} />
       <footer class="bar">
         <button type="button" class="secondary" onClick={openAgencyPages}>

@@ -1,7 +1,7 @@
 // One Chromium profile with the built extension loaded (toolchain: Debian's chromium driven by
 // playwright-core, the unpacked extension via --load-extension). A profile keeps its user data dir, so
 // closing and relaunching it is "closing and reopening the browser".
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
@@ -18,10 +18,19 @@ export class Profile {
     this.userDataDir = userDataDir;
   }
 
-  /** A fresh profile: a new user data dir under the OS temp dir, nothing set up. */
-  static async fresh(name: string): Promise<Profile> {
+  /**
+   * A fresh profile: a new user data dir under the OS temp dir, nothing set up. `fontSize`: the browser's
+   * default font size (chrome://settings/fonts, 16 unless the member changed it), written to the profile's
+   * preferences before its first launch.
+   */
+  static async fresh(name: string, opts: { fontSize?: number } = {}): Promise<Profile> {
     assertBuilt();
     const dir = await mkdtemp(join(tmpdir(), `agency-e2e-${name.toLowerCase()}-`));
+    if (opts.fontSize) {
+      await mkdir(join(dir, 'Default'), { recursive: true });
+      const prefs = { webkit: { webprefs: { default_font_size: opts.fontSize } } };
+      await writeFile(join(dir, 'Default', 'Preferences'), JSON.stringify(prefs));
+    }
     const profile = new Profile(name, dir);
     await profile.launch();
     return profile;

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
-export const EXTENSION_DIR = resolve(ROOT, '.output/chrome-mv3');
+/** The built extension; EXTENSION_DIR points elsewhere (e.g. an older build, for "before" screenshots). */
+export const EXTENSION_DIR = resolve(process.env.EXTENSION_DIR ?? resolve(ROOT, '.output/chrome-mv3'));
 export const ARTIFACTS_DIR = resolve(ROOT, 'test-results/e2e');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -3,7 +3,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { derive, fromBase64Url, importInviteKey, toBase64Url, verifyEntries } from '../../../core/index.ts';
-import { parseInviteCode } from '../../../core/protocol.ts';
+import { encodeInviteCode, parseInviteCode } from '../../../core/protocol.ts';
 import { type OverviewView, STATE_PORT } from '../../../extension/messaging/types.ts';
 import { DocStore } from '../../../extension/replica/doc-store.ts';
 import { readLogExport } from '../../../extension/replica/export-log.ts';
@@ -218,7 +218,7 @@ describe('background dispatch', () => {
     expect(await third.send({ kind: 'checkInvite', code: made.code })).toMatchObject({
       ok: false,
       code: 'INVITE_INVALID',
-      rule: 'P2',
+      rule: 'INVITE',
       message: expect.stringContaining('This code admits nobody now'),
     });
   });
@@ -310,6 +310,50 @@ describe('background dispatch', () => {
       code: 'BAD_INVITE',
       message: expect.stringContaining('older version'),
     });
+  });
+
+  it('2: creating with an address where no sync server answers is refused with the reason; offline only when asked', async () => {
+    const b = browser();
+    const dead = await server.deadUrl();
+    const refused = await b.send({
+      kind: 'createAgency',
+      server: dead,
+      agencyName: 'Acme Studio',
+      memberName: 'Olga',
+      balance: 100,
+    });
+    expect(refused).toMatchObject({ ok: false, code: 'PROBE_REFUSED', rule: 'SERVER', field: 'server' });
+    if (!refused.ok)
+      expect(refused.message).toMatch(/refused the connection on port \d+: no server is listening there/);
+    expect(b.agencies.replicas.size).toBe(0);
+    const { agencyId } = await b.ok<{ agencyId: string }>({
+      kind: 'createAgency',
+      server: dead,
+      agencyName: 'Acme Studio',
+      memberName: 'Olga',
+      balance: 100,
+      offline: true,
+    });
+    const view = await b.until((o) => o.view?.agencyId === agencyId);
+    expect(view.view?.sync.lastSyncedAt).toBeNull();
+  });
+
+  it('2: a code whose server does not answer fails within 5 s, saying why and whom to tell', async () => {
+    const olga = browser();
+    const { agencyId } = await createAgency(olga);
+    const { code } = await invite(olga, agencyId);
+    const parsed = parseInviteCode(code);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const moved = encodeInviteCode({ ...parsed.invite, server: await server.deadUrl() });
+    const started = performance.now();
+    const res = await browser().send({ kind: 'checkInvite', code: moved });
+    // The bound is 5 s; the probe's own is 4 s.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(res).toMatchObject({ ok: false, code: 'PROBE_REFUSED', rule: 'SERVER' });
+    if (!res.ok)
+      expect(res.message).toMatch(
+        /This address comes from the invite code: tell the business manager who sent it\.$/,
+      );
   });
 
   it('P2: a member’s manager-only action is refused with the rule; a manager’s is saved', async () => {

@@ -51,10 +51,50 @@ describe('message protocol: requests are validated at the boundary', () => {
     }
   });
 
-  it('checks an act payload against core’s schema for that action type', () => {
+  it('checks an act payload against core’s schema for that action type, in words about the field', () => {
     const parsed = parseRequest({ kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: 0 } });
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.response.message).toMatch(/^payload\.connects: /);
+    if (!parsed.ok)
+      expect(parsed.response).toMatchObject({
+        message: 'The number of Connects must be at least 1 Connect.',
+        field: 'connects',
+      });
+    const big = parseRequest({
+      kind: 'act',
+      agencyId,
+      type: 'recordPurchase',
+      payload: { connects: 2_000_000 },
+    });
+    if (!big.ok)
+      expect(big.response).toMatchObject({
+        message: 'The number of Connects can be at most 1,000,000 Connects.',
+        field: 'connects',
+      });
+    expect(big.ok).toBe(false);
+  });
+
+  it('words a refused field for a member: no field path, no schema words', () => {
+    const blank = parseRequest({
+      kind: 'createAgency',
+      server: 'ws://localhost:1234',
+      agencyName: '   ',
+      memberName: 'Nadia',
+      balance: 10,
+    });
+    expect(blank.ok).toBe(false);
+    if (!blank.ok)
+      expect(blank.response).toMatchObject({
+        message: "The agency's name is required.",
+        field: 'agencyName',
+      });
+    const server = parseRequest({ kind: 'setServer', agencyId, server: 'http://localhost:1234' });
+    if (!server.ok)
+      expect(server.response).toMatchObject({
+        message: 'The sync server address must start with ws:// or wss://, e.g. wss://sync.example.com.',
+        field: 'server',
+      });
+    for (const response of [blank, server].flatMap((p) => (p.ok ? [] : [p.response])))
+      expect(response.message).not.toMatch(/payload\.|agencyName|expected|<=|>=/);
   });
 
   it('keeps actions carrying bytes or keys to the background (creation, joins, invites, browser keys)', () => {

@@ -1,13 +1,14 @@
 // @vitest-environment-options { "url": "https://www.upwork.com/" }
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readApplyPage } from '../../../extension/features/upwork-page/read-apply-page.ts';
 import { ApplyOverlay, type ApplyOverlayProps } from '../../../extension/overlay/apply-overlay.tsx';
 import { JobBadge } from '../../../extension/overlay/job-badge.tsx';
 import { UnrecognisedForm } from '../../../extension/overlay/page-notice.tsx';
 import type { ProposalPlan } from '../../../extension/overlay/proposal-plan.ts';
 import { proposalsOnJob } from '../../../extension/overlay/teammates.ts';
-import { RULE_SENTENCES, warningsFor } from '../../../extension/overlay/warnings.ts';
-import { JOB_KEYS } from '../upwork-page/fake-upwork.ts';
+import { warningsFor } from '../../../extension/overlay/warnings.ts';
+import { applyPath, JOB_KEYS, loadPage } from '../upwork-page/fake-upwork.ts';
 import { type AgencyFixture, northwind, nowOf, planOf, readingOf } from './support.ts';
 
 afterEach(cleanup);
@@ -20,6 +21,7 @@ function show(fx: AgencyFixture, plan: ProposalPlan, extra: Partial<ApplyOverlay
     now: nowOf(fx),
     hold: null,
     note: null,
+    sent: null,
     unread: [],
     onChoose: vi.fn(),
     onFix: vi.fn(),
@@ -51,19 +53,29 @@ describe('the overlay’s panels', () => {
     const props = show(fx, planOf(fx, 'Ben', readingOf('exclusive-freelancer')));
     expect(within(screen.getByRole('group', { name: 'Propose as' })).getAllByRole('radio')).toHaveLength(1);
     const warning = screen.getByRole('list', { name: 'Before you send' });
-    expect(warning.textContent).toContain(`R7 ${RULE_SENTENCES.R7}`);
+    // A sentence about this form first; the rule only as a small detail after it.
+    expect(warning.textContent).toBe(
+      'This form is set to propose as a freelancer, but you are an exclusive member: every proposal goes as the agency.' +
+        'Rule R7 · Exclusive members propose as the agency' +
+        'Propose as Northwind Pixel Works',
+    );
     fireEvent.click(within(warning).getByRole('button', { name: 'Propose as Northwind Pixel Works' }));
     expect(props.onFix).toHaveBeenCalledWith('agency');
   });
 
-  it('P1 and P4 warnings carry their rule’s sentence', async () => {
+  it('P1 and P4 warnings say what they mean for this proposal, the rule never first', async () => {
     const fx = await northwind(20);
     await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 10 });
     show(fx, planOf(fx, 'Ben', readingOf('boost')));
     const items = within(screen.getByRole('list', { name: 'Before you send' })).getAllByRole('listitem');
-    expect(items.map((li) => li.textContent?.slice(0, 2))).toEqual(['P4', 'P1']);
-    expect(items[0]?.textContent).toContain(RULE_SENTENCES.P4);
-    expect(items[1]?.textContent).toContain(RULE_SENTENCES.P1);
+    expect(items.map((li) => li.dataset.rule)).toEqual(['P4', 'P1']);
+    expect(items[0]?.textContent).toMatch(
+      /^This proposal needs 24 Connects; 10 Connects are left of your monthly/,
+    );
+    expect(items[1]?.textContent).toMatch(
+      /^This proposal needs 24 Connects, and 20 Connects are free for you/,
+    );
+    for (const item of items) expect(item.textContent).not.toMatch(/^[RP]\d/);
     // An exclusive member has no other way to propose: no fix button, only going back.
     expect(within(items[0]!).queryByRole('button')).toBeNull();
   });
@@ -74,7 +86,7 @@ describe('the overlay’s panels', () => {
     const warnings = warningsFor(plan);
     const props = show(fx, plan, { hold: warnings });
     const dialog = screen.getByRole('alertdialog', { name: 'Before you send' });
-    expect(dialog.textContent).toContain(RULE_SENTENCES.P1);
+    expect(dialog.textContent).toContain("the agency's balance would go below zero.");
     expect(document.activeElement?.textContent).toBe('Fix it: propose independently instead');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send anyway' }));
     expect(props.onSendAnyway).toHaveBeenCalled();
@@ -92,17 +104,52 @@ describe('the overlay’s panels', () => {
     expect(panel.textContent).toContain('30 left of 30 this month → 6 after');
   });
 
-  it('after a recorded send, shows the flags the business managers will see', async () => {
+  it('8: an exclusive member on "freelancer" reads what sending as the agency will cost, never "untouched"', async () => {
+    const fx = await northwind(312);
+    show(fx, planOf(fx, 'Ben', readingOf('exclusive-freelancer')));
+    const panel = screen.getByRole('region', { name: 'Connects' });
+    expect(panel.textContent).not.toMatch(/untouched/);
+    expect(panel.textContent).toMatch(/→ \d[\d,]* after sending once the form proposes as the agency/);
+    expect(screen.getByTestId('propose-as-exclusive').textContent).toBe(
+      'As an exclusive member you propose as the agency only.',
+    );
+  });
+
+  it('8: a business manager whose form has no freelancer chosen yet reads the caveat', async () => {
+    const fx = await northwind(312);
+    loadPage(applyPath(JOB_KEYS.manager));
+    const chosen = document.querySelector('.up-fe-contractor-selector .air3-dropdown-toggle-label');
+    chosen!.textContent = 'Select a freelancer';
+    const reading = readApplyPage(document, window.location.href);
+    if (!reading.ok) throw new Error(reading.missing.join());
+    show(fx, planOf(fx, 'Ana', reading));
+    expect(screen.getByTestId('propose-as-manager').textContent).toBe(
+      'As Northwind Pixel Works: no freelancer is chosen yet in Upwork\'s "Freelancer" menu above. Choose who this proposal is for; until then it would be recorded as yours.',
+    );
+  });
+
+  it('after a recorded send, shows the state after it and the flags the business managers will see', async () => {
     const fx = await northwind(312);
     show(fx, planOf(fx, 'Ben', readingOf('boost')), {
-      note: {
-        kind: 'recorded',
-        text: 'Recorded for the agency: you proposed as the agency — 24 Connects.',
+      sent: {
+        as: 'agency',
+        cost: 24,
+        forName: null,
+        status: 'recorded',
+        counted: true,
         flags: [{ rule: 'P4', message: "This agency proposal went beyond the member's monthly allowance." }],
+        reason: null,
       },
     });
+    expect(screen.getByTestId('sent-headline').textContent).toBe(
+      'Sent as the agency — 24 Connects; balance now 312.',
+    );
+    // No second projection of the same spend: no "after sending", no propose-as choice.
+    expect(screen.queryByRole('region', { name: 'Connects' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Propose as' })).toBeNull();
     expect(screen.getByRole('list', { name: 'Flagged for the business managers' }).textContent).toBe(
-      "P4 Flagged for the business managers: This agency proposal went beyond the member's monthly allowance.",
+      "Flagged for the business managers: This agency proposal went beyond the member's monthly allowance." +
+        'Rule P4 · Monthly allowances',
     );
   });
 });

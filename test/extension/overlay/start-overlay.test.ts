@@ -163,11 +163,11 @@ describe('the overlay on the proposal form', () => {
     expect(textOf('overlay-balance')).toBe('1,204');
   });
 
-  it('R7: an exclusive member on the freelancer option is warned with the rule’s sentence and fixed in one click', async () => {
+  it('R7: an exclusive member on the freelancer option reads what is wrong with the form, and fixes it in one click', async () => {
     const fx = await northwind(1204);
     await begin(fx, 'Ben', applyPath(JOB_KEYS['exclusive-freelancer']));
-    expect(textOf('warning-R7')).toContain(
-      'An exclusive member works on Upwork only as part of the agency: every proposal is submitted as the agency.',
+    expect(textOf('warning-R7')).toMatch(
+      /^This form is set to propose as a freelancer, but you are an exclusive member: every proposal goes as the agency\./,
     );
     // The exclusive member sees the agency choice only.
     expect(inOverlay('propose-as-independent')).toBeNull();
@@ -189,7 +189,7 @@ describe('the overlay on the proposal form', () => {
     const independent = () => inOverlay('propose-as-independent') as HTMLInputElement;
     expect(independent().checked).toBe(true);
     expect(textOf('default-team')).toContain(
-      'Upwork pre-selected independent freelancer: your default team (R9)',
+      'Upwork pre-selected independent freelancer: your default team. You choose on every proposal.',
     );
     // R9: what Upwork pre-selected is recorded as the member's default team.
     expect(bg.acts('setDefaultTeam').map((a) => a.payload)).toEqual([
@@ -234,9 +234,9 @@ describe('the overlay on the proposal form', () => {
     const fx = await northwind(312);
     await fx.propose('Ana', { job: JOB_KEYS['exclusive-agency'], title: 'RN app', connects: 12 });
     await begin(fx, 'Ben', applyPath(JOB_KEYS['exclusive-agency']));
-    expect(textOf('teammates-summary')).toBe('P5 Ana proposed on this job.');
+    expect(textOf('teammates-summary')).toBe('Ana proposed on this job.');
     expect(textOf('teammates')).toMatch(
-      /Ana proposed as the agency — 12 Connects, (just now|\d+ min ago) \(2 Nov, \d\d:\d\d\)$/,
+      /Ana proposed as the agency — 12 Connects, (just now|\d+ minutes? ago) \(2 Nov, \d\d:\d\d\)$/,
     );
   });
 });
@@ -272,10 +272,38 @@ describe('recording the proposal', () => {
     await settle(fake);
     expect(bg.acts('submitProposal').map((a) => a.payload.as)).toEqual(['independent']);
     await vi.waitFor(() =>
-      expect(textOf('send-note')).toBe(
-        'Recorded for the agency: you proposed independently (your own Connects).',
+      expect(textOf('sent-headline')).toBe(
+        "Sent independently — your own Connects; the agency's balance stays 312.",
       ),
     );
+  });
+
+  it('after a send Upwork confirms on the same page, shows the state after it and projects no second spend', async () => {
+    // The page shows the agency's 1,204 Connects; Ben already spent 16 of his 30 this month.
+    const fx = await northwind(1220);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 30 });
+    await fx.propose('Ben', { connects: 16 });
+    const { bg, fake } = await begin(fx, 'Ben', `${applyPath(JOB_KEYS['exclusive-agency'])}?success=alert`);
+    expect(textOf('overlay-balance')).toBe('1,204');
+    expect(textOf('overlay-balance-after')).toBe('1,192');
+    sendButton().click();
+    await flush();
+    modalButton(/Yes, submit/).click();
+    await settle(fake);
+    expect(bg.acts('submitProposal')).toHaveLength(1);
+    await vi.waitFor(() =>
+      expect(textOf('sent-headline')).toBe('Sent as the agency — 12 Connects; balance now 1,192.'),
+    );
+    expect(textOf('sent-allowance')).toBe('Your allowance: 2 left of 30 this month.');
+    // The form is still on the page, but nothing projects the same spend again, and nothing warns.
+    expect(inOverlay('overlay-balance-after')).toBeNull();
+    expect(inOverlay('warnings')?.textContent ?? '').toBe('');
+    expect(overlay.session?.snapshot()).toBeNull();
+    // A later click on Send (Upwork refuses a repeat itself) is not held and records nothing more.
+    sendButton().click();
+    await settle(fake);
+    expect(inOverlay('send-hold')).toBeNull();
+    expect(bg.acts('submitProposal')).toHaveLength(1);
   });
 
   it('Cancel after filling the form records nothing', async () => {
@@ -319,7 +347,7 @@ describe('the held Send', () => {
     await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 20 });
     const { bg, fake } = await begin(fx, 'Ben', applyPath(JOB_KEYS.boost));
     expect(textOf('warning-P4')).toContain(
-      'This proposal needs 24 Connects; 20 Connects are left of your 20',
+      'This proposal needs 24 Connects; 20 Connects are left of your monthly allowance of 20.',
     );
 
     sendButton().click();
@@ -327,7 +355,9 @@ describe('the held Send', () => {
     // Held: Upwork never saw the click (no confirmation modal), nor did the send watcher.
     expect(modalShown()).toBe(false);
     expect(overlay.sends.state).toBe('idle');
-    expect(shadow().querySelector('[role="alertdialog"]')?.textContent).toContain('P4');
+    expect(shadow().querySelector('[role="alertdialog"]')?.textContent).toMatch(
+      /^Before you sendThis proposal needs 24 Connects; 20 Connects are left of your monthly allowance of 20\./,
+    );
 
     overlayButton(/^Send anyway$/).click();
     await flush();
@@ -362,6 +392,40 @@ describe('the held Send', () => {
     await flush();
     expect(form().dataset.proposeAs).toBe(AGENCY.upworkId);
     expect(inOverlay('send-hold')).toBeNull();
+    sendButton().click();
+    await flush();
+    expect(modalShown()).toBe(true);
+    expect(bg.acts('submitProposal')).toEqual([]);
+  });
+
+  it('10: "go back to the form" closes the hold and leaves focus on the warnings, not on the page’s body', async () => {
+    const fx = await northwind(312);
+    await fx.act('Ana', 'setAllowance', { member: fx.id('Ben'), monthly: 20 });
+    await begin(fx, 'Ben', applyPath(JOB_KEYS.boost));
+    sendButton().click();
+    await flush();
+    overlayButton(/^Go back to the form$/).click();
+    await flush();
+    expect(inOverlay('send-hold')).toBeNull();
+    expect(document.activeElement).toBe(hosts()[0]);
+    expect(shadow().activeElement?.getAttribute('aria-label')).toBe('Before you send');
+  });
+
+  it('5: a teammate’s agency proposal on the job holds the Send once, saying who and when', async () => {
+    const fx = await northwind(1204);
+    await fx.propose('Ana', { job: JOB_KEYS['exclusive-agency'], title: 'RN app', connects: 12 });
+    const { bg } = await begin(fx, 'Ben', applyPath(JOB_KEYS['exclusive-agency']));
+    expect(textOf('warning-P5')).toMatch(
+      /^Ana proposed on this job (just now|\d+ minutes? ago) as the agency\./,
+    );
+    sendButton().click();
+    await flush();
+    expect(modalShown()).toBe(false);
+    expect(shadow().querySelector('[role="alertdialog"]')?.textContent).toMatch(
+      /^Before you sendAna proposed on this job (just now|\d+ minutes? ago) as the agency\./,
+    );
+    overlayButton(/^Send anyway$/).click();
+    await flush();
     sendButton().click();
     await flush();
     expect(modalShown()).toBe(true);

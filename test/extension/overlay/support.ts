@@ -53,6 +53,7 @@ export function viewOf(fx: AgencyFixture, name: string, now = nowOf(fx)): Agency
       lastSyncedAt: now,
       waiting: 0,
       stoppedReason: null,
+      stoppedBy: null,
     },
     recent: [],
   };

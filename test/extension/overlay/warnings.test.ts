@@ -1,23 +1,25 @@
 // @vitest-environment-options { "url": "https://www.upwork.com/" }
 import { describe, expect, it } from 'vitest';
-import { RULE_SENTENCES, warningsFor } from '../../../extension/overlay/warnings.ts';
-import { northwind, planOf, readingOf } from './support.ts';
+import { proposalsOnJob } from '../../../extension/overlay/teammates.ts';
+import { warningsFor } from '../../../extension/overlay/warnings.ts';
+import { JOB_KEYS } from '../upwork-page/fake-upwork.ts';
+import { northwind, nowOf, planOf, readingOf } from './support.ts';
 
 const codes = (ws: { rule: string }[]) => ws.map((w) => w.rule);
 
 describe('warnings before Send', () => {
-  it('R7: an exclusive member on the freelancer option is told the rule, with a one-click fix to the agency', async () => {
+  it('R7: an exclusive member on the freelancer option reads what is wrong with this form, with a one-click fix to the agency', async () => {
     const fx = await northwind();
     const warnings = warningsFor(planOf(fx, 'Ben', readingOf('exclusive-freelancer')));
     expect(warnings).toEqual([
       {
         code: 'EXCLUSIVE_AS_FREELANCER',
         rule: 'R7',
-        sentence: `${RULE_SENTENCES.R7} This form is set to propose as a freelancer.`,
+        sentence:
+          'This form is set to propose as a freelancer, but you are an exclusive member: every proposal goes as the agency.',
         fix: 'agency',
       },
     ]);
-    expect(warnings[0]?.sentence).toMatch(/^An exclusive member works on Upwork only as part of the agency/);
   });
 
   it('R7 does not apply to a non-exclusive member proposing independently (R8, R10)', async () => {
@@ -37,7 +39,7 @@ describe('warnings before Send', () => {
     const warnings = warningsFor(planOf(fx, 'Ben', readingOf('boost')));
     expect(codes(warnings)).toEqual(['P1']);
     expect(warnings[0]?.sentence).toBe(
-      `${RULE_SENTENCES.P1} This proposal needs 24 Connects, and 20 Connects are free for you to spend.`,
+      "This proposal needs 24 Connects, and 20 Connects are free for you to spend: the agency's balance would go below zero.",
     );
     // An exclusive member has no independent way out (R7): going back is the fix.
     expect(warnings[0]?.fix).toBeNull();
@@ -57,7 +59,7 @@ describe('warnings before Send', () => {
     const warnings = warningsFor(planOf(fx, 'Ben', readingOf('boost')));
     expect(codes(warnings)).toEqual(['P4']);
     expect(warnings[0]?.sentence).toBe(
-      `${RULE_SENTENCES.P4} This proposal needs 24 Connects; 20 Connects are left of your 20 for this month.`,
+      'This proposal needs 24 Connects; 20 Connects are left of your monthly allowance of 20. Sent anyway, it is flagged for the business managers.',
     );
   });
 
@@ -76,7 +78,33 @@ describe('warnings before Send', () => {
     expect(plan.proposer?.name).toBe('Dana Okafor');
     const warnings = warningsFor(plan);
     expect(codes(warnings)).toEqual(['P4']);
-    expect(warnings[0]?.sentence).toContain("left of Dana Okafor's 5 for this month");
+    expect(warnings[0]?.sentence).toContain("left of Dana Okafor's monthly allowance of 5");
+  });
+
+  it('P5: a teammate’s agency proposal on this job holds the Send, saying who and when', async () => {
+    const fx = await northwind(312);
+    await fx.propose('Ana', { job: JOB_KEYS.boost });
+    const plan = planOf(fx, 'Ben', readingOf('boost'));
+    const teammates = proposalsOnJob(fx.derive().state, plan.jobKey, plan.me?.id ?? null);
+    const later = nowOf(fx) + 2 * 3_600_000 + 60_000;
+    expect(warningsFor(plan, teammates, later)).toEqual([
+      {
+        code: 'TEAMMATE_PROPOSED',
+        rule: 'P5',
+        sentence: 'Ana proposed on this job 2 hours ago as the agency.',
+        fix: null,
+      },
+    ]);
+  });
+
+  it('P5: the proposer’s own earlier proposal, or a teammate’s independent one, holds nothing', async () => {
+    const fx = await northwind(312);
+    await fx.propose('Ben', { job: JOB_KEYS.boost });
+    await fx.propose('Noor', { job: JOB_KEYS.boost, as: 'independent' });
+    const plan = planOf(fx, 'Ben', readingOf('boost'));
+    const teammates = proposalsOnJob(fx.derive().state, plan.jobKey, plan.me?.id ?? null);
+    expect(teammates).toHaveLength(2);
+    expect(warningsFor(plan, teammates, nowOf(fx))).toEqual([]);
   });
 
   it('an independent proposal never warns about the agency’s Connects', async () => {

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formerSentence, formerStanding } from '../../../extension/ui/former.ts';
 import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { Browser, converged, createdAgency, joined } from './support/peers.ts';
 
@@ -95,5 +96,29 @@ describe('replica ↔ the real sync server', () => {
     expect((await manager.act('removeMember', { member: member.me })).ok).toBe(true);
     expect(await member.waitFor((m) => m.syncView().status === 'stopped', WAIT)).toBe(true);
     expect(member.syncView().stoppedReason).toMatch(/left or was removed/);
+    // The server never relays the removal to the member it removed: the close itself says it.
+    expect(member.view().state.members[member.me]?.status).toBe('active');
+    const view = member.view();
+    expect(formerStanding(view)).toEqual({ status: 'gone', at: null });
+    expect(formerSentence(view, formerStanding(view)!, Date.now())).toBe(
+      'You are no longer a member of Acme Studio.',
+    );
+  });
+
+  it('6: a member’s own leave is synced once the server holds it (its close is the acknowledgement)', async () => {
+    const olga = await browser('Olga');
+    const ann = await browser('Ann');
+    const manager = await createdAgency(olga, server.url);
+    const member = await joined(manager, ann);
+    await member.waitFor((m) => m.syncView().status === 'synced', WAIT);
+    const left = await member.act('leaveAgency', {});
+    if (!left.ok) throw new Error(left.message);
+    expect(await member.waitFor((m) => m.syncView().stoppedBy === 'MEMBER_GONE', WAIT)).toBe(true);
+    expect(await manager.waitFor((m) => m.view().state.members[member.me]?.status === 'left', WAIT)).toBe(
+      true,
+    );
+    expect(member.recent().find((r) => r.id === left.id)?.status).toBe('synced');
+    expect(member.syncView().waiting).toBe(0);
+    expect(formerStanding(member.view())).toMatchObject({ status: 'left' });
   });
 });

@@ -15,8 +15,8 @@ describe('format', () => {
 
   it('says how long ago, in steps a member reads at a glance', () => {
     expect(timeAgo(NOW - 5_000, NOW)).toBe('just now');
-    expect(timeAgo(NOW - 5 * 60_000, NOW)).toBe('5 min ago');
-    expect(timeAgo(NOW - 3 * 3_600_000, NOW)).toBe('3 h ago');
+    expect(timeAgo(NOW - 5 * 60_000, NOW)).toBe('5 minutes ago');
+    expect(timeAgo(NOW - 3 * 3_600_000, NOW)).toBe('3 hours ago');
     expect(timeAgo(NOW - 86_400_000, NOW)).toBe('1 day ago');
   });
 

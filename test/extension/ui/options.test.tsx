@@ -42,20 +42,26 @@ const CHECKED = {
 const saved = (id = 'act-1') => ({ ok: true as const, value: { id, status: 'saved' as const, flags: [] } });
 
 describe('agency pages: a plain member', () => {
-  it('P2: sees invite, member management and Connects controls disabled, with the reason', async () => {
+  it('P2: sees the team and who manages it, and none of the business managers’ controls', async () => {
     await renderOptions('Bob');
-    const reason = `(P2) ${VERDICTS.NOT_BUSINESS_MANAGER.message}`;
-    expect(screen.getAllByText(reason).length).toBe(3);
-    expect(button('Create invite').disabled).toBe(true);
-    expect((screen.getByLabelText('Role of Olga') as HTMLSelectElement).disabled).toBe(true);
-    expect((screen.getByLabelText('Relationship of Bob') as HTMLSelectElement).disabled).toBe(true);
-    expect(field('Monthly allowance of Bob').disabled).toBe(true);
-    expect(button('Remove Olga').disabled).toBe(true);
-    expect(button('Record purchase').disabled).toBe(true);
-    expect(field('Balance as Upwork shows it').disabled).toBe(true);
-    // The reason is the controls' description, so a screen reader says why they are disabled.
-    const described = screen.getByLabelText('Role of Olga').getAttribute('aria-describedby')!;
-    expect(document.getElementById(described)!.textContent).toBe(reason);
+    // No manager control, disabled or not, and no rule banner repeated under each.
+    expect(screen.queryByRole('button', { name: 'Create invite' })).toBeNull();
+    expect(screen.queryByLabelText('Role of Olga')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Record purchase' })).toBeNull();
+    expect(screen.queryByRole('button', { name: /^Remove Olga/ })).toBeNull();
+    expect(screen.queryByText(/Only business managers|\(P2\)/)).toBeNull();
+    const members = within(screen.getByRole('region', { name: 'Members' }));
+    expect(members.getByTestId('managers-note').textContent).toBe(
+      "Olga is the agency's business manager: ask them to invite someone, change a role or an allowance, or record Connects.",
+    );
+    expect(members.getByRole('rowheader', { name: 'Bob (you)' }).closest('tr')?.textContent).toBe(
+      'Bob (you)MemberExclusiveNone',
+    );
+    // What a plain member can do is there: add a browser, export, leave.
+    expect(button('Make a code')).toBeTruthy();
+    expect(button("Export the agency's log")).toBeTruthy();
+    expect(button('Leave Acme Studio')).toBeTruthy();
+    expect(screen.getByTestId('my-standing').textContent).toBe('You are Bob: member, exclusive.');
   });
 
   it('R11: reads plainly what stays when they leave, and leaves after confirming', async () => {
@@ -85,7 +91,7 @@ describe('agency pages: the owner', () => {
     const { bg, fx } = await renderOptions('Olga', { act: () => saved() });
     const leave = button('Leave Acme Studio');
     expect(leave.disabled).toBe(true);
-    expect(screen.getByText(`(P3) ${VERDICTS.SUCCESSOR_REQUIRED.message}`)).toBeTruthy();
+    expect(screen.getByText('You own the agency: choose who takes it over before you leave.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText(/Successor/), { target: { value: fx.id('Bob') } });
     expect(button('Leave Acme Studio').disabled).toBe(false);
     fireEvent.click(button('Leave Acme Studio'));
@@ -97,7 +103,9 @@ describe('agency pages: the owner', () => {
     await renderOptions('Olga');
     expect((screen.getByLabelText('Role of Olga') as HTMLSelectElement).disabled).toBe(true);
     const described = screen.getByLabelText('Role of Olga').getAttribute('aria-describedby')!;
-    expect(document.getElementById(described)!.textContent).toBe(`(D4) ${VERDICTS.OWNER_PROTECTED.message}`);
+    expect(document.getElementById(described)!.textContent).toBe(
+      'You own the agency: the owner stays a business manager and cannot be removed.',
+    );
     // Bob is not a manager: his controls stay usable.
     expect((screen.getByLabelText('Role of Bob') as HTMLSelectElement).disabled).toBe(false);
   });
@@ -138,7 +146,10 @@ describe('agency pages: a business manager', () => {
     await renderOptions('Olga', { act: () => ({ ok: false, code: 'SENIORITY', ...seniority }) });
     fireEvent.change(screen.getByLabelText('Role of Bob'), { target: { value: 'manager' } });
     const alert = await within(screen.getByRole('region', { name: 'Members' })).findByRole('alert');
-    expect(alert.textContent).toBe(`Refused (P3): ${VERDICTS.SENIORITY.message}`);
+    // The sentence first; the rule only as a small detail after it.
+    expect(alert.textContent).toBe(
+      `${VERDICTS.SENIORITY.message}Rule P3 · The agency always keeps a business manager`,
+    );
   });
 
   it('P4: a refused allowance says it cannot reserve more than the unreserved balance', async () => {
@@ -149,7 +160,26 @@ describe('agency pages: a business manager', () => {
     fireEvent.click(button('Set allowance of Bob'));
     await waitFor(() => expect(bg.sent('act')[0]?.payload).toEqual({ member: fx.id('Bob'), monthly: 500 }));
     const alert = await within(screen.getByRole('region', { name: 'Members' })).findByRole('alert');
-    expect(alert.textContent).toBe(`Refused (P4): ${VERDICTS.ALLOWANCE_OVER_BALANCE.message}`);
+    expect(alert.textContent).toBe(`${VERDICTS.ALLOWANCE_OVER_BALANCE.message}Rule P4 · Monthly allowances`);
+  });
+
+  it('4: a refused allowance about its field marks that member’s field only, with the sentence', async () => {
+    await renderOptions('Olga', {
+      act: () => ({
+        ok: false,
+        code: 'BAD_REQUEST',
+        rule: 'REQUEST',
+        field: 'monthly',
+        message: 'The monthly allowance can be at most 1,000,000 Connects.',
+      }),
+    });
+    fireEvent.input(field('Monthly allowance of Bob'), { target: { value: '2000000' } });
+    fireEvent.click(button('Set allowance of Bob'));
+    const alert = await within(screen.getByRole('region', { name: 'Members' })).findByRole('alert');
+    expect(alert.textContent).toBe('The monthly allowance can be at most 1,000,000 Connects.');
+    expect(field('Monthly allowance of Bob').getAttribute('aria-invalid')).toBe('true');
+    expect(field('Monthly allowance of Bob').getAttribute('aria-describedby')).toBe('members-result');
+    expect(field('Monthly allowance of Olga').getAttribute('aria-invalid')).toBeNull();
   });
 
   it('removes a member only after confirming, saying their history stays (P6)', async () => {
@@ -188,7 +218,10 @@ describe('agency pages: a business manager', () => {
   it('creates a single-use invite and shows the code to send', async () => {
     const expiresAt = Date.UTC(2026, 10, 9, 9);
     const { bg, view } = await renderOptions('Olga', {
-      createInvite: () => ({ ok: true, value: { id: 'grant-1', code: 'ao2.abc', expiresAt } }),
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt },
+      }),
     });
     fireEvent.change(field('Role'), { target: { value: 'member' } });
     fireEvent.change(field('Relationship'), { target: { value: 'non-exclusive' } });
@@ -216,6 +249,85 @@ describe('agency pages: a business manager', () => {
     ]);
   });
 
+  it('7: the invite names who it is for; a new attempt clears the last code, even when it is refused', async () => {
+    let refuse = false;
+    await renderOptions('Olga', {
+      createInvite: () =>
+        refuse
+          ? {
+              ok: false,
+              code: 'BAD_REQUEST',
+              rule: 'REQUEST',
+              field: 'expiresInDays',
+              message: 'The number of days can be at most 365.',
+            }
+          : {
+              ok: true,
+              value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) },
+            },
+    });
+    fireEvent.input(field(/Who it is for/), { target: { value: 'Leo' } });
+    fireEvent.click(button('Create invite'));
+    const code = (await screen.findByLabelText('Invite code to send to Leo')) as HTMLTextAreaElement;
+    expect(code.value).toBe('ao2.abc');
+    const section = within(screen.getByRole('region', { name: 'Invite a member' }));
+    expect(section.getByRole('status').textContent).toBe('Invite for Leo created — saved in this browser.');
+    refuse = true;
+    fireEvent.click(button('Create invite'));
+    expect((await section.findByRole('alert')).textContent).toBe('The number of days can be at most 365.');
+    expect(screen.queryByTestId('invite-code')).toBeNull();
+    expect(section.queryByRole('status')).toBeNull();
+    expect(field('Expires in (days)').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('7: a code revoked since it was made is not offered any more', async () => {
+    const { bg, view } = await renderOptions('Olga', {
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: Date.UTC(2026, 10, 9, 9) },
+      }),
+    });
+    fireEvent.click(button('Create invite'));
+    await screen.findByTestId('invite-code');
+    const revoked = {
+      id: 'inv-1',
+      kind: 'member' as const,
+      grantedBy: view.me,
+      role: 'member' as const,
+      relationship: 'exclusive' as const,
+      member: null,
+      expiresAt: Date.UTC(2026, 10, 9, 9),
+      label: null,
+      usedBy: null,
+      revoked: true,
+    };
+    bg.push(
+      overviewOf({ ...view, state: { ...view.state, invites: { ...view.state.invites, 'inv-1': revoked } } }),
+    );
+    expect((await screen.findByTestId('invite-spent')).textContent).toBe(
+      'This invite was revoked: its code admits nobody.',
+    );
+    expect(screen.queryByTestId('invite-code')).toBeNull();
+  });
+
+  it('2: an invite made while the agency never reached its server says it cannot be used until then', async () => {
+    const fx = await olgaAndBob();
+    const view = viewOf(fx, 'Olga', {
+      sync: { status: 'offline', lastSyncedAt: null, server: 'wss://no-such-host.invalid', waiting: 3 },
+    });
+    const bg = new FakeBackground(overviewOf(view), {
+      createInvite: () => ({
+        ok: true,
+        value: { id: 'grant-1', invite: 'inv-1', code: 'ao2.abc', expiresAt: T0 },
+      }),
+    });
+    render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} />);
+    fireEvent.click(button('Create invite'));
+    expect((await screen.findByTestId('invite-unusable')).textContent).toBe(
+      'This invite cannot be used until the agency reaches its sync server (wss://no-such-host.invalid): nobody can join with the code before then. Check the address under Sync and export.',
+    );
+  });
+
   it("exports the agency's log as a file", async () => {
     const { download } = await renderOptions('Olga', {
       exportLog: () => ({ ok: true, value: { fileName: 'acme-log.json', json: '{"actions":[]}' } }),
@@ -237,11 +349,96 @@ describe('agency pages: a business manager', () => {
 });
 
 describe('agency pages: no agency yet', () => {
-  function renderFresh(answers: Answers = {}, userAgent?: string) {
+  function renderFresh(
+    answers: Answers = {},
+    userAgent?: string,
+    askToSee?: (server: string) => Promise<boolean>,
+  ) {
     const bg = new FakeBackground(overviewOf(null), answers);
-    render(<OptionsApp client={bg} defaultServer="ws://localhost:1234" userAgent={userAgent} />);
+    render(
+      <OptionsApp
+        client={bg}
+        defaultServer="ws://localhost:1234"
+        userAgent={userAgent}
+        askToSee={askToSee}
+      />,
+    );
     return bg;
   }
+
+  const fillCreate = async () => {
+    fireEvent.input(await screen.findByLabelText('Agency name'), { target: { value: 'Acme Studio' } });
+    fireEvent.input(screen.getAllByLabelText('Your name')[0]!, { target: { value: 'Olga' } });
+    fireEvent.input(screen.getByLabelText(/Agency Connects balance/), { target: { value: '312' } });
+    fireEvent.input(screen.getByLabelText(/Sync server address/), {
+      target: { value: 'wss://no-such-host.invalid' },
+    });
+  };
+
+  it('2: an address where no sync server answers is said plainly, and creating offline is an explicit choice', async () => {
+    const unreachable = {
+      ok: false as const,
+      code: 'PROBE_UNREACHABLE',
+      rule: 'SERVER',
+      field: 'server',
+      message:
+        'Nothing answered at wss://no-such-host.invalid: the name may not exist, nothing may be listening on port 443, or its certificate may not be trusted.',
+    };
+    const bg = renderFresh({
+      createAgency: (r) => (r.offline ? { ok: true, value: { agencyId: 'agency-new-001' } } : unreachable),
+    });
+    await fillCreate();
+    fireEvent.click(button('Create the agency'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(unreachable.message);
+    // The field is marked and described by the sentence.
+    const field = screen.getByLabelText(/Sync server address/);
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)).toBe(alert);
+    // No permission to ask for here: no "Find out why".
+    expect(screen.queryByRole('button', { name: 'Find out why' })).toBeNull();
+    fireEvent.click(button('Create it offline anyway'));
+    await waitFor(() => expect(bg.sent('createAgency').at(-1)).toMatchObject({ offline: true }));
+    expect((await screen.findByRole('status')).textContent).toBe(
+      'Agency created in this browser: it syncs once wss://no-such-host.invalid answers.',
+    );
+  });
+
+  it('2: "Find out why" asks the browser to show this address, then tries again and names the reason', async () => {
+    let asked = '';
+    const bg = renderFresh(
+      {
+        createAgency: () =>
+          asked
+            ? {
+                ok: false,
+                code: 'PROBE_UNRESOLVED',
+                rule: 'SERVER',
+                message:
+                  'The name no-such-host.invalid does not resolve: no such host is known. Check the address for a typo.',
+              }
+            : { ok: false, code: 'PROBE_UNREACHABLE', rule: 'SERVER', message: 'Nothing answered at …' },
+      },
+      undefined,
+      async (server) => {
+        asked = server;
+        return true;
+      },
+    );
+    await fillCreate();
+    fireEvent.click(button('Create the agency'));
+    await screen.findByRole('alert');
+    fireEvent.click(button('Find out why'));
+    await waitFor(() => expect(bg.sent('createAgency')).toHaveLength(2));
+    expect(asked).toBe('wss://no-such-host.invalid');
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toMatch(
+        /^The name no-such-host.invalid does not resolve/,
+      ),
+    );
+    // A known reason needs no second look.
+    expect(screen.queryByRole('button', { name: 'Find out why' })).toBeNull();
+  });
 
   it('creates an agency with trimmed names, the balance as a number and the default server', async () => {
     const bg = renderFresh({ createAgency: () => ({ ok: true, value: { agencyId: 'agency-new-001' } }) });
@@ -336,7 +533,7 @@ describe('agency pages: no agency yet', () => {
     fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao2.eyJ9' } });
     fireEvent.click(button('Continue'));
     expect((await screen.findByRole('alert')).textContent).toBe(
-      'Refused (SERVER): The invite is unknown, already used or expired.',
+      'The invite is unknown, already used or expired.',
     );
     expect(screen.queryByTestId('join-step')).toBeNull();
     expect(bg.sent('joinAgency')).toEqual([]);
@@ -374,7 +571,7 @@ describe('agency pages: add another browser', () => {
     const bg = new FakeBackground(overviewOf(view), {
       createDeviceInvite: () => ({
         ok: true,
-        value: { id: 'grant-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
+        value: { id: 'grant-2', invite: 'inv-2', code: 'ao2.device', expiresAt: Date.UTC(2026, 10, 3, 9) },
       }),
     });
     render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} copy={copy} />);
@@ -403,7 +600,10 @@ describe('agency pages: add another browser', () => {
 
   it('a business manager may make one for any active member', async () => {
     const { bg, fx, view } = await renderOptions('Olga', {
-      createDeviceInvite: () => ({ ok: true, value: { id: 'grant-3', code: 'ao2.forbob', expiresAt: T0 } }),
+      createDeviceInvite: () => ({
+        ok: true,
+        value: { id: 'grant-3', invite: 'inv-3', code: 'ao2.forbob', expiresAt: T0 },
+      }),
     });
     const section = within(screen.getByRole('region', { name: 'Browsers' }));
     const select = section.getByLabelText('For') as HTMLSelectElement;
@@ -431,7 +631,11 @@ describe('agency pages: add another browser', () => {
       'Laptop (this browser) removed: it can no longer act',
     );
     expect((section.getByRole('button', { name: 'Make a code' }) as HTMLButtonElement).disabled).toBe(true);
-    expect(section.getByText(`(D6) ${VERDICTS.KEY_REVOKED.message}`)).toBeTruthy();
+    expect(
+      section.getByText(
+        'This browser was removed from your membership, so it can no longer act for the agency.',
+      ),
+    ).toBeTruthy();
   });
 });
 
@@ -463,15 +667,12 @@ describe('agency pages: unused invites and codes', () => {
     );
   });
 
-  it('a member may revoke a code for their own browser, not an invite (P2)', async () => {
+  it('a plain member sees only the codes that add a browser to them, and may revoke those (P2)', async () => {
     await renderOptions('Bob', {}, withOpenCodes);
-    const invite = within(rowOf(/Invite \(/)).getByRole('button', { name: /Revoke/ }) as HTMLButtonElement;
+    const section = within(screen.getByRole('region', { name: 'Your unused browser codes' }));
+    expect(section.queryByText(/Invite \(/)).toBeNull();
     const own = within(rowOf(/Browser code/)).getByRole('button', { name: /Revoke/ }) as HTMLButtonElement;
-    expect(invite.disabled).toBe(true);
     expect(own.disabled).toBe(false);
-    expect(document.getElementById(invite.getAttribute('aria-describedby')!)!.textContent).toBe(
-      `(P2) ${VERDICTS.NOT_BUSINESS_MANAGER.message}`,
-    );
   });
 
   it('lists nothing once the codes are used, revoked or expired', async () => {

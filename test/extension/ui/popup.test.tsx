@@ -52,7 +52,7 @@ describe('popup', () => {
 
   it('shows sync status: synced with the last time, offline with the actions waiting, stopped with why', async () => {
     const { fx } = await renderPopup('Bob');
-    expect(screen.getByTestId('sync-status').textContent).toBe('Synced · last synced 1 min ago');
+    expect(screen.getByTestId('sync-status').textContent).toBe('Synced · last synced 1 minute ago');
     cleanup();
     const offline = viewOf(fx, 'Bob', { sync: { status: 'offline', waiting: 3 } });
     render(
@@ -64,7 +64,7 @@ describe('popup', () => {
       />,
     );
     expect(screen.getByTestId('sync-status').textContent).toBe(
-      'Offline — 3 actions waiting · last synced 1 min ago',
+      'Offline — 3 actions waiting · last synced 1 minute ago',
     );
     cleanup();
     const stopped = viewOf(fx, 'Bob', {
@@ -79,7 +79,7 @@ describe('popup', () => {
       />,
     );
     expect(screen.getByTestId('sync-status').textContent).toBe(
-      'Sync stopped: You were removed from the agency.',
+      'Not syncing: You were removed from the agency.',
     );
   });
 
@@ -127,7 +127,9 @@ describe('popup', () => {
 
   it('R7: an exclusive member reads that they always propose as the agency', async () => {
     await renderPopup('Bob');
-    expect(screen.getByTestId('default-team').textContent).toContain('always propose as the agency (R7)');
+    expect(screen.getByTestId('default-team').textContent).toBe(
+      'As an exclusive member you propose as the agency on every proposal.',
+    );
   });
 
   it('P1: an overdraft is flagged to the member who made it and to managers, not to other members', async () => {
@@ -159,7 +161,7 @@ describe('popup', () => {
     const { fx } = await renderPopup('Bob', {
       recent: [
         { id: 'a1', type: 'submitProposal', at: 1, status: 'synced' },
-        { id: 'a2', type: 'observeBalance', at: 2, status: 'saved' },
+        { id: 'a2', type: 'recordPurchase', at: 2, status: 'saved' },
         {
           id: null,
           type: 'changeRole',
@@ -172,20 +174,64 @@ describe('popup', () => {
     });
     const items = within(screen.getByRole('list', { name: 'Your recent actions' })).getAllByRole('listitem');
     expect(items.map((li) => li.querySelector('.badge')!.textContent)).toEqual([
-      'Refused (P2): Only business managers …',
+      'Refused: Only business managers …',
       'Saved in this browser, not synced yet',
       'Synced with the server',
     ]);
     expect(fx).toBeTruthy();
   });
 
-  it('P6: a removed member reads that they can no longer act and that their history stays', async () => {
-    await renderPopup('Bob', {}, async (fx) => {
-      await fx.act('Olga', 'removeMember', { member: fx.id('Bob') });
+  it('P6: a removed member reads when they were removed, that their history stays, and how to join again', async () => {
+    let opened = 0;
+    const fx = await olgaAndBob();
+    await fx.act('Olga', 'removeMember', { member: fx.id('Bob') });
+    const view = viewOf(fx, 'Bob', {
+      sync: { status: 'stopped', stoppedBy: 'MEMBER_GONE', stoppedReason: 'You are no longer a member.' },
     });
-    expect(screen.getByRole('alert').textContent).toMatch(
-      /were removed from Acme Studio: you can no longer act for it \(P6\)/,
+    render(
+      <PopupApp
+        client={new FakeBackground(overviewOf(view))}
+        openAgencyPages={() => opened++}
+        initial={overviewOf(view)}
+        now={nowOf(fx)}
+      />,
     );
+    const notice = screen.getByTestId('former-member');
+    expect(within(notice).getByRole('heading').textContent).toMatch(
+      /^You were removed from Acme Studio on \d+ \w+\.$/,
+    );
+    expect(notice.textContent).toContain('Your past actions stay in its history, attributed to you.');
+    // Nothing of the agency's present is shown as theirs: no balance, allowance, sync retry or team choice.
+    expect(screen.queryByText(/Reconnect now/)).toBeNull();
+    expect(screen.queryByTestId('default-team')).toBeNull();
+    expect(screen.queryByTestId('sync-status')).toBeNull();
+    expect(screen.queryByText(/left of/)).toBeNull();
+    fireEvent.click(within(notice).getByRole('button', { name: 'Join again with a new invite' }));
+    expect(opened).toBe(1);
+  });
+
+  it('names each recent action of mine with the agency’s own sentence; the page’s bookkeeping stays out', async () => {
+    const fx = await olgaAndBob();
+    await fx.act('Olga', 'setAllowance', { member: fx.id('Bob'), monthly: 20 });
+    await fx.act('Olga', 'setAllowance', { member: fx.id('Bob'), monthly: 25 });
+    await fx.act('Olga', 'learnUpworkId', { upworkId: '1234567' });
+    const recent = fx.actions
+      .filter((a) => a.type === 'setAllowance' || a.type === 'learnUpworkId')
+      .map((a) => ({ id: a.id, type: a.type, at: a.at, status: 'synced' as const }));
+    const view = viewOf(fx, 'Olga', { recent });
+    render(
+      <PopupApp
+        client={new FakeBackground(overviewOf(view))}
+        openAgencyPages={() => {}}
+        initial={overviewOf(view)}
+        now={nowOf(fx)}
+      />,
+    );
+    const items = within(screen.getByRole('list', { name: 'Your recent actions' })).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('span')?.textContent)).toEqual([
+      'You gave Bob a monthly allowance of 25 Connects',
+      'You gave Bob a monthly allowance of 20 Connects',
+    ]);
   });
 
   it('a browser whose key was removed reads that it can no longer act, and what it may do', async () => {

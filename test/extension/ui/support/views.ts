@@ -29,6 +29,7 @@ export const SYNCED: SyncView = {
   lastSyncedAt: T0,
   waiting: 0,
   stoppedReason: null,
+  stoppedBy: null,
 };
 
 /** The last action's time, so "now" in a view sits just after everything in it. */
