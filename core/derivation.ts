@@ -238,6 +238,11 @@ export interface Derivation {
   position: Map<ActionId, number>;
   /** By position: the last position up to which the whole order is in that action's causal past. */
   cut: number[];
+  /**
+   * By position: the positions between its cut and itself that are not in its causal past, sorted (its
+   * concurrent predecessors); null when too many to keep (ancestry.ts).
+   */
+  unknown: (Int32Array | null)[];
   book: Book;
   revocations: Revocations;
 }
@@ -280,6 +285,7 @@ export function newDerivation(agencyId: string, state: AgencyState = emptyState(
     heads: new Set(),
     position: new Map(),
     cut: [],
+    unknown: [],
     book: emptyBook(),
     revocations: noRevocations(),
   } as unknown as Derivation;

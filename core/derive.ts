@@ -9,6 +9,8 @@
 //    away from concurrent actions; the replay runs again with those decisions until nothing changes.
 // A member's new action, written on top of everything known, is applied in place at the end (applyActions,
 // appendLocal) unless it races a power event, in which case the whole log is derived again.
+
+import { type Ancestry, ancestryOf, holds, inPastOfDeps, isAncestor, recordAncestry } from './ancestry.ts';
 import { toBase64Url } from './bytes.ts';
 import { ReservationsCache } from './connects.ts';
 import {
@@ -22,14 +24,15 @@ import {
   type Revocations,
 } from './derivation.ts';
 import type { ReplayContext } from './knowledge.ts';
-import { byId, cutOf, inPastOfDeps, isAncestor, orderActions, type TieBreak } from './order.ts';
+import { byId, orderActions, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
 import { computeRevocations, mergeRevocations, revocation, sameRevocations } from './revoke.ts';
 import { applyRules, type Outcome } from './rules/index.ts';
 import type { Action, ActionId, ActionType, AgencyState, Verdict } from './types.ts';
 
+export { isAncestor } from './ancestry.ts';
 export { type Derivation, emptyState, newDerivation } from './derivation.ts';
-export { isAncestor, type TieBreak } from './order.ts';
+export type { TieBreak } from './order.ts';
 
 export const ACTIVITY_LIMIT = 200;
 /** Rounds in which revocations are recomputed from scratch; after them they only accumulate (so it ends). */
@@ -40,7 +43,7 @@ function context(
   a: Action,
   index: number,
   eff: number,
-  cut: number,
+  anc: Ancestry,
   knows: (p: number) => boolean,
   reservations: ReservationsCache,
 ): ReplayContext {
@@ -51,7 +54,8 @@ function context(
     action: a,
     index,
     eff,
-    cut,
+    cut: anc.cut,
+    unknown: anc.unknown,
     knows,
     historyOnly: false,
     departed: false,
@@ -128,8 +132,8 @@ function replay(
     actions[0]!,
     0,
     0,
-    -1,
-    (p) => p <= ctx.cut || isAncestor(d, d.order[p]!, ctx.action.id),
+    { cut: -1, unknown: null },
+    (p) => p <= ctx.cut || (ctx.unknown ? !holds(ctx.unknown, p) : isAncestor(d, d.order[p]!, ctx.action.id)),
     new ReservationsCache(),
   );
   for (let i = 0; i < actions.length; i++) {
@@ -138,6 +142,7 @@ function replay(
     ctx.index = i;
     ctx.eff = d.effAt[i]!;
     ctx.cut = d.cut[i]!;
+    ctx.unknown = d.unknown[i]!;
     ctx.unknownCache = undefined;
     recordOutcome(d, ctx, a, outcomeOf(ctx, a, rev));
   }
@@ -237,8 +242,17 @@ function placeAtEnd(d: Derivation, a: Action, reservations: ReservationsCache): 
   let eff = a.at;
   for (const dep of a.deps) eff = Math.max(eff, d.effAt[d.position.get(dep)!]! + 1);
   const index = d.order.length;
-  const cut = cutOf(d, a, index);
-  return context(d, a, index, eff, cut, (p) => p <= cut || inPastOfDeps(d, p, a.deps), reservations);
+  const anc = ancestryOf(d, a, index);
+  const { cut, unknown } = anc;
+  return context(
+    d,
+    a,
+    index,
+    eff,
+    anc,
+    (p) => p <= cut || (unknown ? !holds(unknown, p) : inPastOfDeps(d, p, a.deps)),
+    reservations,
+  );
 }
 
 /**
@@ -281,7 +295,7 @@ function commitAtEnd(d: Derivation, a: Action, depth: number, ctx: ReplayContext
   d.heads.add(a.id);
   d.position.set(a.id, d.order.length);
   d.order.push(a.id);
-  d.cut.push(ctx.cut);
+  recordAncestry(d, d.order.length - 1, { cut: ctx.cut, unknown: ctx.unknown });
   recordOutcome(d, ctx, a, outcome);
   finish(d);
 }

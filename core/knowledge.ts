@@ -7,9 +7,10 @@
 //    demotion beats a promotion, a departure beats a return…), never by their order;
 //  - the Connects figures an action knew: the state at its position minus what concurrent actions sorted
 //    before it contributed (usually nothing: a member's new action knows everything before it).
+
+import { isAncestor, type Unknown } from './ancestry.ts';
 import { type ReservationsCache, shrinkToFit, spentIn } from './connects.ts';
 import { type Book, type Derivation, type Register, spendIndex } from './derivation.ts';
-import { isAncestor } from './order.ts';
 import type { VerdictCode } from './refusals.ts';
 import type { Actor } from './rules/rule.ts';
 import type {
@@ -34,6 +35,8 @@ export interface ReplayContext {
   eff: number;
   /** Every position up to this one is in the action's causal past. */
   cut: number;
+  /** The positions between the cut and the action that are not in its causal past; null: not kept. */
+  unknown: Unknown;
   /** Is the action at position `p` (< index) in this action's causal past? */
   knows(p: number): boolean;
   /** This fact is kept as history only, moving nothing: its author had left (D13) or it was voided. */
@@ -56,6 +59,10 @@ const NONE: number[] = [];
 export function unknownPositions(ctx: ReplayContext): number[] {
   if (ctx.unknownCache) return ctx.unknownCache;
   if (ctx.cut + 1 >= ctx.index) return NONE;
+  if (ctx.unknown) {
+    ctx.unknownCache = Array.from(ctx.unknown);
+    return ctx.unknownCache;
+  }
   const out: number[] = [];
   for (let p = ctx.cut + 1; p < ctx.index; p++) if (!ctx.knows(p)) out.push(p);
   ctx.unknownCache = out;

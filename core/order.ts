@@ -1,8 +1,9 @@
-// The log's total order and its ancestry queries. Each action gets a Lamport depth (1 + the deepest of its
-// deps) and an effective time (its `at`, but at least 1 ms after each dependency's); the order is (depth,
-// then id). That is a topological order of the causal DAG with a total tie-break, and a member's new action,
-// written on top of everything they know, lands at the end. Each position also gets a "cut": the last
-// position up to which the whole order is in that action's causal past, so "is X in Y's past?" rarely walks.
+// The log's total order. Each action gets a Lamport depth (1 + the deepest of its deps) and an effective
+// time (its `at`, but at least 1 ms after each dependency's); the order is (depth, then id). That is a
+// topological order of the causal DAG with a total tie-break, and a member's new action, written on top of
+// everything they know, lands at the end. Each position is then indexed for "is X in Y's past?" queries
+// (ancestry.ts).
+import { ancestryOf, recordAncestry, resetAncestry } from './ancestry.ts';
 import type { Derivation } from './derivation.ts';
 import type { Action, ActionId } from './types.ts';
 
@@ -121,69 +122,9 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
 }
 
 /**
- * The longest prefix of the order that lies entirely in `a`'s causal past (position of its last action,
- * -1 if none): at least the longest of its deps', extended over the next positions while they are `a`
- * itself or one of its ancestors. A lower bound, which is all isAncestor needs.
- */
-export function cutOf(d: Derivation, a: Action, position: number): number {
-  let cut = -1;
-  for (const dep of a.deps) {
-    const p = d.position.get(dep);
-    if (p !== undefined && d.cut[p]! > cut) cut = d.cut[p]!;
-  }
-  return extendCut(d, a, position, cut);
-}
-
-function extendCut(d: Derivation, a: Action, position: number, from: number): number {
-  let cut = from;
-  while (cut < position) {
-    const next = cut + 1 === position ? a.id : d.order[cut + 1]!;
-    // After a fork, the next action may be an ancestor through another path: a short walk finds it, and
-    // the cut catches up with the order again once the branches merged. Past the budget, stop: the cut
-    // stays a valid lower bound and isAncestor walks instead.
-    if (
-      next !== a.id &&
-      !a.deps.includes(next) &&
-      reaches(d, next, cut + 1, a.deps, CUT_WALK_BUDGET) !== true
-    ) {
-      break;
-    }
-    cut++;
-  }
-  return cut;
-}
-
-const CUT_WALK_BUDGET = 64;
-
-/**
- * Walks back from `from` through actions sorted after `floor` (the position of `ancestor`): true when it
- * reaches the ancestor or an action whose cut covers it, false when it cannot, null past `budget` actions.
- */
-function reaches(
-  d: Derivation,
-  ancestor: ActionId,
-  floor: number,
-  from: readonly ActionId[],
-  budget: number,
-): boolean | null {
-  const seen = new Set<ActionId>();
-  const stack = [...from];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (id === ancestor) return true;
-    const p = d.position.get(id);
-    if (p === undefined || p <= floor || seen.has(id)) continue;
-    if (d.cut[p]! >= floor) return true;
-    if (seen.size >= budget) return null;
-    seen.add(id);
-    for (const dep of d.actions.get(id)!.deps) stack.push(dep);
-  }
-  return false;
-}
-
-/**
- * Positions, cuts and heads of the order. Heads are ordered actions no ordered action depends on; pending
- * actions are left out, so a replica's own next action never waits on a dependency it is missing itself.
+ * Positions, ancestry (ancestry.ts) and heads of the order. Heads are ordered actions no ordered action
+ * depends on; pending actions are left out, so a replica's own next action never waits on a dependency it
+ * is missing itself.
  */
 export function indexOrder(
   d: Derivation,
@@ -196,44 +137,13 @@ export function indexOrder(
     d.position = new Map();
     for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
   }
+  d.unknown = new Array(n);
+  resetAncestry(d);
   const hasChild = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const a = actions[i]!;
-    let cut = -1;
-    for (const dep of a.deps) {
-      const p = i > 0 && dep === d.order[i - 1] ? i - 1 : d.position.get(dep)!;
-      hasChild[p] = 1;
-      if (d.cut[p]! > cut) cut = d.cut[p]!;
-    }
-    d.cut[i] = extendCut(d, a, i, cut);
+    for (const dep of a.deps) hasChild[i > 0 && dep === d.order[i - 1] ? i - 1 : d.position.get(dep)!] = 1;
+    recordAncestry(d, i, ancestryOf(d, a, i));
   }
   d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
-}
-
-/**
- * Is `ancestor` in the causal past of `of`? An action whose cut reaches the ancestor's position has it in
- * its past; otherwise walk back from `of`, only through actions sorted after the ancestor whose own cut
- * does not reach it — the actions concurrent with it, which real logs have few of.
- */
-export function isAncestor(d: Derivation, ancestor: ActionId, of: ActionId): boolean {
-  const floor = d.position.get(ancestor);
-  if (floor === undefined || ancestor === of) return false;
-  const at = d.position.get(of);
-  if (at !== undefined) {
-    if (at <= floor) return false;
-    if (d.cut[at]! >= floor) return true;
-  }
-  const start = d.actions.get(of);
-  return start ? reaches(d, ancestor, floor, start.deps, Number.POSITIVE_INFINITY) === true : false;
-}
-
-/** Is the action at position `p` in the causal past of an action with these `deps` (not yet ordered)? */
-export function inPastOfDeps(d: Derivation, p: number, deps: readonly ActionId[]): boolean {
-  const id = d.order[p]!;
-  for (const dep of deps) {
-    if (dep === id) return true;
-    const q = d.position.get(dep);
-    if (q !== undefined && d.cut[q]! >= p) return true;
-  }
-  return reaches(d, id, p, deps, Number.POSITIVE_INFINITY) === true;
 }

@@ -13,10 +13,10 @@
 // looking at ids — the owner first, then seniority as a business manager, then time, then member id — and
 // kept greedily: one survives unless a surviving one ranked before it takes it away (P3: the senior wins).
 
+import { isAncestor } from './ancestry.ts';
 import { toBase64Url } from './bytes.ts';
 import type { Derivation, PowerEvent, Revocations } from './derivation.ts';
 import { noRevocations } from './derivation.ts';
-import { isAncestor } from './order.ts';
 import type { VerdictCode } from './refusals.ts';
 import { type Action, type ActionId, isFact, type MemberId, type Payloads } from './types.ts';
 

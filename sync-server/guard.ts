@@ -12,7 +12,8 @@ export type Admission =
   | { ok: true; derivation: Derivation }
   /** An action depends on one the room does not have yet. */
   | { ok: 'wait'; derivation: Derivation }
-  | { ok: false; derivation: Derivation; code: string; rule: string; message: string };
+  /** Refused; `id`: the action core refused (absent: the server's own precheck refused). */
+  | { ok: false; derivation: Derivation; id?: string; code: string; rule: string; message: string };
 
 export interface AdmitContext {
   now: number;
@@ -37,10 +38,10 @@ const refused = (d: Derivation, code: string, message: string): Admission => ({
 });
 
 /**
- * Admits verified actions into the room's projected derivation `d`, or says why not. On refusal the
- * returned derivation holds none of this batch (the update is refused as a whole).
+ * What the server refuses in `fresh` before core's rules: a time stamp ahead of its clock, another key's
+ * action where none may come, a second creation. Null when none.
  */
-export function admitActions(d: Derivation, fresh: readonly Action[], ctx: AdmitContext): Admission {
+export function precheck(d: Derivation, fresh: readonly Action[], ctx: AdmitContext): Admission | null {
   for (const a of fresh) {
     if (a.at > ctx.now + MAX_CLOCK_SKEW_MS)
       return refused(d, 'FUTURE_TIME', 'An action is stamped more than 5 minutes ahead of the server clock.');
@@ -55,8 +56,20 @@ export function admitActions(d: Derivation, fresh: readonly Action[], ctx: Admit
     if (a.type === 'createAgency' && (d.actions.size > 0 || a.deps.length > 0 || fresh.length > 1))
       return refused(d, 'ALREADY_CREATED', 'The agency already exists; it is created only once.');
   }
+  return null;
+}
+
+/**
+ * Admits verified actions into the room's projected derivation `d`, or says why not. On refusal the
+ * returned derivation holds none of this batch (the update is refused as a whole). `ctx` is null for
+ * actions prechecked already (a group's, each update with its own context).
+ */
+export function admitActions(d: Derivation, fresh: readonly Action[], ctx: AdmitContext | null): Admission {
+  const problem = ctx ? precheck(d, fresh, ctx) : null;
+  if (problem) return problem;
   if (!depsKnown(d, fresh)) return { ok: 'wait', derivation: d };
   const r = admitBatch(d, fresh);
-  if (!r.ok) return { ok: false, derivation: r.derivation, code: r.code, rule: r.rule, message: r.message };
+  if (!r.ok)
+    return { ok: false, derivation: r.derivation, id: r.id, code: r.code, rule: r.rule, message: r.message };
   return { ok: true, derivation: r.derivation };
 }

@@ -5,17 +5,19 @@
 //     what the room holds at its position is never acknowledged; a gap waits for what fills it;
 //  2. rate: outside a connection's catch-up (its first sync step 2), entries count against its limit;
 //  3. signatures and schema, with core's verifyAction (the injected verifier); the first bad one refuses.
-//     1–3 go slice by slice as the update is read, so a flood of bad signatures costs one slice;
+//     1–3 go slice by slice as the update is read, so a flood of bad signatures costs one slice (a large
+//     update's signatures are verified ahead of its turn: preverify.ts);
 //  4. what a signer chooses that only the server can bound (issue 8): the Yjs client id belongs to the key
 //     that first wrote with it (client-ids.ts); another member's action comes only in a catch-up, from a
 //     key active now (or joining in that catch-up); a join counts by the server's clock (bounds.ts);
-//  5. core's rules on the update as a whole (admitActions, guard.ts, over core's admitBatch): an action its
-//     own causal past refuses refuses the update; one a concurrent action refuses is stored like any other.
+//  5. core's rules (admission.ts): an action its own causal past refuses refuses the update; one a
+//     concurrent action refuses is stored like any other.
+// Steps 1–4 are `check`; a room checks the small updates waiting in its inbox one after another, each as if
+// those before it in the group were admitted (group.ts), then admits the group at once (admission.ts).
 import {
   type Action,
   type ActionType,
   type Derivation,
-  derive,
   toBase64Url,
   type VerifySignature,
   verifyAction,
@@ -24,8 +26,8 @@ import type { CloseName } from '../core/protocol.ts';
 import { activeMemberOf, inviteProblem, membershipOf } from './auth.ts';
 import { serverBounds } from './bounds.ts';
 import type { ClientIds } from './client-ids.ts';
-import { type Entry, encodeRuns, type Run, runsOf, UpdateReader } from './codec.ts';
-import { admitActions } from './guard.ts';
+import { type Entry, type Run, UpdateReader } from './codec.ts';
+import type { Group } from './group.ts';
 import type { Peer } from './peer.ts';
 import type { Slice } from './slice.ts';
 import { slim } from './stored.ts';
@@ -35,7 +37,7 @@ export const MAX_CATCH_UP_CLIENT_IDS = 4096;
 export const MAX_LIVE_CLIENT_IDS = 4;
 
 /** Actions that change keys, members, roles or invites: what a connection's standing depends on. */
-const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
+export const MEMBERSHIP_TYPES: ReadonlySet<ActionType> = new Set<ActionType>([
   'createAgency',
   'grantInvite',
   'grantDeviceInvite',
@@ -58,6 +60,11 @@ export interface IntakeRoom {
    * its log again); false when it has none left.
    */
   takeRederive(peer: Peer): boolean;
+  /**
+   * Whether the action is one of the room's heads, or was one a moment ago: what an honest member writes on
+   * (its replica had not yet seen what the room admitted since), not a dependency chosen from far back.
+   */
+  recentHead(id: string): boolean;
   now(): number;
   /** The room's projected derivation (built on first use). */
   derivation(): Derivation;
@@ -77,6 +84,12 @@ export interface Inbound {
   since: number;
   /** How many of its entries were counted against the rate limit already (it may be retried). */
   charged?: number;
+  /** Its entries' verified actions, in the order the update holds them, when verified ahead (preverify.ts). */
+  verified?: Action[];
+  /** False while its signatures are being verified ahead of its turn: the room takes it after that. */
+  ready?: boolean;
+  /** Checked and admitted on its own, never in a group (after a group that could not be admitted). */
+  alone?: boolean;
 }
 
 /** What a waiting update waits for. */
@@ -108,10 +121,26 @@ export type IntakeResult =
   | { kind: 'wait'; needs: Needs }
   | { kind: 'accept'; admitted: Admitted[]; caps: Map<number, number> };
 
+/** An update that passed steps 1–4: what core's rules are asked to admit (admission.ts). */
+export interface Checked {
+  kind: 'checked';
+  item: Inbound;
+  /** Its new entries, and their verified actions (same indexes). */
+  fresh: Entry[];
+  actions: Action[];
+  /** Indexes of `actions` in an order both causal and, per Yjs client, a run (admissionOrder). */
+  order: number[];
+  /** Yjs client ids it uses first, and their owner. */
+  claims: Map<number, string>;
+  caps: Map<number, number>;
+  /** Whether it holds an action that changes who may connect (such an update is admitted alone). */
+  membership: boolean;
+}
+
 /** The largest piece of an accepted update written and relayed in one turn. */
 export const PIECE_BYTES = 1024 * 1024;
 
-const refuse = (close: CloseName, message: string, admitted: Admitted[] = []): IntakeResult => ({
+export const refuse = (close: CloseName, message: string, admitted: Admitted[] = []): IntakeResult => ({
   kind: 'refuse',
   close,
   message,
@@ -121,17 +150,25 @@ const invalid = (code: string, message: string): IntakeResult =>
   refuse('INVALID_ACTION', `${code}: ${message}`);
 
 const READ_BATCH = 128;
-/** Actions admitted between two looks at the clock. */
-const ADMIT_CHUNK = 1024;
 /**
  * How far back in the log a live update's dependencies may reach before it counts as written on old ones
- * (an honest member's concurrent write is a few positions behind; a hostile back-dated one, far behind).
+ * (an honest member's concurrent write is a few positions behind, or on heads the room had a moment ago; a
+ * hostile back-dated one, far behind).
  */
 const RECENT_POSITIONS = 256;
 /** Cheap loops look at the clock every 1024 items. */
-const EVERY = 1023;
+export const EVERY = 1023;
 
-export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Promise<IntakeResult> {
+/**
+ * Steps 1–4 for one update, as if the updates already in `group` were admitted (their entries, clocks and
+ * client ids count as the room's). Returns what core's rules are to admit, or why not (a refusal, a wait).
+ */
+export async function check(
+  room: IntakeRoom,
+  item: Inbound,
+  slice: Slice,
+  group: Group,
+): Promise<Checked | IntakeResult> {
   const { peer } = item;
   // --- 1. structure, and 3. signatures as each slice of entries is read ------------------------------
   // (verified as they come: an update full of bad signatures is refused at its first slice, not read whole)
@@ -143,9 +180,13 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   const caps = new Map<number, number>();
   const options = { verify: room.verify };
   let derivation: Derivation | null = null;
+  /** Entries read so far (an entry's place in the update: where preverify.ts put its verified action). */
+  let place = 0;
+  /** Each fresh entry's place. */
+  const places: number[] = [];
   const has = (key: string) => {
     derivation ??= room.derivation();
-    return derivation.actions.has(key);
+    return derivation.actions.has(key) || group.has(key);
   };
   while (!reader.done) {
     const read = reader.read(READ_BATCH);
@@ -156,7 +197,8 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
     if (read.length && !derivation) await room.prepare(slice);
     const from = fresh.length;
     for (const e of read) {
-      const held = room.projectedSV.get(e.client) ?? 0;
+      place++;
+      const held = Math.max(room.projectedSV.get(e.client) ?? 0, group.clock(e.client));
       if (e.clock < held) {
         // Held already. If the room holds another entry at this position, this one is not stored: never
         // ACK it (issue 8, item 4: an ACK never covers what the server did not store).
@@ -174,6 +216,7 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
         return refuse('LOG_TAMPERED', 'The update overwrites an entry of the log.');
       keys.add(e.key);
       fresh.push(e);
+      places.push(place - 1);
     }
     // --- 2. rate: outside a catch-up, live writes are few (and a message is at most 256 KB) ---------
     const uncharged = fresh.length - (item.charged ?? 0);
@@ -184,9 +227,13 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
     }
     for (let i = from; i < fresh.length; i++) {
       const e = fresh[i]!;
-      const r = await verifyAction(room.id, e.key, e.value, options);
-      if (!r.ok) return refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
-      actions.push(slim(r.action, room.intern));
+      const known = item.verified?.[places[i]!];
+      if (known) actions.push(known);
+      else {
+        const r = await verifyAction(room.id, e.key, e.value, options);
+        if (!r.ok) return refuse('INVALID_ACTION', `${r.code}: ${r.message}`);
+        actions.push(slim(r.action, room.intern));
+      }
       if (slice.over) {
         await slice.yield();
         if (!peer.open) return refuse('UNAVAILABLE', 'closed');
@@ -203,7 +250,7 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   for (let i = 0; i < fresh.length; i++) {
     const { client } = fresh[i]!;
     const actor = actions[i]!.actor;
-    const owner = room.clientIds.owner(client) ?? claims.get(client);
+    const owner = room.clientIds.owner(client) ?? group.owner(client) ?? claims.get(client);
     if (owner === undefined) claims.set(client, actor);
     else if (owner !== actor)
       return invalid('YJS_CLIENT_TAKEN', 'An entry uses a Yjs client id that belongs to another key.');
@@ -212,7 +259,8 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   if (!peer.open) return refuse('UNAVAILABLE', 'closed');
   const d = room.derivation();
   const limit = item.catchUp ? MAX_CATCH_UP_CLIENT_IDS : MAX_LIVE_CLIENT_IDS;
-  if (claims.size && peer.clientIdsClaimed + claims.size > limit)
+  const claimed = peer.clientIdsClaimed + group.claimedBy(peer) + claims.size;
+  if (claims.size && claimed > limit)
     return refuse(
       'TOO_LARGE',
       `One connection may use at most ${limit} new Yjs client ids${item.catchUp ? ' in its catch-up' : ''}.`,
@@ -222,7 +270,7 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   const bound = serverBounds(actions, d.state, now);
   if (bound) return invalid(bound.code, bound.message);
 
-  // Every dependency is in the room or in this update; otherwise wait for it (nothing admitted yet).
+  // Every dependency is in the room, in this update or in the group; otherwise wait for it.
   const batch = new Set<string>();
   for (let i = 0; i < actions.length; i++) {
     batch.add(actions[i]!.id);
@@ -230,7 +278,8 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   }
   const missing = new Set<string>();
   for (let i = 0; i < actions.length; i++) {
-    for (const dep of actions[i]!.deps) if (!batch.has(dep) && !d.actions.has(dep)) missing.add(dep);
+    for (const dep of actions[i]!.deps)
+      if (!batch.has(dep) && !d.actions.has(dep) && !group.has(dep)) missing.add(dep);
     if ((i & EVERY) === EVERY) await slice.pace();
   }
   if (missing.size) return { kind: 'wait', needs: { kind: 'deps', ids: missing } };
@@ -238,53 +287,32 @@ export async function intake(room: IntakeRoom, item: Inbound, slice: Slice): Pro
   const order = await admissionOrder(fresh, actions, slice);
   if (!order) return invalid('BAD_ORDER', "The update's Yjs order contradicts its actions' dependencies.");
 
-  // --- 5. core's rules, on the update as a whole --------------------------------------------------
-  // One admission for the whole update: a batch that lands at the end of the log is applied in place; one
-  // that does not (a catch-up after offline work, an online race) costs one derive, which a connection may
-  // cause only so often outside its catch-up (issue 8, item 12).
-  // (An update written on recent dependencies lands at or near the end of the log, give or take honest
-  // concurrency; one written on old ones makes the room derive its log again.)
+  // A batch that does not land at the end of the log costs a derive (once per group, admission.ts), which
+  // a connection may cause only so often outside its catch-up (issue 8, item 12): written on recent
+  // dependencies (the last positions of the log, or heads the room had a moment ago), it lands at or near
+  // the end; written on old ones, it draws on the connection's allowance, once per group.
   const recent = d.order.length - RECENT_POSITIONS;
-  const old = order.some((i) =>
-    actions[i]!.deps.some(
-      (dep) => !batch.has(dep) && (d.position.get(dep) ?? Number.POSITIVE_INFINITY) < recent,
+  const old = actions.some((a) =>
+    a.deps.some(
+      (dep) =>
+        !batch.has(dep) &&
+        !group.has(dep) &&
+        (d.position.get(dep) ?? Number.POSITIVE_INFINITY) < recent &&
+        !room.recentHead(dep),
     ),
   );
-  if (!item.catchUp && old && !room.takeRederive(peer))
+  if (!item.catchUp && old && !group.rederives(peer, () => room.takeRederive(peer)))
     return refuse('RATE_LIMITED', 'Too many updates written on old dependencies; reconnect to catch up.');
-  const ctx = {
-    now,
-    keyId: peer.keyId,
-    allowOtherActors: actions.some((a) => a.actor !== peer.keyId), // vetted in step 4
+  return {
+    kind: 'checked',
+    item,
+    fresh,
+    actions,
+    order,
+    claims,
+    caps,
+    membership: actions.some((a) => MEMBERSHIP_TYPES.has(a.type)),
   };
-  // Admitted a chunk at a time, looking at the clock between chunks: a long update that lands at the end is
-  // applied in place (a few µs an action); one that does not is derived once, whole.
-  let current = d;
-  for (let from = 0; from < order.length; from += ADMIT_CHUNK) {
-    const chunk = order.slice(from, from + ADMIT_CHUNK).map((i) => actions[i]!);
-    const r = admitActions(current, chunk, ctx);
-    current = r.derivation;
-    if (r.ok === true) {
-      room.setDerivation(current);
-      await slice.pace();
-      continue;
-    }
-    if (from > 0) {
-      // the update is refused as a whole: the chunks admitted before this one go too
-      const ours = new Set(actions.map((a) => a.id));
-      current = derive(
-        room.id,
-        [...current.actions.values()].filter((a) => !ours.has(a.id)),
-      );
-    }
-    room.setDerivation(current);
-    if (r.ok === 'wait') return { kind: 'wait', needs: { kind: 'any' } };
-    return refuse('INVALID_ACTION', `${r.code} (${r.rule}): ${r.message}`);
-  }
-  await slice.pace();
-  if (!peer.open) return refuse('UNAVAILABLE', 'closed');
-  const parts = await admittedParts(fresh, actions, order, claims, slice);
-  return { kind: 'accept', admitted: parts, caps };
 }
 
 /**
@@ -370,56 +398,4 @@ async function admissionOrder(
     if ((out.length & EVERY) === EVERY) await slice.pace();
   }
   return out.length === actions.length ? out : null;
-}
-
-/** The admitted entries, in Yjs order, as pieces of at most PIECE_BYTES (whole entries, runs in order). */
-async function admittedParts(
-  entries: readonly Entry[],
-  actions: readonly Action[],
-  admitted: readonly number[],
-  claims: ReadonlyMap<number, string>,
-  slice: Slice,
-): Promise<Admitted[]> {
-  // in Yjs order per client: a prefix of each client's run (admissionOrder made sure of it)
-  const all = admitted.length === entries.length;
-  const sorted = all ? entries.map((_, i) => i) : [...admitted].sort((x, y) => x - y);
-  const out: Admitted[] = [];
-  let piece: number[] = [];
-  let bytes = 0;
-  const cut = async () => {
-    if (piece.length) out.push(partOf(entries, actions, piece, claims));
-    piece = [];
-    bytes = 0;
-    await slice.pace();
-  };
-  for (const i of sorted) {
-    const size = entries[i]!.bytes.length;
-    if (bytes + size > PIECE_BYTES) await cut();
-    piece.push(i);
-    bytes += size;
-  }
-  await cut();
-  return out;
-}
-
-function partOf(
-  entries: readonly Entry[],
-  actions: readonly Action[],
-  indexes: readonly number[],
-  claims: ReadonlyMap<number, string>,
-): Admitted {
-  const kept = indexes.map((i) => entries[i]!);
-  const runs = runsOf(kept);
-  const clocks = new Map<number, number>();
-  for (const run of runs)
-    clocks.set(run.client, Math.max(clocks.get(run.client) ?? 0, run.clock + run.length));
-  const used = new Set(kept.map((e) => e.client));
-  return {
-    runs,
-    update: encodeRuns(runs),
-    clocks,
-    claims: [...claims].filter(([client]) => used.has(client)),
-    actions: indexes.length,
-    membership: indexes.some((i) => MEMBERSHIP_TYPES.has(actions[i]!.type)),
-  };
 }

@@ -4,20 +4,25 @@
 // "projected" to include what is accepted but not committed yet; a room only read (just loaded, or a while
 // without writes) keeps only the small Membership, and rebuilds the derivation on its next write.
 //
-// Writes flow: receive() → intake.ts, one update at a time in arrival order, in slices → the committer
-// writes the turn's accepted updates in one SQLite transaction → committed(): re-check who may read,
-// relay (never back to the sender, coalesced per turn), ACK the senders.
+// Writes flow: receive() → intake.ts checks the updates in arrival order (a large one once its signatures
+// are verified, preverify.ts: its connection's later updates wait for it, other members' do not), in slices;
+// the small ones that waited are admitted together (group.ts, admission.ts) → the committer writes the
+// turn's accepted updates in one SQLite transaction → committed(): re-check who may read, relay (never back
+// to the sender, coalesced per turn), ACK the senders.
 import * as Y from 'yjs';
 import { type Derivation, decodeStored, derive, type VerifySignature } from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
+import { admitAlone, admitGroup } from './admission.ts';
 import { inviteProblem, type Membership, membershipOf } from './auth.ts';
 import { ClientIds } from './client-ids.ts';
 import { type Entry, encodeRuns, type Run, readAll } from './codec.ts';
-import { type Admitted, type Inbound, type IntakeResult, intake, type Needs } from './intake.ts';
+import { Group, MAX_GROUP_UPDATE_BYTES } from './group.ts';
+import { type Admitted, type Checked, check, type Inbound, type IntakeResult, type Needs } from './intake.ts';
 import { TokenBucket } from './limits.ts';
 import type { Peer } from './peer.ts';
 import type { Store } from './persistence.ts';
 import { Presence, type Stamp, takesPart } from './presence.ts';
+import { PREVERIFY_BYTES, preverify } from './preverify.ts';
 import { RoomLog } from './room-log.ts';
 import { Slice } from './slice.ts';
 import { slim } from './stored.ts';
@@ -60,6 +65,11 @@ export interface RoomContext {
  */
 const REDERIVES_PER_SECOND = 0.5;
 const REDERIVE_BURST = 5;
+/**
+ * A dependency that was one of the room's heads this recently is not old: an honest replica writes on the
+ * heads it has, and may take that long to read (and verify) a large catch-up someone else sent.
+ */
+const RECENT_HEAD_MS = 30_000;
 
 /** The room's stored log was written by Agency Overlay 0.1 (signed format 1). */
 export class OldFormatError extends Error {
@@ -89,6 +99,10 @@ export class Room {
   private readonly presence = new Presence();
   private inbox: Inbound[] = [];
   private inboxBytes = 0;
+  /** Updates whose signatures are being verified ahead of their turn. */
+  private preverifying = 0;
+  /** When each action stopped being a head of the room (the last RECENT_HEAD_MS of them). */
+  private readonly superseded = new Map<string, number>();
   private running = false;
   private failed = false;
   private inFlight = 0;
@@ -243,14 +257,26 @@ export class Room {
       return;
     }
     this.inboxBytes += update.length;
-    this.inbox.push({ peer, update, catchUp, since: this.ctx.now() });
+    const item: Inbound = { peer, update, catchUp, since: this.ctx.now() };
+    this.inbox.push(item);
     this.lastWrite = this.ctx.now();
+    if (update.length >= PREVERIFY_BYTES) {
+      item.ready = false;
+      this.preverifying++;
+      void preverify(this, item)
+        .catch((e) => this.ctx.onError?.(this.id, e)) // intake verifies what is left itself
+        .finally(() => {
+          item.ready = true;
+          this.preverifying--;
+          this.pump();
+        });
+    }
     this.pump();
   }
 
   /** Resolves once every update received so far is admitted, refused or waiting (not necessarily committed). */
   async settled(): Promise<void> {
-    while (this.running) await new Promise((r) => setImmediate(r));
+    while (this.running || this.preverifying > 0) await new Promise((r) => setImmediate(r));
   }
 
   private pump(): void {
@@ -258,28 +284,145 @@ export class Room {
     this.running = true;
     void this.run().finally(() => {
       this.running = false;
-      if (this.inbox.length) this.pump();
+      // (an update still being verified pumps when it is done: pumping for it now would spin)
+      if (this.nextIndex() >= 0) this.pump();
     });
   }
 
   private async run(): Promise<void> {
     const slice = new Slice();
-    while (this.inbox.length) {
-      const item = this.inbox.shift()!;
-      this.inboxBytes -= item.update.length;
-      if (!item.peer.open) continue;
-      let result: IntakeResult;
-      try {
-        result = await intake(this, item, slice);
-      } catch (e) {
-        // A bug, not a refusal: the peer reconnects and resends.
-        item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
-        this.ctx.onError?.(this.id, e);
-        continue;
+    for (;;) {
+      // Check the updates that are ready, in arrival order, gathering the small ones into a group; a large
+      // one, or one that changes who may connect, is admitted alone, after the group.
+      const group = new Group();
+      for (;;) {
+        const item = this.takeNext();
+        if (!item) break;
+        if (!item.peer.open) continue;
+        if (group.size && item.update.length > MAX_GROUP_UPDATE_BYTES) {
+          this.putBack([item]);
+          break;
+        }
+        let r: Checked | IntakeResult;
+        try {
+          r = await check(this, item, slice, group);
+        } catch (e) {
+          this.crashed(item, e);
+          continue;
+        }
+        if (r.kind === 'checked' && !item.alone && group.admits(r)) {
+          group.add(r);
+          continue;
+        }
+        if (group.size) {
+          // checked as if the group were admitted: checked again once it is
+          this.putBack([item]);
+          break;
+        }
+        await this.settle(item, r.kind === 'checked' ? await this.admitAlone(r, slice) : r, slice);
+        await slice.pace();
       }
-      await this.settle(item, result, slice);
+      if (!group.size) return;
+      await this.admit(group, slice);
       await slice.pace();
     }
+  }
+
+  /** The first update that is ready and has no earlier update of its connection still being verified. */
+  private nextIndex(): number {
+    let held: Set<Peer> | null = null;
+    for (let i = 0; i < this.inbox.length; i++) {
+      const item = this.inbox[i]!;
+      if (held?.has(item.peer)) continue;
+      if (item.ready !== false) return i;
+      held ??= new Set();
+      held.add(item.peer);
+    }
+    return -1;
+  }
+
+  private takeNext(): Inbound | null {
+    const i = this.nextIndex();
+    if (i < 0) return null;
+    const [item] = this.inbox.splice(i, 1);
+    this.inboxBytes -= item!.update.length;
+    return item!;
+  }
+
+  /** Puts updates back at the front of the inbox, in their order. */
+  private putBack(items: readonly Inbound[]): void {
+    this.inbox.unshift(...items);
+    for (const item of items) this.inboxBytes += item.update.length;
+  }
+
+  /** A bug, not a refusal: the peer reconnects and resends. */
+  private crashed(item: Inbound, e: unknown): void {
+    item.peer.refuse('UNAVAILABLE', 'The server failed to process an update.');
+    this.ctx.onError?.(this.id, e);
+  }
+
+  private async admitAlone(c: Checked, slice: Slice): Promise<IntakeResult> {
+    try {
+      const result = await admitAlone(this, c, slice);
+      if (result.kind === 'accept') this.noteAdmitted(c);
+      return result;
+    } catch (e) {
+      this.ctx.onError?.(this.id, e);
+      return {
+        kind: 'refuse',
+        close: 'UNAVAILABLE',
+        message: 'The server failed to process an update.',
+        admitted: [],
+      };
+    }
+  }
+
+  /** Admits a group; when core refuses it, refuses the update at fault and checks the others again. */
+  private async admit(group: Group, slice: Slice): Promise<void> {
+    const members = group.members;
+    if (members.length === 1) {
+      const c = members[0]!;
+      await this.settle(c.item, await this.admitAlone(c, slice), slice);
+      return;
+    }
+    let r: Awaited<ReturnType<typeof admitGroup>>;
+    try {
+      r = await admitGroup(this, members, slice);
+    } catch (e) {
+      for (const c of members) this.crashed(c.item, e);
+      return;
+    }
+    if (r.ok) {
+      for (let k = 0; k < members.length; k++) {
+        this.noteAdmitted(members[k]!);
+        await this.settle(members[k]!.item, r.results[k]!, slice);
+      }
+      return;
+    }
+    const fault = r.index >= 0 ? members[r.index]! : null;
+    const again = members.filter((c) => c !== fault).map((c) => c.item);
+    // (no update at fault: cannot happen; each is then checked and admitted alone, so this always ends)
+    if (!fault) for (const item of again) item.alone = true;
+    this.putBack(again);
+    if (fault) await this.settle(fault.item, r.refused, slice);
+  }
+
+  /** Remembers which heads the admitted actions superseded, and when (recentHead). */
+  private noteAdmitted(c: Checked): void {
+    const now = this.ctx.now();
+    for (const a of c.actions)
+      for (const dep of a.deps) if (!this.superseded.has(dep)) this.superseded.set(dep, now);
+    // entries are in time order: forget the ones past the window
+    for (const [id, at] of this.superseded) {
+      if (at >= now - RECENT_HEAD_MS) break;
+      this.superseded.delete(id);
+    }
+  }
+
+  recentHead(id: string): boolean {
+    if (this.derivation_?.heads.has(id)) return true;
+    const at = this.superseded.get(id);
+    return at !== undefined && at >= this.ctx.now() - RECENT_HEAD_MS;
   }
 
   private async settle(item: Inbound, result: IntakeResult, slice: Slice): Promise<void> {

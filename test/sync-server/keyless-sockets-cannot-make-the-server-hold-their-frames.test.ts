@@ -2,13 +2,14 @@
 // few KB a frame, a few frames). Hundreds of keyless sockets each sending a 16 MiB frame are closed from
 // the frame's header (TOO_LARGE) and the server's resident memory stays within a small bound; members
 // keep syncing. Against `node sync-server/main.ts` with its default limits, measured from /proc.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLOSE, DEFAULT_MAX_MESSAGE_BYTES } from '../../core/protocol.ts';
 import { PREAUTH_FRAME_BYTES } from '../../sync-server/socket.ts';
 import { encodeSyncStep1 } from '../../sync-server/wire.ts';
+import { residentMemory, zeroMaskHeader } from './support/attack.ts';
 import { type ChildServer, kill, spawnServer } from './support/child.ts';
 import { createAgency, newAgencyId } from './support/client.ts';
 import { clientFrame, TcpClient } from './support/tcp.ts';
@@ -22,31 +23,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function rss(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
-
-/** A client frame header announcing `length` bytes, with an all-zero mask: the payload goes as it is. */
-function header(length: number): Buffer {
-  return Buffer.from([
-    0x82,
-    0x80 | 127,
-    0,
-    0,
-    0,
-    0,
-    length >>> 24,
-    (length >>> 16) & 255,
-    (length >>> 8) & 255,
-    length & 255,
-    0,
-    0,
-    0,
-    0,
-  ]);
-}
-
 describe('keyless sockets cannot make the server hold their frames', () => {
   it(`${SOCKETS} sockets each sending a 16 MiB frame before any proof: all refused, resident memory grows by less than 48 MB`, async () => {
     dir = await mkdtemp(join(tmpdir(), 'agency-sync-rss-'));
@@ -54,7 +30,7 @@ describe('keyless sockets cannot make the server hold their frames', () => {
     const agency = await createAgency(server.url);
     const bob = await agency.join('Bob');
     const pid = server.child.pid!;
-    const before = await rss(pid);
+    const before = (await residentMemory(pid)).rss;
     const payload = Buffer.alloc(DEFAULT_MAX_MESSAGE_BYTES, 7);
     const room = newAgencyId();
     const sockets = await Promise.all(
@@ -62,16 +38,16 @@ describe('keyless sockets cannot make the server hold their frames', () => {
     );
     let peak = before;
     const sampling = setInterval(() => {
-      rss(pid).then(
+      residentMemory(pid).then(
         (r) => {
-          peak = Math.max(peak, r);
+          peak = Math.max(peak, r.rss);
         },
         () => {},
       );
     }, 20);
     try {
       for (const s of sockets) {
-        s.write(header(payload.length));
+        s.write(zeroMaskHeader(payload.length));
         s.write(payload);
       }
       await until(() => sockets.every((s) => s.closeCode !== null || s.ended), {
@@ -82,7 +58,7 @@ describe('keyless sockets cannot make the server hold their frames', () => {
       clearInterval(sampling);
       for (const s of sockets) s.destroy();
     }
-    peak = Math.max(peak, await rss(pid));
+    peak = Math.max(peak, (await residentMemory(pid)).rss);
     console.info(
       JSON.stringify({
         scenario: 'keyless 16 MiB frames',

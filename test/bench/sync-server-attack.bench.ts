@@ -1,0 +1,356 @@
+// The sync server under attack (issue 8): `node sync-server/main.ts` with its default limits, two agencies
+// seeded into a fresh data file (the attacked one with a 5,000-action history), honest members of both
+// writing every 100 ms from a process of their own (probe-child.ts), while a member of the attacked agency
+// (or a keyless stranger) attacks from this process:
+//   catch-up      a 30,000-action catch-up (10 MB, its first sync step 2, exempt from the rate limit)
+//   bad-sigs      a 14 MB catch-up of 40,000 badly signed entries, again and again
+//   keyless       250 sockets each announcing a 16 MiB frame before any proof, again and again
+//   old-deps      live updates each on a dependency thousands of positions back, reconnecting when refused
+//   all           the four at once (three hostile members and the keyless sockets)
+// Each figure is printed against the same run with no attack (baseline) and as the ratio to it; targets:
+// other agencies ≤ 250 ms p99, the attacked agency ≤ 2 s p99, resident memory within `--max-memory`.
+// Measures; asserts nothing.   node test/bench/sync-server-attack.bench.ts [scenario…]
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type Action, createAction } from '../../core/index.ts';
+import { DEFAULT_MAX_MEMORY } from '../../sync-server/memory.ts';
+import { Store } from '../../sync-server/persistence.ts';
+import {
+  ackedUpTo,
+  facts,
+  percentile,
+  residentMemory,
+  serverLoopDelay,
+  zeroMaskHeader,
+} from '../sync-server/support/attack.ts';
+import { type ChildServer, kill, spawnServer } from '../sync-server/support/child.ts';
+import { newAgencyId } from '../sync-server/support/client.ts';
+import { clientFrame, TcpClient } from '../sync-server/support/tcp.ts';
+import { entriesAt, step2Frame, updateFrame } from '../sync-server/support/updates.ts';
+import { BenchAgency, type Member } from './sync-server/attack-agency.ts';
+import type { ProbeResult, ProbeSpec } from './sync-server/probe-child.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const HISTORY = 5_000;
+const FLOOD = 30_000;
+const BAD = 40_000;
+const KEYLESS = 250;
+const KEYLESS_BYTES = 16 * 1024 * 1024;
+/** How long the attacks that repeat (and the baseline) run while the honest members are measured. */
+const WINDOW_MS = 10_000;
+const PROBE_EVERY_MS = 100;
+const FLOOD_CLIENT = 0x0f100d;
+const BAD_CLIENT = 0x0bad;
+
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+// --- the agencies, signed once ----------------------------------------------------------------------------
+
+const t0 = performance.now();
+const attacked = await BenchAgency.build(
+  newAgencyId(),
+  ['Writer', 'Reader', 'Bob', 'Eve', 'Mallory'],
+  HISTORY,
+);
+const other = await BenchAgency.build(newAgencyId(), ['Writer', 'Reader'], 0);
+const floodFrame = clientFrame(
+  step2Frame(
+    entriesAt(FLOOD_CLIENT, 0, await facts(attacked.id, attacked.member('Bob'), FLOOD, attacked.heads)),
+  ),
+);
+const badFrame = clientFrame(
+  step2Frame(
+    entriesAt(
+      BAD_CLIENT,
+      0,
+      await facts(attacked.id, attacked.member('Eve'), BAD, attacked.heads, { forge: true, tag: 'forged' }),
+    ),
+  ),
+);
+const seed = [attacked, other].map((a) => ({ room: a.id, update: a.update() }));
+console.log(
+  `agencies signed in ${((performance.now() - t0) / 1000).toFixed(1)} s: attacked ${attacked.actions.length} actions, ` +
+    `flood ${(floodFrame.length / 1e6).toFixed(1)} MB, bad signatures ${(badFrame.length / 1e6).toFixed(1)} MB`,
+);
+
+// --- one scenario -----------------------------------------------------------------------------------------
+
+interface Figures {
+  other: ProbeResult;
+  attacked: ProbeResult;
+  /** Resident memory at its highest since the server started (VmHWM). */
+  peakRss: number;
+  loop: { p99: number; max: number };
+  notes: string[];
+}
+
+interface Ctx {
+  server: ChildServer;
+  deadline: number;
+  notes: string[];
+}
+
+async function member(ctx: Ctx, who: Member): Promise<TcpClient> {
+  const c = await TcpClient.open(ctx.server.port, attacked.id);
+  const standing = await c.authenticate(who, attacked.id);
+  if (standing !== 'member') throw new Error(`${who.name} was not welcomed (${c.closeCode})`);
+  return c;
+}
+
+const attacks: Record<string, (ctx: Ctx) => Promise<void>> = {
+  baseline: async (ctx) => {
+    await sleep(ctx.deadline - Date.now());
+  },
+
+  'catch-up': async (ctx) => {
+    const c = await member(ctx, attacked.member('Bob'));
+    const started = performance.now();
+    c.write(floodFrame);
+    await until(() => ackedUpTo(c, FLOOD_CLIENT, FLOOD) || c.ended, 180_000);
+    ctx.notes.push(
+      `catch-up: ${FLOOD.toLocaleString('en')} actions ${ackedUpTo(c, FLOOD_CLIENT, FLOOD) ? 'stored' : `refused (${c.closeCode})`} after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    c.destroy();
+    await sleep(1_000);
+  },
+
+  'bad-sigs': async (ctx) => {
+    let n = 0;
+    let refused = 0;
+    while (Date.now() < ctx.deadline) {
+      const c = await member(ctx, attacked.member('Eve'));
+      c.write(badFrame);
+      await until(() => c.ended || c.closeCode !== null, 60_000);
+      if (c.closeCode === 4410) refused++;
+      n++;
+      c.destroy();
+    }
+    ctx.notes.push(
+      `bad-sigs: ${n} catch-ups of ${BAD.toLocaleString('en')} bad signatures sent, ${refused} refused`,
+    );
+  },
+
+  keyless: async (ctx) => {
+    const payload = Buffer.alloc(KEYLESS_BYTES, 7);
+    let rounds = 0;
+    let refused = 0;
+    while (Date.now() < ctx.deadline) {
+      const room = newAgencyId();
+      const sockets = await Promise.all(
+        Array.from({ length: KEYLESS }, () => TcpClient.open(ctx.server.port, room)),
+      );
+      for (const s of sockets) {
+        s.write(zeroMaskHeader(payload.length));
+        s.write(payload);
+      }
+      await until(() => sockets.every((s) => s.closeCode !== null || s.ended), 60_000);
+      refused += sockets.filter((s) => s.closeCode === 4412).length;
+      for (const s of sockets) s.destroy();
+      rounds++;
+    }
+    ctx.notes.push(`keyless: ${rounds} rounds of ${KEYLESS} sockets × 16 MiB, ${refused} refused TOO_LARGE`);
+  },
+
+  'old-deps': (ctx) => oldDeps(ctx, attacked.member('Bob')),
+
+  all: async (ctx) => {
+    const window = { ...ctx };
+    await Promise.all([
+      attacks['catch-up']!(ctx),
+      attacks['bad-sigs']!(window),
+      attacks.keyless!(window),
+      oldDeps(window, attacked.member('Mallory')),
+    ]);
+  },
+};
+
+/**
+ * A member sends fact after fact on a dependency thousands of positions back (each makes the room derive
+ * its log again), live and in each new connection's catch-up, reconnecting whenever it is refused.
+ */
+async function oldDeps(ctx: Ctx, who: Member): Promise<void> {
+  const old = attacked.actions.slice(1, HISTORY / 2);
+  let sent = 0;
+  let stored = 0;
+  let connections = 0;
+  let i = 0;
+  const fact = async (): Promise<Action> => {
+    const dep = old[i % old.length]!;
+    const made = await createAction(
+      attacked.id,
+      who,
+      'submitProposal',
+      { job: `old-${i}`, title: `Back-dated ${i++}`, as: 'independent', connects: 0, boost: 0 },
+      [dep.id],
+      dep.at + 1,
+    );
+    if (!made.ok) throw new Error(made.message);
+    return made.action;
+  };
+  while (Date.now() < ctx.deadline) {
+    const c = await member(ctx, who).catch(() => null);
+    if (!c) continue; // refused or slow to answer (the server may be busy): connect again
+    connections++;
+    const client = 1 + Math.floor(Math.random() * 0x7ffffffe);
+    let clock = 0;
+    // the connection's catch-up (exempt from the rate limit), then live updates every 10 ms
+    c.send(step2Frame(entriesAt(client, clock++, [await fact()])));
+    sent++;
+    while (!c.ended && c.closeCode === null && Date.now() < ctx.deadline) {
+      await sleep(10);
+      c.send(updateFrame(entriesAt(client, clock++, [await fact()])));
+      sent++;
+    }
+    for (let k = clock; k > 0; k--)
+      if (ackedUpTo(c, client, k)) {
+        stored += k;
+        break;
+      }
+    c.destroy();
+  }
+  ctx.notes.push(
+    `old-deps (${who.name}): ${sent} facts on dependencies thousands of positions back, ${stored} stored, ${connections} connections`,
+  );
+}
+
+async function until(check: () => boolean, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(10);
+  }
+}
+
+function request<T>(child: ChildProcess, message: object, key: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`probe process exited with ${code}`));
+    const on = (m: Record<string, unknown>) => {
+      if (!(key in m)) return;
+      child.off('message', on);
+      child.off('exit', onExit);
+      resolve(m[key] as T);
+    };
+    child.on('message', on);
+    child.once('exit', onExit);
+    child.send(message);
+  });
+}
+
+const b64 = (m: Member) => Buffer.from(m.pkcs8).toString('base64');
+
+async function run(name: string): Promise<Figures> {
+  const dir = await mkdtemp(join(tmpdir(), 'agency-bench-attack-'));
+  const store = Store.open(dir);
+  store.append(seed);
+  store.close();
+  // BENCH_PROF=server writes a CPU profile of the server to BENCH_PROF_DIR (default ./.bench-prof)
+  const prof =
+    process.env.BENCH_PROF === 'server'
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF_DIR ?? '.bench-prof'}`]
+      : [];
+  // Every socket here comes from 127.0.0.1: the per-address limit (256) is raised so that the honest members
+  // and the keyless sockets count as the different addresses they would be (the keyless attack itself stays
+  // within 256 sockets); every other limit is the default.
+  const server = await spawnServer(
+    ['--port', '0', '--data', dir, '--log-level', 'warn', '--max-connections-per-ip', '1024'],
+    {},
+    prof,
+  );
+  children.add(server.child);
+  const probes = fork(join(here, 'sync-server', 'probe-child.ts'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(probes);
+  try {
+    const specs: ProbeSpec[] = [
+      { name: 'attacked', room: attacked.id, everyMs: PROBE_EVERY_MS, writer: '', reader: '' },
+      { name: 'other', room: other.id, everyMs: PROBE_EVERY_MS, writer: '', reader: '' },
+    ];
+    for (const [spec, agency] of [
+      [specs[0]!, attacked],
+      [specs[1]!, other],
+    ] as const) {
+      spec.writer = b64(agency.member('Writer'));
+      spec.reader = b64(agency.member('Reader'));
+    }
+    await request(probes, { cmd: 'start', url: server.url, probes: specs }, 'ready');
+    await request(probes, { cmd: 'measure' }, 'measuring');
+    await serverLoopDelay(server.port); // starts the server's own measurement afresh
+    const ctx: Ctx = { server, deadline: Date.now() + WINDOW_MS, notes: [] };
+    try {
+      await attacks[name]!(ctx);
+    } catch (error) {
+      ctx.notes.push(`${name}: the attack stopped: ${(error as Error).message}`);
+    }
+    const loop = await serverLoopDelay(server.port).catch(() => ({ p99: Number.NaN, max: Number.NaN }));
+    const results = await request<Record<string, ProbeResult>>(probes, { cmd: 'stop' }, 'results');
+    const alive = server.child.exitCode === null && server.child.signalCode === null;
+    if (!alive)
+      ctx.notes.push(`${name}: THE SERVER DIED (${server.child.exitCode ?? server.child.signalCode})`);
+    const peakRss = alive ? (await residentMemory(server.child.pid!)).peak : Number.NaN;
+    return { other: results.other!, attacked: results.attacked!, peakRss, loop, notes: ctx.notes };
+  } finally {
+    probes.send({ cmd: 'exit' });
+    await kill(server, 'SIGTERM'); // a clean stop (and the CPU profile written)
+    children.delete(server.child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// --- the table --------------------------------------------------------------------------------------------
+
+const only = process.argv.slice(2);
+const names = Object.keys(attacks).filter((n) => n === 'baseline' || !only.length || only.includes(n));
+console.log(
+  `sync-server under attack — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+);
+console.log(
+  `node sync-server/main.ts, default limits (--max-memory ${DEFAULT_MAX_MEMORY / 2 ** 20} MiB); honest members write every ${PROBE_EVERY_MS} ms; latency = write → the other member's socket`,
+);
+const figures = new Map<string, Figures>();
+for (const name of names) {
+  process.stdout.write(`  ${name}… `);
+  const f = await run(name);
+  figures.set(name, f);
+  console.log('done');
+}
+
+const base = figures.get('baseline')!;
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
+const ratio = (v: number, b: number) => (b > 0 && Number.isFinite(v) ? `×${(v / b).toFixed(1)}` : '');
+const pad = (s: string, n: number) => s.padStart(n);
+const p = (r: ProbeResult, q: number) => (r.latencies.length ? percentile(r.latencies, q) : Number.NaN);
+console.log(
+  `\n  ${'scenario'.padEnd(10)} ${pad('other p50', 10)} ${pad('other p99', 10)} ${pad('', 6)} ${pad('attacked p50', 13)} ${pad('attacked p99', 13)} ${pad('', 6)} ${pad('peak RSS', 9)} ${pad('of budget', 9)} ${pad('loop p99/max', 14)}  honest closes, lost`,
+);
+for (const [name, f] of figures) {
+  const o99 = p(f.other, 0.99);
+  const a99 = p(f.attacked, 0.99);
+  console.log(
+    `  ${name.padEnd(10)} ${pad(ms(p(f.other, 0.5)), 10)} ${pad(ms(o99), 10)} ${pad(name === 'baseline' ? '' : ratio(o99, p(base.other, 0.99)), 6)} ` +
+      `${pad(ms(p(f.attacked, 0.5)), 13)} ${pad(ms(a99), 13)} ${pad(name === 'baseline' ? '' : ratio(a99, p(base.attacked, 0.99)), 6)} ` +
+      `${pad(`${(f.peakRss / 2 ** 20).toFixed(0)} MB`, 9)} ${pad(`${((100 * f.peakRss) / DEFAULT_MAX_MEMORY).toFixed(0)}%`, 9)} ` +
+      `${pad(`${f.loop.p99}/${f.loop.max} ms`, 14)}  ${[...f.other.closes, ...f.attacked.closes].join(' ') || '-'}, ${f.other.lost + f.attacked.lost}`,
+  );
+}
+console.log(
+  '\n  targets: other agencies p99 ≤ 250 ms, the attacked agency p99 ≤ 2 s, peak RSS < --max-memory',
+);
+for (const [name, f] of figures) {
+  if (name === 'baseline') continue;
+  const o = p(f.other, 0.99) <= 250 ? 'OK' : 'MISSED';
+  const a = p(f.attacked, 0.99) <= 2_000 ? 'OK' : 'MISSED';
+  const m = f.peakRss < DEFAULT_MAX_MEMORY ? 'OK' : 'MISSED';
+  console.log(
+    `  ${name.padEnd(10)} other ${o}, attacked ${a}, memory ${m}   (${f.other.latencies.length}/${f.attacked.latencies.length} samples)`,
+  );
+}
+for (const f of figures.values()) for (const n of f.notes) console.log(`  ${n}`);
+process.exit(0);
