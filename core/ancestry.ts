@@ -101,6 +101,16 @@ function unknownOf(d: Derivation, a: Action, position: number): Unknown {
     }
   }
   if (count > SCAN_LIMIT) return null;
+  const u = d.unknown[from];
+  if (u && deps.length === 1) {
+    // one dependency (a chain: most actions): its unknown positions and everything sorted after it
+    if (from + 1 === position) return u;
+    const out = new Int32Array(u.length + position - from - 1);
+    out.set(u);
+    for (let p = from + 1, k = u.length; p < position; p++, k++) out[k] = p;
+    kept.set(d, (kept.get(d) ?? 0) + out.length);
+    return out;
+  }
   const budget = { steps: WORK_BUDGET };
   const out: number[] = [];
   /** Keeps `p` unless another dependency knows it; false when undecided or too many are kept. */
@@ -114,7 +124,6 @@ function unknownOf(d: Derivation, a: Action, position: number): Unknown {
     out.push(p);
     return out.length <= limit;
   };
-  const u = d.unknown[from];
   if (u) {
     for (const p of u) if (!keep(p)) return null;
   } else {

@@ -29,6 +29,7 @@ import type { ClientIds } from './client-ids.ts';
 import { type Entry, type Run, UpdateReader } from './codec.ts';
 import type { Group } from './group.ts';
 import type { Peer } from './peer.ts';
+import { ReadAgain } from './preverify.ts';
 import type { Slice } from './slice.ts';
 import { slim } from './stored.ts';
 
@@ -86,6 +87,8 @@ export interface Inbound {
   charged?: number;
   /** Its entries' verified actions, in the order the update holds them, when verified ahead (preverify.ts). */
   verified?: Action[];
+  /** Its entries, when all were read and verified ahead. */
+  entries?: Entry[];
   /** False while its signatures are being verified ahead of its turn: the room takes it after that. */
   ready?: boolean;
   /** Checked and admitted on its own, never in a group (after a group that could not be admitted). */
@@ -172,7 +175,7 @@ export async function check(
   const { peer } = item;
   // --- 1. structure, and 3. signatures as each slice of entries is read ------------------------------
   // (verified as they come: an update full of bad signatures is refused at its first slice, not read whole)
-  const reader = new UpdateReader(item.update);
+  const reader = item.entries ? new ReadAgain(item.entries) : new UpdateReader(item.update);
   const fresh: Entry[] = [];
   const actions: Action[] = [];
   const keys = new Set<string>();

@@ -24,6 +24,7 @@ import {
   facts,
   percentile,
   residentMemory,
+  serverFigures,
   serverLoopDelay,
   zeroMaskHeader,
 } from '../sync-server/support/attack.ts';
@@ -87,6 +88,10 @@ interface Figures {
   attacked: ProbeResult;
   /** Resident memory at its highest since the server started (VmHWM). */
   peakRss: number;
+  /** What the server budgets (V8's heap plus buffers) at its highest, sampled every 500 ms. */
+  peakHeld: number;
+  /** Whether the server was still running at the end. */
+  alive: boolean;
   loop: { p99: number; max: number };
   notes: string[];
 }
@@ -118,14 +123,16 @@ const attacks: Record<string, (ctx: Ctx) => Promise<void>> = {
       `catch-up: ${FLOOD.toLocaleString('en')} actions ${ackedUpTo(c, FLOOD_CLIENT, FLOOD) ? 'stored' : `refused (${c.closeCode})`} after ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
     c.destroy();
-    await sleep(1_000);
+    // what honest members wrote on the heads they had while the catch-up was admitted comes after it
+    await sleep(3_000);
   },
 
   'bad-sigs': async (ctx) => {
     let n = 0;
     let refused = 0;
     while (Date.now() < ctx.deadline) {
-      const c = await member(ctx, attacked.member('Eve'));
+      const c = await member(ctx, attacked.member('Eve')).catch(() => null);
+      if (!c) continue; // refused or slow to answer (the server may be busy): connect again
       c.write(badFrame);
       await until(() => c.ended || c.closeCode !== null, 60_000);
       if (c.closeCode === 4410) refused++;
@@ -143,9 +150,11 @@ const attacks: Record<string, (ctx: Ctx) => Promise<void>> = {
     let refused = 0;
     while (Date.now() < ctx.deadline) {
       const room = newAgencyId();
-      const sockets = await Promise.all(
-        Array.from({ length: KEYLESS }, () => TcpClient.open(ctx.server.port, room)),
+      // a socket the busy server does not upgrade in time is left out of the round
+      const opened = await Promise.all(
+        Array.from({ length: KEYLESS }, () => TcpClient.open(ctx.server.port, room).catch(() => null)),
       );
+      const sockets = opened.filter((s) => s !== null);
       for (const s of sockets) {
         s.write(zeroMaskHeader(payload.length));
         s.write(payload);
@@ -161,12 +170,15 @@ const attacks: Record<string, (ctx: Ctx) => Promise<void>> = {
   'old-deps': (ctx) => oldDeps(ctx, attacked.member('Bob')),
 
   all: async (ctx) => {
-    const window = { ...ctx };
+    const each = (name: string, attack: () => Promise<void>) =>
+      attack().catch((error: Error) => {
+        ctx.notes.push(`all/${name}: the attack stopped: ${error.message}`);
+      });
     await Promise.all([
-      attacks['catch-up']!(ctx),
-      attacks['bad-sigs']!(window),
-      attacks.keyless!(window),
-      oldDeps(window, attacked.member('Mallory')),
+      each('catch-up', () => attacks['catch-up']!(ctx)),
+      each('bad-sigs', () => attacks['bad-sigs']!(ctx)),
+      each('keyless', () => attacks.keyless!(ctx)),
+      each('old-deps', () => oldDeps(ctx, attacked.member('Mallory'))),
     ]);
   },
 };
@@ -284,18 +296,53 @@ async function run(name: string): Promise<Figures> {
     await request(probes, { cmd: 'measure' }, 'measuring');
     await serverLoopDelay(server.port); // starts the server's own measurement afresh
     const ctx: Ctx = { server, deadline: Date.now() + WINDOW_MS, notes: [] };
+    // the peaks so far, read while the server lives (a server that dies takes its figures with it): its
+    // resident memory, the memory it budgets, and its event loop's delay (each scrape starts it afresh)
+    let peakRss = 0;
+    let peakHeld = 0;
+    const loop = { p99: 0, max: 0 };
+    const sampling = setInterval(() => {
+      residentMemory(server.child.pid!).then(
+        (m) => {
+          peakRss = Math.max(peakRss, m.peak);
+        },
+        () => {},
+      );
+      serverFigures(server.port).then(
+        (f) => {
+          peakHeld = Math.max(peakHeld, f.held);
+          loop.p99 = Math.max(loop.p99, f.loop.p99);
+          loop.max = Math.max(loop.max, f.loop.max);
+        },
+        () => {},
+      );
+    }, 500);
     try {
       await attacks[name]!(ctx);
     } catch (error) {
       ctx.notes.push(`${name}: the attack stopped: ${(error as Error).message}`);
     }
-    const loop = await serverLoopDelay(server.port).catch(() => ({ p99: Number.NaN, max: Number.NaN }));
     const results = await request<Record<string, ProbeResult>>(probes, { cmd: 'stop' }, 'results');
+    clearInterval(sampling);
+    const last = await serverFigures(server.port).catch(() => null);
+    if (last) {
+      peakHeld = Math.max(peakHeld, last.held);
+      loop.p99 = Math.max(loop.p99, last.loop.p99);
+      loop.max = Math.max(loop.max, last.loop.max);
+    }
     const alive = server.child.exitCode === null && server.child.signalCode === null;
     if (!alive)
       ctx.notes.push(`${name}: THE SERVER DIED (${server.child.exitCode ?? server.child.signalCode})`);
-    const peakRss = alive ? (await residentMemory(server.child.pid!)).peak : Number.NaN;
-    return { other: results.other!, attacked: results.attacked!, peakRss, loop, notes: ctx.notes };
+    else peakRss = Math.max(peakRss, (await residentMemory(server.child.pid!)).peak);
+    return {
+      other: results.other!,
+      attacked: results.attacked!,
+      peakRss,
+      peakHeld,
+      alive,
+      loop,
+      notes: ctx.notes,
+    };
   } finally {
     probes.send({ cmd: 'exit' });
     await kill(server, 'SIGTERM'); // a clean stop (and the CPU profile written)
@@ -327,29 +374,33 @@ const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : 'n/a');
 const ratio = (v: number, b: number) => (b > 0 && Number.isFinite(v) ? `×${(v / b).toFixed(1)}` : '');
 const pad = (s: string, n: number) => s.padStart(n);
 const p = (r: ProbeResult, q: number) => (r.latencies.length ? percentile(r.latencies, q) : Number.NaN);
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+const share = (bytes: number) => `${((100 * bytes) / DEFAULT_MAX_MEMORY).toFixed(0)}%`;
 console.log(
-  `\n  ${'scenario'.padEnd(10)} ${pad('other p50', 10)} ${pad('other p99', 10)} ${pad('', 6)} ${pad('attacked p50', 13)} ${pad('attacked p99', 13)} ${pad('', 6)} ${pad('peak RSS', 9)} ${pad('of budget', 9)} ${pad('loop p99/max', 14)}  honest closes, lost`,
+  `\n  ${'scenario'.padEnd(10)} ${pad('other p50', 10)} ${pad('other p99', 10)} ${pad('', 7)} ${pad('attacked p50', 13)} ${pad('attacked p99', 13)} ${pad('', 7)} ${pad('held (budget)', 14)} ${pad('RSS', 12)} ${pad('loop p99/max', 15)} ${pad('alive', 5)}  honest closes, lost`,
 );
 for (const [name, f] of figures) {
   const o99 = p(f.other, 0.99);
   const a99 = p(f.attacked, 0.99);
   console.log(
-    `  ${name.padEnd(10)} ${pad(ms(p(f.other, 0.5)), 10)} ${pad(ms(o99), 10)} ${pad(name === 'baseline' ? '' : ratio(o99, p(base.other, 0.99)), 6)} ` +
-      `${pad(ms(p(f.attacked, 0.5)), 13)} ${pad(ms(a99), 13)} ${pad(name === 'baseline' ? '' : ratio(a99, p(base.attacked, 0.99)), 6)} ` +
-      `${pad(`${(f.peakRss / 2 ** 20).toFixed(0)} MB`, 9)} ${pad(`${((100 * f.peakRss) / DEFAULT_MAX_MEMORY).toFixed(0)}%`, 9)} ` +
-      `${pad(`${f.loop.p99}/${f.loop.max} ms`, 14)}  ${[...f.other.closes, ...f.attacked.closes].join(' ') || '-'}, ${f.other.lost + f.attacked.lost}`,
+    `  ${name.padEnd(10)} ${pad(ms(p(f.other, 0.5)), 10)} ${pad(ms(o99), 10)} ${pad(name === 'baseline' ? '' : ratio(o99, p(base.other, 0.99)), 7)} ` +
+      `${pad(ms(p(f.attacked, 0.5)), 13)} ${pad(ms(a99), 13)} ${pad(name === 'baseline' ? '' : ratio(a99, p(base.attacked, 0.99)), 7)} ` +
+      `${pad(`${mb(f.peakHeld)} ${share(f.peakHeld)}`, 14)} ${pad(`${mb(f.peakRss)} ${share(f.peakRss)}`, 12)} ` +
+      `${pad(`${f.loop.p99}/${f.loop.max} ms`, 15)} ${pad(f.alive ? 'yes' : 'DIED', 5)}  ${[...f.other.closes, ...f.attacked.closes].join(' ') || '-'}, ${f.other.lost + f.attacked.lost}`,
   );
 }
 console.log(
-  '\n  targets: other agencies p99 ≤ 250 ms, the attacked agency p99 ≤ 2 s, peak RSS < --max-memory',
+  '\n  ratios: p99 under attack ÷ p99 of the baseline; held: what --max-memory bounds (V8 heap + buffers), peak of\n' +
+    '  samples every 500 ms; RSS: resident peak (VmHWM), for comparison; loop: worst 500 ms window\n' +
+    '  targets: other agencies p99 ≤ 250 ms, the attacked agency p99 ≤ 2 s, held < --max-memory, the server alive',
 );
 for (const [name, f] of figures) {
   if (name === 'baseline') continue;
   const o = p(f.other, 0.99) <= 250 ? 'OK' : 'MISSED';
   const a = p(f.attacked, 0.99) <= 2_000 ? 'OK' : 'MISSED';
-  const m = f.peakRss < DEFAULT_MAX_MEMORY ? 'OK' : 'MISSED';
+  const m = f.peakHeld < DEFAULT_MAX_MEMORY ? 'OK' : 'MISSED';
   console.log(
-    `  ${name.padEnd(10)} other ${o}, attacked ${a}, memory ${m}   (${f.other.latencies.length}/${f.attacked.latencies.length} samples)`,
+    `  ${name.padEnd(10)} other ${o}, attacked ${a}, memory ${m}, server ${f.alive ? 'alive' : 'DIED'}   (${f.other.latencies.length}/${f.attacked.latencies.length} samples)`,
   );
 }
 for (const f of figures.values()) for (const n of f.notes) console.log(`  ${n}`);

@@ -98,19 +98,29 @@ export async function residentMemory(pid: number): Promise<{ rss: number; peak: 
 
 /** The server's own event-loop delay since the last scrape of /metrics (ms): p99 and max. */
 export async function serverLoopDelay(port: number): Promise<{ p99: number; max: number }> {
+  const { loop } = await serverFigures(port);
+  return loop;
+}
+
+/**
+ * One scrape of the server's /metrics: its event-loop delay since the last scrape (ms) and the memory it
+ * budgets (V8's heap plus buffers outside it, bytes: what `--max-memory` bounds).
+ */
+export async function serverFigures(
+  port: number,
+): Promise<{ loop: { p99: number; max: number }; held: number }> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const q = (quantile: string) =>
-    Math.round(
-      1000 *
-        Number(
-          text
-            .split('\n')
-            .find((l) => l.startsWith(`agency_sync_event_loop_delay_seconds{quantile="${quantile}"}`))
-            ?.split(' ')
-            .pop(),
-        ),
+  const value = (prefix: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((l) => l.startsWith(prefix))
+        ?.split(' ')
+        .pop(),
     );
-  return { p99: q('0.99'), max: q('1') };
+  const q = (quantile: string) =>
+    Math.round(1000 * value(`agency_sync_event_loop_delay_seconds{quantile="${quantile}"}`));
+  return { loop: { p99: q('0.99'), max: q('1') }, held: value('agency_sync_memory_held_bytes ') };
 }
 
 /** Whether `c` got an ACK covering `clock` entries of Yjs client `client`. */
