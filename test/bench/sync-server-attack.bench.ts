@@ -8,8 +8,10 @@
 //   old-deps      live updates each on a dependency thousands of positions back, reconnecting when refused
 //   all           the four at once (three hostile members and the keyless sockets)
 // Each figure is printed against the same run with no attack (baseline) and as the ratio to it; targets:
-// other agencies ≤ 250 ms p99, the attacked agency ≤ 2 s p99, resident memory within `--max-memory`.
-// Measures; asserts nothing.   node test/bench/sync-server-attack.bench.ts [scenario…]
+// other agencies ≤ 250 ms p99, the attacked agency ≤ 2 s p99, the memory the server budgets (V8's heap plus
+// buffers, sampled from /metrics) within `--max-memory`, the server alive. About two minutes.
+// Measures; asserts nothing.   npm run bench sync-server-attack, or
+//   node test/bench/sync-server-attack.bench.ts [scenario…]   (BENCH_PROF=server: a CPU profile of the server)
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
