@@ -409,10 +409,12 @@ export class Replica {
    */
   private confirmOwnLeave(): void {
     if (this.log.state.members[this.me]?.status !== 'left') return;
-    const leaves = new Set(
-      this.local.recent.filter((r) => r.type === 'leaveAgency' && r.status === 'saved').map((r) => r.id),
+    // Read from `unacked`, not `recent`: the close can arrive while act() still waits for IndexedDB, before
+    // the leave is pushed to `recent`; act() then finds it acknowledged and records it as synced.
+    const actions = this.log.derived.actions;
+    const ids = new Set(
+      this.local.unacked.filter((u) => actions.get(u.id)?.type === 'leaveAgency').map((u) => u.id),
     );
-    const ids = new Set(this.local.unacked.filter((u) => leaves.has(u.id)).map((u) => u.id));
     if (!ids.size) return;
     this.markSynced(ids);
     this.persistLocal();

@@ -121,4 +121,24 @@ describe('replica ↔ the real sync server', () => {
     expect(member.syncView().waiting).toBe(0);
     expect(formerStanding(member.view())).toMatchObject({ status: 'left' });
   });
+
+  it('6: the leave is synced even when the server’s close arrives before IndexedDB says "saved"', async () => {
+    const olga = await browser('Olga');
+    const ann = await browser('Ann');
+    const manager = await createdAgency(olga, server.url);
+    const member = await joined(manager, ann);
+    await member.waitFor((m) => m.syncView().status === 'synced', WAIT);
+    // Hold the save until the close has arrived: the order a slow disk gives (CI failed on it once).
+    const store = (member as unknown as { store: { saved(): Promise<void> } }).store;
+    const saved = store.saved.bind(store);
+    store.saved = async () => {
+      await member.waitFor((m) => m.syncView().stoppedBy === 'MEMBER_GONE', WAIT);
+      return saved();
+    };
+    const left = await member.act('leaveAgency', {});
+    if (!left.ok) throw new Error(left.message);
+    expect(member.syncView().stoppedBy).toBe('MEMBER_GONE');
+    expect(member.recent().find((r) => r.id === left.id)?.status).toBe('synced');
+    expect(member.syncView().waiting).toBe(0);
+  });
 });
