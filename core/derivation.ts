@@ -303,6 +303,7 @@ export function emptyState(agencyId: string): AgencyState {
     ownerId: null,
     members: {},
     keys: {},
+    sealKeys: {},
     invites: {},
     observation: null,
     ledger: [],

@@ -51,9 +51,11 @@ export {
 } from './log.ts';
 export {
   ACTION_TYPES,
+  AmountsSchema,
   MAX_ACTION_BYTES,
   MAX_DEPS,
   PayloadSchemas,
+  SEAL,
   type StoredAction,
   StoredActionSchema,
 } from './schemas.ts';

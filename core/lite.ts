@@ -1,4 +1,20 @@
 // core's zod-free entry point: types and small pure helpers for content scripts and UI (no zod, no yjs).
+
+export {
+  AMOUNT_TYPES,
+  type AmountsView,
+  type AmountType,
+  amountsFit,
+  amountsView,
+  carriesAmount,
+  clearAmounts,
+  clearPart,
+  type Figure,
+  kindOf,
+  managerSealKeys,
+  sealContext,
+  sealKeyId,
+} from './amounts.ts';
 export {
   type AgencySpendCheck,
   allowanceLeft,

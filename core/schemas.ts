@@ -35,6 +35,55 @@ const terms = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fixed'), amount: cents }).strict(),
 ]);
 
+const kind = z.enum(['hourly', 'fixed']);
+/** Bounds of a sealed envelope (D15; extension/replica/sealing.ts makes them). */
+export const SEAL = {
+  KEY_BYTES: 32,
+  IV_BYTES: 12,
+  /** The amounts are padded to one size, so the envelope does not tell a large amount from a small one. */
+  PLAIN_BYTES: 48,
+  BOX_BYTES: 48 + 16,
+  /** A recipient: its X25519 public key and the content key wrapped to it (32 + AES-GCM tag 16). */
+  RECIPIENT_BYTES: 32 + 48,
+  /** Managers' browsers an amount is sealed to; 24 × 80 bytes keep an action well under 4 KiB. */
+  MAX_RECIPIENTS: 24,
+} as const;
+
+/** Whether each recipient key appears once (a repeat would only make the envelope bigger). */
+function recipientsOnce(to: Uint8Array): boolean {
+  const seen = new Set<string>();
+  for (let i = 0; i < to.length; i += SEAL.RECIPIENT_BYTES) {
+    const k = to.subarray(i, i + SEAL.KEY_BYTES).join(',');
+    if (seen.has(k)) return false;
+    seen.add(k);
+  }
+  return true;
+}
+
+const sealed = z
+  .object({
+    epk: bytes(SEAL.KEY_BYTES),
+    iv: bytes(SEAL.IV_BYTES),
+    box: bytes(SEAL.BOX_BYTES),
+    to: z
+      .instanceof(Uint8Array)
+      .refine(
+        (b) =>
+          b.length > 0 &&
+          b.length % SEAL.RECIPIENT_BYTES === 0 &&
+          b.length <= SEAL.RECIPIENT_BYTES * SEAL.MAX_RECIPIENTS,
+        `must be 1 to ${SEAL.MAX_RECIPIENTS} recipients of ${SEAL.RECIPIENT_BYTES} bytes`,
+      )
+      .refine(recipientsOnce, 'must name each recipient once'),
+  })
+  .strict();
+
+/** The amounts inside an opened envelope: chosen by its sealer, so bounded like any payload. */
+export const AmountsSchema = z.union([
+  z.object({ hourlyRate: cents }).strict(),
+  z.object({ amount: cents.min(1) }).strict(),
+]);
+
 export const PayloadSchemas = {
   createAgency: z
     .object({ name: text(120), memberName: text(120), balance: connects, timeZone: timeZone.optional() })
@@ -63,10 +112,25 @@ export const PayloadSchemas = {
   enterBalance: z.object({ balance: connects }).strict(),
   recordPurchase: z.object({ connects: connects.min(1) }).strict(),
   removeDeviceKey: z.object({ member: memberId, key: bytes(32) }).strict(),
+  publishSealKey: z.object({ key: bytes(SEAL.KEY_BYTES) }).strict(),
   acceptOffer: z.object({ offer: id }).strict(),
   declineOffer: z.object({ offer: id }).strict(),
-  editContractTerms: z.object({ contract: id, terms }).strict(),
-  submitMilestone: z.object({ contract: id, milestone: id, title: text(200), amount: cents.min(1) }).strict(),
+  // D15: amounts only in `sealed`; the clear `terms`/`amount` are 0.2.0's shapes, still read (the server
+  // refuses new ones: sync-server/amounts-in-the-clear.ts).
+  editContractTerms: z
+    .object({ contract: id, kind: kind.optional(), sealed: sealed.optional(), terms: terms.optional() })
+    .strict()
+    .refine((p) => p.kind || p.terms, 'must say the kind of contract')
+    .refine((p) => !p.kind || !p.terms || p.kind === p.terms.kind, 'kind and terms must agree'),
+  submitMilestone: z
+    .object({
+      contract: id,
+      milestone: id,
+      title: text(200),
+      sealed: sealed.optional(),
+      amount: cents.min(1).optional(),
+    })
+    .strict(),
   logTime: z
     .object({
       contract: id,
@@ -92,9 +156,21 @@ export const PayloadSchemas = {
   learnUpworkId: z.object({ upworkId: z.string().regex(/^\d{1,30}$/) }).strict(),
   refundConnects: z.object({ job: id, connects: connects.min(1) }).strict(),
   receiveOffer: z
-    .object({ offer: id, job: id, title: text(300), as: proposeAs, member: memberId, terms })
+    .object({
+      offer: id,
+      job: id,
+      title: text(300),
+      as: proposeAs,
+      member: memberId,
+      kind: kind.optional(),
+      sealed: sealed.optional(),
+      terms: terms.optional(),
+    })
+    .strict()
+    .refine((p) => !p.kind || !p.terms || p.kind === p.terms.kind, 'kind and terms must agree'),
+  recordPayout: z
+    .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
-  recordPayout: z.object({ contract: id, amount: cents.min(1) }).strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];

@@ -9,7 +9,23 @@ export type ActionId = string;
 export type MemberId = string;
 export type KeyId = string;
 
+export type ContractKind = 'hourly' | 'fixed';
+/** A contract's terms with their amount (cents). Only inside a sealed envelope, or read-only from 0.2.0 logs (D15). */
 export type ContractTerms = { kind: 'hourly'; hourlyRate: number } | { kind: 'fixed'; amount: number };
+/** What a sealed envelope holds: the action's amount (cents), readable only by business managers (D15). */
+export type Amounts = { hourlyRate: number } | { amount: number };
+/**
+ * Amounts sealed to the business managers' browsers (D15, core/amounts.ts, extension/replica/sealing.ts):
+ * `epk` an ephemeral X25519 public key, `iv` and `box` the AES-GCM encryption of the amounts (padded to one
+ * size), `to` the recipients packed 80 bytes each: a manager browser's X25519 public key (32) and the
+ * content key wrapped to it (48).
+ */
+export interface Sealed {
+  epk: Uint8Array;
+  iv: Uint8Array;
+  box: Uint8Array;
+  to: Uint8Array;
+}
 
 /** Every action's payload, by type. Byte fields are Uint8Array. Money is in cents, Connects are whole. */
 export interface Payloads {
@@ -42,10 +58,16 @@ export interface Payloads {
   enterBalance: { balance: number };
   recordPurchase: { connects: number };
   removeDeviceKey: { member: MemberId; key: Uint8Array };
+  /** The signing browser's X25519 public key, to which amounts are sealed while its member manages (D15). */
+  publishSealKey: { key: Uint8Array };
   acceptOffer: { offer: string };
   declineOffer: { offer: string };
-  editContractTerms: { contract: string; terms: ContractTerms };
-  submitMilestone: { contract: string; milestone: string; title: string; amount: number };
+  /**
+   * D15: amounts travel only in `sealed`; `terms` and `amount` in the clear are 0.2.0's shapes, read as before
+   * and refused by the server when new (sync-server/amounts-in-the-clear.ts).
+   */
+  editContractTerms: { contract: string; kind?: ContractKind; sealed?: Sealed; terms?: ContractTerms };
+  submitMilestone: { contract: string; milestone: string; title: string; sealed?: Sealed; amount?: number };
   logTime: { contract: string; minutes: number; day: string };
   // facts
   submitProposal: {
@@ -65,9 +87,11 @@ export interface Payloads {
     title: string;
     as: ProposeAs;
     member: MemberId;
-    terms: ContractTerms;
+    kind?: ContractKind;
+    sealed?: Sealed;
+    terms?: ContractTerms;
   };
-  recordPayout: { contract: string; amount: number };
+  recordPayout: { contract: string; sealed?: Sealed; amount?: number };
 }
 export type ActionType = keyof Payloads;
 
@@ -159,7 +183,10 @@ export interface Offer {
   title: string;
   as: ProposeAs;
   member: MemberId;
-  terms: ContractTerms;
+  /** Hourly or fixed-price, when the record said; its amount is never here (D15, core/amounts.ts). */
+  kind: ContractKind | null;
+  /** The action that recorded it (whose sealed amounts are its terms). */
+  record: ActionId;
   status: 'open' | 'accepted' | 'declined';
 }
 
@@ -169,20 +196,23 @@ export interface Contract {
   title: string;
   as: ProposeAs;
   member: MemberId;
-  terms: ContractTerms;
+  /** D10: never changes once known. */
+  kind: ContractKind | null;
+  /** The action whose sealed amounts are the current terms (the offer's record, then each edit). */
+  termsBy: ActionId;
   /** R6, R8: agency contracts pay the agency's account, independent ones the member. */
   payee: 'agency' | MemberId;
-  milestones: { id: string; title: string; amount: number; by: MemberId }[];
+  /** `action`: the submitMilestone whose sealed amount this is (D15: no amount in the state). */
+  milestones: { id: string; title: string; by: MemberId; action: ActionId }[];
   /** D11: every time log entry, kept (day, minutes, who). */
   timeLog: { id: ActionId; day: string; minutes: number; by: MemberId }[];
   minutesLogged: number;
-  paid: number;
 }
 
+/** A payout recorded; its amount is sealed in the action `id` (D15). */
 export interface Payout {
   id: ActionId;
   contract: string;
-  amount: number;
   payee: 'agency' | MemberId;
   at: number;
 }
@@ -221,6 +251,8 @@ export interface AgencyState {
   members: Record<MemberId, Member>;
   /** Every key that ever belonged to a member, active or not. */
   keys: Record<KeyId, { member: MemberId; active: boolean; label: string | null }>;
+  /** Each browser key's published X25519 key (base64url), to which amounts are sealed (D15). */
+  sealKeys: Record<KeyId, string>;
   invites: Record<string, Invite>;
   observation: Observation | null;
   /** Sorted by `at`; agency Connects movements after and before the latest observation. */

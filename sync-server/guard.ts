@@ -7,6 +7,7 @@
 // action (issue 8, item 12).
 import { type Action, type ActionId, admitBatch, type Derivation } from '../core/index.ts';
 import { MAX_CLOCK_SKEW_MS } from '../core/protocol.ts';
+import { amountInTheClear, CLEAR_AMOUNT_MESSAGE } from './amounts-in-the-clear.ts';
 
 export type Admission =
   | { ok: true; derivation: Derivation }
@@ -56,6 +57,7 @@ export function precheck(d: Derivation, fresh: readonly Action[], ctx: AdmitCont
     if (a.type === 'createAgency' && (d.actions.size > 0 || a.deps.length > 0 || fresh.length > 1))
       return refused(d, 'ALREADY_CREATED', 'The agency already exists; it is created only once.');
   }
+  if (amountInTheClear(fresh)) return refused(d, 'AMOUNT_IN_THE_CLEAR', CLEAR_AMOUNT_MESSAGE);
   return null;
 }
 

@@ -7,13 +7,17 @@ import { type Action, type ActionType, isFact, type MemberId } from '../types.ts
 import { connectsRules, createBalance } from './connects.ts';
 import { create, join, memberRules } from './members.ts';
 import type { Outcome, Rule } from './rule.ts';
+import { sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
 
 export type { Outcome } from './rule.ts';
 
 // A Map, not a merged object literal: one lookup per action of the replay.
 const RULES = new Map(
-  Object.entries({ ...memberRules, ...connectsRules, ...workRules }) as [ActionType, Rule<ActionType>][],
+  Object.entries({ ...memberRules, ...connectsRules, ...workRules, ...sealKeyRules }) as [
+    ActionType,
+    Rule<ActionType>,
+  ][],
 );
 
 const NO_FLAGS: VerdictCode[] = [];

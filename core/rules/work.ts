@@ -1,7 +1,9 @@
 // Offers, contracts, milestones, time and payouts (R2–R6, R8, D8, D10, D11). Whether an offer was answered or
 // a contract exists is judged by what the action knew; concurrent answers settle as "accepted" (a contract
 // exists on Upwork), never by their order. Verdicts never read amounts or rates (D15): a replica that holds
-// none of them reaches the same verdicts.
+// none of them reaches the same verdicts: the state holds no amount, only which action's sealed envelope
+// holds it (core/amounts.ts reads them where they can be opened).
+import { clearPart, kindOf } from '../amounts.ts';
 import { canonicalText } from '../canonical.ts';
 import { spendIndex, spendsOnJob } from '../derivation.ts';
 import { contest, known, knownMember, knowsAny, knowsSome, type ReplayContext, write } from '../knowledge.ts';
@@ -37,13 +39,13 @@ function answer(ctx: ReplayContext, id: string, status: 'accepted' | 'declined')
       title: offer.title,
       as: offer.as,
       member: offer.member,
-      terms: offer.terms,
+      kind: offer.kind,
+      termsBy: offer.record,
       // R6, R8: agency contracts pay the agency's account, independent ones the member
       payee: offer.as === 'agency' ? 'agency' : offer.member,
       milestones: [],
       timeLog: [],
       minutesLogged: 0,
-      paid: 0,
     };
   }
   return offer;
@@ -73,12 +75,15 @@ export const workRules: Rules = {
       if (contract.as === 'agency' ? !isManager(actor) : contract.member !== actor.id) {
         return contract.as === 'agency' ? 'NOT_MANAGER_TERMS' : 'NOT_OWN_CONTRACT';
       }
-      // D10: Upwork ends a contract and makes a new one to change its kind
-      return a.payload.terms.kind !== contract.terms.kind ? 'CONTRACT_KIND_FIXED' : null;
+      // D10: Upwork ends a contract and makes a new one to change its kind (one the offer did not state is
+      // learnt from the first edit)
+      const kind = kindOf(a.payload);
+      return contract.kind && kind !== contract.kind ? 'CONTRACT_KIND_FIXED' : null;
     },
     apply(ctx, a, actor) {
       const contract = ctx.state.contracts[a.payload.contract]!;
-      contract.terms = a.payload.terms;
+      contract.kind ??= kindOf(a.payload);
+      contract.termsBy = a.id;
       return { text: `${actor.record.name} edited the terms of '${contract.title}'` };
     },
   },
@@ -87,7 +92,8 @@ export const workRules: Rules = {
     check(ctx, a, actor) {
       const contract = knownContract(ctx, a.payload.contract);
       if (!contract) return 'UNKNOWN_CONTRACT_MILESTONE';
-      if (contract.terms.kind !== 'fixed') return 'NOT_FIXED_PRICE';
+      // A kind the offer's record did not state is Upwork's to enforce.
+      if (contract.kind === 'hourly') return 'NOT_FIXED_PRICE';
       const managerMay = contract.as === 'agency' && isManager(actor);
       return contract.member === actor.id || managerMay ? null : 'NOT_FREELANCER_OR_MANAGER';
     },
@@ -98,8 +104,8 @@ export const workRules: Rules = {
       contract.milestones.push({
         id: a.payload.milestone,
         title: a.payload.title,
-        amount: a.payload.amount,
         by: actor.id,
+        action: a.id,
       });
       return {
         text: `${actor.record.name} submitted the milestone '${a.payload.title}' on '${contract.title}'`,
@@ -111,7 +117,7 @@ export const workRules: Rules = {
     check(ctx, a, actor) {
       const contract = knownContract(ctx, a.payload.contract);
       if (!contract) return 'UNKNOWN_CONTRACT_TIME';
-      if (contract.terms.kind !== 'hourly') return 'NOT_HOURLY';
+      if (contract.kind === 'fixed') return 'NOT_HOURLY';
       return contract.member === actor.id ? null : 'NOT_CONTRACT_FREELANCER';
     },
     apply(ctx, a, actor) {
@@ -159,10 +165,11 @@ export const workRules: Rules = {
       if (records) {
         // Another record of this offer: a repeat of each record it knew or that says the same; it and every
         // concurrent record that disagrees stand void, flagged, whatever their order.
-        const text = canonicalText(p);
+        // Compared without amounts (D15): envelopes differ every time, and no verdict reads an amount.
+        const text = canonicalText(clearPart('receiveOffer', p));
         for (const q of records) {
-          const other = ctx.d.actions.get(ctx.d.order[q]!)!;
-          if (ctx.knows(q) || canonicalText(other.payload) === text) continue;
+          const other = ctx.d.actions.get(ctx.d.order[q]!)! as typeof a;
+          if (ctx.knows(q) || canonicalText(clearPart('receiveOffer', other.payload)) === text) continue;
           contest(ctx, `offer:${p.offer}`, 'OFFER_CONFLICT', [other.id, a.id]);
         }
         records.push(ctx.index);
@@ -175,7 +182,8 @@ export const workRules: Rules = {
         title: p.title,
         as,
         member,
-        terms: p.terms,
+        kind: kindOf(p),
+        record: a.id,
         status: 'open',
       };
       write(ctx, 'of', p.offer, 'open');
@@ -191,11 +199,9 @@ export const workRules: Rules = {
       const s = ctx.state;
       if (ctx.historyOnly) return { text: null };
       const contract = knownContract(ctx, a.payload.contract);
-      if (contract) contract.paid += a.payload.amount;
       s.payouts.push({
         id: a.id,
         contract: a.payload.contract,
-        amount: a.payload.amount,
         payee: contract ? contract.payee : 'agency',
         at: ctx.eff,
       });

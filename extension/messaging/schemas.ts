@@ -14,6 +14,8 @@ const BACKGROUND_ONLY: readonly ActionType[] = [
   'grantDeviceInvite',
   'revokeInvite',
   'removeDeviceKey',
+  // the background publishes its own browser's seal key when its member manages (replica-amounts.ts)
+  'publishSealKey',
 ];
 export const UI_ACTION_TYPES = ACTION_TYPES.filter((t) => !BACKGROUND_ONLY.includes(t)) as UiActionType[];
 

@@ -56,7 +56,13 @@ export interface OverviewView {
 /** Intents and facts a UI may ask the background to take; payloads as in core (bytes excluded). */
 export type UiActionType = Exclude<
   keyof Payloads,
-  'createAgency' | 'joinAgency' | 'grantInvite' | 'grantDeviceInvite' | 'revokeInvite' | 'removeDeviceKey'
+  | 'createAgency'
+  | 'joinAgency'
+  | 'grantInvite'
+  | 'grantDeviceInvite'
+  | 'revokeInvite'
+  | 'removeDeviceKey'
+  | 'publishSealKey'
 >;
 
 /**

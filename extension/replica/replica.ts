@@ -14,7 +14,9 @@ import {
   type ActionType,
   AgencyLog,
   type AgencyLog as AgencyLogType,
+  type AmountsView,
   type AppendResult,
+  carriesAmount,
   connectsSummary,
   type LogSnapshot,
   type MemberId,
@@ -37,6 +39,7 @@ import {
   storedCredentials,
   toConnectionCredentials,
 } from './local-meta.ts';
+import { ReplicaAmounts } from './replica-amounts.ts';
 
 export {
   cachedView,
@@ -56,6 +59,8 @@ export interface ReplicaOptions {
   agencyId: string;
   server: string;
   signer: Signer;
+  /** This browser's X25519 key pair: amounts are sealed to it while its member manages (D15, sealing.ts). */
+  sealKey?: CryptoKeyPair;
   credentials?: JoinCredentials;
   idb?: IDBFactory;
   WebSocketImpl?: typeof WebSocket;
@@ -78,6 +83,7 @@ export class Replica {
   readonly log: AgencyLogType;
   readonly signer: Signer;
   connection: Connection;
+  readonly amounts: ReplicaAmounts;
   /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
   readonly openStats: { ms: number; snapshot: boolean; actions: number };
   private readonly now: () => number;
@@ -109,6 +115,7 @@ export class Replica {
     this.log = log;
     this.local = local;
     this.openStats = openStats;
+    this.amounts = new ReplicaAmounts(opts.agencyId, opts.sealKey ?? null);
     this.unsubscribeLog = log.subscribe(() => this.onLogChange());
     this.connection = this.makeConnection(opts.server, opts.connect !== false);
   }
@@ -268,6 +275,25 @@ export class Replica {
     const at = this.now();
     // Remote entries still being verified would change what the rules see: let them land first.
     await this.log.settled();
+    if (carriesAmount(type)) {
+      // D15: amounts are never signed in the clear; they are sealed to the managers' browsers
+      await this.publishSealKey();
+      const prepared = await this.amounts.prepare(type, payload as Payloads[typeof type], this.log.state);
+      if (!prepared.ok) {
+        this.pushRecent({
+          id: null,
+          type,
+          at,
+          status: 'refused',
+          rule: prepared.rule,
+          message: prepared.message,
+        });
+        this.persistLocal();
+        this.emit();
+        return prepared;
+      }
+      payload = prepared.payload as Payloads[T];
+    }
     const result: AppendResult = await this.log.append(this.signer, type, payload, at);
     if (!result.ok) {
       this.pushRecent({ id: null, type, at, status: 'refused', rule: result.rule, message: result.message });
@@ -308,6 +334,22 @@ export class Replica {
       status: 'saved',
       flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
     };
+  }
+
+  /**
+   * The amounts this browser can read (a business manager's: D15). Publishes this browser's seal key first
+   * when its member manages and the log lacks it, so amounts recorded from then on are sealed to it too.
+   */
+  async amountsView(): Promise<AmountsView> {
+    await this.log.settled();
+    await this.publishSealKey();
+    return this.amounts.view(this.log);
+  }
+
+  private async publishSealKey(): Promise<void> {
+    if (this.closed || this.oldFormat) return;
+    const key = await this.amounts.keyToPublish(this.log.state, this.signer.keyId);
+    if (key) await this.act('publishSealKey', { key });
   }
 
   /** Points the replica at another server address (the doc and its history stay). */

@@ -118,6 +118,7 @@ const ACTION_NAMES: Record<ActionType, string> = {
   enterBalance: "Entered the agency's balance",
   recordPurchase: 'Recorded a Connects purchase',
   removeDeviceKey: 'Removed a browser',
+  publishSealKey: 'Set up this browser to read amounts when a business manager uses it',
   acceptOffer: 'Accepted an offer',
   declineOffer: 'Declined an offer',
   editContractTerms: "Edited a contract's terms",

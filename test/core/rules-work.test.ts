@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Payloads } from '../../core/index.ts';
 import { AgencyFixture, codesOf, rulesOf } from './support/agency.ts';
 
-type Terms = Payloads['receiveOffer']['terms'];
+type Terms = NonNullable<Payloads['receiveOffer']['terms']>;
 const HOURLY: Terms = { kind: 'hourly', hourlyRate: 4500 };
 const FIXED: Terms = { kind: 'fixed', amount: 120_000 };
 
@@ -53,7 +53,7 @@ describe('R2: offers on agency proposals', () => {
     const d = f.derive();
     expect(codesOf(d, accept)).toEqual([]);
     expect(d.state.offers[id]?.status).toBe('accepted');
-    expect(d.state.contracts[id]).toMatchObject({ member: f.id('Ann'), terms: HOURLY, payee: 'agency' });
+    expect(d.state.contracts[id]).toMatchObject({ member: f.id('Ann'), kind: 'hourly', payee: 'agency' });
   });
 
   it('R2: the member the offer was made to cannot accept it themselves', async () => {
@@ -103,7 +103,8 @@ describe('R2: offers on agency proposals', () => {
     });
     const d = f.derive();
     expect(codesOf(d, again)).toEqual([]);
-    expect(d.state.offers[id]).toMatchObject({ terms: HOURLY });
+    expect(d.state.offers[id]).toMatchObject({ kind: 'hourly' });
+    expect(d.state.offers[id]?.record).not.toBe(again.id);
   });
 });
 
@@ -117,7 +118,8 @@ describe('R3: contract terms', () => {
     });
     const d = f.derive();
     expect(codesOf(d, edit)).toEqual([]);
-    expect(d.state.contracts[id]?.terms).toEqual({ kind: 'hourly', hourlyRate: 5000 });
+    // D15: the state names the action whose sealed amount the terms are, never the amount
+    expect(d.state.contracts[id]?.termsBy).toBe(edit.id);
   });
 
   it('R3: the freelancer working an agency contract cannot edit its terms', async () => {
@@ -130,7 +132,7 @@ describe('R3: contract terms', () => {
     const d = f.derive();
     expect(codesOf(d, edit)).toEqual(['NOT_MANAGER_TERMS']);
     expect(rulesOf(d, edit)).toEqual(['R3']);
-    expect(d.state.contracts[id]?.terms).toEqual(HOURLY);
+    expect(d.state.contracts[id]?.termsBy).not.toBe(edit.id);
   });
 
   it('R3: terms of a contract that does not exist cannot be edited', async () => {
@@ -153,7 +155,7 @@ describe('R4: milestones on fixed-price contracts', () => {
     const d = f.derive();
     expect(codesOf(d, m)).toEqual([]);
     expect(d.state.contracts[id]?.milestones).toEqual([
-      { id: 'm1', title: 'Sketches', amount: 40_000, by: f.id('Ann') },
+      { id: 'm1', title: 'Sketches', by: f.id('Ann'), action: m.id },
     ]);
   });
 
@@ -234,10 +236,7 @@ describe('R6, R8: payouts', () => {
     const pay = await f.act('Ann', 'recordPayout', { contract: id, amount: 40_000 });
     const d = f.derive();
     expect(codesOf(d, pay)).toEqual([]);
-    expect(d.state.payouts).toEqual([
-      { id: pay.id, contract: id, amount: 40_000, payee: 'agency', at: pay.at },
-    ]);
-    expect(d.state.contracts[id]?.paid).toBe(40_000);
+    expect(d.state.payouts).toEqual([{ id: pay.id, contract: id, payee: 'agency', at: pay.at }]);
   });
 
   it('R6: a payout for a contract the agency has no record of is kept and flagged', async () => {
@@ -281,7 +280,7 @@ describe('R6, R8: payouts', () => {
     expect(rulesOf(d, byManager)).toEqual(['R8']);
     expect(codesOf(d, managerEdit)).toEqual(['NOT_OWN_CONTRACT']);
     expect(codesOf(d, ownEdit)).toEqual([]);
-    expect(d.state.contracts[id]?.terms).toEqual(terms);
+    expect(d.state.contracts[id]?.termsBy).toBe(ownEdit.id);
   });
 });
 

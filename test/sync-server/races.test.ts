@@ -32,7 +32,7 @@ async function offerTo(agencyOf: Agency, member: TestClient, offer: string): Pro
     title: 'Logo for a bakery',
     as: 'agency',
     member: member.signer.keyId,
-    terms: { kind: 'fixed', amount: 50_000 },
+    kind: 'fixed',
   });
   for (const c of agencyOf.clients) await until(() => c.log.has(id), { what: 'the offer everywhere' });
 }

@@ -223,7 +223,7 @@ describe('what a member may write', () => {
       title: 'An agency offer',
       as: 'agency',
       member: bob.signer.keyId,
-      terms: { kind: 'hourly', hourlyRate: 5000 },
+      kind: 'hourly',
     });
     await until(() => agency.owner.log.has(offerId) && bob.acked);
     const r = await asBob();

@@ -189,7 +189,7 @@ export class AgencyFixture {
   }
 }
 
-type Terms = Payloads['receiveOffer']['terms'];
+type Terms = NonNullable<Payloads['receiveOffer']['terms']>;
 
 /** The same actions (same ids, so the same order) with every rate, milestone amount and payout set to 0. */
 export function withoutAmounts(actions: readonly Action[]): Action[] {

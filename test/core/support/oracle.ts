@@ -424,7 +424,7 @@ export class Oracle {
             as = this.offerAs(a);
             this.offerMemo.set(a.id, as);
           }
-          s.offers.set(p.offer, { as, member: p.member, kind: p.terms.kind, status: 'open' });
+          s.offers.set(p.offer, { as, member: p.member, kind: p.terms!.kind, status: 'open' });
         }
         return true;
       }

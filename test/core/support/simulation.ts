@@ -344,9 +344,9 @@ function intend(
   const own = sorted(open.filter((o) => o.member === me).map((o) => o.id));
   const offer =
     (b % 5 === 0 ? undefined : b % 2 ? pick(own, a) : undefined) ?? pick(offers, a) ?? `offer-${a % 9}`;
-  const kindOf = s.contracts[contract]?.terms.kind ?? (b % 2 ? 'hourly' : 'fixed');
+  const kindOf = s.contracts[contract]?.kind ?? (b % 2 ? 'hourly' : 'fixed');
   const otherKind = kindOf === 'hourly' ? 'fixed' : 'hourly';
-  const terms = (kind: 'hourly' | 'fixed'): Payloads['receiveOffer']['terms'] =>
+  const terms = (kind: 'hourly' | 'fixed'): NonNullable<Payloads['receiveOffer']['terms']> =>
     kind === 'hourly'
       ? { kind, hourlyRate: 1000 + (a % 50) * 100 }
       : { kind, amount: 10_000 + (a % 30) * 1000 };

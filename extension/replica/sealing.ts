@@ -1,0 +1,178 @@
+// Sealing amounts to the business managers' browsers (D15, ARCHITECTURE.md "Amounts are sealed"). A fresh
+// content key encrypts the amounts (AES-256-GCM, padded to one size); for each recipient an ephemeral X25519
+// agreement, HKDF-SHA-256 and AES-GCM wrap that key. All WebCrypto, the same in Chromium, Firefox and Node.
+// The envelope is bound to the agency, the type and the clear part of the payload (core sealContext), so it
+// opens only where it was written. Plain members' browsers are never recipients: they receive ciphertext.
+import {
+  type Amounts,
+  AmountsSchema,
+  type AmountType,
+  amountsFit,
+  clearAmounts,
+  clearPart,
+  fromBase64Url,
+  kindOf,
+  type Payloads,
+  SEAL,
+  type Sealed,
+  sealContext,
+  utf8,
+} from '../../core/index.ts';
+
+const WRAP_INFO = utf8('agency-overlay/seal-wrap/v1');
+/** Each wrap key is used once (a fresh ephemeral key per envelope), so a fixed nonce is safe. */
+const WRAP_IV = new Uint8Array(SEAL.IV_BYTES);
+
+/** This browser's X25519 key pair for amounts; the private half is generated non-extractable. */
+export function generateSealKey(subtle: SubtleCrypto = crypto.subtle): Promise<CryptoKeyPair> {
+  return subtle.generateKey({ name: 'X25519' }, false, ['deriveBits']) as Promise<CryptoKeyPair>;
+}
+
+export async function sealPublicKey(pair: CryptoKeyPair, subtle: SubtleCrypto = crypto.subtle) {
+  return new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
+}
+
+async function wrapKey(
+  subtle: SubtleCrypto,
+  priv: CryptoKey,
+  pub: Uint8Array,
+  epk: Uint8Array,
+  recipient: Uint8Array,
+): Promise<CryptoKey> {
+  const peer = await subtle.importKey('raw', pub as BufferSource, { name: 'X25519' }, false, []);
+  const shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peer }, priv, 256));
+  // A low-order public key gives an all-zero secret anyone can compute: never wrap to (or open from) one.
+  if (shared.every((b) => b === 0)) throw new Error('a seal key is not a usable X25519 key');
+  const base = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
+  const salt = new Uint8Array(64);
+  salt.set(epk, 0);
+  salt.set(recipient, 32);
+  return subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt, info: WRAP_INFO as BufferSource },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+function pad(amounts: Amounts): Uint8Array {
+  const text = utf8(JSON.stringify(amounts));
+  if (text.length > SEAL.PLAIN_BYTES) throw new Error('amounts do not fit an envelope');
+  const out = new Uint8Array(SEAL.PLAIN_BYTES).fill(0x20);
+  out.set(text);
+  return out;
+}
+
+/** Seals `amounts` for `recipients` (raw X25519 public keys), bound to the clear payload it will travel in. */
+export async function sealAmounts(
+  agencyId: string,
+  type: AmountType,
+  clear: Payloads[AmountType],
+  amounts: Amounts,
+  recipients: readonly Uint8Array[],
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Sealed> {
+  if (!recipients.length || recipients.length > SEAL.MAX_RECIPIENTS)
+    throw new Error(`an envelope has 1 to ${SEAL.MAX_RECIPIENTS} recipients`);
+  const cek = crypto.getRandomValues(new Uint8Array(32));
+  const iv = crypto.getRandomValues(new Uint8Array(SEAL.IV_BYTES));
+  const content = await subtle.importKey('raw', cek, 'AES-GCM', false, ['encrypt']);
+  const box = new Uint8Array(
+    await subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: sealContext(agencyId, type, clear) as BufferSource },
+      content,
+      pad(amounts) as BufferSource,
+    ),
+  );
+  const eph = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
+  const epk = new Uint8Array(await subtle.exportKey('raw', eph.publicKey));
+  const to = new Uint8Array(recipients.length * SEAL.RECIPIENT_BYTES);
+  for (const [i, r] of recipients.entries()) {
+    const kek = await wrapKey(subtle, eph.privateKey, r, epk, r);
+    const wrapped = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv: WRAP_IV }, kek, cek));
+    to.set(r, i * SEAL.RECIPIENT_BYTES);
+    to.set(wrapped, i * SEAL.RECIPIENT_BYTES + SEAL.KEY_BYTES);
+  }
+  return { epk, iv, box, to };
+}
+
+/** Opens a sealed payload with this browser's key; null when it is not addressed to it or does not open. */
+export async function openSealed(
+  agencyId: string,
+  type: AmountType,
+  payload: Payloads[AmountType],
+  pair: CryptoKeyPair,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Amounts | null> {
+  const sealed = (payload as { sealed?: Sealed }).sealed;
+  if (!sealed) return null;
+  const mine = await sealPublicKey(pair, subtle);
+  let wrapped: Uint8Array | null = null;
+  for (let i = 0; i < sealed.to.length; i += SEAL.RECIPIENT_BYTES) {
+    const key = sealed.to.subarray(i, i + SEAL.KEY_BYTES);
+    if (key.every((b, j) => b === mine[j]))
+      wrapped = sealed.to.subarray(i + SEAL.KEY_BYTES, i + SEAL.RECIPIENT_BYTES);
+  }
+  if (!wrapped) return null;
+  try {
+    const kek = await wrapKey(subtle, pair.privateKey, sealed.epk, sealed.epk, mine);
+    const cek = await subtle.decrypt({ name: 'AES-GCM', iv: WRAP_IV }, kek, wrapped as BufferSource);
+    const content = await subtle.importKey('raw', cek, 'AES-GCM', false, ['decrypt']);
+    const plain = await subtle.decrypt(
+      {
+        name: 'AES-GCM',
+        iv: sealed.iv as BufferSource,
+        additionalData: sealContext(agencyId, type, payload) as BufferSource,
+      },
+      content,
+      sealed.box as BufferSource,
+    );
+    // What a sealer put inside is theirs to choose: read it like any payload.
+    const parsed = AmountsSchema.safeParse(JSON.parse(new TextDecoder().decode(plain).trimEnd()));
+    if (!parsed.success) return null;
+    const kind = kindOf(payload as { kind?: 'hourly' | 'fixed' });
+    return amountsFit(type, kind, parsed.data) ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export type Prepared<T extends AmountType> =
+  | { ok: true; payload: Payloads[T] }
+  | { ok: false; code: string; rule: string; message: string };
+
+/**
+ * The payload to sign for an amount-bearing action asked for with its amount in the clear (0.2.0's shapes,
+ * which the UI still speaks): the amount moves into an envelope for `recipients` (base64url X25519 keys),
+ * the clear part keeps the kind. One without an amount passes unchanged.
+ */
+export async function prepareSealed<T extends AmountType>(
+  agencyId: string,
+  type: T,
+  payload: Payloads[T],
+  recipients: readonly string[],
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Prepared<T>> {
+  const amounts = clearAmounts(type, payload);
+  if (!amounts) return { ok: true, payload };
+  if (!recipients.length)
+    return {
+      ok: false,
+      code: 'NO_MANAGER_BROWSER',
+      rule: 'D15',
+      message:
+        'No business manager’s browser can read amounts yet: one of them opens the agency in their browser first, then this can be recorded.',
+    };
+  if (recipients.length > SEAL.MAX_RECIPIENTS)
+    return {
+      ok: false,
+      code: 'TOO_MANY_MANAGER_BROWSERS',
+      rule: 'D15',
+      message: `Amounts can be sealed to at most ${SEAL.MAX_RECIPIENTS} business managers’ browsers; remove unused browsers first.`,
+    };
+  const keys = recipients.map(fromBase64Url).filter((k): k is Uint8Array => k?.length === SEAL.KEY_BYTES);
+  const clear = clearPart(type, payload);
+  const sealed = await sealAmounts(agencyId, type, clear, amounts, keys, subtle);
+  return { ok: true, payload: { ...clear, sealed } as Payloads[T] };
+}

@@ -1,0 +1,229 @@
+// @vitest-environment node
+// D15 against the product's own sync server on loopback: rates, milestone amounts and payouts recorded by a
+// business manager are readable in the managers' browsers and nowhere else. A plain member's replica (its
+// Y.Doc and derived snapshot) and every byte its socket received hold none of them, in any encoding; a
+// manager demoted stops being sealed to at once (what was sent before stays readable: it cannot be unsent).
+import 'fake-indexeddb/auto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import {
+  ACTIONS_ROOT,
+  createAction,
+  type Payloads,
+  SEAL,
+  type Sealed,
+  toBase64Url,
+  toStored,
+} from '../../../core/index.ts';
+import type { Replica } from '../../../extension/replica/replica.ts';
+import { generateSealKey, sealPublicKey } from '../../../extension/replica/sealing.ts';
+import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
+import { amountFoundIn } from './support/amount-encodings.ts';
+import { Browser, converged, createdAgency, joined } from './support/peers.ts';
+
+const WAIT = 15_000;
+// Each above 2^20 cents, so even its shortest binary encoding is 4 bytes long: random ciphertext matches one
+// by chance with odds of about one in 40,000 per megabyte received.
+const RATE = 4_736_291;
+const NEW_RATE = 5_550_123;
+const FIXED = 9_182_735;
+const MILESTONE = 3_141_593;
+const PAYOUT = 2_718_282;
+const LATE_PAYOUT = 6_020_447;
+const ALL = [RATE, NEW_RATE, FIXED, MILESTONE, PAYOUT, LATE_PAYOUT];
+
+/** A browser whose socket records every frame it receives, with its own X25519 key for amounts. */
+class RecordingBrowser extends Browser {
+  readonly received: Uint8Array[] = [];
+  sealKey!: CryptoKeyPair;
+
+  static async open(name: string): Promise<RecordingBrowser> {
+    const plain = await Browser.make(name);
+    const b = new RecordingBrowser(name);
+    b.signer = plain.signer;
+    b.sealKey = await generateSealKey();
+    return b;
+  }
+
+  override get base() {
+    const received = this.received;
+    class RecordingSocket extends WebSocket {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (e: MessageEvent) => {
+          if (e.data instanceof ArrayBuffer) received.push(new Uint8Array(e.data));
+          else if (typeof e.data === 'string') received.push(new TextEncoder().encode(e.data));
+        });
+      }
+    }
+    return { ...super.base, sealKey: this.sealKey, WebSocketImpl: RecordingSocket as typeof WebSocket };
+  }
+}
+
+let dataDir: string;
+let server: SyncServer;
+let browsers: Browser[] = [];
+
+async function browser(name: string) {
+  const b = await RecordingBrowser.open(name);
+  browsers.push(b);
+  return b;
+}
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'amounts-'));
+  server = await startSyncServer({ port: 0, dataDir, logLevel: 'error' });
+});
+
+afterEach(async () => {
+  for (const b of browsers) await b.closeAll();
+  browsers = [];
+  await server.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function ok(r: Replica, ...args: Parameters<Replica['act']>) {
+  const result = await r.act(...args);
+  if (!result.ok) throw new Error(`${args[0]}: ${result.message}`);
+  return result.id;
+}
+
+/** Every amount's encodings found in these bytes, as "amount: encoding". */
+function leaks(chunks: readonly Uint8Array[], amounts: readonly number[] = ALL): string[] {
+  return chunks.flatMap((bytes) => amounts.flatMap((n) => amountFoundIn(bytes, n).map((e) => `${n}: ${e}`)));
+}
+
+/** What a replica keeps: its doc as an update, and its derived snapshot as JSON text. */
+function kept(r: Replica): Uint8Array[] {
+  return [Y.encodeStateAsUpdate(r.doc), new TextEncoder().encode(JSON.stringify(r.log.snapshot()))];
+}
+
+describe('D15: rates, milestone amounts and payouts reach only business managers', () => {
+  it('D15: the byte search finds an amount wherever Yjs holds one in the clear (the oracle works)', async () => {
+    const b = await RecordingBrowser.open('Olga');
+    const clear = await createAction(
+      'agency-x',
+      b.signer,
+      'recordPayout',
+      { contract: 'c1', amount: PAYOUT },
+      [],
+      Date.now(),
+    );
+    if (!clear.ok) throw new Error(clear.message);
+    const doc = new Y.Doc();
+    doc.getMap(ACTIONS_ROOT).set(clear.action.id, toStored(clear.action));
+    expect(leaks([Y.encodeStateAsUpdate(doc)], [PAYOUT])).toEqual([`${PAYOUT}: lib0 varint`]);
+    expect(leaks([new TextEncoder().encode(`{"amount":${PAYOUT}}`)], [PAYOUT])).toContain(
+      `${PAYOUT}: decimal cents`,
+    );
+  });
+
+  it('D15: a plain member’s replica and connection never hold an amount; managers read them; a demoted manager is not sealed to again', async () => {
+    const olgaB = await browser('Olga');
+    const maxB = (await browser('Max')) as RecordingBrowser;
+    const annB = (await browser('Ann')) as RecordingBrowser;
+    const olga = await createdAgency(olgaB, server.url);
+    const max = await joined(olga, maxB, { role: 'manager' });
+    const ann = await joined(olga, annB);
+    // A manager's browser publishes its seal key when it first opens the amounts (or records one).
+    await max.waitFor((r) => r.syncView().status === 'synced', WAIT);
+    await max.amountsView();
+    expect(await olga.waitFor((r) => Object.keys(r.log.state.sealKeys).length === 1, WAIT)).toBe(true);
+    // A plain member's browser publishes none: nothing is ever sealed to it.
+    await ann.amountsView();
+
+    const hourly = await ok(olga, 'receiveOffer', {
+      offer: 'offer-hourly',
+      job: '~01hourly',
+      title: 'Brand site',
+      as: 'agency',
+      member: ann.me,
+      terms: { kind: 'hourly', hourlyRate: RATE },
+    });
+    const fixed = await ok(olga, 'receiveOffer', {
+      offer: 'offer-fixed',
+      job: '~01fixed',
+      title: 'Logo',
+      as: 'agency',
+      member: ann.me,
+      terms: { kind: 'fixed', amount: FIXED },
+    });
+    await ok(olga, 'acceptOffer', { offer: 'offer-hourly' });
+    await ok(olga, 'acceptOffer', { offer: 'offer-fixed' });
+    await ok(olga, 'editContractTerms', {
+      contract: 'offer-hourly',
+      terms: { kind: 'hourly', hourlyRate: NEW_RATE },
+    });
+    await ok(olga, 'submitMilestone', {
+      contract: 'offer-fixed',
+      milestone: 'm1',
+      title: 'Sketches',
+      amount: MILESTONE,
+    });
+    const payout = await ok(olga, 'recordPayout', { contract: 'offer-fixed', amount: PAYOUT });
+
+    // What Olga signed carries no amount in the clear, only the kind and an envelope.
+    const signed = olga.log.derived.actions.get(hourly)!.payload as Payloads['receiveOffer'];
+    expect(signed.terms).toBeUndefined();
+    expect(signed.kind).toBe('hourly');
+    expect(signed.sealed?.box.length).toBe(SEAL.BOX_BYTES);
+    expect(olga.log.derived.actions.get(fixed)!.payload).not.toHaveProperty('terms');
+
+    for (const r of [max, ann])
+      expect(await r.waitFor((x) => converged(x, olga) && x.log.derived.actions.has(payout), WAIT)).toBe(
+        true,
+      );
+
+    // Managers read every figure.
+    for (const manager of [olga, max]) {
+      const view = await manager.amountsView();
+      expect(view.offers['offer-hourly']).toEqual({ kind: 'hourly', figure: RATE });
+      expect(view.contracts['offer-hourly']).toMatchObject({ kind: 'hourly', figure: NEW_RATE });
+      expect(view.contracts['offer-fixed']).toEqual({
+        kind: 'fixed',
+        figure: FIXED,
+        milestones: { m1: MILESTONE },
+        paid: PAYOUT,
+        unread: 0,
+      });
+    }
+    // The plain member sees the contracts (R4–R6 need them), with no figure at all.
+    const annView = await ann.amountsView();
+    expect(ann.view().state.contracts['offer-fixed']).toMatchObject({ kind: 'fixed', member: ann.me });
+    expect(annView.contracts['offer-fixed']).toEqual({
+      kind: 'fixed',
+      figure: null,
+      milestones: { m1: null },
+      paid: 0,
+      unread: 1,
+    });
+    expect(annView.offers['offer-hourly']?.figure).toBeNull();
+
+    // Demotion: from the moment the writer knows it, Max's browser is no longer sealed to.
+    const maxSeal = toBase64Url(await sealPublicKey(maxB.sealKey));
+    await ok(olga, 'changeRole', { member: max.me, role: 'member' });
+    const late = await ok(olga, 'recordPayout', { contract: 'offer-fixed', amount: LATE_PAYOUT });
+    const to = (olga.log.derived.actions.get(late)!.payload as { sealed: Sealed }).sealed.to;
+    const recipients: string[] = [];
+    for (let i = 0; i < to.length; i += SEAL.RECIPIENT_BYTES)
+      recipients.push(toBase64Url(to.subarray(i, i + SEAL.KEY_BYTES)));
+    expect(recipients).not.toContain(maxSeal);
+    expect(recipients).toHaveLength(1);
+    for (const r of [max, ann])
+      expect(await r.waitFor((x) => x.log.derived.actions.has(late), WAIT)).toBe(true);
+    const maxView = await max.amountsView();
+    expect(maxView.payouts[late]).toBeNull();
+    // Nothing already sent can be unsent: what was sealed to Max before stays readable in his browser.
+    expect(maxView.payouts[payout]).toBe(PAYOUT);
+
+    // The plain member: no amount in her doc, her snapshot, or any frame her socket received.
+    expect(annB.received.length).toBeGreaterThan(10);
+    expect(leaks(kept(ann))).toEqual([]);
+    expect(leaks(annB.received)).toEqual([]);
+    // and the demoted manager received the late payout's bytes without its amount
+    expect(leaks(maxB.received, [LATE_PAYOUT])).toEqual([]);
+  });
+});
