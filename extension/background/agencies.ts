@@ -116,6 +116,7 @@ export class Agencies {
   private replicaBase() {
     return {
       signer: this.key!.signer,
+      sealKey: this.key!.seal,
       idb: this.deps.idb,
       WebSocketImpl: this.deps.WebSocketImpl,
       now: this.deps.now,
@@ -182,6 +183,12 @@ export class Agencies {
           ok: true,
           value: { id: result.id, status: 'saved', flags: result.flags },
         } satisfies Answer<'act'>;
+      }
+      case 'amounts': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        // D15: only what this browser's key opens; a plain member's browser opens nothing.
+        return { ok: true, value: await r.amountsView() } satisfies Answer<'amounts'>;
       }
       case 'exportLog': {
         const r = this.replicas.get(request.agencyId);

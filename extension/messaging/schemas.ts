@@ -85,6 +85,7 @@ export const RequestSchema = z.discriminatedUnion('kind', [
         });
       }
     }),
+  z.object({ kind: z.literal('amounts'), agencyId }).strict(),
   z.object({ kind: z.literal('exportLog'), agencyId }).strict(),
   z.object({ kind: z.literal('removeAgency'), agencyId }).strict(),
   z.object({ kind: z.literal('setServer'), agencyId, server: serverUrl }).strict(),

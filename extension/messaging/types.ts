@@ -3,6 +3,7 @@
 // validates every request with messaging/schemas.ts.
 import type {
   AgencyState,
+  AmountsView,
   ConnectsSummary,
   MemberId,
   Payloads,
@@ -129,6 +130,8 @@ export type Request =
   /** Revokes an unused invite or browser code; `invite` is its id (base64url of its public key). */
   | { kind: 'revokeInvite'; agencyId: string; invite: string }
   | { kind: 'act'; agencyId: string; type: UiActionType; payload: Record<string, unknown> }
+  /** The rates, milestone amounts and payouts this browser can open (a business manager's, D15). */
+  | { kind: 'amounts'; agencyId: string }
   | { kind: 'exportLog'; agencyId: string }
   /** Deletes the agency's replica and its entry from this browser (not from the agency). */
   | { kind: 'removeAgency'; agencyId: string }
@@ -161,6 +164,7 @@ export interface ResponseValues {
   createDeviceInvite: { id: string; invite: string; code: string; expiresAt: number };
   revokeInvite: ActValue;
   act: ActValue;
+  amounts: AmountsView;
   exportLog: { fileName: string; json: string };
   removeAgency: null;
   setServer: null;

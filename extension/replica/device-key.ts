@@ -1,17 +1,39 @@
 // This browser's device key: an Ed25519 key pair generated non-extractable (the private key can sign but
 // never be read out, not even by the extension) and kept in the extension's IndexedDB, which stores
 // CryptoKey objects as they are. One key per browser profile; a member adds it to their membership from
-// another browser, or a business manager does (core's addDeviceKey).
+// another browser, or a business manager does (core's addDeviceKey). Beside it, the browser's X25519 key
+// for amounts sealed to business managers (D15, sealing.ts), generated and kept the same way.
 import { generateDeviceKey, makeSigner, type Signer } from '../../core/index.ts';
 import { done, openDatabase, req } from './idb.ts';
+import { generateSealKey } from './sealing.ts';
 
 const DB_NAME = 'agency-overlay-device';
 const STORE = 'keys';
 const KEY = 'device';
+const SEAL_KEY = 'seal';
 
 export interface DeviceKey {
   pair: CryptoKeyPair;
   signer: Signer;
+  /** X25519: amounts are sealed to it while this browser's member is a business manager. */
+  seal: CryptoKeyPair;
+}
+
+/** The pair stored under `key`, created by `make` the first time (a racing start-up's pair wins). */
+async function kept(
+  db: IDBDatabase,
+  key: string,
+  make: () => Promise<CryptoKeyPair>,
+): Promise<CryptoKeyPair> {
+  const read = db.transaction(STORE, 'readonly');
+  const pair = (await req(read.objectStore(STORE).get(key))) as CryptoKeyPair | undefined;
+  if (pair) return pair;
+  const fresh = await make();
+  const write = db.transaction(STORE, 'readwrite');
+  write.objectStore(STORE).add(fresh, key);
+  await done(write).catch(() => {});
+  const again = db.transaction(STORE, 'readonly');
+  return (await req(again.objectStore(STORE).get(key))) as CryptoKeyPair;
 }
 
 export async function loadDeviceKey(
@@ -33,7 +55,8 @@ export async function loadDeviceKey(
       const again = db.transaction(STORE, 'readonly');
       pair = (await req(again.objectStore(STORE).get(KEY))) as CryptoKeyPair;
     }
-    return { pair, signer: await makeSigner(pair) };
+    const seal = await kept(db, SEAL_KEY, () => generateSealKey(subtle));
+    return { pair, signer: await makeSigner(pair), seal };
   } finally {
     db.close();
   }

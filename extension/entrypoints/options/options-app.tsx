@@ -22,6 +22,7 @@ import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts'
 import { BrowsersSection } from './browsers-section.tsx';
 import { ConnectsForms } from './connects-forms.tsx';
 import { CreateAgencyForm } from './create-agency-form.tsx';
+import { EarningsSection } from './earnings-section.tsx';
 import { InviteForm } from './invite-form.tsx';
 import { JoinAgencyForm } from './join-agency-form.tsx';
 import { LeaveAgency } from './leave-agency.tsx';
@@ -154,6 +155,7 @@ export function OptionsApp(props: OptionsProps) {
         <a href="#pending">{manager ? 'Unused invites' : 'Unused codes'}</a>
         <a href="#members">Members</a>
         {manager ? <a href="#connects">Connects</a> : null}
+        {manager ? <a href="#earnings">Contracts and earnings</a> : null}
         <a href="#browsers">Browsers</a>
         <a href="#settings">Sync and export</a>
         <a href="#leave">Leave</a>
@@ -172,6 +174,8 @@ export function OptionsApp(props: OptionsProps) {
       <PendingInvites view={view} send={client.send} now={now} />
       {manager ? <MembersTable view={view} send={client.send} /> : <TeamTable view={view} />}
       {manager ? <ConnectsForms view={view} send={client.send} /> : null}
+      {/* D15: rates and earnings are the business managers' (a plain member's browser cannot open them) */}
+      {manager ? <EarningsSection view={view} send={client.send} /> : null}
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
       <RecentActions

@@ -1,0 +1,82 @@
+// Contracts and earnings on the agency pages (D15): business managers see rates, milestone amounts and
+// payouts as far as their browser opens them, and record them; a plain member has no such section at all.
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AmountsView } from '../../../core/lite.ts';
+import { OptionsApp } from '../../../extension/entrypoints/options/options-app.tsx';
+import {
+  type AgencyFixture,
+  FakeBackground,
+  nowOf,
+  olgaAndBob,
+  overviewOf,
+  viewOf,
+} from './support/views.ts';
+
+afterEach(cleanup);
+
+/** Olga records a fixed-price offer for Bob, accepts it and submits a milestone (amounts come from `amounts`). */
+async function withContract(fx: AgencyFixture) {
+  await fx.act('Olga', 'receiveOffer', {
+    offer: 'offer-1',
+    job: '~01logo',
+    title: 'Logo for a bakery',
+    as: 'agency',
+    member: fx.id('Bob'),
+    kind: 'fixed',
+  });
+  await fx.act('Olga', 'acceptOffer', { offer: 'offer-1' });
+  await fx.act('Olga', 'submitMilestone', { contract: 'offer-1', milestone: 'm1', title: 'Sketches' });
+}
+
+const AMOUNTS: AmountsView = {
+  offers: {},
+  contracts: {
+    'offer-1': { kind: 'fixed', figure: 120_000, milestones: { m1: 40_050 }, paid: 40_050, unread: 1 },
+  },
+  payouts: {},
+};
+
+async function render_(name: string) {
+  const fx = await olgaAndBob();
+  await withContract(fx);
+  const view = viewOf(fx, name);
+  const bg = new FakeBackground(overviewOf(view), {
+    amounts: () => ({ ok: true, value: AMOUNTS }),
+    act: () => ({ ok: true, value: { id: 'new-action', status: 'saved', flags: [] } }),
+  });
+  render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} />);
+  return { fx, bg };
+}
+
+describe('D15: contracts and earnings on the agency pages', () => {
+  it('D15: a business manager sees each contract’s price, milestones and what was paid', async () => {
+    const { bg } = await render_('Olga');
+    const section = screen.getByRole('region', { name: 'Contracts and earnings' });
+    const row = await within(section).findByRole('row', { name: /Logo for a bakery/ });
+    await waitFor(() => expect(row.textContent).toContain('$1,200.00'));
+    expect(row.textContent).toContain('Bob');
+    expect(row.textContent).toContain('Sketches: $400.50');
+    expect(row.textContent).toContain('$400.50 (+1 not readable here)');
+    expect(bg.sent('amounts')).toEqual([{ kind: 'amounts', agencyId: expect.any(String) }]);
+  });
+
+  it('D15: a payout typed in dollars is sent as cents to the background, which seals it', async () => {
+    const { bg } = await render_('Olga');
+    const form = screen.getByRole('form', { name: 'Record a payout' });
+    fireEvent.input(within(form).getByLabelText('Payout ($)'), { target: { value: '250.75' } });
+    fireEvent.submit(form);
+    await waitFor(() => expect(bg.sent('act')).toHaveLength(1));
+    expect(bg.sent('act')[0]).toMatchObject({
+      type: 'recordPayout',
+      payload: { contract: 'offer-1', amount: 25_075 },
+    });
+  });
+
+  it('D15: a plain member’s agency pages have no contracts-and-earnings section and never ask for amounts', async () => {
+    const { bg } = await render_('Bob');
+    expect(screen.queryByRole('region', { name: 'Contracts and earnings' })).toBeNull();
+    expect(screen.queryByText(/\$1,200\.00/)).toBeNull();
+    expect(bg.sent('amounts')).toEqual([]);
+  });
+});
