@@ -11,6 +11,18 @@ export {
   type VerifyOptions,
   verifyAction,
 } from './action.ts';
+export {
+  AMOUNT_TYPES,
+  amountsFit,
+  amountsView,
+  carriesAmount,
+  clearAmounts,
+  clearPart,
+  kindOf,
+  managerSealKeys,
+  sealContext,
+  sealKeyId,
+} from './amounts.ts';
 export { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes.ts';
 export { canonicalBytes, canonicalText } from './canonical.ts';
 export {

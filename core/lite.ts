@@ -1,20 +1,7 @@
 // core's zod-free entry point: types and small pure helpers for content scripts and UI (no zod, no yjs).
 
-export {
-  AMOUNT_TYPES,
-  type AmountsView,
-  type AmountType,
-  amountsFit,
-  amountsView,
-  carriesAmount,
-  clearAmounts,
-  clearPart,
-  type Figure,
-  kindOf,
-  managerSealKeys,
-  sealContext,
-  sealKeyId,
-} from './amounts.ts';
+// Types only: amounts.ts's runtime (and bytes.ts's tables) stays out of the content script's budget.
+export type { AmountsView, AmountType, Figure } from './amounts.ts';
 export {
   type AgencySpendCheck,
   allowanceLeft,
