@@ -116,7 +116,7 @@ export class Agencies {
   private replicaBase() {
     return {
       signer: this.key!.signer,
-      sealKey: this.key!.seal,
+      sealKey: this.key!.seal ?? undefined,
       idb: this.deps.idb,
       WebSocketImpl: this.deps.WebSocketImpl,
       now: this.deps.now,

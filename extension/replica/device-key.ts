@@ -15,8 +15,11 @@ const SEAL_KEY = 'seal';
 export interface DeviceKey {
   pair: CryptoKeyPair;
   signer: Signer;
-  /** X25519: amounts are sealed to it while this browser's member is a business manager. */
-  seal: CryptoKeyPair;
+  /**
+   * X25519: amounts are sealed to it while this browser's member is a business manager. Null where the
+   * browser cannot make one: everything else works, and amounts are not readable in this browser.
+   */
+  seal: CryptoKeyPair | null;
 }
 
 /** The pair stored under `key`, created by `make` the first time (a racing start-up's pair wins). */
@@ -55,7 +58,10 @@ export async function loadDeviceKey(
       const again = db.transaction(STORE, 'readonly');
       pair = (await req(again.objectStore(STORE).get(KEY))) as CryptoKeyPair;
     }
-    const seal = await kept(db, SEAL_KEY, () => generateSealKey(subtle));
+    const seal = await kept(db, SEAL_KEY, () => generateSealKey(subtle)).catch((e) => {
+      console.error('this browser cannot make an X25519 key; amounts stay unreadable here', e);
+      return null;
+    });
     return { pair, signer: await makeSigner(pair), seal };
   } finally {
     db.close();
