@@ -119,7 +119,7 @@ describe('D15: rates, milestone amounts and payouts reach only business managers
     expect(leaks([new TextEncoder().encode(`{"amount":${PAYOUT}}`)], [PAYOUT])).toContain(
       `${PAYOUT}: decimal cents`,
     );
-  });
+  }, 30_000);
 
   it('D15: a plain member’s replica and connection never hold an amount; managers read them; a demoted manager is not sealed to again', async () => {
     const olgaB = await browser('Olga');
@@ -225,5 +225,41 @@ describe('D15: rates, milestone amounts and payouts reach only business managers
     expect(leaks(annB.received)).toEqual([]);
     // and the demoted manager received the late payout's bytes without its amount
     expect(leaks(maxB.received, [LATE_PAYOUT])).toEqual([]);
-  });
+  }, 60_000);
+
+  it('D15: an amount written offline, before its writer heard of a demotion, is still sealed to the demoted manager (the documented window)', async () => {
+    const olgaB = await browser('Olga');
+    const maxB = (await browser('Max')) as RecordingBrowser;
+    const leaB = await browser('Lea');
+    const olga = await createdAgency(olgaB, server.url);
+    const max = await joined(olga, maxB, { role: 'manager' });
+    const lea = await joined(olga, leaB, { role: 'manager' });
+    await ok(olga, 'receiveOffer', {
+      offer: 'o1',
+      job: '~01',
+      title: 'Logo',
+      as: 'agency',
+      member: lea.me,
+      kind: 'fixed',
+    });
+    await ok(olga, 'acceptOffer', { offer: 'o1' });
+    for (const r of [max, lea]) {
+      expect(await r.waitFor((x) => x.syncView().status === 'synced' && converged(x, olga), WAIT)).toBe(true);
+      await r.amountsView(); // publishes its seal key
+    }
+    // Olga's browser published its key when she recorded the offer; Max's and Lea's when they opened amounts.
+    expect(await lea.waitFor((r) => Object.keys(r.log.state.sealKeys).length === 3, WAIT)).toBe(true);
+    lea.connection.disconnect();
+    const offline = await ok(lea, 'recordPayout', { contract: 'o1', amount: PAYOUT });
+    await ok(olga, 'changeRole', { member: max.me, role: 'member' });
+    const after = await ok(olga, 'recordPayout', { contract: 'o1', amount: LATE_PAYOUT });
+    lea.reconnect();
+    expect(
+      await max.waitFor((r) => r.log.derived.actions.has(offline) && r.log.derived.actions.has(after), WAIT),
+    ).toBe(true);
+    const view = await max.amountsView();
+    // Lea sealed to the managers she knew: Max among them. Olga, who knew of the demotion, did not.
+    expect(view.payouts[offline]).toBe(PAYOUT);
+    expect(view.payouts[after]).toBeNull();
+  }, 60_000);
 });
