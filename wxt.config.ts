@@ -31,9 +31,15 @@ export default defineConfig({
               strict_min_version: '140.0',
               // Sent to the agency's own sync server (Firefox's consent dialog lists these): what the overlay
               // reads on Upwork's pages (a job's title, the Connects it costs, the balance shown), what the
-              // member did there (a proposal sent), and the names members give themselves.
+              // member did there (a proposal sent), the names members give themselves, and the contract amounts a
+              // business manager records (sent encrypted to the managers' browsers, D15).
               data_collection_permissions: {
-                required: ['websiteContent', 'websiteActivity', 'personallyIdentifyingInfo'],
+                required: [
+                  'websiteContent',
+                  'websiteActivity',
+                  'personallyIdentifyingInfo',
+                  'financialAndPaymentInfo',
+                ],
               },
             },
             // Firefox for Android reads data_collection_permissions from 142 on.

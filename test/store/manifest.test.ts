@@ -65,7 +65,12 @@ describe('the store manifests', () => {
     const gecko = firefox.browser_specific_settings?.gecko;
     const declared = tableNames('data-use.md', '## addons.mozilla.org');
     expect(gecko?.data_collection_permissions?.required).toEqual(declared);
-    expect(declared).toEqual(['websiteContent', 'websiteActivity', 'personallyIdentifyingInfo']);
+    expect(declared).toEqual([
+      'websiteContent',
+      'websiteActivity',
+      'personallyIdentifyingInfo',
+      'financialAndPaymentInfo',
+    ]);
     expect(gecko?.data_collection_permissions?.optional ?? []).toEqual([]);
     expect(gecko?.strict_min_version).toBe('140.0');
     expect(firefox.browser_specific_settings?.gecko_android?.strict_min_version).toBe('142.0');
