@@ -9,6 +9,9 @@ export {
   reservedIn,
   spentIn,
 } from './connects.ts';
+export { BOM, type Cell, csvField, csvText, isoInZone } from './csv.ts';
+export * from './insights.ts';
+export { movementsCsv, offersCsv, proposalsCsv } from './insights-csv.ts';
 export { monthKey } from './month.ts';
 export { VERDICTS, type VerdictCode } from './refusals.ts';
 export * from './types.ts';
