@@ -270,21 +270,22 @@ export function insights(
 ): Insights {
   const everyRow = isManagerViewer(state, viewer);
   const balance = balanceSeries(state, observations, period);
-  // Agency proposals that moved the balance (a departed member's are history only, D13).
-  const counted = new Set<ActionId>();
-  const ledger = state.ledger;
-  for (
-    let i = firstAtOrAfter(ledger, byAt, period.from);
-    i < ledger.length && ledger[i]!.at < period.to;
-    i++
-  ) {
-    if (ledger[i]!.kind === 'proposal') counted.add(ledger[i]!.id);
+  // A departed member's facts are history (D13): kept and flagged MEMBER_GONE_FACT, they move no number. Few,
+  // so this set stays small (a set of every counted id would cost more than the rest of this function).
+  const history = new Set<ActionId>();
+  for (const v of state.verdicts) {
+    if (v.code === 'MEMBER_GONE_FACT' && v.type === 'submitProposal') history.add(v.id);
   }
-  const offersOn = new Map<string, number>();
+  // Offers by job, then member: most proposals' jobs have none, so one lookup of an interned string each.
+  const offersOn = new Map<string, Map<MemberId, number>>();
   for (const id in state.offers) {
     const o = state.offers[id]!;
-    const key = `${o.member}\u0000${o.job}`;
-    offersOn.set(key, (offersOn.get(key) ?? 0) + 1);
+    let byMember = offersOn.get(o.job);
+    if (!byMember) {
+      byMember = new Map();
+      offersOn.set(o.job, byMember);
+    }
+    byMember.set(o.member, (byMember.get(o.member) ?? 0) + 1);
   }
   const first = firstAgencyProposals(state.proposals);
   const rows = new Map<MemberId, MemberInsight>();
@@ -304,11 +305,13 @@ export function insights(
     if (p.at < period.from || p.at >= period.to) continue;
     if (p.member === viewer) viewerJobs.add(p.job);
     const r = rowOf(p.member);
-    const key = `${p.member}\u0000${p.job}`;
-    const offers = offersOn.get(key) ?? 0;
-    if (offers && !offered.has(key)) {
-      offered.add(key);
-      r.offers += offers;
+    const offers = offersOn.get(p.job)?.get(p.member) ?? 0;
+    if (offers) {
+      const key = `${p.member}\u0000${p.job}`;
+      if (!offered.has(key)) {
+        offered.add(key);
+        r.offers += offers;
+      }
     }
     let job = jobs.get(p.job);
     if (!job) {
@@ -326,7 +329,7 @@ export function insights(
     }
     const cost = p.connects + p.boost;
     const duplicate = first.get(p.job)?.id !== p.id;
-    const moved = counted.has(p.id);
+    const moved = history.size === 0 || !history.has(p.id);
     r.agencyProposals++;
     if (moved) {
       r.connects += p.connects;

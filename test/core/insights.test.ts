@@ -155,6 +155,21 @@ describe('insights: per member', () => {
     expect(JSON.stringify(ins)).not.toContain('amount');
   });
 
+  it('D13: a proposal concurrent with its author’s removal is listed but spends nothing', async () => {
+    const f = new AgencyFixture();
+    await f.create('Olga', 100, { at: at(2) });
+    await f.join('Ann');
+    const seen = f.heads();
+    await f.act('Olga', 'removeMember', { member: f.id('Ann') }, { at: at(3) });
+    const p = await f.propose('Ann', { job: '~Z', connects: 16 }, { at: at(4), deps: seen });
+    const d = f.derive();
+    expect(d.state.verdicts.filter((v) => v.id === p.id).map((v) => v.code)).toEqual(['MEMBER_GONE_FACT']);
+    const ins = insights(d.state, obs(d), NOV, f.id('Olga'));
+    expect(ins.members.find((m) => m.name === 'Ann')).toMatchObject({ agencyProposals: 1, connects: 0 });
+    expect(ins.totals.connects).toBe(0);
+    expect(ins.balance.end).toBe(100);
+  });
+
   it('a month counts only its own proposals', async () => {
     const { f, d } = await november();
     const dec = insights(d.state, obs(d), DEC, f.id('Olga'));
