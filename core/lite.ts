@@ -1,4 +1,6 @@
 // core's zod-free entry point: types and small pure helpers for content scripts and UI (no zod, no yjs).
+
+export * from './activity-filter.ts';
 export {
   type AgencySpendCheck,
   allowanceLeft,
