@@ -94,10 +94,10 @@ export function BalanceChart(props: {
     >
       {props.compact ? null : (
         <>
-          <text class="axis" x={W - PAD} y={PAD + 10} text-anchor="end">
+          <text class="axis" x={PAD + 2} y={PAD + 10}>
             {g.max.toLocaleString('en-US')}
           </text>
-          <text class="axis" x={W - PAD} y={height - PAD - 2} text-anchor="end">
+          <text class="axis" x={PAD + 2} y={height - PAD - 6}>
             {g.min.toLocaleString('en-US')}
           </text>
         </>

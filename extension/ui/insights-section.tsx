@@ -182,7 +182,7 @@ export function InsightsSection(props: { view: AgencyView; now: number; download
 
 function MembersInsightTable({ ins, me }: { ins: Insights; me: string }) {
   return (
-    <table class="stacks insights-table" data-testid="insights-members">
+    <table class="stacks insights-table insights-wide" data-testid="insights-members">
       <caption>{ins.everyRow ? 'Per member' : 'Your figures'}</caption>
       <thead>
         <tr>
