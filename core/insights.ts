@@ -243,6 +243,12 @@ export const isManagerViewer = (state: AgencyState, viewer: MemberId): boolean =
   return !!m && m.role === 'manager' && m.status === 'active';
 };
 
+interface JobAcc {
+  first: ProposalRecord | null;
+  offers: Map<MemberId, number> | null;
+  row: JobInsight | null;
+}
+
 function emptyRow(member: MemberId, name: string): MemberInsight {
   return {
     member,
@@ -276,20 +282,28 @@ export function insights(
   for (const v of state.verdicts) {
     if (v.code === 'MEMBER_GONE_FACT' && v.type === 'submitProposal') history.add(v.id);
   }
-  // Offers by job, then member: most proposals' jobs have none, so one lookup of an interned string each.
-  const offersOn = new Map<string, Map<MemberId, number>>();
+  // One entry per job, found once per proposal: its first agency proposal (every later one is a duplicate,
+  // P5), its offers by member, and its row of the period.
+  const byJob = new Map<string, JobAcc>();
+  for (const p of state.proposals) {
+    let acc = byJob.get(p.job);
+    if (!acc) {
+      acc = { first: null, offers: null, row: null };
+      byJob.set(p.job, acc);
+    }
+    if (p.as !== 'agency') continue;
+    const f = acc.first;
+    if (!f || p.at < f.at || (p.at === f.at && p.id < f.id)) acc.first = p;
+  }
   for (const id in state.offers) {
     const o = state.offers[id]!;
-    let byMember = offersOn.get(o.job);
-    if (!byMember) {
-      byMember = new Map();
-      offersOn.set(o.job, byMember);
-    }
-    byMember.set(o.member, (byMember.get(o.member) ?? 0) + 1);
+    const acc = byJob.get(o.job);
+    if (!acc) continue; // no proposal on its job: it belongs to no period
+    acc.offers ??= new Map();
+    acc.offers.set(o.member, (acc.offers.get(o.member) ?? 0) + 1);
   }
-  const first = firstAgencyProposals(state.proposals);
   const rows = new Map<MemberId, MemberInsight>();
-  const jobs = new Map<string, JobInsight>();
+  const jobs: JobInsight[] = [];
   const offered = new Set<string>();
   const rowOf = (id: MemberId) => {
     let r = rows.get(id);
@@ -305,7 +319,8 @@ export function insights(
     if (p.at < period.from || p.at >= period.to) continue;
     if (p.member === viewer) viewerJobs.add(p.job);
     const r = rowOf(p.member);
-    const offers = offersOn.get(p.job)?.get(p.member) ?? 0;
+    const acc = byJob.get(p.job)!;
+    const offers = acc.offers?.get(p.member) ?? 0;
     if (offers) {
       const key = `${p.member}\u0000${p.job}`;
       if (!offered.has(key)) {
@@ -313,10 +328,11 @@ export function insights(
         r.offers += offers;
       }
     }
-    let job = jobs.get(p.job);
+    let job = acc.row;
     if (!job) {
       job = { job: p.job, title: p.title, proposals: [], independent: 0, wasted: 0, latest: p.at };
-      jobs.set(p.job, job);
+      acc.row = job;
+      jobs.push(job);
     }
     if (p.at >= job.latest) {
       job.latest = p.at;
@@ -328,7 +344,7 @@ export function insights(
       continue;
     }
     const cost = p.connects + p.boost;
-    const duplicate = first.get(p.job)?.id !== p.id;
+    const duplicate = acc.first !== p;
     const moved = history.size === 0 || !history.has(p.id);
     r.agencyProposals++;
     if (moved) {
@@ -378,10 +394,12 @@ export function insights(
   const members = [...rows.values()]
     .filter((r) => everyRow || r.member === viewer)
     .sort((a, b) => a.name.localeCompare(b.name) || (a.member < b.member ? -1 : 1));
-  const jobList = [...jobs.values()]
-    .filter((j) => everyRow || viewerJobs.has(j.job))
-    .map((j) => ({ ...j, proposals: j.proposals.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)) }))
-    .sort((a, b) => b.latest - a.latest || (a.job < b.job ? -1 : 1));
+  const jobList = (everyRow ? jobs : jobs.filter((j) => viewerJobs.has(j.job))).sort(
+    (a, b) => b.latest - a.latest || (a.job < b.job ? -1 : 1),
+  );
+  for (const j of jobList) {
+    if (j.proposals.length > 1) j.proposals.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  }
   return {
     period,
     everyRow,
