@@ -1,5 +1,6 @@
 // core's zod-free entry point: types and small pure helpers for content scripts and UI (no zod, no yjs).
 
+export * from './activity-filter.ts';
 // Types only: amounts.ts's runtime (and bytes.ts's tables) stays out of the content script's budget.
 export type { AmountsView, AmountType, Figure } from './amounts.ts';
 export {
@@ -12,6 +13,9 @@ export {
   reservedIn,
   spentIn,
 } from './connects.ts';
+export { BOM, type Cell, csvField, csvText, isoInZone } from './csv.ts';
+export * from './insights.ts';
+export { movementsCsv, offersCsv, proposalsCsv } from './insights-csv.ts';
 export { monthKey } from './month.ts';
 export { VERDICTS, type VerdictCode } from './refusals.ts';
 export * from './types.ts';

@@ -13,6 +13,7 @@ import {
   revocationsToJSON,
 } from './derivation.ts';
 import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
+import { type ObservedBalance, observedBalances } from './insights.ts';
 import type { Signer } from './keys.ts';
 import { indexOrder } from './order.ts';
 import { MAX_DEPS } from './schemas.ts';
@@ -143,6 +144,17 @@ export class AgencyLog {
 
   get size(): number {
     return this.derivation.actions.size;
+  }
+
+  private observed: { from: unknown; length: number; list: ObservedBalance[] } | null = null;
+
+  /** Every observed balance by time (insights draw the balance over time from them); reused until one is added. */
+  observations(): ObservedBalance[] {
+    const o = this.derivation.book.observations;
+    if (this.observed?.from !== o || this.observed.length !== o.eff.length) {
+      this.observed = { from: o, length: o.eff.length, list: observedBalances(o) };
+    }
+    return this.observed.list;
   }
 
   has(id: ActionId): boolean {

@@ -6,6 +6,7 @@ import type {
   AmountsView,
   ConnectsSummary,
   MemberId,
+  ObservedBalance,
   Payloads,
   ProposeAs,
   Relationship,
@@ -44,6 +45,12 @@ export interface AgencyView {
   oldFormat: boolean;
   state: AgencyState;
   connects: ConnectsSummary;
+  /**
+   * Every balance Upwork showed or a manager entered, by time (derive's book; the state keeps only the one that
+   * holds): the Insights view and the popup's sparkline draw the balance over time from it and the ledger.
+   * Absent from a view a background of an older version persisted.
+   */
+  observations?: ObservedBalance[];
   sync: SyncView;
   recent: ActionStatus[];
 }

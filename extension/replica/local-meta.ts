@@ -11,6 +11,7 @@ import {
   connectsSummary,
   emptyState,
   type LogSnapshot,
+  observedBalances,
 } from '../../core/index.ts';
 import type { ActionStatus, AgencyView } from '../messaging/types.ts';
 import type { Credentials } from './connection.ts';
@@ -77,6 +78,7 @@ export async function cachedView(
     oldFormat: false,
     state,
     connects: connectsSummary(state, now, state.members[me] ? me : null),
+    observations: observedBalances(snapshot.book.observations),
     sync: {
       status: 'syncing',
       server,

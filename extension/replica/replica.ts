@@ -260,6 +260,7 @@ export class Replica {
       oldFormat: this.oldFormat,
       state,
       connects: connectsSummary(state, this.now(), state.members[me] ? me : null),
+      observations: this.log.observations(),
       sync: this.syncView(),
       recent: this.recent(),
     };

@@ -1,9 +1,19 @@
 // The agency's shared Connects: the balance, where the number comes from (domain.md "How the Connects
 // numbers fit together"), what is free for the team and the member's own allowance (P4).
+import type { ComponentChildren } from 'preact';
 import type { ConnectsSummary } from '../../core/lite.ts';
 import { connects, dateTime, signed } from './format.ts';
 
-export function ConnectsCard({ summary, timeZone }: { summary: ConnectsSummary; timeZone?: string }) {
+export function ConnectsCard({
+  summary,
+  timeZone,
+  children,
+}: {
+  summary: ConnectsSummary;
+  timeZone?: string;
+  /** Shown under the balance (the popup's sparkline and "spent this month"). */
+  children?: ComponentChildren;
+}) {
   const { observed, since } = summary;
   return (
     <section class="card" aria-labelledby="connects-title">
@@ -12,6 +22,7 @@ export function ConnectsCard({ summary, timeZone }: { summary: ConnectsSummary; 
         <strong data-testid="balance">{summary.balance.toLocaleString('en-US')}</strong>{' '}
         <span>Connect{summary.balance === 1 ? '' : 's'}</span>
       </p>
+      {children}
       <p class="muted">
         {observed
           ? `${observed.source === 'page' ? 'Upwork showed' : 'A business manager entered'} ${connects(observed.value)} on ${dateTime(observed.at, timeZone)}`

@@ -1,6 +1,6 @@
-// Saves a JSON file the way a page offers a download: an object URL on a temporary link.
-export function download(fileName: string, json: string): void {
-  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+// Saves a file the way a page offers a download: an object URL on a temporary link (JSON unless said).
+export function download(fileName: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = Object.assign(document.createElement('a'), { href: url, download: fileName });
   document.body.append(a);
   a.click();

@@ -1,4 +1,4 @@
-// core's benchmark (`npm run bench core`): derive, incremental apply, signatures, cold start from a
+// core's benchmark (`npm run bench core`): derive, insights, incremental apply, signatures, cold start from a
 // snapshot, bytes per stored action and heap of a small agency — each printed against its target and as a
 // ratio to a baseline measured in the same run. Measures; asserts nothing.
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -10,8 +10,14 @@ import {
   applyActions,
   derive,
   generateDeviceKey,
+  insights,
   type LogSnapshot,
   makeSigner,
+  monthKey,
+  monthPeriod,
+  movementsCsv,
+  observedBalances,
+  proposalsCsv,
   sha256,
   toStored,
   verifySignature,
@@ -76,6 +82,39 @@ async function main(): Promise<void> {
     `\nderive 100k actions: ${ms(d100.median)} ms (median of 5, min ${ms(d100.min)}) — target ≤ 500 ms: ${verdict(d100.median <= 500)} — ${(d100.median / sortIds).toFixed(1)}× sorting their ids`,
     `\n  (${counts.applied} applied, ${counts.refused} refused, ${counts.flagged} flagged)`,
   );
+
+  // --- insights (issue 12) -----------------------------------------------------------------------------
+  {
+    const state = full.state;
+    const observations = observedBalances(full.book.observations);
+    const viewer = Object.values(state.members).find((m) => m.role === 'manager')?.id ?? '';
+    const all = { from: 0, to: Number.MAX_SAFE_INTEGER };
+    const last = state.ledger.at(-1)?.at ?? 0;
+    const month = monthPeriod(monthKey(last, state.timeZone), state.timeZone);
+    const whole = repeat(5, () => insights(state, observations, all, viewer));
+    const oneMonth = repeat(5, () => insights(state, observations, month, viewer));
+    const csv = repeat(3, () => {
+      proposalsCsv(state, all, viewer);
+      movementsCsv(state, observations, all);
+    });
+    // CPU time as well: on a machine shared with other work, wall time counts the waits for a core too.
+    const cpu = (fn: () => void) => {
+      const c = process.cpuUsage();
+      fn();
+      const d = process.cpuUsage(c);
+      return (d.user + d.system) / 1000;
+    };
+    const cpuSort = median([0, 1, 2, 3, 4].map(() => cpu(() => [...ids].sort())));
+    const cpuInsights = median(
+      [0, 1, 2, 3, 4].map(() => cpu(() => insights(state, observations, all, viewer))),
+    );
+    const sample = insights(state, observations, all, viewer);
+    console.log(
+      `insights of the whole 100k log (${state.proposals.length} proposals, ${state.ledger.length} movements, ${observations.length} observations, ${sample.jobs.length} jobs): ${ms(whole.median)} ms (median of 5, min ${ms(whole.min)}) — target ≤ 100 ms: ${verdict(whole.median <= 100)} — ${(whole.median / sortIds).toFixed(2)}× sorting the ids`,
+      `\n  in CPU time: insights ${ms(cpuInsights)} ms, sorting the ids ${ms(cpuSort)} ms (${(cpuInsights / cpuSort).toFixed(2)}×)`,
+      `\ninsights of its last month: ${ms(oneMonth.median)} ms; proposals + movements CSV of the whole log: ${ms(csv.median)} ms (${(csv.median / sortIds).toFixed(1)}× sorting the ids)`,
+    );
+  }
 
   // --- incremental apply at 100k ------------------------------------------------------------------------
   const tail = 1000;

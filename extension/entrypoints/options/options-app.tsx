@@ -6,6 +6,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { OverviewView } from '../../messaging/types.ts';
 import { ActivityList } from '../../ui/activity-list.tsx';
+import { ActivitySearch } from '../../ui/activity-search.tsx';
 import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
 import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
@@ -13,6 +14,7 @@ import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
 import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
+import { InsightsSection } from '../../ui/insights-section.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
@@ -156,6 +158,8 @@ export function OptionsApp(props: OptionsProps) {
         <a href="#members">Members</a>
         {manager ? <a href="#connects">Connects</a> : null}
         {manager ? <a href="#earnings">Contracts and earnings</a> : null}
+        <a href="#insights">Insights</a>
+        <a href="#activity">Activity</a>
         <a href="#browsers">Browsers</a>
         <a href="#settings">Sync and export</a>
         <a href="#leave">Leave</a>
@@ -176,6 +180,7 @@ export function OptionsApp(props: OptionsProps) {
       {manager ? <ConnectsForms view={view} send={client.send} /> : null}
       {/* D15: rates and earnings are the business managers' (a plain member's browser cannot open them) */}
       {manager ? <EarningsSection view={view} send={client.send} /> : null}
+      <InsightsSection view={view} now={now} download={props.download} />
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
       <RecentActions
@@ -185,7 +190,7 @@ export function OptionsApp(props: OptionsProps) {
         myName={view.state.members[view.me]?.name}
         limit={10}
       />
-      <ActivityList activity={view.state.activity} now={now} limit={20} />
+      <ActivitySearch state={view.state} now={now} />
       <LeaveAgency view={view} send={client.send} />
       <AnotherAgency>{newAgency}</AnotherAgency>
     </main>

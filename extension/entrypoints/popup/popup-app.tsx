@@ -3,6 +3,7 @@
 import type { OverviewView } from '../../messaging/types.ts';
 import { ActivityList } from '../../ui/activity-list.tsx';
 import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
+import { BalanceTrend } from '../../ui/balance-trend.tsx';
 import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
 import { DefaultTeam } from '../../ui/default-team.tsx';
@@ -105,7 +106,9 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
       </header>
       <SyncStatus sync={view.sync} now={now} onReconnect={reconnect} />
       <StandingNotice view={view} />
-      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
+      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone}>
+        <BalanceTrend view={view} now={now} />
+      </ConnectsCard>
       <FlagList view={view} />
       <TeamList members={Object.values(view.state.members)} me={view.me} />
       {me ? <DefaultTeam me={me} /> : null}
