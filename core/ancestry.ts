@@ -78,7 +78,8 @@ function unknownOf(d: Derivation, a: Action, position: number): Unknown {
   const deps: number[] = [];
   let top = -1;
   for (const dep of a.deps) {
-    const q = d.position.get(dep);
+    // most actions follow the one just before them: no lookup for that one
+    const q = position > 0 && d.order[position - 1] === dep ? position - 1 : d.position.get(dep);
     if (q === undefined || q >= position) continue;
     deps.push(q);
     if (q > top) top = q;

@@ -16,7 +16,8 @@ export function insertLedger(ledger: LedgerEntry[], entry: LedgerEntry): void {
     if (prev.at < entry.at || (prev.at === entry.at && prev.id < entry.id)) break;
     i--;
   }
-  ledger.splice(i, 0, entry);
+  if (i === ledger.length) ledger.push(entry);
+  else ledger.splice(i, 0, entry);
 }
 
 /** Sum of the movements strictly after `from` and up to `to`, scanning back from the newest. */

@@ -24,10 +24,12 @@ import {
   type Revocations,
 } from './derivation.ts';
 import type { ReplayContext } from './knowledge.ts';
-import { byId, orderActions, type TieBreak } from './order.ts';
+import { byId, orderSteps, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
 import { computeRevocations, mergeRevocations, revocation, sameRevocations } from './revoke.ts';
+import { leaveRoom } from './room-to-grow.ts';
 import { applyRules, type Outcome } from './rules/index.ts';
+import { runSteps, STEP, type Steps } from './steps.ts';
 import type { Action, ActionId, ActionType, AgencyState, Verdict } from './types.ts';
 
 export { isAncestor } from './ancestry.ts';
@@ -117,12 +119,12 @@ function outcomeOf(ctx: ReplayContext, a: Action, rev: Revocations): Outcome {
   return outcome.ok && flag ? { ...outcome, flags: [...outcome.flags, flag] } : outcome;
 }
 
-function replay(
+function* replay(
   d: Derivation,
   actions: readonly Action[],
   rev: Revocations,
   contested: Book['contested'],
-): void {
+): Steps<void> {
   d.state = emptyState(d.agencyId);
   d.book = emptyBook();
   d.book.contested = contested;
@@ -136,7 +138,21 @@ function replay(
     (p) => p <= ctx.cut || (ctx.unknown ? !holds(ctx.unknown, p) : isAncestor(d, d.order[p]!, ctx.action.id)),
     new ReservationsCache(),
   );
-  for (let i = 0; i < actions.length; i++) {
+  for (let from = 0; from < actions.length; from += STEP) {
+    replayRange(d, ctx, actions, rev, from, Math.min(actions.length, from + STEP));
+    yield;
+  }
+}
+
+function replayRange(
+  d: Derivation,
+  ctx: ReplayContext,
+  actions: readonly Action[],
+  rev: Revocations,
+  from: number,
+  to: number,
+): void {
+  for (let i = from; i < to; i++) {
     const a = actions[i]!;
     ctx.action = a;
     ctx.index = i;
@@ -150,6 +166,17 @@ function replay(
 
 const refusedIds = (s: AgencyState): Set<ActionId> =>
   new Set(s.verdicts.filter((v) => v.kind === 'refused').map((v) => v.id));
+
+/** After a full derive: room for the appends that follow, so none of them copies a large array. */
+function roomToGrow(d: Derivation): void {
+  const s = d.state;
+  const sp = d.book.spends;
+  const ob = d.book.observations;
+  for (const xs of [d.order, d.depthAt, d.effAt, d.cut, d.unknown, s.verdicts, s.proposals, s.ledger])
+    leaveRoom(xs);
+  for (const xs of [sp.pos, sp.member, sp.month, sp.cost, sp.job, sp.previousOnJob, ob.pos, ob.eff, ob.value])
+    leaveRoom(xs);
+}
 
 function finish(d: Derivation): void {
   const s = d.state;
@@ -168,16 +195,40 @@ export interface DeriveOptions {
 
 /** Full derive: the oracle. */
 export function derive(agencyId: string, actions: Iterable<Action>, options: DeriveOptions = {}): Derivation {
+  return runSteps(deriveSteps(agencyId, actions, options));
+}
+
+/**
+ * derive in steps (steps.ts): the same result, yielding every few thousand actions of work so that a caller
+ * serving other agencies (the sync server) can run them in between.
+ */
+export function* deriveSteps(
+  agencyId: string,
+  actions: Iterable<Action>,
+  options: DeriveOptions = {},
+): Steps<Derivation> {
   const d = newDerivation(agencyId);
-  for (const a of actions) d.actions.set(a.id, a);
-  const seq = orderActions(d, options.tieBreak ?? byId);
+  // the actions once each, in the map's order (orderSteps reads them from an array)
+  let list: Action[] = [];
+  let n = 0;
+  for (const a of actions) {
+    list.push(a);
+    d.actions.set(a.id, a);
+    if (++n === STEP) {
+      n = 0;
+      yield;
+    }
+  }
+  if (list.length !== d.actions.size) list = [...d.actions.values()];
+  const seq = yield* orderSteps(d, options.tieBreak ?? byId, list);
   const contested: Book['contested'] = new Map();
   let rev = noRevocations();
   let first: Set<ActionId> | null = null;
   for (let round = 0; ; round++) {
-    replay(d, seq, rev, contested);
+    yield* replay(d, seq, rev, contested);
     first ??= refusedIds(d.state);
     const fresh = computeRevocations(d, rev);
+    yield;
     const next = round < FRESH_ROUNDS ? fresh : mergeRevocations(rev, fresh);
     if (sameRevocations(next, rev)) break;
     rev = next;
@@ -186,6 +237,7 @@ export function derive(agencyId: string, actions: Iterable<Action>, options: Der
   // A refusal the action's own causal past did not cause was decided by a concurrent action: a race.
   for (const v of d.state.verdicts) if (v.kind === 'refused' && !first.has(v.id)) v.race = true;
   finish(d);
+  roomToGrow(d);
   return d;
 }
 
@@ -374,6 +426,11 @@ export type AdmitResult =
  * late arrival costs one derive however many actions it brings.
  */
 export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult {
+  return runSteps(admitBatchSteps(d, batch));
+}
+
+/** admitBatch in steps (steps.ts): its derives yield, for a caller serving other agencies meanwhile. */
+export function* admitBatchSteps(d: Derivation, batch: readonly Action[]): Steps<AdmitResult> {
   const fresh = batch.filter((a) => !d.actions.has(a.id));
   if (!fresh.length) return { ok: true, derivation: d };
   const plan = planAtEnd(d, fresh);
@@ -387,7 +444,7 @@ export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult
       const outcome = applyRules(ctx, a);
       if (!outcome.ok) {
         const kept = committed
-          ? derive(
+          ? yield* deriveSteps(
               d.agencyId,
               [...d.actions.values()].filter((x) => !fresh.includes(x)),
             )
@@ -400,11 +457,14 @@ export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult
     if (committed === sorted.length) return { ok: true, derivation: d };
   }
   const ids = new Set(fresh.map((a) => a.id));
-  const trial = derive(d.agencyId, [...d.actions.values(), ...fresh.filter((a) => !d.actions.has(a.id))]);
+  const trial = yield* deriveSteps(d.agencyId, [
+    ...d.actions.values(),
+    ...fresh.filter((a) => !d.actions.has(a.id)),
+  ]);
   const refused = trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race);
   if (!refused) return { ok: true, derivation: trial };
   const kept = fresh.some((a) => d.actions.has(a.id))
-    ? derive(
+    ? yield* deriveSteps(
         d.agencyId,
         [...d.actions.values()].filter((x) => !ids.has(x.id)),
       )

@@ -29,11 +29,13 @@ export {
   ACTIVITY_LIMIT,
   type AdmitResult,
   admitBatch,
+  admitBatchSteps,
   appendLocal,
   applyActions,
   type Derivation,
   type DeriveOptions,
   derive,
+  deriveSteps,
   emptyState,
   isAncestor,
   type LocalResult,
@@ -71,3 +73,4 @@ export {
   type StoredAction,
   StoredActionSchema,
 } from './schemas.ts';
+export { runSteps, type Steps } from './steps.ts';

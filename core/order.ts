@@ -5,6 +5,7 @@
 // (ancestry.ts).
 import { ancestryOf, recordAncestry, resetAncestry } from './ancestry.ts';
 import type { Derivation } from './derivation.ts';
+import { runSteps, STEP, type Steps } from './steps.ts';
 import type { Action, ActionId } from './types.ts';
 
 /** Resolved actions with their depth and effective time, in the order they were resolved. */
@@ -36,18 +37,27 @@ function settle(index: Map<ActionId, number>, a: Action, out: Resolved): boolean
 }
 
 /** Depth and effective time for every action whose deps are all known; the others become pending. */
-function resolve(d: Derivation): Resolved {
+function* resolve(d: Derivation, list: readonly Action[]): Steps<Resolved> {
   const index = new Map<ActionId, number>();
   const out: Resolved = { actions: [], depth: [], eff: [], index };
   // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
   const late: Action[] = [];
-  for (const a of d.actions.values()) if (!settle(index, a, out)) late.push(a);
+  for (let from = 0; from < list.length; from += STEP) {
+    const to = Math.min(list.length, from + STEP);
+    for (let i = from; i < to; i++) if (!settle(index, list[i]!, out)) late.push(list[i]!);
+    yield;
+  }
   if (!late.length) return out;
   const state = new Map<ActionId, 0 | 1>(); // 0: visiting, 1: done
+  let work = 0;
   for (const start of late) {
     if (state.has(start.id) || index.has(start.id)) continue;
     const stack: ActionId[] = [start.id];
     while (stack.length) {
+      if (++work === STEP) {
+        work = 0;
+        yield;
+      }
       const id = stack[stack.length - 1]!;
       const a = d.actions.get(id);
       if (state.get(id) === 1 || index.has(id)) {
@@ -82,7 +92,12 @@ export const byId: TieBreak = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
  * the tie-break), then positions, cuts and heads. Returns the ordered actions.
  */
 export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[] {
-  const r = resolve(d);
+  return runSteps(orderSteps(d, tieBreak, [...d.actions.values()]));
+}
+
+/** orderActions in steps; `list` holds the derivation's actions once each, in the map's order. */
+export function* orderSteps(d: Derivation, tieBreak: TieBreak, list: readonly Action[]): Steps<Action[]> {
+  const r = yield* resolve(d, list);
   const n = r.actions.length;
   let max = 0;
   for (const depth of r.depth) if (depth > max) max = depth;
@@ -91,8 +106,10 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
   for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
   const slot = new Int32Array(n); // resolved index at each position
   for (let k = 0; k < n; k++) slot[start[r.depth[k]!]!++] = k;
+  yield;
   // start[depth] is now the end of that depth's run
   let from = 0;
+  let sorted = 0;
   for (let depth = 0; depth <= max; depth++) {
     const to = start[depth]!;
     if (to - from > 1) {
@@ -100,6 +117,11 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
         tieBreak(r.actions[x]!.id, r.actions[y]!.id),
       );
       slot.set(run, from);
+      sorted += to - from;
+      if (sorted >= STEP) {
+        sorted = 0;
+        yield;
+      }
     }
     from = to;
   }
@@ -107,17 +129,22 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
   d.order = new Array(n);
   d.depthAt = new Array(n);
   d.effAt = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = slot[i]!;
-    const a = r.actions[k]!;
-    actions[i] = a;
-    d.order[i] = a.id;
-    d.depthAt[i] = r.depth[k]!;
-    d.effAt[i] = r.eff[k]!;
-    r.index.set(a.id, i);
+  for (let from = 0; from < n; from += STEP) {
+    const to = Math.min(n, from + STEP);
+    for (let i = from; i < to; i++) {
+      const k = slot[i]!;
+      const a = r.actions[k]!;
+      actions[i] = a;
+      d.order[i] = a.id;
+      d.depthAt[i] = r.depth[k]!;
+      d.effAt[i] = r.eff[k]!;
+      // most logs arrive in causal order: the resolved index is already the position
+      if (k !== i) r.index.set(a.id, i);
+    }
+    yield;
   }
   d.position = r.index;
-  indexOrder(d, actions, true);
+  yield* indexSteps(d, actions, true);
   return actions;
 }
 
@@ -131,6 +158,10 @@ export function indexOrder(
   actions: readonly Action[] = d.order.map((id) => d.actions.get(id)!),
   positioned = false,
 ): void {
+  runSteps(indexSteps(d, actions, positioned));
+}
+
+function* indexSteps(d: Derivation, actions: readonly Action[], positioned: boolean): Steps<void> {
   const n = d.order.length;
   d.cut = new Array(n);
   if (!positioned) {
@@ -140,10 +171,14 @@ export function indexOrder(
   d.unknown = new Array(n);
   resetAncestry(d);
   const hasChild = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = actions[i]!;
-    for (const dep of a.deps) hasChild[i > 0 && dep === d.order[i - 1] ? i - 1 : d.position.get(dep)!] = 1;
-    recordAncestry(d, i, ancestryOf(d, a, i));
+  for (let from = 0; from < n; from += STEP) {
+    const to = Math.min(n, from + STEP);
+    for (let i = from; i < to; i++) {
+      const a = actions[i]!;
+      for (const dep of a.deps) hasChild[i > 0 && dep === d.order[i - 1] ? i - 1 : d.position.get(dep)!] = 1;
+      recordAncestry(d, i, ancestryOf(d, a, i));
+    }
+    yield;
   }
   d.heads = new Set(d.order.filter((_, i) => !hasChild[i]));
 }

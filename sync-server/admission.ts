@@ -7,7 +7,7 @@
 //    is refused in any group and in any order, so admitting them together decides exactly what admitting
 //    them one after another would. When the group is refused, the update holding the refused action is
 //    refused and the others are checked again without it.
-import { type Action, derive } from '../core/index.ts';
+import { type Action, deriveSteps } from '../core/index.ts';
 import { type Entry, encodeRuns, runsOf } from './codec.ts';
 import { type AdmitContext, admitActions, precheck } from './guard.ts';
 import {
@@ -21,6 +21,7 @@ import {
   refuse,
 } from './intake.ts';
 import type { Slice } from './slice.ts';
+import { inSlices } from './steps.ts';
 
 /** Actions admitted between two looks at the clock. */
 const ADMIT_CHUNK = 1024;
@@ -40,7 +41,7 @@ export async function admitAlone(room: IntakeRoom, c: Checked, slice: Slice): Pr
   let current = room.derivation();
   for (let from = 0; from < order.length; from += ADMIT_CHUNK) {
     const chunk = order.slice(from, from + ADMIT_CHUNK).map((i) => actions[i]!);
-    const r = admitActions(current, chunk, ctx);
+    const r = await admitActions(current, chunk, ctx, slice);
     current = r.derivation;
     if (r.ok === true) {
       room.setDerivation(current);
@@ -50,9 +51,12 @@ export async function admitAlone(room: IntakeRoom, c: Checked, slice: Slice): Pr
     if (from > 0) {
       // the update is refused as a whole: the chunks admitted before this one go too
       const ours = new Set(actions.map((a) => a.id));
-      current = derive(
-        room.id,
-        [...current.actions.values()].filter((a) => !ours.has(a.id)),
+      current = await inSlices(
+        deriveSteps(
+          room.id,
+          [...current.actions.values()].filter((a) => !ours.has(a.id)),
+        ),
+        slice,
       );
     }
     room.setDerivation(current);
@@ -90,7 +94,7 @@ export async function admitGroup(
       };
     all.push(...batch);
   }
-  const r = admitActions(d, all, null);
+  const r = await admitActions(d, all, null, slice);
   room.setDerivation(r.derivation);
   if (r.ok === 'wait') {
     // cannot happen (each update's dependencies were found in the room or before it in the group); the

@@ -5,9 +5,11 @@
 // and relayed, since every replica refuses it the same way and closing an honest writer for a race would
 // wedge it (yjs/yjs#550). A batch that does not land at the end of the log costs one derive, not one per
 // action (issue 8, item 12).
-import { type Action, type ActionId, admitBatch, type Derivation } from '../core/index.ts';
+import { type Action, type ActionId, admitBatchSteps, type Derivation } from '../core/index.ts';
 import { MAX_CLOCK_SKEW_MS } from '../core/protocol.ts';
 import { amountInTheClear, CLEAR_AMOUNT_MESSAGE } from './amounts-in-the-clear.ts';
+import type { Slice } from './slice.ts';
+import { inSlices } from './steps.ts';
 
 export type Admission =
   | { ok: true; derivation: Derivation }
@@ -64,13 +66,20 @@ export function precheck(d: Derivation, fresh: readonly Action[], ctx: AdmitCont
 /**
  * Admits verified actions into the room's projected derivation `d`, or says why not. On refusal the
  * returned derivation holds none of this batch (the update is refused as a whole). `ctx` is null for
- * actions prechecked already (a group's, each update with its own context).
+ * actions prechecked already (a group's, each update with its own context). The room's intake waits for it
+ * (one admission at a time), other rooms are served between its slices.
  */
-export function admitActions(d: Derivation, fresh: readonly Action[], ctx: AdmitContext | null): Admission {
+export async function admitActions(
+  d: Derivation,
+  fresh: readonly Action[],
+  ctx: AdmitContext | null,
+  slice: Slice,
+): Promise<Admission> {
   const problem = ctx ? precheck(d, fresh, ctx) : null;
   if (problem) return problem;
   if (!depsKnown(d, fresh)) return { ok: 'wait', derivation: d };
-  const r = admitBatch(d, fresh);
+  // a batch that does not land at the end derives the log: in slices (steps.ts)
+  const r = await inSlices(admitBatchSteps(d, fresh), slice);
   if (!r.ok)
     return { ok: false, derivation: r.derivation, id: r.id, code: r.code, rule: r.rule, message: r.message };
   return { ok: true, derivation: r.derivation };

@@ -10,7 +10,16 @@
 // turn's accepted updates in one SQLite transaction → committed(): re-check who may read, relay (never back
 // to the sender, coalesced per turn), ACK the senders.
 import * as Y from 'yjs';
-import { type Derivation, decodeStored, derive, type VerifySignature } from '../core/index.ts';
+import {
+  type Action,
+  type Derivation,
+  decodeStored,
+  deriveSteps,
+  emptyState,
+  runSteps,
+  type Steps,
+  type VerifySignature,
+} from '../core/index.ts';
 import { encodeAck } from '../core/protocol.ts';
 import { admitAlone, admitGroup } from './admission.ts';
 import { inviteProblem, type Membership, membershipOf } from './auth.ts';
@@ -25,8 +34,12 @@ import { Presence, type Stamp, takesPart } from './presence.ts';
 import { PREVERIFY_BYTES, preverify } from './preverify.ts';
 import { RoomLog } from './room-log.ts';
 import { Slice } from './slice.ts';
+import { inSlices } from './steps.ts';
 import { slim } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
+
+/** Stored entries decoded between two steps of a rebuild (a power of two, less one). */
+const DECODE_STEP = 511;
 
 /** Updates one connection may keep waiting for data that has not arrived (a gap, a missing dependency). */
 export const MAX_WAITING_BYTES = 64 * 1024;
@@ -113,7 +126,7 @@ export class Room {
     id: string,
     ctx: RoomContext,
     log: RoomLog,
-    entries: readonly Entry[],
+    membership: Membership,
     clientIds: ClientIds,
     lastRowId: number,
     rows: number,
@@ -128,18 +141,16 @@ export class Room {
     this.rows = rows;
     this.lastActive = ctx.now();
     this.lastWrite = 0;
-    // Only writes need the derivation; a room members merely read (most of them, most of the time) keeps
-    // its membership and rebuilds the rest on its next write.
-    this.membership = membershipOf(this.rebuild(entries).state);
+    this.membership = membership;
     this.derivation_ = null;
-    this.pool.clear();
   }
 
   /** Loads a room from the data file (an unknown room is an empty one), in slices. Throws on unreadable data. */
   static async load(id: string, ctx: RoomContext): Promise<Room> {
     const stored = ctx.store.load(id);
     const log = new RoomLog();
-    const entries = await log.load(stored.updates, new Slice());
+    const slice = new Slice();
+    const entries = await log.load(stored.updates, slice);
     let owners = stored.owners;
     if (!owners.length && entries.length) {
       // A room stored before client ids had owners (schema 1): rebuild them from its entries, once.
@@ -151,7 +162,20 @@ export class Room {
           clients: foreign.map((o) => o.client),
         });
     }
-    const room = new Room(id, ctx, log, entries, new ClientIds(owners), stored.lastId, stored.updates.length);
+    // Only writes need the derivation; a room members merely read (most of them, most of the time) keeps
+    // its membership and rebuilds the rest on its next write. Derived in slices: a large agency loading
+    // must not stall the others.
+    const room = new Room(
+      id,
+      ctx,
+      log,
+      membershipOf(emptyState(id)),
+      new ClientIds(owners),
+      stored.lastId,
+      stored.updates.length,
+    );
+    room.membership = membershipOf((await inSlices(room.rebuild(entries), slice)).state);
+    room.pool.clear();
     // Merging rows is a write of the whole log: done only when there are many (rows are read one by one).
     if (room.wantsCompaction) room.compact();
     return room;
@@ -574,11 +598,12 @@ export class Room {
     return this.ensureDerivation();
   }
 
-  /** Builds the derivation if it was dropped, reading the log in slices (derive itself is one call). */
+  /** Builds the derivation if it was dropped: reading, decoding and deriving the log in slices. */
   async prepare(slice: Slice): Promise<void> {
     if (this.derivation_) return;
     const entries = await this.log.entries(slice);
-    this.derivation_ ??= this.rebuild(entries);
+    const d = await inSlices(this.rebuild(entries), slice);
+    this.derivation_ ??= d;
   }
 
   setDerivation(d: Derivation): void {
@@ -605,12 +630,12 @@ export class Room {
   };
 
   private ensureDerivation(): Derivation {
-    this.derivation_ ??= this.rebuild(readEntries(this.log));
+    this.derivation_ ??= runSteps(this.rebuild(readEntries(this.log)));
     return this.derivation_;
   }
 
-  /** Derives the committed log (trusted: the server verified every entry before storing it). */
-  private rebuild(entries: readonly Entry[]): Derivation {
+  /** Derives the committed log (trusted: the server verified every entry before storing it), in steps. */
+  private *rebuild(entries: readonly Entry[]): Steps<Derivation> {
     this.pool.clear();
     const intern = (s: string): string => {
       const pooled = this.pool.get(s);
@@ -618,8 +643,9 @@ export class Room {
       this.pool.set(s, s);
       return s;
     };
-    const actions = [];
+    const actions: Action[] = [];
     for (const e of entries) {
+      if ((actions.length & DECODE_STEP) === DECODE_STEP) yield;
       const a = decodeStored(intern(e.key), e.value);
       // An entry this version cannot read (0.1's addDeviceKey, or a join with an invite secret) means the
       // data file holds an agency from 0.1: say so instead of deriving half of it.
@@ -630,10 +656,9 @@ export class Room {
         throw new OldFormatError(this.id);
       actions.push(slim(a, intern));
     }
-    const d = derive(this.id, actions);
+    const d = yield* deriveSteps(this.id, actions);
     this.pool.clear();
     for (const a of d.actions.values()) this.pool.set(a.actor, a.actor);
-    this.derivation_ = d;
     return d;
   }
 

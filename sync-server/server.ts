@@ -22,6 +22,7 @@ import { Metrics } from './metrics.ts';
 import { Store } from './persistence.ts';
 import { Rooms } from './rooms.ts';
 import { AgencySocket, MAX_FRAGMENTS, PREAUTH_CHUNKS, PREAUTH_FRAME_BYTES } from './socket.ts';
+import { UpgradePacer } from './upgrade-pace.ts';
 import { HEARTBEAT_FRAME } from './wire.ts';
 
 export interface SyncServerOptions {
@@ -130,6 +131,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const now = o.clock ?? (() => Date.now());
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);
+  const upgrades = new UpgradePacer();
   const openCreation = isLoopback(o.host) && !o.trustProxy;
   let rooms: Rooms;
   const committer = new Committer(store, metrics, log, (room) => {
@@ -253,6 +255,15 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     }
     if (!RoomIdSchema.safeParse(room).success) return refuseUpgrade(socket, 400, 'Bad agency id');
     const address = clientAddress(req, o.trustProxy ?? false);
+    upgrades.run(address, () => {
+      // it may have waited a turn or more (upgrade-pace.ts)
+      if (closing) return refuseUpgrade(socket, 503, 'Shutting down');
+      if (socket.destroyed) return;
+      complete(req, socket, head, room, address);
+    });
+  });
+
+  const complete = (req: IncomingMessage, socket: Duplex, head: Buffer, room: string, address: string) =>
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.connectionsTotal.inc();
       if (memory.pressed) {
@@ -285,7 +296,6 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       connections.add(conn);
     });
-  });
 
   // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
   const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
