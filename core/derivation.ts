@@ -306,6 +306,7 @@ export function emptyState(agencyId: string): AgencyState {
     invites: {},
     observation: null,
     ledger: [],
+    refunds: {},
     balance: 0,
     spent: {},
     proposals: [],

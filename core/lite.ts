@@ -10,5 +10,6 @@ export {
   spentIn,
 } from './connects.ts';
 export { monthKey } from './month.ts';
+export { refundKey } from './refund-key.ts';
 export { VERDICTS, type VerdictCode } from './refusals.ts';
 export * from './types.ts';

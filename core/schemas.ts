@@ -90,9 +90,27 @@ export const PayloadSchemas = {
     .strict(),
   observeBalance: z.object({ balance: connects }).strict(),
   learnUpworkId: z.object({ upworkId: z.string().regex(/^\d{1,30}$/) }).strict(),
-  refundConnects: z.object({ job: id, connects: connects.min(1) }).strict(),
+  refundConnects: z
+    .object({
+      job: id,
+      connects: connects.min(1),
+      on: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    })
+    .strict(),
   receiveOffer: z
-    .object({ offer: id, job: id, title: text(300), as: proposeAs, member: memberId, terms })
+    .object({
+      offer: id,
+      job: id,
+      title: text(300),
+      as: proposeAs,
+      member: memberId,
+      // amounts are D15's (sealed for managers)
+      terms: terms.optional(),
+      kind: z.enum(['hourly', 'fixed']).optional(),
+    })
     .strict(),
   recordPayout: z.object({ contract: id, amount: cents.min(1) }).strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };

@@ -58,14 +58,17 @@ export interface Payloads {
   };
   observeBalance: { balance: number };
   learnUpworkId: { upworkId: string };
-  refundConnects: { job: string; connects: number };
+  /** `on`: the day of the Connects history row it was read from (D9: one row is one refund). */
+  refundConnects: { job: string; connects: number; on?: string };
   receiveOffer: {
     offer: string;
     job: string;
     title: string;
     as: ProposeAs;
     member: MemberId;
-    terms: ContractTerms;
+    // amounts are D15's (sealed for managers)
+    terms?: ContractTerms;
+    kind?: 'hourly' | 'fixed';
   };
   recordPayout: { contract: string; amount: number };
 }
@@ -159,7 +162,10 @@ export interface Offer {
   title: string;
   as: ProposeAs;
   member: MemberId;
-  terms: ContractTerms;
+  /** Hourly or fixed-price; null when the record said neither. */
+  kind: ContractTerms['kind'] | null;
+  // amounts are D15's (sealed for managers)
+  terms?: ContractTerms;
   status: 'open' | 'accepted' | 'declined';
 }
 
@@ -169,7 +175,10 @@ export interface Contract {
   title: string;
   as: ProposeAs;
   member: MemberId;
-  terms: ContractTerms;
+  /** Hourly or fixed-price (D10: never changes); null when the offer's record said neither. */
+  kind: ContractTerms['kind'] | null;
+  // amounts are D15's (sealed for managers)
+  terms?: ContractTerms;
   /** R6, R8: agency contracts pay the agency's account, independent ones the member. */
   payee: 'agency' | MemberId;
   milestones: { id: string; title: string; amount: number; by: MemberId }[];
@@ -225,6 +234,8 @@ export interface AgencyState {
   observation: Observation | null;
   /** Sorted by `at`; agency Connects movements after and before the latest observation. */
   ledger: LedgerEntry[];
+  /** D9: each Connects history row recorded as a refund (core/refund-key.ts) → the refund that counted. */
+  refunds: Record<string, ActionId>;
   balance: number;
   /** Connects spent from the agency pool by member and month ("2026-11" in the agency's time zone). */
   spent: Record<MemberId, Record<string, number>>;

@@ -37,7 +37,8 @@ function answer(ctx: ReplayContext, id: string, status: 'accepted' | 'declined')
       title: offer.title,
       as: offer.as,
       member: offer.member,
-      terms: offer.terms,
+      kind: offer.kind,
+      ...(offer.terms ? { terms: offer.terms } : {}),
       // R6, R8: agency contracts pay the agency's account, independent ones the member
       payee: offer.as === 'agency' ? 'agency' : offer.member,
       milestones: [],
@@ -74,11 +75,12 @@ export const workRules: Rules = {
         return contract.as === 'agency' ? 'NOT_MANAGER_TERMS' : 'NOT_OWN_CONTRACT';
       }
       // D10: Upwork ends a contract and makes a new one to change its kind
-      return a.payload.terms.kind !== contract.terms.kind ? 'CONTRACT_KIND_FIXED' : null;
+      return contract.kind !== null && a.payload.terms.kind !== contract.kind ? 'CONTRACT_KIND_FIXED' : null;
     },
     apply(ctx, a, actor) {
       const contract = ctx.state.contracts[a.payload.contract]!;
       contract.terms = a.payload.terms;
+      contract.kind = a.payload.terms.kind;
       return { text: `${actor.record.name} edited the terms of '${contract.title}'` };
     },
   },
@@ -87,7 +89,7 @@ export const workRules: Rules = {
     check(ctx, a, actor) {
       const contract = knownContract(ctx, a.payload.contract);
       if (!contract) return 'UNKNOWN_CONTRACT_MILESTONE';
-      if (contract.terms.kind !== 'fixed') return 'NOT_FIXED_PRICE';
+      if (contract.kind !== 'fixed') return 'NOT_FIXED_PRICE';
       const managerMay = contract.as === 'agency' && isManager(actor);
       return contract.member === actor.id || managerMay ? null : 'NOT_FREELANCER_OR_MANAGER';
     },
@@ -111,7 +113,7 @@ export const workRules: Rules = {
     check(ctx, a, actor) {
       const contract = knownContract(ctx, a.payload.contract);
       if (!contract) return 'UNKNOWN_CONTRACT_TIME';
-      if (contract.terms.kind !== 'hourly') return 'NOT_HOURLY';
+      if (contract.kind !== 'hourly') return 'NOT_HOURLY';
       return contract.member === actor.id ? null : 'NOT_CONTRACT_FREELANCER';
     },
     apply(ctx, a, actor) {
@@ -175,7 +177,8 @@ export const workRules: Rules = {
         title: p.title,
         as,
         member,
-        terms: p.terms,
+        kind: p.terms?.kind ?? p.kind ?? null,
+        ...(p.terms ? { terms: p.terms } : {}),
         status: 'open',
       };
       write(ctx, 'of', p.offer, 'open');

@@ -5,6 +5,7 @@ import {
   type Action,
   type ActionId,
   type ActionType,
+  type ContractTerms,
   createAction,
   type Derivation,
   derive,
@@ -189,7 +190,7 @@ export class AgencyFixture {
   }
 }
 
-type Terms = Payloads['receiveOffer']['terms'];
+type Terms = ContractTerms;
 
 /** The same actions (same ids, so the same order) with every rate, milestone amount and payout set to 0. */
 export function withoutAmounts(actions: readonly Action[]): Action[] {

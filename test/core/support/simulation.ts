@@ -18,6 +18,7 @@ import {
   type ActionType,
   appendLocal,
   applyActions,
+  type ContractTerms,
   createAction,
   type Derivation,
   derive,
@@ -344,9 +345,9 @@ function intend(
   const own = sorted(open.filter((o) => o.member === me).map((o) => o.id));
   const offer =
     (b % 5 === 0 ? undefined : b % 2 ? pick(own, a) : undefined) ?? pick(offers, a) ?? `offer-${a % 9}`;
-  const kindOf = s.contracts[contract]?.terms.kind ?? (b % 2 ? 'hourly' : 'fixed');
+  const kindOf = s.contracts[contract]?.kind ?? (b % 2 ? 'hourly' : 'fixed');
   const otherKind = kindOf === 'hourly' ? 'fixed' : 'hourly';
-  const terms = (kind: 'hourly' | 'fixed'): Payloads['receiveOffer']['terms'] =>
+  const terms = (kind: 'hourly' | 'fixed'): ContractTerms =>
     kind === 'hourly'
       ? { kind, hourlyRate: 1000 + (a % 50) * 100 }
       : { kind, amount: 10_000 + (a % 30) * 1000 };
@@ -671,7 +672,7 @@ export async function run(scenario: Scenario, opts: { realSignatures?: boolean }
     const m = joined[i % joined.length]!;
     const independent = i === 2 && scenario.setup.relationships[m - 1] === 'non-exclusive';
     const offer = `offer-${6 + i}`;
-    const terms: Payloads['receiveOffer']['terms'] =
+    const terms: ContractTerms =
       i % 2 ? { kind: 'fixed', amount: 50_000 } : { kind: 'hourly', hourlyRate: 3000 };
     const recorded = await on(owner, firstKeys[m]!, {
       type: 'receiveOffer',

@@ -1,0 +1,28 @@
+// Selectors and text patterns of Upwork's work pages (proposals list, contracts, timesheet, Connects history,
+// offer), in one place like selectors.ts for the proposal form. "seen" anchors were checked on live pages in
+// 2026 (upwork-dom.md "Work pages"); where only text was seen, the patterns below are all there is.
+import type { SelectorList } from './dom.ts';
+
+// ── Any page: whose account the page is (the agency's or the member's own) ──────────────────────────────
+/** The account switcher's current name. Seen on the proposals page (often hidden); elsewhere a guess. */
+export const ACCOUNT_NAME: SelectorList = [
+  '[data-qa="dropdown-company"]',
+  '[data-test="organization-selector"]',
+  '[data-cy="organization-selector"]',
+];
+
+// ── Connects history (seen, text only) ──────────────────────────────────────────────────────────────────
+export const CONNECTS_BALANCE_TEXT = /My balance\s*:?\s*([\d,]+)\s*Connects?/i;
+export const CONNECTS_EMPTY_TEXT = /No Connects transactions/i;
+export const CONNECTS_ROWS: SelectorList = ['tbody tr', '[role="row"]', 'li'];
+/** A row's kind by its action text. */
+export const CONNECTS_REFUND_TEXT = /^\s*Refunded\b/i;
+export const CONNECTS_APPLIED_TEXT = /^\s*Applied to job\b/i;
+export const CONNECTS_ADDED_TEXT = /^\s*Added extra Connects\b/i;
+/** The row's Connects: a signed whole number ("+12", "−16"), the last one in the row. */
+export const CONNECTS_DELTA_TEXT = /(?:^|\s)([+\-−–])\s?([\d,]+)(?!.*[+\-−–]\s?[\d,]+)/;
+export const ROW_DATE_TEXT =
+  /\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(\d{1,2}),\s+(\d{4})\b/i;
+/** A link to the job the row is about: its ciphertext key. */
+export const JOB_LINK: SelectorList = ['a[href*="~0"]'];
+export const JOB_KEY_IN_HREF = /(~0[0-9a-f]{8,})/i;
