@@ -27,7 +27,7 @@ function difference(page: ConnectsHistoryPage, view: AgencyView, whose: Whose): 
 }
 
 function refundLine(row: ConnectsRow, view: AgencyView, whose: Whose): string {
-  const what = `${connects(row.delta)}${row.title ? ` for “${row.title}”` : ''}`;
+  const what = `Refunded ${connects(row.delta)}${row.title ? ` for “${row.title}”` : ''}`;
   if (whose !== 'agency') return `${what}: not recorded.`;
   const status = refundStatus(row, view);
   switch (status.kind) {
