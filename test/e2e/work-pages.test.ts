@@ -119,6 +119,33 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     await Promise.all([page.close(), anas.close()]);
   });
 
+  it('R2: Ben sees the agency’s offer and is told to ask Ana; Ana reads that she can accept it', async () => {
+    const page = await openOnUpwork(ben, '/nx/proposals/');
+    await page.locator('agency-overlay[data-page="proposals"]').waitFor({ timeout: UI_TIMEOUT });
+    const offer = inOverlay(page, 'offer');
+    await offer.filter({ hasText: 'ask Ana.' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await offer.textContent()).toBe(
+      'React Native app: offline sync for field inspections: Only a business manager accepts Northwind Pixel Works’s offers: ask Ana. Accepting needs Northwind Pixel Works’s Agency Plus membership; any acceptance fee is charged to the agency owner, Ana.',
+    );
+    await screenshot(page, 'work-proposals-ben');
+
+    const anas = await openOnUpwork(ana, '/nx/proposals/');
+    await inOverlay(anas, 'offer')
+      .filter({ hasText: 'You can accept this for Northwind Pixel Works.' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await screenshot(anas, 'work-proposals-ana');
+    // Ben's browser recorded the offer once, as the agency's, with no rate or amount (D15); it reached Ana's.
+    const offers = (e: StoredEntry[]) => e.filter((x) => x.type === 'receiveOffer');
+    const entries = await waitForPersisted(ana, (e) => offers(e).length === 1);
+    expect(offers(entries)[0]?.payload).toMatchObject({
+      offer: '1999000000000000001',
+      job: JOB,
+      as: 'agency',
+    });
+    expect(offers(entries)[0]?.payload).not.toHaveProperty('terms');
+    await Promise.all([page.close(), anas.close()]);
+  });
+
   it('a member’s own Connects history records nothing; markup it does not know gets a quiet notice', async () => {
     const own = await openOnUpwork(ben, `${HISTORY}?variant=freelancer`);
     const difference = inOverlay(own, 'balance-difference');

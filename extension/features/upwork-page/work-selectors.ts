@@ -26,3 +26,19 @@ export const ROW_DATE_TEXT =
 /** A link to the job the row is about: its ciphertext key. */
 export const JOB_LINK: SelectorList = ['a[href*="~0"]'];
 export const JOB_KEY_IN_HREF = /(~0[0-9a-f]{8,})/i;
+
+// ── My proposals (seen, saved page ≈ Mar 2026) ──────────────────────────────────────────────────────────
+export const OFFERS_CARD: SelectorList = ['[data-qa="card-offers"]'];
+export const OFFERS_TEXT = /Offers\s*\((\d+)\)/i;
+export const CARD_COUNT: SelectorList = ['[data-qa="count"]'];
+export const PROPOSAL_ROWS: SelectorList = ['tr[data-qa^="item"]'];
+export const ROW_JOB_LINK: SelectorList = ['td[data-cy="job-info"] a', 'a[href*="/proposals/"]'];
+export const PROPOSAL_ID_IN_HREF = /\/proposals\/(\d{1,30})\b/;
+export const BOOST_BADGE: SelectorList = ['.sponsored-proposal-badge'];
+/** The badge's class, else its words. */
+export const BOOST_CLASSES = { 'in-the-money': 'boosted', outbid: 'outbid', placebo: 'not-boosted' } as const;
+export const BOOST_TEXTS: [RegExp, 'boosted' | 'outbid' | 'not-boosted'][] = [
+  [/^Boost outbid$/i, 'outbid'],
+  [/^Not boosted$/i, 'not-boosted'],
+  [/^Boosted$/i, 'boosted'],
+];
