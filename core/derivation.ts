@@ -312,6 +312,7 @@ export function emptyState(agencyId: string): AgencyState {
     proposals: [],
     offers: {},
     contracts: {},
+    contractsSeen: {},
     payouts: [],
     verdicts: [],
     activity: [],

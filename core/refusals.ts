@@ -138,6 +138,10 @@ export const VERDICTS = {
     rule: 'R7',
     message: "An exclusive member's offer was recorded as independent; it is the agency's offer.",
   },
+  CONTRACT_EXCLUSIVE: {
+    rule: 'R7',
+    message: "An exclusive member's contract was recorded as independent; it is the agency's contract.",
+  },
   OFFER_AGENCY_JOB: {
     rule: 'R8',
     message: 'This offer is on a job the member proposed to as the agency, so it is the agency’s offer.',

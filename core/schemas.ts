@@ -113,6 +113,9 @@ export const PayloadSchemas = {
     })
     .strict(),
   recordPayout: z.object({ contract: id, amount: cents.min(1) }).strict(),
+  observeContract: z
+    .object({ contract: id, title: text(300), kind: z.enum(['hourly', 'fixed']), as: proposeAs })
+    .strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];

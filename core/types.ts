@@ -71,6 +71,8 @@ export interface Payloads {
     kind?: 'hourly' | 'fixed';
   };
   recordPayout: { contract: string; amount: number };
+  /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
+  observeContract: { contract: string; title: string; kind: 'hourly' | 'fixed'; as: ProposeAs };
 }
 export type ActionType = keyof Payloads;
 
@@ -81,6 +83,7 @@ export const FACT_TYPES = [
   'refundConnects',
   'receiveOffer',
   'recordPayout',
+  'observeContract',
 ] as const satisfies readonly ActionType[];
 export type FactType = (typeof FACT_TYPES)[number];
 const FACT_SET: ReadonlySet<string> = new Set(FACT_TYPES);
@@ -169,6 +172,18 @@ export interface Offer {
   status: 'open' | 'accepted' | 'declined';
 }
 
+/** A contract as its member's Upwork contracts page showed it: whose it is and its kind, no amount (D15). */
+export interface SeenContract {
+  id: string;
+  title: string;
+  kind: 'hourly' | 'fixed';
+  as: ProposeAs;
+  member: MemberId;
+  /** The record that stands (the latest by time), and its time. */
+  by: ActionId;
+  at: number;
+}
+
 export interface Contract {
   id: string;
   job: string;
@@ -242,6 +257,8 @@ export interface AgencyState {
   proposals: ProposalRecord[];
   offers: Record<string, Offer>;
   contracts: Record<string, Contract>;
+  /** Contracts members' browsers saw on Upwork's contracts page (core/rules/contracts-seen.ts), by id. */
+  contractsSeen: Record<string, SeenContract>;
   payouts: Payout[];
   verdicts: Verdict[];
   activity: ActivityEntry[];

@@ -74,6 +74,7 @@ export const PAGE_FACT_TYPES = [
   // My proposals (D8). Never an amount (D15).
   'refundConnects',
   'receiveOffer',
+  'observeContract',
 ] as const;
 export type PageFactType = (typeof PAGE_FACT_TYPES)[number];
 

@@ -146,6 +146,26 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     await Promise.all([page.close(), anas.close()]);
   });
 
+  it('R4/R5: Ana’s contracts page shows who may log time and submit milestones on Ben’s contracts', async () => {
+    // Ben's own page records his contracts (no amount); Ana's page then names him.
+    const page = await openOnUpwork(ben, '/nx/wm/freelancer/contracts');
+    await inOverlay(page, 'contract-41000001')
+      .filter({ hasText: 'Only you log time' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await waitForPersisted(ana, (e) => e.filter((x) => x.type === 'observeContract').length === 2);
+    const anas = await openOnUpwork(ana, '/nx/wm/freelancer/contracts');
+    const hourly = inOverlay(anas, 'contract-41000001');
+    await hourly.filter({ hasText: 'Only Ben logs time on this contract.' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await inOverlay(anas, 'contract-41000002').textContent()).toBe(
+      'Migrate a WordPress blog to Astro — Ben’s: Ben (the contracted member) or any business manager may submit milestones. Paid to Northwind Pixel Works’s account.',
+    );
+    await screenshot(anas, 'work-contracts-ana');
+    const entries = await persistedActions(ana);
+    for (const e of entries.filter((x) => x.type === 'observeContract'))
+      expect(Object.keys(e.payload).sort()).toEqual(['as', 'contract', 'kind', 'title']);
+    await Promise.all([page.close(), anas.close()]);
+  });
+
   it('a member’s own Connects history records nothing; markup it does not know gets a quiet notice', async () => {
     const own = await openOnUpwork(ben, `${HISTORY}?variant=freelancer`);
     const difference = inOverlay(own, 'balance-difference');

@@ -42,3 +42,10 @@ export const BOOST_TEXTS: [RegExp, 'boosted' | 'outbid' | 'not-boosted'][] = [
   [/^Not boosted$/i, 'not-boosted'],
   [/^Boosted$/i, 'boosted'],
 ];
+
+// ── Contracts list (seen) ───────────────────────────────────────────────────────────────────────────────
+export const CONTRACT_TILES: SelectorList = ['section[data-test^="contract-"]'];
+export const CONTRACT_TILE_ID = /^contract-(\d{1,30})$/;
+/** Anchors inside a tile, by its id. */
+export const contractPart = (id: string, part: string): string => `[data-test="contract-${id}-${part}"]`;
+export const CONTRACT_ENDED_TEXT = /\b(Ended|Closed)\b/i;

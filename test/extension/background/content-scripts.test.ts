@@ -63,6 +63,7 @@ describe('content scripts at the background’s boundary (issue 8, item 13)', ()
         'submitProposal',
         'refundConnects',
         'receiveOffer',
+        'observeContract',
       ].sort(),
     );
   });
