@@ -10,7 +10,7 @@ import { assertBuilt, EXTENSION_DIR } from './support/paths.ts';
 const CONTENT_SCRIPT_BUDGET_BYTES = 25 * 1024;
 
 /** The proposal form's script and one per work page (upwork-dom.md "Work pages"). */
-const SCRIPTS = ['upwork', 'connects-history', 'proposals', 'contracts'];
+const SCRIPTS = ['upwork', 'connects-history', 'proposals', 'contracts', 'timesheet', 'work-notice'];
 
 const manifest = () =>
   JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {

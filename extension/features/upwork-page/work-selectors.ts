@@ -49,3 +49,13 @@ export const CONTRACT_TILE_ID = /^contract-(\d{1,30})$/;
 /** Anchors inside a tile, by its id. */
 export const contractPart = (id: string, part: string): string => `[data-test="contract-${id}-${part}"]`;
 export const CONTRACT_ENDED_TEXT = /\b(Ended|Closed)\b/i;
+
+// ── Workroom timesheet, Work diary (seen, text only) ─────────────────────────────────────────────────────
+export const THIS_WEEK_TEXT = /This week\s*(\d{1,3}:\d{2})\s*hrs/i;
+export const WEEKLY_LIMIT_TEXT = /of\s+(\d{1,3})\s+hrs weekly limit/i;
+
+// ── Offer page, milestone panel, "Add manual time" (guess: no capture exists, words only) ──────────────
+// No \b at the end: a heading's text runs into the next element's in textContent ("Add manual timeMemo").
+export const OFFER_TEXT = /\bAccept offer/i;
+export const MILESTONE_TEXT = /\b(Submit work for payment|Request payment)/i;
+export const MANUAL_TIME_TEXT = /\bAdd manual time/i;

@@ -29,6 +29,7 @@ const FACTS = new Set([
   'refundConnects',
   'receiveOffer',
   'recordPayout',
+  'observeContract',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 

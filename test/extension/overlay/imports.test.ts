@@ -42,7 +42,7 @@ const ALLOWED_FROM_ENTRY = [
 
 /** A work page's script (entrypoints/<page>.content.ts): its page definition and content/'s wiring. */
 const ALLOWED_FROM_PAGE_ENTRY = [
-  /^\.\.\/overlay\/[a-z-]+-page\.ts$/,
+  /^\.\.\/overlay\/[a-z-]+-page\.tsx?$/,
   /^\.\.\/content\/[a-z-]+\.ts$/,
   /^wxt\/utils\/define-content-script$/,
 ];
