@@ -136,11 +136,7 @@ export const VERDICTS = {
   },
   OFFER_EXCLUSIVE: {
     rule: 'R7',
-    message: "An exclusive member's offer was recorded as independent; it is the agency's offer.",
-  },
-  CONTRACT_EXCLUSIVE: {
-    rule: 'R7',
-    message: "An exclusive member's contract was recorded as independent; it is the agency's contract.",
+    message: "An exclusive member's offer or contract was recorded as independent; it is the agency's.",
   },
   OFFER_AGENCY_JOB: {
     rule: 'R8',

@@ -14,7 +14,7 @@ export const contractsSeenRules: Rules = {
       const flags: VerdictCode[] = [];
       let as = p.as;
       if (as === 'independent' && actor.record.relationship === 'exclusive') {
-        flags.push('CONTRACT_EXCLUSIVE');
+        flags.push('OFFER_EXCLUSIVE');
         as = 'agency';
       }
       // A state restored from a snapshot older than this fact has no such map yet.

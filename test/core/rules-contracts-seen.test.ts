@@ -43,7 +43,7 @@ describe('contracts seen on Upwork', () => {
       as: 'independent',
     });
     const d = f.derive();
-    expect(codesOf(d, seen)).toEqual(['CONTRACT_EXCLUSIVE']);
+    expect(codesOf(d, seen)).toEqual(['OFFER_EXCLUSIVE']);
     expect(d.state.contractsSeen['41000002']?.as).toBe('agency');
   });
 

@@ -29,7 +29,6 @@ const FACTS = new Set([
   'refundConnects',
   'receiveOffer',
   'recordPayout',
-  'observeContract',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 

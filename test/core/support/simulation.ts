@@ -152,7 +152,6 @@ export const OPS = [
   ['createAgain', 1],
   ['stranger', 1],
   ['duel', 1],
-  ['seeContract', 1],
 ] as const;
 export type OpName = (typeof OPS)[number][0];
 
@@ -443,17 +442,6 @@ function intend(
       };
     case 'logTime':
       return { type: 'logTime', payload: { contract, minutes: 15 + (b % 120), day: dayOf(r.clock) } };
-    case 'seeContract':
-      // A contract as the member's own Upwork page lists it: never an amount (D15).
-      return {
-        type: 'observeContract',
-        payload: {
-          contract: `offer-${a % 9}`,
-          title: `Contract ${a % 9}`,
-          kind: b % 2 ? 'hourly' : 'fixed',
-          as: b % 3 ? 'agency' : 'independent',
-        },
-      };
     case 'payout':
       return { type: 'recordPayout', payload: { contract, amount: 100 + (a % 900) } };
     case 'removeKey': {
