@@ -9,8 +9,8 @@ import { assertBuilt, EXTENSION_DIR } from './support/paths.ts';
 
 const CONTENT_SCRIPT_BUDGET_BYTES = 25 * 1024;
 
-/** The proposal form's script and one per work page (upwork-dom.md "Work pages"). */
-const SCRIPTS = ['upwork', 'connects-history', 'proposals', 'contracts', 'timesheet', 'work-notice'];
+/** The proposal form's script and the work pages' (upwork-dom.md "Work pages"). */
+const SCRIPTS = ['upwork', 'work-pages'];
 
 const manifest = () =>
   JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
