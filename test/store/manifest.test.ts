@@ -44,7 +44,7 @@ describe('the store manifests', () => {
     expect(chrome.host_permissions).toEqual([UPWORK]);
     expect(firefox.permissions?.filter((p) => p.includes('://'))).toEqual([UPWORK]);
     for (const m of [chrome, firefox]) {
-      // One script per Upwork page kind (issue 11), every one on Upwork only.
+      // The proposal form's script and the work pages' (issue 11), both on Upwork only.
       expect([...new Set(m.content_scripts?.flatMap((c) => c.matches))]).toEqual([UPWORK]);
       const { optional_permissions: _o, optional_host_permissions: _h, ...granted } = m;
       expect(JSON.stringify(granted)).not.toMatch(/wss?:|localhost|127\.0\.0\.1|<all_urls>|\*:\/\/\*/);
