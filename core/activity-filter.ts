@@ -19,6 +19,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   submitMilestone: 'work',
   logTime: 'work',
   recordPayout: 'work',
+  observeContract: 'work',
   createAgency: 'team',
   grantInvite: 'team',
   grantDeviceInvite: 'team',

@@ -17,5 +17,6 @@ export { BOM, type Cell, csvField, csvText, isoInZone } from './csv.ts';
 export * from './insights.ts';
 export { movementsCsv, offersCsv, proposalsCsv } from './insights-csv.ts';
 export { monthKey } from './month.ts';
+export { refundKey } from './refund-key.ts';
 export { VERDICTS, type VerdictCode } from './refusals.ts';
 export * from './types.ts';

@@ -136,7 +136,7 @@ export const VERDICTS = {
   },
   OFFER_EXCLUSIVE: {
     rule: 'R7',
-    message: "An exclusive member's offer was recorded as independent; it is the agency's offer.",
+    message: "An exclusive member's offer or contract was recorded as independent; it is the agency's.",
   },
   OFFER_AGENCY_JOB: {
     rule: 'R8',

@@ -154,7 +154,16 @@ export const PayloadSchemas = {
     .strict(),
   observeBalance: z.object({ balance: connects }).strict(),
   learnUpworkId: z.object({ upworkId: z.string().regex(/^\d{1,30}$/) }).strict(),
-  refundConnects: z.object({ job: id, connects: connects.min(1) }).strict(),
+  refundConnects: z
+    .object({
+      job: id,
+      connects: connects.min(1),
+      on: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    })
+    .strict(),
   receiveOffer: z
     .object({
       offer: id,
@@ -171,6 +180,7 @@ export const PayloadSchemas = {
   recordPayout: z
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
+  observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];

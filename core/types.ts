@@ -80,7 +80,8 @@ export interface Payloads {
   };
   observeBalance: { balance: number };
   learnUpworkId: { upworkId: string };
-  refundConnects: { job: string; connects: number };
+  /** `on`: the day of the Connects history row it was read from (D9: one row is one refund). */
+  refundConnects: { job: string; connects: number; on?: string };
   receiveOffer: {
     offer: string;
     job: string;
@@ -92,6 +93,8 @@ export interface Payloads {
     terms?: ContractTerms;
   };
   recordPayout: { contract: string; sealed?: Sealed; amount?: number };
+  /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
+  observeContract: { contract: string; title: string; kind: ContractKind; as: ProposeAs };
 }
 export type ActionType = keyof Payloads;
 
@@ -102,6 +105,7 @@ export const FACT_TYPES = [
   'refundConnects',
   'receiveOffer',
   'recordPayout',
+  'observeContract',
 ] as const satisfies readonly ActionType[];
 export type FactType = (typeof FACT_TYPES)[number];
 const FACT_SET: ReadonlySet<string> = new Set(FACT_TYPES);
@@ -190,6 +194,18 @@ export interface Offer {
   status: 'open' | 'accepted' | 'declined';
 }
 
+/** A contract as its member's Upwork contracts page showed it: whose it is and its kind, no amount (D15). */
+export interface SeenContract {
+  id: string;
+  title: string;
+  kind: 'hourly' | 'fixed';
+  as: ProposeAs;
+  member: MemberId;
+  /** The record that stands (the latest by time), and its time. */
+  by: ActionId;
+  at: number;
+}
+
 export interface Contract {
   id: string;
   job: string;
@@ -257,12 +273,16 @@ export interface AgencyState {
   observation: Observation | null;
   /** Sorted by `at`; agency Connects movements after and before the latest observation. */
   ledger: LedgerEntry[];
+  /** D9: each Connects history row recorded as a refund (core/refund-key.ts) → the refund that counted. */
+  refunds: Record<string, ActionId>;
   balance: number;
   /** Connects spent from the agency pool by member and month ("2026-11" in the agency's time zone). */
   spent: Record<MemberId, Record<string, number>>;
   proposals: ProposalRecord[];
   offers: Record<string, Offer>;
   contracts: Record<string, Contract>;
+  /** Contracts members' browsers saw on Upwork's contracts page (core/rules/contracts-seen.ts), by id. */
+  contractsSeen: Record<string, SeenContract>;
   payouts: Payout[];
   verdicts: Verdict[];
   activity: ActivityEntry[];

@@ -15,6 +15,7 @@ import {
   write,
 } from '../knowledge.ts';
 import { monthKey } from '../month.ts';
+import { refundKey } from '../refund-key.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, MemberId } from '../types.ts';
 import { type Actor, isManager, nameOf, plural, type Rules } from './rule.ts';
@@ -226,7 +227,16 @@ export const connectsRules: Rules = {
       const p = a.payload;
       // D9: a refund goes back where the Connects came from: the pool only for a job proposed as the agency
       const agency = knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job));
-      if (!ctx.historyOnly && agency) ledger(ctx, a, p.connects, 'refund');
+      // D9: one Connects history row is one refund: only the first record of it that counts moves the pool
+      const key = refundKey(p);
+      // A state restored from a snapshot older than refund rows has none yet.
+      ctx.state.refunds ??= {};
+      const refunds = ctx.state.refunds;
+      if (key !== null && refunds[key] !== undefined) return { text: null };
+      if (!ctx.historyOnly && agency) {
+        ledger(ctx, a, p.connects, 'refund');
+        if (key !== null) refunds[key] = a.id;
+      }
       return {
         text: `${actor.record.name} recorded a refund of ${plural(p.connects)} for job ${p.job}${agency ? '' : ' (independent: not the agency’s Connects)'}`,
       };

@@ -5,6 +5,7 @@ import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '..
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
 import { connectsRules, createBalance } from './connects.ts';
+import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
 import type { Outcome, Rule } from './rule.ts';
 import { sealKeyRules } from './seal-keys.ts';
@@ -14,10 +15,13 @@ export type { Outcome } from './rule.ts';
 
 // A Map, not a merged object literal: one lookup per action of the replay.
 const RULES = new Map(
-  Object.entries({ ...memberRules, ...connectsRules, ...workRules, ...sealKeyRules }) as [
-    ActionType,
-    Rule<ActionType>,
-  ][],
+  Object.entries({
+    ...memberRules,
+    ...connectsRules,
+    ...workRules,
+    ...sealKeyRules,
+    ...contractsSeenRules,
+  }) as [ActionType, Rule<ActionType>][],
 );
 
 const NO_FLAGS: VerdictCode[] = [];

@@ -40,6 +40,14 @@ export function contentScriptRefusal(message: unknown): Refusal | null {
     };
   if (kind !== 'act') return null;
   const type = field(message, 'type');
+  // D15: no amount ever comes from a page — a rate read there would reach every member's browser.
+  if (type === 'receiveOffer' && field(field(message, 'payload'), 'terms') !== undefined)
+    return {
+      ok: false,
+      code: 'NOT_FROM_PAGE',
+      rule: 'D15',
+      message: 'An offer seen on Upwork is recorded without its rate or amount.',
+    };
   if (typeof type === 'string' && CONTENT_SCRIPT_ACTIONS.has(type)) return null;
   return {
     ok: false,

@@ -84,6 +84,11 @@ export const PAGE_FACT_TYPES = [
   'observeBalance',
   'learnUpworkId',
   'setDefaultTeam',
+  // The work pages (extension/overlay/work-page.ts): refunds on the Connects history (D9), offers seen on
+  // My proposals (D8). Never an amount (D15).
+  'refundConnects',
+  'receiveOffer',
+  'observeContract',
 ] as const;
 export type PageFactType = (typeof PAGE_FACT_TYPES)[number];
 

@@ -130,6 +130,7 @@ const ACTION_NAMES: Record<ActionType, string> = {
   refundConnects: 'Recorded a refund',
   receiveOffer: 'Recorded an offer',
   recordPayout: 'Recorded a payout',
+  observeContract: 'Recorded a contract as Upwork lists it',
 };
 
 export const actionName = (type: string): string => ACTION_NAMES[type as ActionType] ?? 'An action';

@@ -40,11 +40,12 @@ describe('the store manifests', () => {
     expect([...(firefox.optional_permissions ?? [])].sort()).toEqual(optional);
   });
 
-  it('reach only Upwork: one host permission, one content-script match, no sync-server address', () => {
+  it('reach only Upwork: one host permission, content scripts on Upwork only, no sync-server address', () => {
     expect(chrome.host_permissions).toEqual([UPWORK]);
     expect(firefox.permissions?.filter((p) => p.includes('://'))).toEqual([UPWORK]);
     for (const m of [chrome, firefox]) {
-      expect(m.content_scripts?.flatMap((c) => c.matches)).toEqual([UPWORK]);
+      // The proposal form's script and the work pages' (issue 11), both on Upwork only.
+      expect([...new Set(m.content_scripts?.flatMap((c) => c.matches))]).toEqual([UPWORK]);
       const { optional_permissions: _o, optional_host_permissions: _h, ...granted } = m;
       expect(JSON.stringify(granted)).not.toMatch(/wss?:|localhost|127\.0\.0\.1|<all_urls>|\*:\/\/\*/);
     }

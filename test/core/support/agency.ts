@@ -5,6 +5,7 @@ import {
   type Action,
   type ActionId,
   type ActionType,
+  type ContractTerms,
   createAction,
   type Derivation,
   derive,

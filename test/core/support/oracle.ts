@@ -53,7 +53,7 @@ interface OInvite {
 interface OOffer {
   as: 'agency' | 'independent' | 'unknown';
   member: string;
-  kind: 'hourly' | 'fixed';
+  kind: 'hourly' | 'fixed' | null;
   status: 'open' | 'accepted' | 'declined';
 }
 interface OState {
@@ -424,7 +424,12 @@ export class Oracle {
             as = this.offerAs(a);
             this.offerMemo.set(a.id, as);
           }
-          s.offers.set(p.offer, { as, member: p.member, kind: p.terms!.kind, status: 'open' });
+          s.offers.set(p.offer, {
+            as,
+            member: p.member,
+            kind: p.terms?.kind ?? p.kind ?? null,
+            status: 'open',
+          });
         }
         return true;
       }

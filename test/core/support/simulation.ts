@@ -18,6 +18,7 @@ import {
   type ActionType,
   appendLocal,
   applyActions,
+  type ContractTerms,
   createAction,
   type Derivation,
   derive,
@@ -671,7 +672,7 @@ export async function run(scenario: Scenario, opts: { realSignatures?: boolean }
     const m = joined[i % joined.length]!;
     const independent = i === 2 && scenario.setup.relationships[m - 1] === 'non-exclusive';
     const offer = `offer-${6 + i}`;
-    const terms: Payloads['receiveOffer']['terms'] =
+    const terms: ContractTerms =
       i % 2 ? { kind: 'fixed', amount: 50_000 } : { kind: 'hourly', hourlyRate: 3000 };
     const recorded = await on(owner, firstKeys[m]!, {
       type: 'receiveOffer',

@@ -17,7 +17,7 @@ export const UPWORK_ORIGIN = 'https://www.upwork.com';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Shows `balance` in the agency option of an apply page (its label and the fake app's model). */
+/** Shows `balance` in the agency option of an apply page (its label and the fake app's model) and as the agency Connects history's balance. */
 export function withAgencyBalance(html: string, balance: number): string {
   const shown = balance.toLocaleString('en-US');
   return html
@@ -31,7 +31,8 @@ export function withAgencyBalance(html: string, balance: number): string {
         'g',
       ),
       `$1${shown}$2`,
-    );
+    )
+    .replace(/(data-fake-agency-balance>)[\d,]+(<)/g, `$1${shown}$2`);
 }
 
 export class UpworkServer {

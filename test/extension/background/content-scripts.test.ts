@@ -4,7 +4,10 @@
 // Router.onMessage, the listener the background registers, with senders shaped as Chrome gives them.
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CONTENT_SCRIPT_ACTIONS } from '../../../extension/background/content-scripts.ts';
+import {
+  CONTENT_SCRIPT_ACTIONS,
+  contentScriptRefusal,
+} from '../../../extension/background/content-scripts.ts';
 import { Router, type SenderLike } from '../../../extension/background/router.ts';
 import { PAGE_FACT_TYPES, type Response } from '../../../extension/messaging/types.ts';
 import { balanceObservation } from '../../../extension/overlay/page-facts.ts';
@@ -53,8 +56,36 @@ describe('content scripts at the background’s boundary (issue 8, item 13)', ()
   it('the facts the overlay sends are exactly the ones a content script may record', () => {
     expect([...CONTENT_SCRIPT_ACTIONS].sort()).toEqual([...PAGE_FACT_TYPES].sort());
     expect([...CONTENT_SCRIPT_ACTIONS].sort()).toEqual(
-      ['learnUpworkId', 'observeBalance', 'setDefaultTeam', 'submitProposal'].sort(),
+      [
+        'learnUpworkId',
+        'observeBalance',
+        'setDefaultTeam',
+        'submitProposal',
+        'refundConnects',
+        'receiveOffer',
+        'observeContract',
+      ].sort(),
     );
+  });
+
+  it('D15: refuses an offer with its terms from Upwork’s page: a rate never comes from a page', () => {
+    const offer = { offer: 'o1', job: '~0111', title: 'Logo', as: 'agency', member: 'x'.repeat(43) };
+    expect(
+      contentScriptRefusal({
+        kind: 'act',
+        agencyId: 'a',
+        type: 'receiveOffer',
+        payload: { ...offer, terms: { kind: 'hourly', hourlyRate: 4500 } },
+      }),
+    ).toMatchObject({ ok: false, code: 'NOT_FROM_PAGE', rule: 'D15' });
+    expect(
+      contentScriptRefusal({
+        kind: 'act',
+        agencyId: 'a',
+        type: 'receiveOffer',
+        payload: { ...offer, kind: 'hourly' },
+      }),
+    ).toBeNull();
   });
 
   it('refuses changeRole, setAllowance and grantInvite from Upwork’s page, and writes nothing', async () => {

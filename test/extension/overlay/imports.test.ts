@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 const ROOT = process.cwd();
 const OVERLAY = 'extension/overlay';
 const ENTRY = 'extension/entrypoints/upwork.content';
+const ENTRIES = 'extension/entrypoints';
+const CONTENT = 'extension/content';
 
 const sources = (dir: string): string[] =>
   readdirSync(join(ROOT, dir))
@@ -33,9 +35,25 @@ const ALLOWED_FROM_OVERLAY = [
 
 const ALLOWED_FROM_ENTRY = [
   /^\.\.\/\.\.\/overlay\/[a-z-]+\.(?:tsx?|css\?inline)$/,
-  /^\.\.\/\.\.\/messaging\/client\.ts$/,
+  /^\.\.\/\.\.\/(?:messaging\/client|content\/[a-z-]+)\.ts$/,
   /^preact$/,
   /^wxt\/utils\/(?:define-content-script|content-script-context|content-script-ui\/shadow-root)$/,
+];
+
+/** A work page's script (entrypoints/<page>.content.ts): its page definition and content/'s wiring. */
+const ALLOWED_FROM_PAGE_ENTRY = [
+  /^\.\.\/overlay\/[a-z-]+-page\.tsx?$/,
+  /^\.\.\/content\/[a-z-]+\.ts$/,
+  /^wxt\/utils\/define-content-script$/,
+];
+
+/** The wiring the content scripts share (content/): WXT's helpers, the overlay, the messaging client. */
+const ALLOWED_FROM_CONTENT = [
+  /^\.\/[a-z-]+\.ts$/,
+  /^\.\.\/overlay\/[a-z-]+\.(?:tsx?|css\?inline)$/,
+  /^\.\.\/messaging\/client\.ts$/,
+  /^preact$/,
+  /^wxt\/utils\/(?:content-script-context|content-script-ui\/shadow-root)$/,
 ];
 
 describe('what the content script may import', () => {
@@ -59,6 +77,26 @@ describe('what the content script may import', () => {
           ALLOWED_FROM_ENTRY.some((re) => re.test(source)),
           `${file} imports ${source}`,
         ).toBe(true);
+      }
+    }
+  });
+
+  it('each work page’s script wires only its page definition through content/, and content/ only WXT, the overlay and the client', () => {
+    const pageEntries = readdirSync(join(ROOT, ENTRIES))
+      .filter((name) => /\.content\.ts$/.test(name))
+      .map((name) => join(ENTRIES, name));
+    expect(pageEntries.length).toBeGreaterThan(0);
+    for (const [files, allowed] of [
+      [pageEntries, ALLOWED_FROM_PAGE_ENTRY],
+      [sources(CONTENT), ALLOWED_FROM_CONTENT],
+    ] as const) {
+      for (const file of files) {
+        for (const source of importsOf(file)) {
+          expect(
+            allowed.some((re) => re.test(source)),
+            `${file} imports ${source}`,
+          ).toBe(true);
+        }
       }
     }
   });

@@ -1,0 +1,15 @@
+// My proposals (/nx/proposals/) for work-page.ts: its reader, the overlay just after the Offers card, its view
+// and the offers it records.
+import { h } from 'preact';
+import { type ProposalsReading, readProposals } from '../features/upwork-page/read-proposals.ts';
+import { offerFacts } from './proposals-facts.ts';
+import { ProposalsView } from './proposals-view.tsx';
+import type { WorkPageDef } from './work-page.ts';
+
+export const proposalsPage: WorkPageDef<ProposalsReading> = {
+  pages: ['proposals'],
+  read: (doc) => readProposals(doc),
+  anchor: (_doc, page) => ({ element: page.offersCard, append: 'after' }),
+  view: (page, ctx) => h(ProposalsView, { page, ctx }),
+  facts: (page, ctx) => (ctx.view ? offerFacts(page.offers, ctx.view) : []),
+};

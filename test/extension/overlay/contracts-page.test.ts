@@ -1,0 +1,112 @@
+// @vitest-environment-options { "url": "https://www.upwork.com/" }
+// The overlay on the contracts list (work-page.ts with contracts-page.ts) on the fake page, against a background
+// that signs and derives with core: a plain member's page records each contract once, with no amount; a
+// business manager's page shows R4/R5/R6 for a member's contract from what the member's browser recorded.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readContracts } from '../../../extension/features/upwork-page/read-contracts.ts';
+import { contractsPage } from '../../../extension/overlay/contracts-page.ts';
+import { mountInShadowRoot } from '../../../extension/overlay/mount.ts';
+import { createUrlHub } from '../../../extension/overlay/url-hub.ts';
+import { startWorkPage } from '../../../extension/overlay/work-page.ts';
+import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
+import { AgencyBackground, northwind } from './support.ts';
+
+const CONTRACTS = '/nx/wm/freelancer/contracts';
+
+let controller: AbortController;
+beforeEach(() => {
+  controller = new AbortController();
+});
+afterEach(() => {
+  controller.abort();
+  document.body.replaceChildren();
+});
+
+function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
+  startWorkPage({
+    win: window,
+    signal: controller.signal,
+    client: bg,
+    mountUi: mountInShadowRoot(),
+    onUrlChange: createUrlHub().hook,
+    page: contractsPage,
+    noticeAfterMs,
+  });
+}
+
+const shadowText = (testId: string): string =>
+  document.querySelector('agency-overlay')?.shadowRoot?.querySelector(`[data-testid="${testId}"]`)
+    ?.textContent ?? '';
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the contracts list', () => {
+  it('reads each tile’s id, title, kind and status, and never its terms’ text', () => {
+    loadPage(CONTRACTS);
+    const r = readContracts(document);
+    if (!r.found) throw new Error('not read');
+    expect(r.value.contracts.map(({ tile: _tile, ...c }) => c)).toEqual([
+      { id: '41000001', title: 'Field inspections app (React Native)', kind: 'hourly', status: 'active' },
+      { id: '41000002', title: 'Migrate a WordPress blog to Astro', kind: 'fixed', status: 'active' },
+    ]);
+  });
+
+  it('a plain member’s page records their contracts once, as the agency’s (exclusive), with no amount', async () => {
+    const fx = await northwind(300);
+    const bg = new AgencyBackground(fx, 'Ben');
+    loadPage(CONTRACTS);
+    start(bg);
+    await until(
+      () => bg.acts('observeContract').length === 2 && shadowText('contract-41000001') !== '',
+      'the facts',
+    );
+    expect(bg.acts('observeContract').map((a) => a.payload)).toEqual([
+      { contract: '41000001', title: 'Field inspections app (React Native)', kind: 'hourly', as: 'agency' },
+      { contract: '41000002', title: 'Migrate a WordPress blog to Astro', kind: 'fixed', as: 'agency' },
+    ]);
+    await until(() => shadowText('contract-41000001').includes('Only you log time'), 'the lines');
+    expect(shadowText('contract-41000002')).toBe(
+      'Migrate a WordPress blog to Astro: You (the contracted member) or any business manager may submit milestones. Paid to Northwind Pixel Works’s account.',
+    );
+    await flush();
+    expect(bg.acts()).toHaveLength(2);
+  });
+
+  it('R4/R5/R6: a business manager’s page names the member of each contract their browser recorded, and records nothing', async () => {
+    const fx = await northwind(300);
+    await fx.act('Ben', 'observeContract', {
+      contract: '41000001',
+      title: 'Field inspections app (React Native)',
+      kind: 'hourly',
+      as: 'agency',
+    });
+    const bg = new AgencyBackground(fx, 'Ana');
+    loadPage(CONTRACTS);
+    start(bg);
+    await until(() => shadowText('contract-41000001') !== '', 'the lines');
+    expect(shadowText('contract-41000001')).toBe(
+      'Field inspections app (React Native) — Ben’s: Only Ben logs time on this contract. Paid to Northwind Pixel Works’s account.',
+    );
+    expect(shadowText('contract-41000002')).toBe(
+      'Migrate a WordPress blog to Astro — not in the agency’s log yet: The contracted member or any business manager may submit milestones.',
+    );
+    await flush();
+    expect(bg.acts()).toEqual([]);
+  });
+
+  it('a quiet notice names the contract tiles when the markup is unknown', async () => {
+    const fx = await northwind(300);
+    const bg = new AgencyBackground(fx, 'Ben');
+    loadPage(`${CONTRACTS}?variant=unknown`);
+    start(bg, 20);
+    await until(() => shadowText('unrecognised') !== '', 'the notice');
+    expect(shadowText('unrecognised')).toContain('Not found: the contract tiles.');
+    expect(bg.acts()).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+// @vitest-environment-options { "url": "https://www.upwork.com/" }
+// The overlay on My proposals (work-page.ts with proposals-page.ts) on the fake page, against a background that
+// signs and derives with core: R2 worded by the viewer's role and naming the managers, D8 deciding whose an
+// offer is, the offer recorded once and without any amount, boost badges explained, a notice on unknown markup.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readProposals } from '../../../extension/features/upwork-page/read-proposals.ts';
+import { mountInShadowRoot } from '../../../extension/overlay/mount.ts';
+import { proposalsPage } from '../../../extension/overlay/proposals-page.ts';
+import { createUrlHub } from '../../../extension/overlay/url-hub.ts';
+import { startWorkPage } from '../../../extension/overlay/work-page.ts';
+import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
+import { AgencyBackground, northwind } from './support.ts';
+
+const PROPOSALS = '/nx/proposals/';
+const JOB = '~022001000000000000002';
+const TITLE = 'React Native app: offline sync for field inspections';
+
+let controller: AbortController;
+beforeEach(() => {
+  controller = new AbortController();
+});
+afterEach(() => {
+  controller.abort();
+  document.body.replaceChildren();
+});
+
+function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
+  startWorkPage({
+    win: window,
+    signal: controller.signal,
+    client: bg,
+    mountUi: mountInShadowRoot(),
+    onUrlChange: createUrlHub().hook,
+    page: proposalsPage,
+    noticeAfterMs,
+  });
+}
+
+const shadowText = (testId: string): string =>
+  document.querySelector('agency-overlay')?.shadowRoot?.querySelector(`[data-testid="${testId}"]`)
+    ?.textContent ?? '';
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('My proposals', () => {
+  it('reads the Offers card, its offers and the boost badges of the proposal rows', () => {
+    loadPage(PROPOSALS);
+    const r = readProposals(document);
+    if (!r.found) throw new Error('not read');
+    expect(r.value.offerCount).toBe(1);
+    expect(r.value.offers).toEqual([{ id: '1999000000000000001', title: TITLE }]);
+    expect(r.value.boosts.map((b) => [b.title, b.boost])).toEqual([
+      ['Technical SEO audit for a B2B SaaS site', 'outbid'],
+      ['Migrate a WordPress blog to Astro', 'boosted'],
+    ]);
+  });
+
+  it('R2: a member is told to ask the business managers by name, and the agency offer is recorded once, without terms', async () => {
+    const fx = await northwind(300);
+    await fx.act('Ana', 'changeRole', { member: fx.id('Noor'), role: 'manager' });
+    await fx.propose('Ben', { job: JOB, title: TITLE, connects: 12 });
+    const bg = new AgencyBackground(fx, 'Ben');
+    loadPage(PROPOSALS);
+    start(bg);
+    await until(() => bg.acts('receiveOffer').length === 1 && shadowText('offer') !== '', 'the offer');
+    expect(shadowText('offer')).toBe(
+      `${TITLE}: Only a business manager accepts Northwind Pixel Works’s offers: ask Ana or Noor. Accepting needs Northwind Pixel Works’s Agency Plus membership; any acceptance fee is charged to the agency owner, Ana.`,
+    );
+    expect(bg.acts('receiveOffer')[0]?.payload).toEqual({
+      offer: '1999000000000000001',
+      job: JOB,
+      title: TITLE,
+      as: 'agency',
+      member: fx.id('Ben'),
+    });
+    expect(fx.derive().state.offers['1999000000000000001']).toMatchObject({ as: 'agency', status: 'open' });
+    expect(shadowText('boosts')).toContain('Boost outbid: Upwork refunds the bid');
+    await flush();
+    expect(bg.acts()).toHaveLength(1);
+  });
+
+  it('R2: a business manager reads that they can accept it', async () => {
+    const fx = await northwind(300);
+    await fx.propose('Ben', { job: JOB, title: TITLE, connects: 12 });
+    const bg = new AgencyBackground(fx, 'Ana');
+    loadPage(PROPOSALS);
+    start(bg);
+    await until(() => shadowText('offer') !== '', 'the offer');
+    expect(shadowText('offer')).toContain(': You can accept this for Northwind Pixel Works.');
+    // Ana did not propose on the job: the offer on her page is not recorded as hers.
+    await flush();
+    expect(bg.acts()).toEqual([]);
+  });
+
+  it('D8: a non-exclusive member’s offer with no proposal in the log is not guessed, and not recorded', async () => {
+    const fx = await northwind(300);
+    const bg = new AgencyBackground(fx, 'Noor');
+    loadPage(PROPOSALS);
+    start(bg);
+    await until(() => shadowText('offer') !== '', 'the offer');
+    expect(shadowText('offer')).toContain('cannot say whether this offer is Northwind Pixel Works’s (D8)');
+    await flush();
+    expect(bg.acts()).toEqual([]);
+  });
+
+  it('a quiet notice names the Offers card when the markup is unknown', async () => {
+    const fx = await northwind(300);
+    const bg = new AgencyBackground(fx, 'Ben');
+    loadPage(`${PROPOSALS}?variant=unknown`);
+    start(bg, 20);
+    await until(() => shadowText('unrecognised') !== '', 'the notice');
+    expect(shadowText('unrecognised')).toContain('Not found: the Offers card.');
+    expect(bg.acts()).toEqual([]);
+  });
+});
