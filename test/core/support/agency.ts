@@ -5,7 +5,6 @@ import {
   type Action,
   type ActionId,
   type ActionType,
-  type ContractTerms,
   createAction,
   type Derivation,
   derive,
