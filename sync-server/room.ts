@@ -20,10 +20,10 @@ import { Group, MAX_GROUP_UPDATE_BYTES } from './group.ts';
 import { type Admitted, type Checked, check, type Inbound, type IntakeResult, type Needs } from './intake.ts';
 import { TokenBucket } from './limits.ts';
 import type { Peer } from './peer.ts';
-import type { Store } from './persistence.ts';
 import { Presence, type Stamp, takesPart } from './presence.ts';
 import { PREVERIFY_BYTES, preverify } from './preverify.ts';
 import { RoomLog } from './room-log.ts';
+import type { RoomStore } from './room-store.ts';
 import { Slice } from './slice.ts';
 import { slim } from './stored.ts';
 import { type AwarenessEntry, encodeAwarenessUpdate, encodeUpdate } from './wire.ts';
@@ -40,7 +40,7 @@ export interface Accepted {
 }
 
 export interface RoomContext {
-  store: Store;
+  store: RoomStore;
   accept(item: Accepted): void;
   now(): number;
   /** What checks an action's signatures (injected into core's verifyAction). */
@@ -137,7 +137,7 @@ export class Room {
 
   /** Loads a room from the data file (an unknown room is an empty one), in slices. Throws on unreadable data. */
   static async load(id: string, ctx: RoomContext): Promise<Room> {
-    const stored = ctx.store.load(id);
+    const stored = await ctx.store.load(id);
     const log = new RoomLog();
     const entries = await log.load(stored.updates, new Slice());
     let owners = stored.owners;
