@@ -83,6 +83,34 @@ export class Cluster {
   private redis: Proc | null = null;
   private redisPort = 0;
   private haproxy: Proc | null = null;
+  /** Options every instance gets on top of the cluster's own (the bench raises limits). */
+  extraArgs: string[] = [];
+
+  /** Postgres and Redis only (the bench starts instances and HAProxy round by round). */
+  static async engines(): Promise<Cluster> {
+    const c = new Cluster();
+    c.dir = await mkdtemp(join(tmpdir(), 'agency-many-'));
+    try {
+      await Promise.all([c.startPostgres(), c.startRedis()]);
+    } catch (error) {
+      await c.stop();
+      throw error;
+    }
+    return c;
+  }
+
+  /** HAProxy's process id (its CPU time, for the bench). */
+  get haproxyPid(): number | undefined {
+    return this.haproxy?.child.pid;
+  }
+
+  /** Stops HAProxy and every instance (gracefully), keeping Postgres and Redis. */
+  async stopInstances(): Promise<void> {
+    await stop(this.haproxy);
+    this.haproxy = null;
+    await Promise.all(this.instances.map((s) => (s ? kill(s, 'SIGTERM') : null)));
+    this.instances = [];
+  }
 
   static async start(n = 3): Promise<Cluster> {
     need(join(PG_BIN, 'postgres'), 'postgresql-15');
@@ -105,7 +133,7 @@ export class Cluster {
     return c;
   }
 
-  private async startPostgres(): Promise<void> {
+  async startPostgres(): Promise<void> {
     const base = join(this.dir, 'pg');
     await mkdir(join(base, 'sock'), { recursive: true });
     const user = postgresUser();
@@ -213,12 +241,13 @@ export class Cluster {
     );
   }
 
-  private async startHaproxy(): Promise<void> {
+  async startHaproxy(): Promise<void> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { AO_BIND: `127.0.0.1:${port}` };
-    this.instancePorts.forEach((p, i) => {
-      env[`AO_INSTANCE_${i + 1}`] = `127.0.0.1:${p}`;
-    });
+    // deploy/haproxy.cfg names three instances: with fewer, the others point at a port nothing listens on,
+    // and its health checks keep them out
+    const nothing = await freePort();
+    for (let i = 0; i < 3; i++) env[`AO_INSTANCE_${i + 1}`] = `127.0.0.1:${this.instancePorts[i] ?? nothing}`;
     this.haproxy = start('/usr/sbin/haproxy', ['-db', '-f', join(ROOT, 'deploy/haproxy.cfg')], env);
     this.url = `ws://127.0.0.1:${port}`;
     // up once it answers and sees every instance healthy
