@@ -37,6 +37,35 @@ const SPECS: OptionSpec[] = [
     fallback: './data',
   },
   {
+    flag: '--store',
+    env: 'STORE_URL',
+    key: 'store',
+    kind: 'string',
+    help: 'postgres://user:password@host/db: keep agencies in Postgres and run as one of many instances behind a load balancer (needs --redis; --data is then unused). Without it: one process, one SQLite file.',
+  },
+  {
+    flag: '--redis',
+    env: 'REDIS_URL',
+    key: 'redis',
+    kind: 'string',
+    help: 'redis://host:port: how instances sharing --store agree which one serves each agency.',
+  },
+  {
+    flag: '--advertise',
+    env: 'ADVERTISE',
+    key: 'advertise',
+    kind: 'string',
+    help: 'host:port the other instances reach this one at (with --store). Default: the listening address.',
+  },
+  {
+    flag: '--lease-ms',
+    env: 'LEASE_MS',
+    key: 'leaseMs',
+    kind: 'int',
+    help: "With --store: how long an instance's hold on an agency outlives its last renewal (a killed instance's agencies move after it).",
+    fallback: String(DEFAULTS.leaseMs),
+  },
+  {
     flag: '--create-token',
     env: 'CREATE_TOKEN',
     key: 'createToken',
@@ -180,6 +209,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   }
   if (!isLogLevel(String(options.logLevel)))
     return { kind: 'error', message: `--log-level must be one of ${LOG_LEVELS.join(', ')}.` };
+  if (options.redis && !options.store)
+    return { kind: 'error', message: '--redis is used only with --store postgres://… (many instances).' };
+  if (options.store && !/^postgres(ql)?:\/\//.test(String(options.store)))
+    return { kind: 'error', message: '--store must be a postgres:// address.' };
+  if (options.store && !options.redis)
+    return { kind: 'error', message: '--store needs --redis redis://… (instances coordinate through it).' };
+  if (options.redis && !/^rediss?:\/\//.test(String(options.redis)))
+    return { kind: 'error', message: '--redis must be a redis:// address.' };
   if (positional[0] === 'backup') {
     if (!positional[1]) return { kind: 'error', message: 'backup needs a destination file.' };
     return { kind: 'backup', dataDir: String(options.dataDir), file: positional[1] };

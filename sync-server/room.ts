@@ -29,10 +29,10 @@ import { Group, MAX_GROUP_UPDATE_BYTES } from './group.ts';
 import { type Admitted, type Checked, check, type Inbound, type IntakeResult, type Needs } from './intake.ts';
 import { TokenBucket } from './limits.ts';
 import type { Peer } from './peer.ts';
-import type { Store } from './persistence.ts';
 import { Presence, type Stamp, takesPart } from './presence.ts';
 import { PREVERIFY_BYTES, preverify } from './preverify.ts';
 import { RoomLog } from './room-log.ts';
+import type { RoomStore } from './room-store.ts';
 import { Slice } from './slice.ts';
 import { inSlices } from './steps.ts';
 import { slim } from './stored.ts';
@@ -53,7 +53,7 @@ export interface Accepted {
 }
 
 export interface RoomContext {
-  store: Store;
+  store: RoomStore;
   accept(item: Accepted): void;
   now(): number;
   /** What checks an action's signatures (injected into core's verifyAction). */
@@ -147,7 +147,7 @@ export class Room {
 
   /** Loads a room from the data file (an unknown room is an empty one), in slices. Throws on unreadable data. */
   static async load(id: string, ctx: RoomContext): Promise<Room> {
-    const stored = ctx.store.load(id);
+    const stored = await ctx.store.load(id);
     const log = new RoomLog();
     const slice = new Slice();
     const entries = await log.load(stored.updates, slice);

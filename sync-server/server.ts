@@ -12,14 +12,14 @@ import {
   RoomIdSchema,
 } from '../core/protocol.ts';
 import { tokenMatches } from './auth.ts';
-import { Committer } from './committer.ts';
+import { type Backend, clusterBackend, sqliteBackend } from './backend.ts';
 import { Connection } from './connection.ts';
 import { verifyEd25519 } from './ed25519.ts';
 import { AddressCounter } from './limits.ts';
 import { createLogger, type Logger, type LogLevel } from './log.ts';
 import { DEFAULT_MAX_MEMORY, MemoryBudget } from './memory.ts';
 import { Metrics } from './metrics.ts';
-import { Store } from './persistence.ts';
+import { HOP_HEADER, pipeUpgrade } from './proxy.ts';
 import { Rooms } from './rooms.ts';
 import { AgencySocket, MAX_FRAGMENTS, PREAUTH_CHUNKS, PREAUTH_FRAME_BYTES } from './socket.ts';
 import { UpgradePacer } from './upgrade-pace.ts';
@@ -62,6 +62,14 @@ export interface SyncServerOptions {
   clock?: () => number;
   /** The memory budget in bytes (memory.ts): holding 85% of it, the server refuses new work. */
   maxMemory?: number;
+  /** postgres://… : keep agencies in Postgres as one of many instances (needs `redis`); dataDir is then unused. */
+  store?: string | null;
+  /** redis://… : where the instances lease agencies to each other (lease.ts). */
+  redis?: string | null;
+  /** host:port the other instances reach this one at (default: the listening host and port). */
+  advertise?: string | null;
+  /** How long an instance's hold on an agency outlives its last renewal. */
+  leaseMs?: number;
 }
 
 export interface SyncServer {
@@ -96,6 +104,7 @@ export const DEFAULTS = {
   waitTimeoutMs: 30_000,
   compactRows: 500,
   maxMemory: DEFAULT_MAX_MEMORY,
+  leaseMs: 2_500,
 };
 
 export const isLoopback = (host: string): boolean =>
@@ -127,21 +136,20 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   const log = o.logger ?? createLogger(o.logLevel);
   const createToken = o.createToken || null;
   const metrics = new Metrics();
-  const store = Store.open(o.dataDir, true);
+  let rooms: Rooms;
+  const handle = { rooms: () => rooms };
+  const backend: Backend = o.store
+    ? await clusterBackend({ ...o, dataDir: o.dataDir }, metrics, log, handle)
+    : sqliteBackend(o.dataDir, metrics, log, handle);
   const now = o.clock ?? (() => Date.now());
   const connections = new Set<Connection>();
   const addresses = new AddressCounter(o.maxConnectionsPerIp);
   const upgrades = new UpgradePacer();
   const openCreation = isLoopback(o.host) && !o.trustProxy;
-  let rooms: Rooms;
-  const committer = new Committer(store, metrics, log, (room) => {
-    room.fail();
-    rooms.discard(room);
-  });
   rooms = new Rooms(
     {
-      store,
-      accept: (item) => committer.accept(item),
+      store: backend.store,
+      accept: (item) => backend.writer.accept(item),
       now,
       verify: verifyEd25519,
       maxMessageBytes: o.maxMessageBytes,
@@ -243,6 +251,12 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     );
   };
 
+  let proxied = 0;
+  metrics.gauge(
+    'agency_sync_connections_passed_on',
+    'Connections passed on to the instance that serves their agency (many instances only).',
+    () => proxied,
+  );
   const http: Server = createServer(onRequest);
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
@@ -259,11 +273,34 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // it may have waited a turn or more (upgrade-pace.ts)
       if (closing) return refuseUpgrade(socket, 503, 'Shutting down');
       if (socket.destroyed) return;
-      complete(req, socket, head, room, address);
+      place(req, socket, head, room, address);
     });
   });
 
-  const complete = (req: IncomingMessage, socket: Duplex, head: Buffer, room: string, address: string) =>
+  const place = (req: IncomingMessage, socket: Duplex, head: Buffer, room: string, address: string) => {
+    if (!o.store) return serve(req, socket, head, room, address);
+    // one of many instances: the one that holds the agency serves it
+    void backend.place(room, req.headers[HOP_HEADER] !== undefined).then(
+      (placed) => {
+        if (socket.destroyed) {
+          if (placed.kind === 'proxy') placed.upstream.destroy();
+          return;
+        }
+        if (placed.kind === 'local') return serve(req, socket, head, room, address);
+        if (placed.kind === 'unavailable') return refuseUpgrade(socket, 503, 'Agency moving: try again');
+        proxied++;
+        placed.upstream.once('close', () => proxied--);
+        pipeUpgrade(req, socket, head, placed.upstream, address);
+      },
+      (error) => {
+        log.error('placing a connection failed', { room, error });
+        refuseUpgrade(socket, 503, 'Try again');
+      },
+    );
+  };
+
+  const serve = (req: IncomingMessage, socket: Duplex, head: Buffer, room: string, address: string) => {
+    if (closing) return refuseUpgrade(socket, 503, 'Shutting down');
     wss.handleUpgrade(req, socket, head, (ws) => {
       metrics.connectionsTotal.inc();
       if (memory.pressed) {
@@ -296,6 +333,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       });
       connections.add(conn);
     });
+  };
 
   // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
   const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
@@ -336,7 +374,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   }, sweepEvery);
   sweep.unref();
   // The WAL is moved into the database file between bursts (committer.ts), never inside a commit.
-  const checkpoints = setInterval(() => committer.checkpoint(Date.now()), 1_000);
+  const checkpoints = setInterval(() => backend.writer.checkpoint(Date.now()), 1_000);
   checkpoints.unref();
   const roomSweep = setInterval(
     () => rooms.sweep(now()),
@@ -352,8 +390,9 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     });
   });
   http.on('error', (error) => log.error('http server error', { error }));
-  ready = true;
   const port = (http.address() as AddressInfo).port;
+  await backend.start(port);
+  ready = true;
   const urlHost =
     o.host.includes(':') && !o.host.startsWith('[')
       ? `[${o.host}]`
@@ -365,7 +404,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     port,
     host: o.host,
     url,
-    data: store.path,
+    data: backend.where,
     creation: createToken
       ? 'creation token required'
       : openCreation
@@ -377,7 +416,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     port,
     host: o.host,
     url,
-    dataFile: store.path,
+    dataFile: backend.where,
     metrics,
     stats: () => ({
       rooms: rooms.size,
@@ -395,7 +434,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       clearInterval(watch);
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       for (const room of rooms.all()) await room.settled();
-      committer.flush();
+      await backend.writer.flush();
       const sockets = [...connections].map((c) => c.ws);
       for (const conn of [...connections]) conn.shutdown();
       await Promise.race([
@@ -406,7 +445,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       ]);
       for (const ws of sockets) ws.terminate();
       for (const room of [...rooms.all()]) rooms.unload(room);
-      store.close();
+      await backend.close();
       metrics.stop();
       http.closeAllConnections();
       await httpClosed;

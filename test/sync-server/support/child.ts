@@ -19,6 +19,8 @@ export async function spawnServer(
   env: NodeJS.ProcessEnv = {},
   /** Node's own options (e.g. --max-old-space-size, --trace-gc). */
   nodeArgs: string[] = [],
+  /** How long it may take to print its listening line (longer on a busy machine, for many instances). */
+  startTimeoutMs = 20_000,
 ): Promise<ChildServer> {
   const child = spawn(process.execPath, [...nodeArgs, 'sync-server/main.ts', ...args], {
     cwd: ROOT,
@@ -29,7 +31,10 @@ export async function spawnServer(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   createInterface({ input: child.stderr! }).on('line', (l) => lines.push(l));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line:\n${lines.join('\n')}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`no listening line:\n${lines.join('\n')}`)),
+      startTimeoutMs,
+    );
     void exited.then((code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${lines.join('\n')}`));
