@@ -457,6 +457,18 @@ describe('D4: the owner', () => {
     ownerHolds(d);
   });
 
+  it('D4: the new owner cannot demote themselves either (found by the coverage generator)', async () => {
+    const f = await agency(100, async (f) => {
+      await f.join('Ann');
+    });
+    await f.act('Olga', 'leaveAgency', { successor: f.id('Ann') });
+    const self = await f.act('Ann', 'changeRole', { member: f.id('Ann'), role: 'member' });
+    const d = f.derive();
+    refusedBy(d, self, ['D4']);
+    expect(d.state.ownerId).toBe(f.id('Ann'));
+    ownerHolds(d);
+  });
+
   it('D4: the owner cannot leave without naming a successor, even when other managers remain', async () => {
     const f = await withManagers();
     const leave = await f.act('Olga', 'leaveAgency', {});
