@@ -116,6 +116,15 @@ export class Profile {
     process.kill(pid, 'SIGKILL');
     await closed;
     await c?.close().catch(() => {});
+    // The browser's children (the storage service holding IndexedDB's LevelDB lock among them) outlive it
+    // for a moment. Relaunching over them races two instances on one profile, which a member restarting
+    // a crashed browser never does (and a profile lock forbids): wait until they are gone.
+    const deadline = Date.now() + 30_000;
+    while (profilePids(this.dir).length) {
+      if (Date.now() > deadline)
+        throw new Error(`the killed browser's processes still run: ${profilePids(this.dir)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   async dispose(): Promise<void> {
@@ -126,6 +135,15 @@ export class Profile {
 
 /** The browser process (not a renderer or utility) whose command line names this profile. */
 export function browserPid(userDataDir: string): number | null {
+  return profilePids(userDataDir, true)[0] ?? null;
+}
+
+/**
+ * The running processes whose command line names this profile (a zombie's is empty, so it is not one),
+ * or only the browser process itself (no `--type=`).
+ */
+function profilePids(userDataDir: string, browserOnly = false): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let cmd: string;
@@ -137,11 +155,11 @@ export function browserPid(userDataDir: string): number | null {
     const args = cmd.split('\0');
     if (
       args.some((a) => a === `--user-data-dir=${userDataDir}`) &&
-      !args.some((a) => a.startsWith('--type='))
+      !(browserOnly && args.some((a) => a.startsWith('--type=')))
     )
-      return Number(entry);
+      pids.push(Number(entry));
   }
-  return null;
+  return pids;
 }
 
 export interface TrialResult {
