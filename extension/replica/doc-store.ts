@@ -25,6 +25,12 @@ export interface DocStoreOptions {
   mergeAfter?: number;
   /** Meta keys read in the same transaction as the updates when opening. */
   metaKeys?: string[];
+  /**
+   * Durability of the write transactions "saved" waits for. 'relaxed' (default): `complete` fires once the
+   * commit reached the operating system, which survives the browser being closed or killed (not a power
+   * cut). 'strict' also waits for the disk (an fsync per batch); the storage benchmark measures its cost.
+   */
+  durability?: IDBTransactionDurability;
 }
 
 export interface DocStoreStats {
@@ -72,6 +78,7 @@ export class DocStore {
   private readonly db: IDBDatabase;
   private readonly chunkBytes: number;
   private readonly mergeAfter: number;
+  private readonly durability: IDBTransactionDurability;
   private rows: Row[] = [];
   /** The doc's state vector as of the last batch written (what the database already holds). */
   private batchedSv: Uint8Array = Y.encodeStateVector(new Y.Doc());
@@ -97,6 +104,7 @@ export class DocStore {
     this.db = db;
     this.chunkBytes = opts.chunkBytes ?? 128 * 1024;
     this.mergeAfter = opts.mergeAfter ?? 64;
+    this.durability = opts.durability ?? 'relaxed';
   }
 
   /**
@@ -237,9 +245,9 @@ export class DocStore {
     const svAfter = Y.encodeStateVector(this.doc);
     const added: Row[] = [];
     try {
-      // Relaxed durability: the commit reaches the operating system before `complete` fires (it survives
-      // the browser being closed or killed), without an fsync per append. Chromium's default since 121.
-      const tx = this.db.transaction([UPDATES, META], 'readwrite', { durability: 'relaxed' });
+      // Relaxed durability (the default): the commit reaches the operating system before `complete` fires
+      // (it survives the browser being closed or killed), without an fsync per append.
+      const tx = this.db.transaction([UPDATES, META], 'readwrite', { durability: this.durability });
       const updates = tx.objectStore(UPDATES);
       // One row per batch: IndexedDB pays per row (1,000 rows took ~160 ms in Chromium). The row is the doc's
       // diff since the last batch, which holds exactly the batch's structs (every update the doc emits is
@@ -305,7 +313,7 @@ export class DocStore {
     if (run.length < this.mergeAfter) return;
     const first = run[0]!.key;
     const last = run[run.length - 1]!.key;
-    const tx = this.db.transaction(UPDATES, 'readwrite', { durability: 'relaxed' });
+    const tx = this.db.transaction(UPDATES, 'readwrite', { durability: this.durability });
     const store = tx.objectStore(UPDATES);
     let merged = 0;
     const read = store.getAll(IDBKeyRange.bound(first, last));

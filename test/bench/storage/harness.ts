@@ -1,6 +1,7 @@
 // Node side of the storage measurements: bundles page.ts, serves it on 127.0.0.1:0 (IndexedDB needs a real
 // origin, and the same origin across browser restarts), and launches Debian's Chromium on a persistent
 // profile so a "restart" or a crash keeps the profile's IndexedDB.
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -115,6 +116,15 @@ export class Profile {
     process.kill(pid, 'SIGKILL');
     await closed;
     await c?.close().catch(() => {});
+    // The browser's children (the storage service holding IndexedDB's LevelDB lock among them) outlive it
+    // for a moment. Relaunching over them races two instances on one profile, which a member restarting
+    // a crashed browser never does (and a profile lock forbids): wait until they are gone.
+    const deadline = Date.now() + 30_000;
+    while (profilePids(this.dir).length) {
+      if (Date.now() > deadline)
+        throw new Error(`the killed browser's processes still run: ${profilePids(this.dir)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   async dispose(): Promise<void> {
@@ -125,6 +135,15 @@ export class Profile {
 
 /** The browser process (not a renderer or utility) whose command line names this profile. */
 export function browserPid(userDataDir: string): number | null {
+  return profilePids(userDataDir, true)[0] ?? null;
+}
+
+/**
+ * The running processes whose command line names this profile (a zombie's is empty, so it is not one),
+ * or only the browser process itself (no `--type=`).
+ */
+function profilePids(userDataDir: string, browserOnly = false): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let cmd: string;
@@ -136,43 +155,89 @@ export function browserPid(userDataDir: string): number | null {
     const args = cmd.split('\0');
     if (
       args.some((a) => a === `--user-data-dir=${userDataDir}`) &&
-      !args.some((a) => a.startsWith('--type='))
+      !(browserOnly && args.some((a) => a.startsWith('--type=')))
     )
-      return Number(entry);
+      pids.push(Number(entry));
   }
-  return null;
+  return pids;
 }
 
 export interface TrialResult {
   trials: number;
+  /** Actions reported saved (or, for stock, appended) by a trial and missing at a later launch. */
   lost: number;
+  /** Which ones, by trial number (empty when none was lost). */
+  lostActions: number[];
 }
 
 /**
- * Durability trials on one profile: each appends one action, waits for "saved" (or, for stock, which has no
- * such signal, a delay of `delayMs`), then closes or kills the browser; the next launch checks the action.
+ * Durability trials on one profile. Stock y-indexeddb has no "saved" signal: each of its trials appends one
+ * action, waits `delayMs`, then closes or kills the browser. Ours stream appends, each waiting for "saved",
+ * and the browser is closed or killed as soon as the trial's n-th "saved" reaches the test (n from 1 to 32,
+ * seeded), while later appends, their transactions and compactions are still in flight. Every launch
+ * checks every action any earlier trial saw saved, not only the last: a crash that loses older rows (a
+ * compaction gone wrong, a database recreated empty) counts once per action lost, and no later trial hides it.
  */
 export async function lossTrials(
   profile: Profile,
   kind: Kind,
   mode: 'close' | 'crash',
   trials: number,
-  opts: { delayMs?: () => number; onTrial?: (i: number, lost: boolean) => void } = {},
+  opts: { delayMs?: () => number; seed?: number; onTrial?: (i: number, lostSoFar: number) => void } = {},
 ): Promise<TrialResult> {
   const name = `trials-${kind}-${mode}`;
-  let lost = 0;
+  const lost = new Set<number>();
+  const saved: [number, number][] = [];
+  let seed = opts.seed ?? 13;
+  const nextCount = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return 1 + (seed >>> 27);
+  };
   await profile.launch();
   for (let i = 0; i < trials; i++) {
-    const waitSaved = kind === 'docstore';
-    await profile.run('appendOne', kind, name, i, waitSaved);
-    if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs!()));
+    if (kind === 'stock') {
+      await profile.run('appendOne', kind, name, i, false);
+      if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs!()));
+      saved.push([i, i]);
+    } else {
+      const from = i * 1_000;
+      const want = nextCount();
+      let last = -1;
+      let onSaved = (_k: number) => {};
+      await profile.page!.exposeFunction('reportSaved', (k: number) => onSaved(k));
+      await new Promise<void>((resolve, reject) => {
+        onSaved = (k) => {
+          last = Math.max(last, k);
+          if (k - from + 1 >= want) resolve();
+        };
+        // The stream never ends by itself (1,000 > 32): the browser goes away under it. An error before
+        // the trial's count is reached (the store failed) fails the trial.
+        profile.run('appendStream', kind, name, from, 1_000).then(
+          () => reject(new Error('the stream ended before the trial')),
+          (e) => {
+            if (last - from + 1 < want) reject(e);
+          },
+        );
+      });
+      saved.push([from, last]);
+    }
     if (mode === 'close') await profile.close();
     else await profile.crash();
     await profile.launch();
-    const present = await profile.run('has', kind, name, i);
-    if (!present) lost++;
-    opts.onTrial?.(i, !present);
+    for (const k of await profile.run('missing', kind, name, saved)) lost.add(k);
+    opts.onTrial?.(i, lost.size);
   }
   await profile.close();
-  return { trials, lost };
+  return { trials, lost: lost.size, lostActions: [...lost].sort((a, b) => a - b) };
+}
+
+/**
+ * Keeps one core busy (a spinning child process) until the returned function is called: ordering bugs
+ * between a commit and its signal show when the browser's threads are starved, as on a loaded machine.
+ */
+export function busyCore(): () => void {
+  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  return () => {
+    child.kill('SIGKILL');
+  };
 }

@@ -4,7 +4,8 @@ import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { DocStore } from '../../../extension/replica/doc-store.ts';
 
-export type Kind = 'stock' | 'docstore';
+/** `strict` is DocStore with `durability: 'strict'` (an fsync per batch), to measure what it costs. */
+export type Kind = 'stock' | 'docstore' | 'strict';
 
 /** A deterministic stand-in for a signed action (the shape of core's StoredAction, random-looking bytes). */
 function fakeAction(i: number) {
@@ -85,7 +86,7 @@ async function open(kind: Kind, name: string, doc = new Y.Doc()): Promise<Opened
       openSplit: () => null,
     };
   }
-  const store = await DocStore.open(name, doc);
+  const store = await DocStore.open(name, doc, { durability: kind === 'strict' ? 'strict' : 'relaxed' });
   return {
     doc,
     map,
@@ -203,11 +204,30 @@ const api = {
     return performance.now();
   },
 
-  async has(kind: Kind, name: string, i: number): Promise<boolean> {
+  /**
+   * Appends actions `from`, `from + 1`, … one after another, each waiting for "saved", and reports each
+   * saved one to the test (`reportSaved`, exposed by it) without waiting: the test kills or closes the
+   * browser while later appends and their transactions (and compactions) are still in flight.
+   */
+  async appendStream(kind: Kind, name: string, from: number, count: number): Promise<void> {
     const o = await open(kind, name);
-    const present = o.map.has(keyOf(i));
+    (globalThis as { keep?: unknown }).keep = o;
+    const report = (globalThis as { reportSaved?: (i: number) => unknown }).reportSaved;
+    for (let i = from; i < from + count; i++) {
+      o.map.set(keyOf(i), fakeAction(i));
+      await o.saved();
+      void report?.(i);
+    }
+  },
+
+  /** Which actions of the ranges `[first, last]` (each reported saved by an earlier trial) are missing. */
+  async missing(kind: Kind, name: string, ranges: [number, number][]): Promise<number[]> {
+    const o = await open(kind, name);
+    const out: number[] = [];
+    for (const [first, last] of ranges)
+      for (let i = first; i <= last; i++) if (!o.map.has(keyOf(i))) out.push(i);
     await o.close();
-    return present;
+    return out;
   },
 
   async drop(name: string): Promise<void> {

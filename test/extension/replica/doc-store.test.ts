@@ -16,7 +16,40 @@ async function reopen(name: string, opts = {}) {
   return { doc, store, map: doc.getMap<ReturnType<typeof entry>>('actions') };
 }
 
+/** An IDBFactory (injected through `idb`) that logs each write transaction's durability and `complete`. */
+function recordingFactory(log: string[]): IDBFactory {
+  const open = (name: string, version?: number) => {
+    const request = indexedDB.open(name, version);
+    request.addEventListener('success', () => {
+      const db = request.result;
+      const transaction = db.transaction.bind(db);
+      db.transaction = ((stores, mode, options) => {
+        const tx = transaction(stores, mode, options);
+        if (mode === 'readwrite') {
+          log.push(`write ${options?.durability ?? 'default'}`);
+          tx.addEventListener('complete', () => log.push('complete'));
+        }
+        return tx;
+      }) as IDBDatabase['transaction'];
+    });
+    return request;
+  };
+  return { open, deleteDatabase: indexedDB.deleteDatabase.bind(indexedDB) } as unknown as IDBFactory;
+}
+
 describe('DocStore: the replica’s IndexedDB persistence', () => {
+  it('"saved" resolves after the write transaction completed, relaxed by default and strict when asked', async () => {
+    for (const durability of [undefined, 'strict'] as const) {
+      const log: string[] = [];
+      const a = await reopen(fresh(), { idb: recordingFactory(log), durability });
+      a.map.set('k1', entry(1));
+      await a.store.saved();
+      log.push('saved');
+      expect(log).toEqual([`write ${durability ?? 'relaxed'}`, 'complete', 'saved']);
+      await a.store.close();
+    }
+  });
+
   it('saved() resolves only once the update can be read back by another connection', async () => {
     const name = fresh();
     const a = await reopen(name);
