@@ -106,7 +106,9 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
     const amount = cents(form, 'amount');
     const title = text(form, 'title');
     if (amount === null) return;
-    const milestone = `m${(state.contracts[contract]?.milestones.length ?? 0) + 1}`;
+    // D11 makes one milestone of two records with the same id, so the id names this record alone: a count of
+    // the milestones this browser knows would collide with another browser's at the same moment.
+    const milestone = `m-${crypto.randomUUID()}`;
     void act(
       'submitMilestone',
       { contract, milestone, title, amount },

@@ -73,6 +73,24 @@ describe('D15: contracts and earnings on the agency pages', () => {
     });
   });
 
+  it('D11: two milestones submitted from the form get ids of their own, never a count another browser may share', async () => {
+    const { bg } = await render_('Olga');
+    const form = screen.getByRole('form', { name: 'Submit a milestone' });
+    for (const [title, amount] of [
+      ['Design', '100'],
+      ['Build', '200'],
+    ]) {
+      fireEvent.input(within(form).getByLabelText('Milestone'), { target: { value: title } });
+      fireEvent.input(within(form).getByLabelText('Amount ($)'), { target: { value: amount } });
+      fireEvent.submit(form);
+    }
+    await waitFor(() => expect(bg.sent('act')).toHaveLength(2));
+    const ids = bg.sent('act').map((m) => String(m.payload.milestone));
+    expect(new Set(ids).size).toBe(2);
+    // 'm2' is what this browser's count (one milestone known) would say, and what another browser would say too
+    expect(ids).not.toContain('m2');
+  });
+
   it('D15: a plain member’s agency pages have no contracts-and-earnings section and never ask for amounts', async () => {
     const { bg } = await render_('Bob');
     expect(screen.queryByRole('region', { name: 'Contracts and earnings' })).toBeNull();
