@@ -160,6 +160,11 @@ export const VERDICTS = {
     rule: 'R6',
     message: 'A payout was recorded for a contract the agency has no record of.',
   },
+  PAYOUT_NOT_SEEN: {
+    rule: 'D15',
+    message:
+      'A payout recorded by a member Upwork does not show it to (only business managers, and the freelancer of an independent contract, see earnings): kept in the log, not counted.',
+  },
 } as const satisfies Record<string, { rule: string; message: string }>;
 
 export type VerdictCode = keyof typeof VERDICTS;

@@ -195,10 +195,15 @@ export const workRules: Rules = {
   },
 
   recordPayout: {
-    apply(ctx, a) {
+    apply(ctx, a, actor) {
       const s = ctx.state;
       if (ctx.historyOnly) return { text: null };
       const contract = knownContract(ctx, a.payload.contract);
+      // D15: Upwork shows a contract's earnings to business managers, and to the freelancer of an independent
+      // contract (paid to them, R8); a payout anyone else records is no observation of theirs and counts nowhere.
+      const mayHaveSeen =
+        !contract || isManager(actor) || (contract.as === 'independent' && contract.member === actor.id);
+      if (!mayHaveSeen) return { text: null, flags: ['PAYOUT_NOT_SEEN'] };
       s.payouts.push({
         id: a.id,
         contract: a.payload.contract,

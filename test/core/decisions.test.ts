@@ -849,7 +849,7 @@ describe('D8: where a contract’s money goes', () => {
     const { id, action } = await offer(f, 'Ann', { as: 'independent', terms: HOURLY });
     const own = await f.act('Ann', 'acceptOffer', { offer: id });
     const byManager = await f.act('Olga', 'acceptOffer', { offer: id });
-    const pay = await f.act('Ann', 'recordPayout', { contract: id, amount: 9000 });
+    const pay = await f.act('Olga', 'recordPayout', { contract: id, amount: 9000 });
     const d = f.derive();
     flagged(d, action, ['R7']);
     refusedBy(d, own, ['R2']);

@@ -233,10 +233,20 @@ describe('R6, R8: payouts', () => {
   it('R6: an agency contract is paid into the agency’s account', async () => {
     const f = await agency();
     const id = await contract(f, 'Ann', FIXED);
-    const pay = await f.act('Ann', 'recordPayout', { contract: id, amount: 40_000 });
+    const pay = await f.act('Olga', 'recordPayout', { contract: id, amount: 40_000 });
     const d = f.derive();
     expect(codesOf(d, pay)).toEqual([]);
     expect(d.state.payouts).toEqual([{ id: pay.id, contract: id, payee: 'agency', at: pay.at }]);
+  });
+
+  it('D15: a plain member’s payout on an agency contract (Upwork shows her no earnings) is flagged and counts nowhere', async () => {
+    const f = await agency();
+    const id = await contract(f, 'Ann', FIXED);
+    const pay = await f.act('Ann', 'recordPayout', { contract: id, amount: 99_999_900 });
+    const d = f.derive();
+    expect(codesOf(d, pay)).toEqual(['PAYOUT_NOT_SEEN']);
+    expect(rulesOf(d, pay)).toEqual(['D15']);
+    expect(d.state.payouts).toEqual([]);
   });
 
   it('R6: a payout for a contract the agency has no record of is kept and flagged', async () => {
@@ -262,7 +272,7 @@ describe('R6, R8: payouts', () => {
   it('R8: a non-exclusive member’s agency contract still pays the agency', async () => {
     const f = await agency();
     const id = await contract(f, 'Nia', HOURLY);
-    await f.act('Nia', 'recordPayout', { contract: id, amount: 9000 });
+    await f.act('Olga', 'recordPayout', { contract: id, amount: 9000 });
     expect(f.derive().state.payouts.at(-1)?.payee).toBe('agency');
   });
 
