@@ -147,6 +147,14 @@ describe('two members in two browsers, synced through a real sync server', () =>
   it('offline: actions wait and are shown waiting; when the server returns both converge with no page open', async () => {
     const bobPopup = bob.ctx.pages().find((p) => p.url().endsWith('/popup.html'))!;
     const olgaOptions = olga.ctx.pages().find((p) => p.url().endsWith('/options.html'))!;
+    // Bob is a business manager now: his agency pages publish his browser's key for sealed amounts (D15), an
+    // action of its own. Let it reach the server first, so that what waits below is only the purchase.
+    const bobFirst = await bob.options();
+    const sealKeys = (entries: StoredEntry[]) =>
+      entries.filter((e) => e.type === 'publishSealKey').length >= 2;
+    await Promise.all([waitForPersisted(olga, sealKeys), waitForPersisted(bob, sealKeys)]);
+    await waitForText(bobPopup.getByTestId('sync-status'), /^Synced/);
+    await bobFirst.close();
     await server.kill();
     await waitForText(bobPopup.getByTestId('sync-status'), /^Offline/);
 
