@@ -10,6 +10,7 @@ import { createUrlHub, type UrlHub } from '../../../extension/overlay/url-hub.ts
 import { startWorkPage } from '../../../extension/overlay/work-page.ts';
 import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
 import { AgencyBackground, northwind } from './support.ts';
+import { until } from './work-page-support.ts';
 
 const HISTORY = '/nx/plans/connects/history';
 const JOB = '~022001000000000000002'; // the refunded row's job on the fixture page
@@ -41,14 +42,6 @@ function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
 const shadow = (): ShadowRoot | null => document.querySelector('agency-overlay')?.shadowRoot ?? null;
 const text = (testId: string): string =>
   shadow()?.querySelector(`[data-testid="${testId}"]`)?.textContent?.trim() ?? '';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Ben proposed on the refunded job as the agency: 300 − 12. */
 async function agencyWithProposal() {

@@ -5,11 +5,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readContracts } from '../../../extension/features/upwork-page/read-contracts.ts';
 import { contractsPage } from '../../../extension/overlay/contracts-page.ts';
-import { mountInShadowRoot } from '../../../extension/overlay/mount.ts';
-import { createUrlHub } from '../../../extension/overlay/url-hub.ts';
-import { startWorkPage } from '../../../extension/overlay/work-page.ts';
 import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
 import { AgencyBackground, northwind } from './support.ts';
+import { shadowText, startOn, until } from './work-page-support.ts';
 
 const CONTRACTS = '/nx/wm/freelancer/contracts';
 
@@ -23,27 +21,7 @@ afterEach(() => {
 });
 
 function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
-  startWorkPage({
-    win: window,
-    signal: controller.signal,
-    client: bg,
-    mountUi: mountInShadowRoot(),
-    onUrlChange: createUrlHub().hook,
-    page: contractsPage,
-    noticeAfterMs,
-  });
-}
-
-const shadowText = (testId: string): string =>
-  document.querySelector('agency-overlay')?.shadowRoot?.querySelector(`[data-testid="${testId}"]`)
-    ?.textContent ?? '';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  startOn(contractsPage, bg, controller.signal, noticeAfterMs);
 }
 
 describe('the contracts list', () => {

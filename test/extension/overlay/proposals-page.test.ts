@@ -4,12 +4,10 @@
 // offer is, the offer recorded once and without any amount, boost badges explained, a notice on unknown markup.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readProposals } from '../../../extension/features/upwork-page/read-proposals.ts';
-import { mountInShadowRoot } from '../../../extension/overlay/mount.ts';
 import { proposalsPage } from '../../../extension/overlay/proposals-page.ts';
-import { createUrlHub } from '../../../extension/overlay/url-hub.ts';
-import { startWorkPage } from '../../../extension/overlay/work-page.ts';
 import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
 import { AgencyBackground, northwind } from './support.ts';
+import { shadowText, startOn, until } from './work-page-support.ts';
 
 const PROPOSALS = '/nx/proposals/';
 const JOB = '~022001000000000000002';
@@ -25,27 +23,7 @@ afterEach(() => {
 });
 
 function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
-  startWorkPage({
-    win: window,
-    signal: controller.signal,
-    client: bg,
-    mountUi: mountInShadowRoot(),
-    onUrlChange: createUrlHub().hook,
-    page: proposalsPage,
-    noticeAfterMs,
-  });
-}
-
-const shadowText = (testId: string): string =>
-  document.querySelector('agency-overlay')?.shadowRoot?.querySelector(`[data-testid="${testId}"]`)
-    ?.textContent ?? '';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  startOn(proposalsPage, bg, controller.signal, noticeAfterMs);
 }
 
 describe('My proposals', () => {

@@ -2,13 +2,12 @@
 // The overlay on a Workroom timesheet (R5) and on the pages no capture exists of — the offer page and "Add
 // manual time" — matched by URL and words, degrading to a quiet notice; none of them records anything.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mountInShadowRoot } from '../../../extension/overlay/mount.ts';
 import { timesheetPage } from '../../../extension/overlay/timesheet-page.tsx';
-import { createUrlHub } from '../../../extension/overlay/url-hub.ts';
 import { workNoticePage } from '../../../extension/overlay/work-notice-page.ts';
-import { startWorkPage, type WorkPageDef } from '../../../extension/overlay/work-page.ts';
+import type { WorkPageDef } from '../../../extension/overlay/work-page.ts';
 import { flush, loadPage } from '../upwork-page/fake-upwork.ts';
 import { AgencyBackground, northwind } from './support.ts';
+import { shadowText, startOn, until } from './work-page-support.ts';
 
 let controller: AbortController;
 beforeEach(() => {
@@ -20,27 +19,7 @@ afterEach(() => {
 });
 
 function start<R>(bg: AgencyBackground, page: WorkPageDef<R>, noticeAfterMs = 8_000): void {
-  startWorkPage({
-    win: window,
-    signal: controller.signal,
-    client: bg,
-    mountUi: mountInShadowRoot(),
-    onUrlChange: createUrlHub().hook,
-    page,
-    noticeAfterMs,
-  });
-}
-
-const shadowText = (testId: string): string =>
-  document.querySelector('agency-overlay')?.shadowRoot?.querySelector(`[data-testid="${testId}"]`)
-    ?.textContent ?? '';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+  startOn(page, bg, controller.signal, noticeAfterMs);
 }
 
 async function agencyWithBensContract() {
