@@ -24,7 +24,7 @@ export default defineBackground({
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
     );
     browser.runtime.onConnect.addListener((port) => router.onConnect(port as unknown as StatePort));
-    openAgencyPagesOnInstall(browser.runtime as unknown as RuntimeLike);
+    openAgencyPagesOnInstall(browser.runtime as unknown as RuntimeLike, browser.storage.local);
     void installReconnectAlarm(browser.alarms as unknown as AlarmsLike, () => agencies.wake());
     // Idempotent: whatever woke the worker, the replicas open and reconnect.
     agencies.start().catch((e) => console.error('background: start failed', e));
