@@ -10,20 +10,23 @@ import { assertBuilt, CHROMIUM, EXTENSION_ARGS } from './paths.ts';
 export class Profile {
   readonly name: string;
   readonly userDataDir: string;
+  /** Chromium flags beyond the extension's own, kept for every relaunch (e.g. the fake Upwork's mapping). */
+  readonly extraArgs: string[];
   context: BrowserContext | null = null;
   extensionId = '';
 
-  private constructor(name: string, userDataDir: string) {
+  private constructor(name: string, userDataDir: string, extraArgs: string[]) {
     this.name = name;
     this.userDataDir = userDataDir;
+    this.extraArgs = extraArgs;
   }
 
   /**
    * A fresh profile: a new user data dir under the OS temp dir, nothing set up. `fontSize`: the browser's
    * default font size (chrome://settings/fonts, 16 unless the member changed it), written to the profile's
-   * preferences before its first launch.
+   * preferences before its first launch. `args`: more Chromium flags, for this launch and every relaunch.
    */
-  static async fresh(name: string, opts: { fontSize?: number } = {}): Promise<Profile> {
+  static async fresh(name: string, opts: { fontSize?: number; args?: string[] } = {}): Promise<Profile> {
     assertBuilt();
     const dir = await mkdtemp(join(tmpdir(), `agency-e2e-${name.toLowerCase()}-`));
     if (opts.fontSize) {
@@ -31,7 +34,7 @@ export class Profile {
       const prefs = { webkit: { webprefs: { default_font_size: opts.fontSize } } };
       await writeFile(join(dir, 'Default', 'Preferences'), JSON.stringify(prefs));
     }
-    const profile = new Profile(name, dir);
+    const profile = new Profile(name, dir, opts.args ?? []);
     await profile.launch();
     return profile;
   }
@@ -40,7 +43,7 @@ export class Profile {
     const context = await chromium.launchPersistentContext(this.userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: EXTENSION_ARGS,
+      args: [...EXTENSION_ARGS, ...this.extraArgs],
       viewport: { width: 1000, height: 900 },
     });
     this.context = context;

@@ -1,24 +1,16 @@
-// A profile that reaches the fake Upwork at its real address: the harness's Profile (browser.ts), relaunched
+// A profile that reaches the fake Upwork at its real address: the harness's Profile (browser.ts), launched
 // with the flags that map www.upwork.com to the loopback HTTPS server. And helpers that read the overlay in
 // its open shadow root from the page's own world, where the timings are taken.
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { Profile } from './browser.ts';
-import { CHROMIUM, EXTENSION_ARGS } from './paths.ts';
 import type { UpworkServer } from './upwork-server.ts';
 
-/** A fresh profile (extension id learned on its first launch), reopened so that www.upwork.com is `upwork`. */
+/** A fresh profile in which www.upwork.com is `upwork`, on this launch and every relaunch. */
 export async function upworkProfile(name: string, upwork: UpworkServer): Promise<Profile> {
-  const profile = await Profile.fresh(name);
-  await profile.close();
-  profile.context = await chromium.launchPersistentContext(profile.userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...EXTENSION_ARGS, ...upwork.chromiumArgs],
-    viewport: { width: 1000, height: 900 },
-  });
+  const profile = await Profile.fresh(name, { args: upwork.chromiumArgs });
   // Every page records, in its own world, when Upwork's proposal form appears (page load or in-app render):
   // the start of "form appearing → overlay showing the balance".
-  await profile.context.addInitScript(() => {
+  await profile.ctx.addInitScript(() => {
     const w = window as unknown as { __formAppearedAt?: number[] };
     w.__formAppearedAt = [];
     let last: Element | null = null;
