@@ -37,8 +37,8 @@ export interface BalancePoint {
   kind: BalancePointKind;
   /** The movement (negative for a spend); for an observation, the value Upwork showed minus the balance before. */
   delta: number;
-  /** The action that moved the balance (none for the start and for observations). */
-  id?: ActionId;
+  /** The action that moved the balance; null for the start and for observations. */
+  id: ActionId | null;
 }
 
 export interface MemberInsight {
@@ -183,7 +183,8 @@ export function balanceSeries(
   const li = firstAtOrAfter(ledger, byAt, base && base.at === period.from ? period.from + 1 : period.from);
   for (let i = base ? firstAtOrAfter(ledger, byAt, base.at + 1) : 0; i < li; i++) balance += ledger[i]!.delta;
   const start = balance;
-  const points: BalancePoint[] = [{ at: period.from, balance, kind: 'start', delta: 0 }];
+  // Every point has the same fields, id included, so the engine keeps one shape for 100k of them.
+  const points: BalancePoint[] = [{ at: period.from, balance, kind: 'start', delta: 0, id: null }];
   let spent = 0;
   let purchased = 0;
   let refunded = 0;
@@ -203,7 +204,7 @@ export function balanceSeries(
       points.push({ at: e.at, balance, kind: e.kind, delta: e.delta, id: e.id });
       i++;
     } else if (o) {
-      points.push({ at: o.at, balance: o.value, kind: 'observation', delta: o.value - balance });
+      points.push({ at: o.at, balance: o.value, kind: 'observation', delta: o.value - balance, id: null });
       balance = o.value;
       seen++;
       j++;
