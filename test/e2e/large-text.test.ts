@@ -103,6 +103,15 @@ describe('a 24 px browser font: labels stay with their figures', () => {
       await insights.scrollIntoViewIfNeeded();
       await insights.screenshot({ path: join(ARTIFACTS_DIR, `large-text-insights-${width}px.png`) });
     }
+    // The oracle is not blind: under the grid the review saw (any number of columns, three at 800 px), the
+    // Connects card's second figure sits under the wrong label, and the check says so.
+    await page.setViewportSize({ width: 800, height: 900 });
+    const old = await page.addStyleTag({
+      content: '.facts { grid-template-columns: repeat(auto-fit, minmax(min(100%, 9em), 1fr)) !important; }',
+    });
+    const before = await pairsOf(page.getByRole('region', { name: 'Agency Connects' }).locator('dl.facts'));
+    expect(before.filter((p) => !withItsLabel(p)).map((p) => p.label)).not.toEqual([]);
+    await old.evaluate((e) => (e as Element).remove());
     await page.setViewportSize({ width: 1000, height: 900 });
   });
 
