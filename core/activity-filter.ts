@@ -1,6 +1,6 @@
 // Searching the agency's activity (issue 12): by member, kind and month, and by words, a page at a time,
 // the newest first. Pure: the activity sentences are the ones derive wrote.
-import { monthKey } from './month.ts';
+import { monthPeriod } from './insights.ts';
 import type { ActionType, ActivityEntry, MemberId } from './types.ts';
 
 export type ActivityKind = 'proposals' | 'connects' | 'offers' | 'work' | 'team';
@@ -57,21 +57,29 @@ export interface ActivityPage {
   pages: number;
 }
 
-/** Page `page` (0: the newest) of the entries matching `filter`, `size` a page. */
+/** The most entries one page may hold: a page asks for a page, never for the whole log. */
+export const ACTIVITY_PAGE_MAX = 100;
+/** The longest search text (words) a page may send. */
+export const ACTIVITY_TEXT_MAX = 200;
+
+/** Page `page` (0: the newest) of the entries matching `filter`, `size` a page (1 to ACTIVITY_PAGE_MAX). */
 export function activityPage(
   activity: readonly ActivityEntry[],
   filter: ActivityFilter,
   page: number,
   size = 20,
 ): ActivityPage {
+  size = Math.min(ACTIVITY_PAGE_MAX, Math.max(1, Math.floor(size) || 1));
   const words = (filter.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const tz = filter.timeZone ?? 'UTC';
+  // The month as a span of time: one Intl call for it, not one per entry of a 100k log.
+  const month = filter.month ? monthPeriod(filter.month, tz) : null;
   const matching: ActivityEntry[] = [];
   for (let i = activity.length - 1; i >= 0; i--) {
     const e = activity[i]!;
     if (filter.member && e.actor !== filter.member) continue;
     if (filter.kind && activityKind(e.type) !== filter.kind) continue;
-    if (filter.month && monthKey(e.at, tz) !== filter.month) continue;
+    if (month && (e.at < month.from || e.at >= month.to)) continue;
     if (words.length) {
       const text = e.text.toLowerCase();
       if (!words.every((w) => text.includes(w))) continue;

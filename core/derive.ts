@@ -37,6 +37,8 @@ export { type Derivation, emptyState, newDerivation } from './derivation.ts';
 export type { TieBreak } from './order.ts';
 
 export const ACTIVITY_LIMIT = 200;
+/** Derivations that keep every activity entry (activity-log.ts), not only the latest ACTIVITY_LIMIT. */
+const keepsAllActivity = new WeakSet<Derivation>();
 /** Rounds in which revocations are recomputed from scratch; after them they only accumulate (so it ends). */
 const FRESH_ROUNDS = 6;
 
@@ -90,7 +92,8 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
   }
   if (outcome.text) {
     s.activity.push({ id: a.id, type: a.type, actor, at: ctx.eff, text: outcome.text });
-    if (s.activity.length > ACTIVITY_LIMIT * 2) s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
+    if (s.activity.length > ACTIVITY_LIMIT * 2 && !keepsAllActivity.has(d))
+      s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
   }
 }
 
@@ -180,7 +183,8 @@ function roomToGrow(d: Derivation): void {
 
 function finish(d: Derivation): void {
   const s = d.state;
-  if (s.activity.length > ACTIVITY_LIMIT) s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
+  if (s.activity.length > ACTIVITY_LIMIT && !keepsAllActivity.has(d))
+    s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
   s.counts.pending = d.pending.size;
 }
 
@@ -191,6 +195,11 @@ export interface DeriveOptions {
    * (applyActions, appendLocal) always uses the id order; pass this to full derives only.
    */
   tieBreak?: TieBreak;
+  /**
+   * Keep every action's activity entry in `state.activity`, not only the latest ACTIVITY_LIMIT: for searching
+   * the whole log (activity-log.ts). Such a state is for reading; a replica keeps the bounded one.
+   */
+  allActivity?: boolean;
 }
 
 /** Full derive: the oracle. */
@@ -208,6 +217,7 @@ export function* deriveSteps(
   options: DeriveOptions = {},
 ): Steps<Derivation> {
   const d = newDerivation(agencyId);
+  if (options.allActivity) keepsAllActivity.add(d);
   // the actions once each, in the map's order (orderSteps reads them from an array)
   let list: Action[] = [];
   let n = 0;

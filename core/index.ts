@@ -11,6 +11,7 @@ export {
   type VerifyOptions,
   verifyAction,
 } from './action.ts';
+export * from './activity-log.ts';
 export {
   AMOUNT_TYPES,
   amountsFit,

@@ -61,8 +61,6 @@ export function movementsCsv(
   const series = balanceSeries(state, observations, period);
   const byId = new Map(state.proposals.map((p) => [p.id, p]));
   const rows: Cell[][] = [];
-  let li = 0;
-  const inPeriod = state.ledger.filter((e) => within(e.at, period));
   for (const point of series.points) {
     if (point.kind === 'start') {
       rows.push([
@@ -86,12 +84,10 @@ export function movementsCsv(
       ]);
       continue;
     }
-    // Points of movements come in the ledger's order.
-    const e = inPeriod[li++]!;
-    const p = e.kind === 'proposal' ? byId.get(e.id) : undefined;
+    const p = point.kind === 'proposal' && point.id ? byId.get(point.id) : undefined;
     rows.push([
       isoInZone(point.at, state.timeZone),
-      e.kind === 'proposal' ? 'agency proposal' : e.kind,
+      point.kind === 'proposal' ? 'agency proposal' : point.kind,
       point.delta,
       point.balance,
       p ? nameIn(state, p.member) : null,

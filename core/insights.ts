@@ -37,13 +37,18 @@ export interface BalancePoint {
   kind: BalancePointKind;
   /** The movement (negative for a spend); for an observation, the value Upwork showed minus the balance before. */
   delta: number;
+  /** The action that moved the balance; null for the start and for observations. */
+  id: ActionId | null;
 }
 
 export interface MemberInsight {
   member: MemberId;
   name: string;
-  /** Connects spent as the agency (what moved the balance), the proposals' cost and their boosts apart. */
-  connects: number;
+  /**
+   * Connects spent as the agency, boosts included (a boost is Connects spent: what moved the balance, the
+   * same as the popup's "spent this month"), and the part of it spent on boosts.
+   */
+  spent: number;
   boost: number;
   agencyProposals: number;
   /** Counted only: their Connects are the member's own. */
@@ -97,7 +102,8 @@ export interface Insights {
   /** What next month's allowances will hold back of the balance as it is now (D2: capped by it). */
   reservedNextMonth: number;
   totals: {
-    connects: number;
+    /** Boosts included, as per member. */
+    spent: number;
     boost: number;
     agencyProposals: number;
     independentProposals: number;
@@ -168,14 +174,17 @@ export function balanceSeries(
   period: Period,
 ): Insights['balance'] {
   const ledger = state.ledger;
-  // The observation that holds just before the period, and the movements after it up to the period.
-  const oi = firstAtOrAfter(observations, byAt, period.from) - 1;
+  // The observation that holds at the period's start, and the movements after it up to the period. One seen
+  // at the very first millisecond is where the period starts (the balance entered at the agency's creation,
+  // when the period begins there), with the movements stamped then, which it includes.
+  const oi = firstAtOrAfter(observations, byAt, period.from + 1) - 1;
   const base = oi >= 0 ? observations[oi]! : null;
   let balance = base ? base.value : 0;
-  const li = firstAtOrAfter(ledger, byAt, period.from);
+  const li = firstAtOrAfter(ledger, byAt, base && base.at === period.from ? period.from + 1 : period.from);
   for (let i = base ? firstAtOrAfter(ledger, byAt, base.at + 1) : 0; i < li; i++) balance += ledger[i]!.delta;
   const start = balance;
-  const points: BalancePoint[] = [{ at: period.from, balance, kind: 'start', delta: 0 }];
+  // Every point has the same fields, id included, so the engine keeps one shape for 100k of them.
+  const points: BalancePoint[] = [{ at: period.from, balance, kind: 'start', delta: 0, id: null }];
   let spent = 0;
   let purchased = 0;
   let refunded = 0;
@@ -192,16 +201,33 @@ export function balanceSeries(
       if (e.kind === 'proposal') spent -= e.delta;
       else if (e.kind === 'purchase') purchased += e.delta;
       else refunded += e.delta;
-      points.push({ at: e.at, balance, kind: e.kind, delta: e.delta });
+      points.push({ at: e.at, balance, kind: e.kind, delta: e.delta, id: e.id });
       i++;
     } else if (o) {
-      points.push({ at: o.at, balance: o.value, kind: 'observation', delta: o.value - balance });
+      points.push({ at: o.at, balance: o.value, kind: 'observation', delta: o.value - balance, id: null });
       balance = o.value;
       seen++;
       j++;
     }
   }
   return { start, end: balance, points, spent, purchased, refunded, observations: seen };
+}
+
+/**
+ * When the agency's balance begins: the balance entered at its creation (derive keeps it as the first
+ * observation), or else its first movement; null when it has neither.
+ */
+export function agencyStart(state: AgencyState, observations: readonly ObservedBalance[]): number | null {
+  let t = observations.length ? observations[0]!.at : Number.POSITIVE_INFINITY;
+  const first = state.ledger[0];
+  if (first && first.at < t) t = first.at;
+  return Number.isFinite(t) ? t : null;
+}
+
+/** `period` from the agency's start on: a chart of the time before it would show a balance it never had. */
+export function sinceStart(period: Period, start: number | null): Period {
+  if (start === null || start <= period.from) return period;
+  return { from: Math.min(start, period.to), to: period.to };
 }
 
 /** What the allowances of the active members will reserve at the start of next month (D2: capped). */
@@ -253,7 +279,7 @@ function emptyRow(member: MemberId, name: string): MemberInsight {
   return {
     member,
     name,
-    connects: 0,
+    spent: 0,
     boost: 0,
     agencyProposals: 0,
     independentProposals: 0,
@@ -275,6 +301,7 @@ export function insights(
   viewer: MemberId,
 ): Insights {
   const everyRow = isManagerViewer(state, viewer);
+  period = sinceStart(period, agencyStart(state, observations));
   const balance = balanceSeries(state, observations, period);
   // A departed member's facts are history (D13): kept and flagged MEMBER_GONE_FACT, they move no number. Few,
   // so this set stays small (a set of every counted id would cost more than the rest of this function).
@@ -348,7 +375,7 @@ export function insights(
     const moved = history.size === 0 || !history.has(p.id);
     r.agencyProposals++;
     if (moved) {
-      r.connects += p.connects;
+      r.spent += cost;
       r.boost += p.boost;
     }
     if (offers) {
@@ -369,7 +396,7 @@ export function insights(
     job.proposals.push({ id: p.id, member: p.member, name: r.name, at: p.at, as: 'agency', cost, duplicate });
   }
   const totals: Insights['totals'] = {
-    connects: 0,
+    spent: 0,
     boost: 0,
     agencyProposals: 0,
     independentProposals: 0,
@@ -380,7 +407,7 @@ export function insights(
   };
   for (const r of rows.values()) {
     r.offerRate = r.agencyProposals ? (r.offerRate ?? 0) / r.agencyProposals : null;
-    totals.connects += r.connects;
+    totals.spent += r.spent;
     totals.boost += r.boost;
     totals.agencyProposals += r.agencyProposals;
     totals.independentProposals += r.independentProposals;

@@ -9,6 +9,7 @@ import { exportFileName, exportLog, exportStored } from '../replica/export-log.t
 import { createAgency, joinAgency } from '../replica/flows.ts';
 import { type NetErrorSource, probeCode, probeSentence, probeServer } from '../replica/probe-server.ts';
 import { cachedView, OLD_ACTION_FORMAT, Replica } from '../replica/replica.ts';
+import { activityRequest } from './activity-request.ts';
 import { inviteRequest } from './invite-requests.ts';
 import type { AgencyEntry, Settings } from './settings.ts';
 
@@ -189,6 +190,11 @@ export class Agencies {
         if (!r) return unknownAgency();
         // D15: only what this browser's key opens; a plain member's browser opens nothing.
         return { ok: true, value: await r.amountsView() } satisfies Answer<'amounts'>;
+      }
+      case 'activity': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        return activityRequest(r, request);
       }
       case 'exportLog': {
         const r = this.replicas.get(request.agencyId);

@@ -2,7 +2,13 @@
 // trusted than the background (a content script runs inside Upwork's page), so nothing reaches a replica
 // unchecked. Payloads of `act` are checked against core's own schema for that action type.
 import { z } from 'zod';
-import { ACTION_TYPES, type ActionType, PayloadSchemas } from '../../core/index.ts';
+import {
+  ACTION_TYPES,
+  ACTIVITY_PAGE_MAX,
+  ACTIVITY_TEXT_MAX,
+  type ActionType,
+  PayloadSchemas,
+} from '../../core/index.ts';
 import { RoomIdSchema } from '../../core/protocol.ts';
 import type { Request, Response, UiActionType } from './types.ts';
 
@@ -86,6 +92,25 @@ export const RequestSchema = z.discriminatedUnion('kind', [
       }
     }),
   z.object({ kind: z.literal('amounts'), agencyId }).strict(),
+  z
+    .object({
+      kind: z.literal('activity'),
+      agencyId,
+      filter: z
+        .object({
+          member: base64Key.optional(),
+          kind: z.enum(['proposals', 'connects', 'offers', 'work', 'team']).optional(),
+          month: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'The month must be written like 2026-12.')
+            .optional(),
+          text: z.string().max(ACTIVITY_TEXT_MAX).optional(),
+        })
+        .strict(),
+      page: z.number().int().min(0).max(1_000_000),
+      size: z.number().int().min(1).max(ACTIVITY_PAGE_MAX),
+    })
+    .strict(),
   z.object({ kind: z.literal('exportLog'), agencyId }).strict(),
   z.object({ kind: z.literal('removeAgency'), agencyId }).strict(),
   z.object({ kind: z.literal('setServer'), agencyId, server: serverUrl }).strict(),

@@ -2,6 +2,8 @@
 // and content scripts. Plain types only, so content scripts can import it without zod; the background
 // validates every request with messaging/schemas.ts.
 import type {
+  ActivityKind,
+  ActivityPage,
   AgencyState,
   AmountsView,
   ConnectsSummary,
@@ -144,6 +146,17 @@ export type Request =
   | { kind: 'act'; agencyId: string; type: UiActionType; payload: Record<string, unknown> }
   /** The rates, milestone amounts and payouts this browser can open (a business manager's, D15). */
   | { kind: 'amounts'; agencyId: string }
+  /**
+   * One page of the whole log's activity matching a filter (the agency pages' search), the newest first;
+   * `size` at most ACTIVITY_PAGE_MAX: the page asks for pages, never for the log.
+   */
+  | {
+      kind: 'activity';
+      agencyId: string;
+      filter: { member?: MemberId; kind?: ActivityKind; month?: string; text?: string };
+      page: number;
+      size: number;
+    }
   | { kind: 'exportLog'; agencyId: string }
   /** Deletes the agency's replica and its entry from this browser (not from the agency). */
   | { kind: 'removeAgency'; agencyId: string }
@@ -177,6 +190,7 @@ export interface ResponseValues {
   revokeInvite: ActValue;
   act: ActValue;
   amounts: AmountsView;
+  activity: ActivityPage;
   exportLog: { fileName: string; json: string };
   removeAgency: null;
   setServer: null;

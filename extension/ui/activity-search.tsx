@@ -1,9 +1,13 @@
-// The agency pages' activity: searchable by member, kind, month and words, a page at a time, the newest first.
-// Each line is the sentence core wrote for the action, with when ("… — 16 Connects, 2 hours ago").
-import { useState } from 'preact/hooks';
-import { type ActivityKind, type AgencyState, activityPage, monthKey } from '../../core/lite.ts';
+// The agency pages' activity: the whole log, searchable by member, kind, month and words, a page at a time,
+// the newest first. The background finds the page (background/activity-request.ts): the log stays there, and
+// only the page's entries come here. Each line is the sentence core wrote for the action, with when ("… — 16
+// Connects, 2 hours ago").
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type ActivityKind, type ActivityPage, agencyStart } from '../../core/lite.ts';
+import type { AgencyView } from '../messaging/types.ts';
+import type { Send } from './client.ts';
 import { timeAgo } from './format.ts';
-import { monthLabel } from './insights-section.tsx';
+import { agencyMonths, monthLabel } from './insights-section.tsx';
 
 const KINDS: { value: ActivityKind; label: string }[] = [
   { value: 'proposals', label: 'Proposals' },
@@ -13,26 +17,46 @@ const KINDS: { value: ActivityKind; label: string }[] = [
   { value: 'team', label: 'Team and settings' },
 ];
 
-export function ActivitySearch({ state, now }: { state: AgencyState; now: number }) {
+export const ACTIVITY_PAGE_SIZE = 20;
+
+export function ActivitySearch({ view, send, now }: { view: AgencyView; send: Send; now: number }) {
+  const state = view.state;
   const [member, setMember] = useState('');
   const [kind, setKind] = useState('');
   const [month, setMonth] = useState('');
   const [text, setText] = useState('');
   const [page, setPage] = useState(0);
+  const [result, setResult] = useState<ActivityPage | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Answers may come back out of order (one per keystroke): only the latest question's answer is shown.
+  const asked = useRef(0);
+  const c = state.counts;
+  const revision = `${c.applied}/${c.refused}/${c.pending}`;
+  useEffect(() => {
+    const n = ++asked.current;
+    void send({
+      kind: 'activity',
+      agencyId: view.agencyId,
+      filter: {
+        ...(member ? { member } : {}),
+        ...(kind ? { kind: kind as ActivityKind } : {}),
+        ...(month ? { month } : {}),
+        ...(text.trim() ? { text: text.trim() } : {}),
+      },
+      page,
+      size: ACTIVITY_PAGE_SIZE,
+    }).then((res) => {
+      if (n !== asked.current) return;
+      if (res.ok) {
+        setResult(res.value);
+        setProblem(null);
+      } else setProblem(res.message);
+    });
+  }, [send, view.agencyId, member, kind, month, text, page, revision]);
+
   const tz = state.timeZone;
-  const months = [...new Set(state.activity.map((e) => monthKey(e.at, tz)))].sort().reverse();
+  const months = agencyMonths(now, tz, agencyStart(state, view.observations ?? []));
   const members = Object.values(state.members).sort((a, b) => a.name.localeCompare(b.name));
-  const result = activityPage(
-    state.activity,
-    {
-      member: member || null,
-      kind: (kind || null) as ActivityKind | null,
-      month: month || null,
-      timeZone: tz,
-      text,
-    },
-    page,
-  );
   const reset =
     <T,>(set: (v: T) => void) =>
     (v: T) => {
@@ -77,15 +101,24 @@ export function ActivitySearch({ state, now }: { state: AgencyState; now: number
           </select>
         </label>
         <label>
-          Search <input type="search" value={text} onInput={(e) => reset(setText)(e.currentTarget.value)} />
+          Search{' '}
+          <input
+            type="search"
+            value={text}
+            maxLength={200}
+            onInput={(e) => reset(setText)(e.currentTarget.value)}
+          />
         </label>
       </div>
+      {problem ? <p role="alert">{problem}</p> : null}
       <p class="muted" aria-live="polite" data-testid="activity-count">
-        {result.total === 0
-          ? 'Nothing matches.'
-          : `${result.total} ${result.total === 1 ? 'entry' : 'entries'}, page ${result.page + 1} of ${result.pages}.`}
+        {result === null
+          ? 'Searching the agency’s log…'
+          : result.total === 0
+            ? 'Nothing matches.'
+            : `${result.total.toLocaleString('en-US')} ${result.total === 1 ? 'entry' : 'entries'}, page ${(result.page + 1).toLocaleString('en-US')} of ${result.pages.toLocaleString('en-US')}.`}
       </p>
-      {result.entries.length ? (
+      {result?.entries.length ? (
         <ol class="activity" aria-label="Activity" data-testid="activity-list">
           {result.entries.map((e) => (
             <li key={e.id}>
@@ -95,7 +128,7 @@ export function ActivitySearch({ state, now }: { state: AgencyState; now: number
           ))}
         </ol>
       ) : null}
-      {result.pages > 1 ? (
+      {result && result.pages > 1 ? (
         <div class="row">
           <button
             type="button"

@@ -77,8 +77,8 @@ export function BalanceChart(props: {
   period: Period;
   now: number;
   reserved: number | null;
-  /** Read by screen readers instead of the picture. */
-  label: string;
+  /** Read by screen readers instead of the picture: a sentence, or the id of the caption that says it. */
+  label: string | { captionId: string };
   height?: number;
   compact?: boolean;
 }) {
@@ -89,7 +89,8 @@ export function BalanceChart(props: {
       class={props.compact ? 'balance-chart compact' : 'balance-chart'}
       viewBox={`0 0 ${W} ${height}`}
       role="img"
-      aria-label={props.label}
+      aria-label={typeof props.label === 'string' ? props.label : undefined}
+      aria-labelledby={typeof props.label === 'string' ? undefined : props.label.captionId}
       data-testid={props.compact ? 'sparkline' : 'balance-chart'}
     >
       {props.compact ? null : (

@@ -7,9 +7,9 @@ import { connects, dateTime, signed } from './format.ts';
 export function balanceSentence(ins: Insights, periodText: string): string {
   const b = ins.balance;
   const reserved = ins.reservedNextMonth
-    ? ` ${connects(ins.reservedNextMonth)} are reserved for next month's allowances.`
+    ? ` Next month's allowances will reserve ${connects(ins.reservedNextMonth)}.`
     : '';
-  return `Agency Connects balance over ${periodText}: from ${connects(b.start)} to ${connects(b.end)}; ${connects(b.spent)} spent on proposals, ${connects(b.purchased)} purchased, ${connects(b.refunded)} refunded, ${b.observations} balance${b.observations === 1 ? '' : 's'} seen on Upwork.${reserved}`;
+  return `Agency Connects balance over ${periodText}: from ${connects(b.start)} to ${connects(b.end)}; ${connects(b.spent)} spent (boosts included), ${connects(b.purchased)} purchased, ${connects(b.refunded)} refunded, ${b.observations} balance${b.observations === 1 ? '' : 's'} seen on Upwork.${reserved}`;
 }
 
 const WHAT: Record<BalancePoint['kind'], string> = {

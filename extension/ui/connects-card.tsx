@@ -2,6 +2,7 @@
 // numbers fit together"), what is free for the team and the member's own allowance (P4).
 import type { ComponentChildren } from 'preact';
 import type { ConnectsSummary } from '../../core/lite.ts';
+import { RESERVED_LABEL } from './connects-words.ts';
 import { connects, dateTime, signed } from './format.ts';
 
 export function ConnectsCard({
@@ -37,10 +38,13 @@ export function ConnectsCard({
       ) : null}
       <dl class="facts">
         <dt>Available to the team</dt>
-        <dd data-testid="available">
-          {connects(summary.availableToTeam)}
-          {summary.reserved > 0 ? ` (${connects(summary.reserved)} reserved for monthly allowances)` : ''}
-        </dd>
+        <dd data-testid="available">{connects(summary.availableToTeam)}</dd>
+        {summary.reserved > 0 ? (
+          <>
+            <dt>{RESERVED_LABEL}</dt>
+            <dd data-testid="reserved">{connects(summary.reserved)}</dd>
+          </>
+        ) : null}
         <dt>Your allowance this month</dt>
         <dd data-testid="allowance">
           {summary.allowance === null

@@ -2,8 +2,10 @@
 // time, per member (Connects spent, proposals, offers, offer rate, boosts, duplicates) and per job (who
 // proposed, when, for how much, duplicates P5 marked as wasted), with CSV exports. A business manager sees
 // every row; a plain member the agency-wide figures and their own row and jobs. No amounts anywhere (D15).
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import {
+  agencyStart,
   type Insights,
   insights,
   lastDays,
@@ -17,14 +19,13 @@ import {
 import type { AgencyView } from '../messaging/types.ts';
 import { BalanceChart } from './balance-chart.tsx';
 import { BalanceTable, balanceSentence } from './balance-table.tsx';
+import { SPENT_LABEL } from './connects-words.ts';
 import type { Download } from './download.ts';
-import { connects, dateTime } from './format.ts';
+import { connects, dateTime, dayText } from './format.ts';
 import { JobsTable } from './insights-jobs.tsx';
 import './insights.css';
 
 export type PeriodChoice = { kind: 'month'; month: string } | { kind: 'days'; days: 30 | 90 };
-
-const DAY = 86_400_000;
 
 /** "December 2026" for "2026-12". */
 export function monthLabel(month: string): string {
@@ -34,16 +35,21 @@ export function monthLabel(month: string): string {
   );
 }
 
-/** This month and the eleven before it, the newest first. */
-export function recentMonths(now: number, timeZone: string): string[] {
+/**
+ * The months from the agency's start (`since`; null: this month alone) to this month, the newest first: a
+ * month before the agency existed has nothing to show.
+ */
+export function agencyMonths(now: number, timeZone: string, since: number | null): string[] {
+  const first = monthKey(Math.min(since ?? now, now), timeZone);
   const months: string[] = [];
-  let t = now;
-  while (months.length < 12) {
-    const key = monthKey(t, timeZone);
-    if (months.at(-1) !== key) months.push(key);
-    t -= 10 * DAY;
-  }
+  for (let m = monthKey(now, timeZone); m >= first; m = previousMonth(m)) months.push(m);
   return months;
+}
+
+/** The month before `month` ("2027-01" → "2026-12"). */
+function previousMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
 
 export function periodOf(choice: PeriodChoice, now: number, timeZone: string): Period {
@@ -65,13 +71,20 @@ export function InsightsSection(props: { view: AgencyView; now: number; download
   const state = view.state;
   const tz = state.timeZone;
   const [choice, setChoice] = useState<PeriodChoice>({ kind: 'month', month: monthKey(now, tz) });
-  const period = periodOf(choice, now, tz);
   const observations = view.observations ?? [];
+  const asked = periodOf(choice, now, tz);
+  const since = agencyStart(state, observations);
   const ins: Insights = useMemo(
-    () => insights(state, observations, period, view.me),
-    [state, observations, period.from, period.to, view.me],
+    () => insights(state, observations, asked, view.me),
+    [state, observations, asked.from, asked.to, view.me],
   );
-  const periodText = choice.kind === 'month' ? monthLabel(choice.month) : `the last ${choice.days} days`;
+  // insights() starts the period at the agency's start when it began later: the exports cover the same.
+  const period = ins.period;
+  const chosenText = choice.kind === 'month' ? monthLabel(choice.month) : `the last ${choice.days} days`;
+  const periodText =
+    period.from > asked.from
+      ? `${chosenText} (since the agency began, ${dayText(period.from, now, tz)})`
+      : chosenText;
   const fileTag = choice.kind === 'month' ? choice.month : `last-${choice.days}-days`;
   const save = (name: string, text: string) =>
     props.download?.(`${name}-${fileTag}.csv`, text, 'text/csv;charset=utf-8');
@@ -83,7 +96,7 @@ export function InsightsSection(props: { view: AgencyView; now: number; download
         <label>
           Period{' '}
           <select value={choiceValue(choice)} onChange={(e) => setChoice(parseChoice(e.currentTarget.value))}>
-            {recentMonths(now, tz).map((m) => (
+            {agencyMonths(now, tz, since).map((m) => (
               <option key={m} value={m}>
                 {monthLabel(m)}
               </option>
@@ -100,37 +113,31 @@ export function InsightsSection(props: { view: AgencyView; now: number; download
           ? ''
           : ' You see the agency’s totals and your own figures; business managers see every member’s.'}
       </p>
-      <dl class="facts" data-testid="insights-totals">
-        <dt>Balance</dt>
-        <dd data-testid="insights-balance">
+      <dl class="pairs" data-testid="insights-totals">
+        <Pair label="Balance" testId="insights-balance">
           {connects(ins.balance.start)} → {connects(ins.balance.end)}
-        </dd>
-        <dt>Spent as the agency</dt>
-        <dd data-testid="insights-spent">
-          {connects(t.connects + t.boost)} ({connects(t.connects)} on proposals, {connects(t.boost)} on
-          boosts)
-        </dd>
-        <dt>Purchased and refunded</dt>
-        <dd>
+        </Pair>
+        <Pair label={SPENT_LABEL} testId="insights-spent">
+          {connects(t.spent)}, of which {connects(t.boost)} on boosts
+        </Pair>
+        <Pair label="Purchased and refunded">
           {connects(ins.balance.purchased)} purchased, {connects(ins.balance.refunded)} refunded
-        </dd>
-        <dt>Proposals</dt>
-        <dd data-testid="insights-proposals">
+        </Pair>
+        <Pair label="Proposals" testId="insights-proposals">
           {count(t.agencyProposals, 'as the agency', 'as the agency')},{' '}
           {count(t.independentProposals, 'independently', 'independently')}
-        </dd>
-        <dt>Offers</dt>
-        <dd data-testid="insights-offers">
+        </Pair>
+        <Pair label="Offers" testId="insights-offers">
           {count(t.offers, 'offer')}; offer rate {percent(t.offerRate)} of agency proposals
-        </dd>
-        <dt>Duplicates (P5)</dt>
-        <dd data-testid="insights-wasted">
+        </Pair>
+        <Pair label="Duplicates (P5)" testId="insights-wasted">
           {t.duplicates
             ? `${count(t.duplicates, 'duplicate agency proposal')}: ${connects(t.wasted)} wasted`
             : 'None: nobody proposed twice as the agency on one job'}
-        </dd>
-        <dt>Reserved for next month</dt>
-        <dd data-testid="insights-reserved">{connects(ins.reservedNextMonth)} for monthly allowances</dd>
+        </Pair>
+        <Pair label="Next month's allowances will reserve" testId="insights-reserved">
+          {connects(ins.reservedNextMonth)}
+        </Pair>
       </dl>
       <figure class="chart">
         <BalanceChart
@@ -180,6 +187,16 @@ export function InsightsSection(props: { view: AgencyView; now: number; download
   );
 }
 
+/** A label and its figure, kept together however the row wraps (a dl's div groups them). */
+function Pair(props: { label: string; testId?: string; children: ComponentChildren }) {
+  return (
+    <div>
+      <dt>{props.label}</dt>
+      <dd data-testid={props.testId}>{props.children}</dd>
+    </div>
+  );
+}
+
 function MembersInsightTable({ ins, me }: { ins: Insights; me: string }) {
   return (
     <table class="stacks insights-table insights-wide" data-testid="insights-members">
@@ -187,8 +204,8 @@ function MembersInsightTable({ ins, me }: { ins: Insights; me: string }) {
       <thead>
         <tr>
           <th scope="col">Member</th>
-          <th scope="col">Connects spent</th>
-          <th scope="col">Boosts</th>
+          <th scope="col">{SPENT_LABEL}</th>
+          <th scope="col">Of which on boosts</th>
           <th scope="col">As the agency</th>
           <th scope="col">Independently</th>
           <th scope="col">Offers</th>
@@ -204,8 +221,8 @@ function MembersInsightTable({ ins, me }: { ins: Insights; me: string }) {
               {r.name}
               {r.member === me ? ' (you)' : ''}
             </th>
-            <td data-label="Connects spent">{r.connects}</td>
-            <td data-label="Boosts">{r.boost}</td>
+            <td data-label={SPENT_LABEL}>{r.spent}</td>
+            <td data-label="Of which on boosts">{r.boost}</td>
             <td data-label="As the agency">{r.agencyProposals}</td>
             <td data-label="Independently">{r.independentProposals}</td>
             <td data-label="Offers">{r.offers}</td>

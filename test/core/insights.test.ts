@@ -61,9 +61,10 @@ describe('insights: the balance over time', () => {
   it('follows observations and the movements between them, with purchases and refunds marked', async () => {
     const { f, d } = await november();
     const ins = insights(d.state, obs(d), NOV, f.id('Olga'));
+    // November begins before the agency: the period starts at its creation, with the 100 entered then.
+    expect(ins.period).toEqual({ from: at(2, 9), to: NOV.to });
     expect(ins.balance.points.map((p) => [p.kind, p.balance])).toEqual([
-      ['start', 0],
-      ['observation', 100],
+      ['start', 100],
       ['proposal', 80],
       ['proposal', 68],
       ['observation', 70],
@@ -71,14 +72,14 @@ describe('insights: the balance over time', () => {
       ['proposal', 110],
       ['refund', 120],
     ]);
-    expect(ins.balance.points[4]!.delta).toBe(2); // Upwork showed 2 more than the log predicted
+    expect(ins.balance.points[3]!.delta).toBe(2); // Upwork showed 2 more than the log predicted
     expect(ins.balance).toMatchObject({
-      start: 0,
+      start: 100,
       end: 120,
       spent: 42,
       purchased: 50,
       refunded: 10,
-      observations: 2,
+      observations: 1,
     });
     const dec = insights(d.state, obs(d), DEC, f.id('Olga'));
     expect(dec.balance).toMatchObject({ start: 120, end: 104, spent: 16, purchased: 0, refunded: 0 });
@@ -110,7 +111,7 @@ describe('insights: per member', () => {
     expect(ins.members.map((m) => m.name)).toEqual(['Ann', 'Bob', 'Olga']);
     const [ann, bob, olga] = ins.members;
     expect(ann).toMatchObject({
-      connects: 26,
+      spent: 30, // 16 + 4 boost + 10: a boost is Connects spent
       boost: 4,
       agencyProposals: 2,
       independentProposals: 0,
@@ -122,7 +123,7 @@ describe('insights: per member', () => {
       wasted: 0,
     });
     expect(bob).toMatchObject({
-      connects: 12,
+      spent: 12,
       boost: 0,
       agencyProposals: 1,
       independentProposals: 1,
@@ -132,9 +133,9 @@ describe('insights: per member', () => {
       duplicates: 1,
       wasted: 12,
     });
-    expect(olga).toMatchObject({ connects: 0, agencyProposals: 0, offerRate: null });
+    expect(olga).toMatchObject({ spent: 0, agencyProposals: 0, offerRate: null });
     expect(ins.totals).toEqual({
-      connects: 38,
+      spent: 42,
       boost: 4,
       agencyProposals: 3,
       independentProposals: 1,
@@ -150,7 +151,7 @@ describe('insights: per member', () => {
     const ins = insights(d.state, obs(d), NOV, f.id('Bob'));
     expect(ins.everyRow).toBe(false);
     expect(ins.members.map((m) => m.name)).toEqual(['Bob']);
-    expect(ins.totals.connects).toBe(38);
+    expect(ins.totals.spent).toBe(42);
     expect(ins.jobs.map((j) => j.job).sort()).toEqual(['~A', '~B']);
     expect(JSON.stringify(ins)).not.toContain('amount');
   });
@@ -165,15 +166,15 @@ describe('insights: per member', () => {
     const d = f.derive();
     expect(d.state.verdicts.filter((v) => v.id === p.id).map((v) => v.code)).toEqual(['MEMBER_GONE_FACT']);
     const ins = insights(d.state, obs(d), NOV, f.id('Olga'));
-    expect(ins.members.find((m) => m.name === 'Ann')).toMatchObject({ agencyProposals: 1, connects: 0 });
-    expect(ins.totals.connects).toBe(0);
+    expect(ins.members.find((m) => m.name === 'Ann')).toMatchObject({ agencyProposals: 1, spent: 0 });
+    expect(ins.totals.spent).toBe(0);
     expect(ins.balance.end).toBe(100);
   });
 
   it('a month counts only its own proposals', async () => {
     const { f, d } = await november();
     const dec = insights(d.state, obs(d), DEC, f.id('Olga'));
-    expect(dec.members.find((m) => m.name === 'Ann')).toMatchObject({ connects: 16, agencyProposals: 1 });
+    expect(dec.members.find((m) => m.name === 'Ann')).toMatchObject({ spent: 16, agencyProposals: 1 });
     expect(dec.totals.agencyProposals).toBe(1);
   });
 });

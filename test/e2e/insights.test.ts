@@ -173,12 +173,13 @@ describe('issue 12: agency insights after a month of activity by two members', (
   it('the business manager’s Insights view shows the figures worked out by hand, every row', async () => {
     await showLast30Days(olgaPage);
     const region = olgaPage.getByRole('region', { name: 'Insights', exact: true });
-    // Start 0 (no agency 30 days ago), created with 200, ends at 204 + 10 refunded.
-    await region.getByTestId('insights-balance').filter({ hasText: '0 Connects → 214 Connects' }).waitFor({
+    // The agency is minutes old: the period starts at its creation, with the 200 entered then (not at a
+    // balance of 0 it never had), and ends at 204 seen on Upwork + 10 refunded.
+    await region.getByTestId('insights-balance').filter({ hasText: '200 Connects → 214 Connects' }).waitFor({
       timeout: UI_TIMEOUT,
     });
     expect(await region.getByTestId('insights-spent').textContent()).toBe(
-      '44 Connects (38 Connects on proposals, 6 Connects on boosts)',
+      '44 Connects, of which 6 Connects on boosts',
     );
     expect(await region.getByTestId('insights-proposals').textContent()).toBe(
       '3 as the agency, 1 independently',
@@ -189,12 +190,11 @@ describe('issue 12: agency insights after a month of activity by two members', (
     expect(await region.getByTestId('insights-wasted').textContent()).toBe(
       '1 duplicate agency proposal: 12 Connects wasted',
     );
-    expect(await region.getByTestId('insights-reserved').textContent()).toBe(
-      '30 Connects for monthly allowances',
-    );
-    // Member, spent, boosts, as the agency, independently, offers, offer rate, boosted (won), duplicates.
+    expect(await region.getByTestId('insights-reserved').textContent()).toBe('30 Connects');
+    // Member, spent (boosts included, as the popup counts them), of which on boosts, as the agency,
+    // independently, offers, offer rate, boosted (won), duplicates.
     expect(await cellsOf(olgaPage, 'insights-members', 'Olga')).toEqual([
-      '16',
+      '20',
       '4',
       '1',
       '0',
@@ -204,7 +204,7 @@ describe('issue 12: agency insights after a month of activity by two members', (
       '0',
     ]);
     expect(await cellsOf(olgaPage, 'insights-members', 'Bob')).toEqual([
-      '22',
+      '24',
       '2',
       '2',
       '1',
@@ -218,8 +218,8 @@ describe('issue 12: agency insights after a month of activity by two members', (
       /^Bob, .*, 12 Connects — duplicate \(P5\), wasted$/,
     );
     const chart = region.getByTestId('balance-chart');
-    expect(await chart.getAttribute('aria-label')).toBe(
-      "Agency Connects balance over the last 30 days: from 0 Connects to 214 Connects; 44 Connects spent on proposals, 50 Connects purchased, 10 Connects refunded, 2 balances seen on Upwork. 30 Connects are reserved for next month's allowances.",
+    expect(await chart.getAttribute('aria-label')).toMatch(
+      /^Agency Connects balance over the last 30 days \(since the agency began, \d{1,2} [A-Z][a-z]{2}\): from 200 Connects to 214 Connects; 44 Connects spent \(boosts included\), 50 Connects purchased, 10 Connects refunded, 1 balance seen on Upwork\. Next month's allowances will reserve 30 Connects\.$/,
     );
     await region.getByText('The balance as a table').click();
     expect(
@@ -240,7 +240,7 @@ describe('issue 12: agency insights after a month of activity by two members', (
   it('D15: the plain member sees the agency’s totals and only their own row', async () => {
     await showLast30Days(bobPage);
     const region = bobPage.getByRole('region', { name: 'Insights', exact: true });
-    await region.getByTestId('insights-balance').filter({ hasText: '0 Connects → 214 Connects' }).waitFor({
+    await region.getByTestId('insights-balance').filter({ hasText: '200 Connects → 214 Connects' }).waitFor({
       timeout: UI_TIMEOUT,
     });
     expect(await region.getByTestId('insights-spent').textContent()).toContain('44 Connects');
@@ -282,8 +282,7 @@ describe('issue 12: agency insights after a month of activity by two members', (
     await region.getByRole('button', { name: 'Connects movements' }).click();
     const moved: string[][] = parse(await readFile(await (await movements).path(), 'utf8'), { bom: true });
     expect(moved.slice(1).map((r) => [r[1], r[2], r[3]])).toEqual([
-      ['balance at the start', '', '0'],
-      ['balance seen', '200', '200'],
+      ['balance at the start', '', '200'],
       ['agency proposal', '-20', '180'],
       ['agency proposal', '-12', '168'],
       ['agency proposal', '-12', '156'],
@@ -295,15 +294,31 @@ describe('issue 12: agency insights after a month of activity by two members', (
 
   it('the popup shows the balance sparkline and what was spent this month', async () => {
     const popup = await olga.popup();
-    await popup.getByTestId('spent-this-month').filter({ hasText: 'Spent this month: 44 Connects' }).waitFor({
+    // The same "Connects spent" as Insights' (boosts included), under the same words.
+    await popup.getByTestId('spent-this-month').filter({ hasText: 'this month: 44 Connects' }).waitFor({
       timeout: UI_TIMEOUT,
     });
     expect(await popup.getByTestId('spent-this-month').textContent()).toBe(
-      "Spent this month: 44 Connects (20 Connects by you); 30 Connects reserved for next month's allowances.",
+      'Connects spent (boosts included) this month: 44 Connects (20 Connects by you)',
     );
-    expect(await popup.getByTestId('sparkline').getAttribute('aria-label')).toBe(
-      'Agency balance over the last 30 days: from 0 Connects to 214 Connects.',
+    // One reserved figure (this month's allowances, P4): Bob's 30, none of it spent by him as the agency
+    // beyond his 24 — 30 − 24 = 6 left.
+    expect(await popup.getByText(/reserved/i).allTextContents()).toEqual([
+      'Reserved for allowances this month',
+    ]);
+    expect(await popup.getByTestId('reserved').textContent()).toBe('6 Connects');
+    // The sparkline starts at the agency's creation (200), says what it is, over which days, and now.
+    expect(await popup.getByTestId('sparkline-caption').textContent()).toMatch(
+      /^Balance, since the agency began, \d{1,2} [A-Z][a-z]{2}: 200 Connects → 214 Connects now$/,
     );
+    // Its caption is its text for screen readers too.
+    expect(
+      await popup.getByRole('img', { name: /^Balance, since the agency began/ }).getAttribute('data-testid'),
+    ).toBe('sparkline');
+    const line = await popup.getByTestId('sparkline').locator('path.balance-line').getAttribute('d');
+    // The line's first point is the creation balance, not 0: with 0 at the bottom of the 48 px box (y = 42),
+    // 200 sits well above it.
+    expect(Number(line?.match(/^M[\d.]+ ([\d.]+)/)?.[1])).toBeLessThan(20);
     await screenshot(popup, 'insights-popup');
     const { light, dark } = await axeInBothSchemes(popup);
     expect(light, 'axe, light').toEqual([]);
@@ -332,5 +347,43 @@ describe('issue 12: agency insights after a month of activity by two members', (
     });
     await screenshot(olgaPage, 'insights-activity');
     await section.screenshot({ path: join(ARTIFACTS_DIR, 'insights-activity-view.png') });
+  });
+
+  it('the activity search asks the background page by page, back to the oldest entry', async () => {
+    // The whole-log reach past the latest 200 entries is tested on a 10,203-action log in
+    // test/extension/replica/activity-archive.test.ts; here, the page's questions and the background's pages.
+    // 25 purchases of 1 to 25 Connects, through the background as the page's own forms send them.
+    const refused = await olgaPage.evaluate(
+      async ({ agencyId }) => {
+        const send = (m: unknown) =>
+          (
+            globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+          ).chrome.runtime.sendMessage(m) as Promise<{ ok: boolean; message?: string }>;
+        const out: string[] = [];
+        for (let i = 1; i <= 25; i++) {
+          const r = await send({ kind: 'act', agencyId, type: 'recordPurchase', payload: { connects: i } });
+          if (!r.ok) out.push(`${i}: ${r.message}`);
+        }
+        return out;
+      },
+      { agencyId },
+    );
+    expect(refused).toEqual([]);
+    const section = olgaPage.getByRole('region', { name: 'Activity', exact: true });
+    await section.getByLabel('Search').fill('');
+    await section.getByLabel('Member').selectOption({ label: 'Olga' });
+    await section.getByLabel('Kind').selectOption('connects');
+    // Olga's Connects entries: the 25 purchases, the purchase of 50, the refund, Bob's allowance.
+    await section.getByTestId('activity-count').filter({ hasText: '28 entries, page 1 of 2.' }).waitFor({
+      timeout: UI_TIMEOUT,
+    });
+    await section.getByRole('button', { name: 'Older' }).click();
+    await section.getByTestId('activity-count').filter({ hasText: '28 entries, page 2 of 2.' }).waitFor({
+      timeout: UI_TIMEOUT,
+    });
+    const oldest = await section.getByTestId('activity-list').getByRole('listitem').allTextContents();
+    expect(oldest).toHaveLength(8);
+    expect(oldest.at(-1)).toMatch(/^Olga gave Bob a monthly allowance of 30 Connects, /);
+    await section.screenshot({ path: join(ARTIFACTS_DIR, 'insights-activity-oldest-page.png') });
   });
 });

@@ -8,7 +8,9 @@ import { useEffect, useState } from 'preact/hooks';
 import type { AmountsView, Figure } from '../../../core/lite.ts';
 import type { AgencyView, UiActionType } from '../../messaging/types.ts';
 import { ActionResult } from '../../ui/action-result.tsx';
+import { AmountField } from '../../ui/amount-field.tsx';
 import type { Send } from '../../ui/client.ts';
+import { parseDollars } from '../../ui/dollars.ts';
 import { text } from '../../ui/fields.ts';
 import { actionDoing } from '../../ui/format.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
@@ -20,16 +22,29 @@ export const money = (cents: number): string =>
 const figureText = (f: Figure, hourly = false): string =>
   f === null ? 'not readable in this browser' : `${money(f)}${hourly ? ' an hour' : ''}`;
 
-/** Dollars typed in a form, as whole cents; null when not a positive amount. */
-function cents(form: HTMLFormElement, name: string): number | null {
-  const n = Number(text(form, name));
-  return Number.isFinite(n) && n > 0 ? Math.round(n * 100) : null;
-}
+type AmountForm = 'offer' | 'terms' | 'milestone' | 'payout';
 
 export function EarningsSection({ view, send }: { view: AgencyView; send: Send }) {
   const { outcome, busy, run } = useRun();
   const [amounts, setAmounts] = useState<AmountsView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [amountErrors, setAmountErrors] = useState<Partial<Record<AmountForm, string>>>({});
+  /** The amount typed in `form` as cents, or null after showing under the field what is wrong with it. */
+  const cents = (form: HTMLFormElement, which: AmountForm): number | null => {
+    const r = parseDollars(text(form, 'amount'));
+    setAmountErrors((e) => ({ ...e, [which]: r.ok ? undefined : r.message }));
+    if (r.ok) return r.cents;
+    (form.elements.namedItem('amount') as HTMLInputElement | null)?.focus();
+    return null;
+  };
+  const amountField = (which: AmountForm, label: string) => (
+    <AmountField
+      label={label}
+      id={`amount-${which}`}
+      error={amountErrors[which] ?? null}
+      onInput={() => amountErrors[which] && setAmountErrors((e) => ({ ...e, [which]: undefined }))}
+    />
+  );
   const state = view.state;
   const revision = `${state.counts.applied}/${state.counts.flagged}/${state.counts.refused}`;
   useEffect(() => {
@@ -66,7 +81,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
     e.preventDefault();
     const form = e.currentTarget;
     const kind = text(form, 'kind') === 'fixed' ? 'fixed' : 'hourly';
-    const amount = cents(form, 'amount');
+    const amount = cents(form, 'offer');
     if (amount === null) return;
     const terms = kind === 'hourly' ? { kind, hourlyRate: amount } : { kind, amount };
     const title = text(form, 'title');
@@ -88,7 +103,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
     e.preventDefault();
     const form = e.currentTarget;
     const contract = state.contracts[text(form, 'contract')];
-    const amount = cents(form, 'amount');
+    const amount = cents(form, 'terms');
     if (!contract?.kind || amount === null) return;
     const terms =
       contract.kind === 'hourly' ? { kind: 'hourly', hourlyRate: amount } : { kind: 'fixed', amount };
@@ -103,7 +118,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
     e.preventDefault();
     const form = e.currentTarget;
     const contract = text(form, 'contract');
-    const amount = cents(form, 'amount');
+    const amount = cents(form, 'milestone');
     const title = text(form, 'title');
     if (amount === null) return;
     // D11 makes one milestone of two records with the same id, so the id names this record alone: a count of
@@ -119,7 +134,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
   const onPayout = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
-    const amount = cents(form, 'amount');
+    const amount = cents(form, 'payout');
     if (amount === null) return;
     void act(
       'recordPayout',
@@ -184,16 +199,16 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
               return (
                 <tr key={c.id}>
                   <th scope="row">{c.title}</th>
-                  <td>{nameOf(c.member)}</td>
-                  <td>{figureText(a?.figure ?? null, c.kind === 'hourly')}</td>
-                  <td>
+                  <td data-label="Freelancer">{nameOf(c.member)}</td>
+                  <td data-label="Rate or price">{figureText(a?.figure ?? null, c.kind === 'hourly')}</td>
+                  <td data-label="Milestones">
                     {c.milestones.length
                       ? c.milestones
                           .map((m) => `${m.title}: ${figureText(a?.milestones[m.id] ?? null)}`)
                           .join('; ')
                       : '—'}
                   </td>
-                  <td>
+                  <td data-label="Paid">
                     {money(a?.paid ?? 0)}
                     {a?.unread ? ` (+${a.unread} not readable here)` : ''}
                   </td>
@@ -237,10 +252,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
               <option value="fixed">Fixed price</option>
             </select>
           </label>
-          <label>
-            Rate or price ($)
-            <input name="amount" type="number" min={0.01} step={0.01} required />
-          </label>
+          {amountField('offer', 'Rate or price ($)')}
           <button type="submit" disabled={busy}>
             Record offer
           </button>
@@ -253,10 +265,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
               Contract
               <select name="contract">{contractOptions()}</select>
             </label>
-            <label>
-              New rate or price ($)
-              <input name="amount" type="number" min={0.01} step={0.01} required />
-            </label>
+            {amountField('terms', 'New rate or price ($)')}
             <button type="submit" disabled={busy}>
               Edit terms
             </button>
@@ -271,10 +280,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
                 Milestone
                 <input name="title" required maxLength={200} />
               </label>
-              <label>
-                Amount ($)
-                <input name="amount" type="number" min={0.01} step={0.01} required />
-              </label>
+              {amountField('milestone', 'Amount ($)')}
               <button type="submit" disabled={busy}>
                 Submit milestone
               </button>
@@ -285,10 +291,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
               Contract
               <select name="contract">{contractOptions()}</select>
             </label>
-            <label>
-              Payout ($)
-              <input name="amount" type="number" min={0.01} step={0.01} required />
-            </label>
+            {amountField('payout', 'Payout ($)')}
             <button type="submit" disabled={busy}>
               Record payout
             </button>

@@ -190,7 +190,7 @@ export function OptionsApp(props: OptionsProps) {
         myName={view.state.members[view.me]?.name}
         limit={10}
       />
-      <ActivitySearch state={view.state} now={now} />
+      <ActivitySearch view={view} send={client.send} now={now} />
       <LeaveAgency view={view} send={client.send} />
       <AnotherAgency>{newAgency}</AnotherAgency>
     </main>

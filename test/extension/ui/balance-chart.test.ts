@@ -9,9 +9,9 @@ const period = { from: 0, to: 600_000 };
 describe('balance chart', () => {
   it('steps from the start to each balance, highest at the top, and marks observations, purchases and refunds', () => {
     const points: BalancePoint[] = [
-      { at: 0, balance: 100, kind: 'start', delta: 0 },
-      { at: 300_000, balance: 0, kind: 'proposal', delta: -100 },
-      { at: 450_000, balance: 50, kind: 'purchase', delta: 50 },
+      { at: 0, balance: 100, kind: 'start', delta: 0, id: null },
+      { at: 300_000, balance: 0, kind: 'proposal', delta: -100, id: 'p1' },
+      { at: 450_000, balance: 50, kind: 'purchase', delta: 50, id: 'b1' },
     ];
     const g = chartGeometry(points, period, period.to, 112, null);
     expect(g).toMatchObject({ min: 0, max: 100, reservedY: null });
@@ -21,9 +21,9 @@ describe('balance chart', () => {
   });
 
   it('a busy period keeps at most one step per pixel column', () => {
-    const points: BalancePoint[] = [{ at: 0, balance: 10_000, kind: 'start', delta: 0 }];
+    const points: BalancePoint[] = [{ at: 0, balance: 10_000, kind: 'start', delta: 0, id: null }];
     for (let i = 1; i <= 20_000; i++)
-      points.push({ at: i * 30, balance: 10_000 - i, kind: 'proposal', delta: -1 });
+      points.push({ at: i * 30, balance: 10_000 - i, kind: 'proposal', delta: -1, id: `p${i}` });
     const g = chartGeometry(points, period, period.to, 112, 500);
     const steps = (g.line.match(/H/g) ?? []).length;
     expect(steps).toBeLessThanOrEqual(600);

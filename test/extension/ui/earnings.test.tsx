@@ -98,3 +98,48 @@ describe('D15: contracts and earnings on the agency pages', () => {
     expect(bg.sent('amounts')).toEqual([]);
   });
 });
+
+describe('amount fields say what is wrong, and keep what was typed', () => {
+  const cases: [form: string, field: string, typed: string, says: RegExp][] = [
+    ['Record a payout', 'Payout ($)', '', /^Enter an amount in dollars/],
+    ['Record a payout', 'Payout ($)', '12,5', /^“12,5” is not an amount/],
+    ['Edit terms', 'New rate or price ($)', 'abc', /^“abc” is not an amount/],
+    ['Submit a milestone', 'Amount ($)', '-5', /^An amount cannot be negative\.$/],
+    ['Record a payout', 'Payout ($)', '10.505', /^Use at most two decimal places/],
+    ['Record a payout', 'Payout ($)', '100000000.01', /^An amount can be at most \$100,000,000\.00\.$/],
+    ['Record a payout', 'Payout ($)', '0', /^An amount must be more than \$0\.00\.$/],
+  ];
+  for (const [formName, field, typed, says] of cases) {
+    it(`${formName}: “${typed}” gets an error under its field and nothing is sent`, async () => {
+      const { bg } = await render_('Olga');
+      const form = screen.getByRole('form', { name: formName });
+      if (formName === 'Submit a milestone')
+        fireEvent.input(within(form).getByLabelText('Milestone'), { target: { value: 'Design' } });
+      const input = within(form).getByLabelText(field) as HTMLInputElement;
+      fireEvent.input(input, { target: { value: typed } });
+      fireEvent.submit(form);
+      const alert = await within(form).findByRole('alert');
+      expect(alert.textContent).toMatch(says);
+      expect(input.getAttribute('aria-invalid')).toBe('true');
+      expect(input.getAttribute('aria-describedby')).toBe(alert.id);
+      expect(input.value).toBe(typed);
+      expect(bg.sent('act')).toEqual([]);
+      // Typing again clears the sentence; a good amount then goes through as cents.
+      fireEvent.input(input, { target: { value: '$1,250.5' } });
+      expect(within(form).queryByRole('alert')).toBeNull();
+      fireEvent.submit(form);
+      await waitFor(() => expect(bg.sent('act')).toHaveLength(1));
+      const payload = bg.sent('act')[0]!.payload as Record<string, unknown>;
+      expect(JSON.stringify(payload)).toContain('125050');
+    });
+  }
+
+  it('the largest amount core signs is accepted: $100,000,000.00', async () => {
+    const { bg } = await render_('Olga');
+    const form = screen.getByRole('form', { name: 'Record a payout' });
+    fireEvent.input(within(form).getByLabelText('Payout ($)'), { target: { value: '100000000' } });
+    fireEvent.submit(form);
+    await waitFor(() => expect(bg.sent('act')).toHaveLength(1));
+    expect(bg.sent('act')[0]).toMatchObject({ payload: { amount: 10_000_000_000 } });
+  });
+});

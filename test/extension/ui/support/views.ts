@@ -1,6 +1,6 @@
 // Views for component tests, derived by core from real signed actions (no literal state blobs): an agency
 // built with core's fixture builder, seen by one of its members, plus a fake background for `send`.
-import { connectsSummary } from '../../../../core/lite.ts';
+import { activityPage, connectsSummary } from '../../../../core/lite.ts';
 import type { RequestKind, RequestOf } from '../../../../extension/messaging/client.ts';
 import type {
   ActionStatus,
@@ -79,6 +79,13 @@ export class FakeBackground implements UiClient {
     this.requests.push(request);
     if (request.kind === 'overview') return { ok: true, value: this.overview } as Response<ResponseValues[K]>;
     const answer = this.answers[request.kind] as Answer<K> | undefined;
+    if (!answer && request.kind === 'activity') {
+      // As the background answers a log it holds whole in its derived state (under ACTIVITY_LIMIT actions).
+      const r = request as RequestOf<'activity'>;
+      const state = this.overview.view!.state;
+      const value = activityPage(state.activity, { ...r.filter, timeZone: state.timeZone }, r.page, r.size);
+      return { ok: true, value } as Response<ResponseValues[K]>;
+    }
     if (!answer)
       return { ok: false, code: 'NOT_FAKED', rule: 'TEST', message: `no answer for ${request.kind}` };
     return answer(request);
