@@ -1,7 +1,8 @@
-// One agency's replica in the background: a Y.Doc persisted by DocStore, the signed log on it (core's
-// AgencyLog), and the Connection to the sync server. Every action the member takes goes through core
-// (checked, signed, appended), then counts as "saved" once its IndexedDB transaction completed and as
-// "synced" once the server's ACK state vector covers the Yjs item holding it.
+// One agency's replica in the background, acting on the agency: a Y.Doc persisted by DocStore, the signed
+// log on it (core's AgencyLog), the member's own actions (own-actions.ts) and the link to the sync server
+// (server-link.ts). Every action the member takes goes through core (checked, signed, appended), then counts
+// as "saved" once its IndexedDB transaction completed and as "synced" once the server's ACK state vector
+// covers the Yjs item holding it.
 //
 // A restarted service worker reopens from the persisted derived snapshot (AgencyLog.open trusts the entries
 // it covers: no re-verify, no replay) and from the persisted per-action statuses.
@@ -23,9 +24,8 @@ import {
   type Payloads,
   type Signer,
 } from '../../core/index.ts';
-import type { Standing } from '../../core/protocol.ts';
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
-import { Connection, type LinkState } from './connection.ts';
+import type { Connection, Credentials } from './connection.ts';
 import { DocStore } from './doc-store.ts';
 import {
   hasOldFormat,
@@ -39,7 +39,10 @@ import {
   storedCredentials,
   toConnectionCredentials,
 } from './local-meta.ts';
+import { OwnActions } from './own-actions.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
+import { type LinkHost, ServerLink } from './server-link.ts';
+import { SnapshotWriter } from './snapshot-writer.ts';
 
 export {
   cachedView,
@@ -48,12 +51,9 @@ export {
   OLD_FORMAT_REASON,
   replicaDbName,
 } from './local-meta.ts';
-
-export const RECENT_LIMIT = 50;
-/** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
-export const ACK_FALLBACK_MS = 2_000;
-/** The derived snapshot is written at most this often (it grows with the log; the doc is written at once). */
-export const SNAPSHOT_EVERY_MS = 2_000;
+export { RECENT_LIMIT } from './own-actions.ts';
+export { ACK_FALLBACK_MS } from './server-link.ts';
+export { SNAPSHOT_EVERY_MS } from './snapshot-writer.ts';
 
 export interface ReplicaOptions {
   agencyId: string;
@@ -76,26 +76,24 @@ export type ActResult =
 
 type Listener = () => void;
 
-export class Replica {
+export class Replica implements LinkHost {
   readonly agencyId: string;
   readonly doc: Y.Doc;
   readonly store: DocStore;
   readonly log: AgencyLogType;
   readonly signer: Signer;
-  connection: Connection;
+  readonly own: OwnActions;
+  readonly link: ServerLink;
   readonly amounts: ReplicaAmounts;
   /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
   readonly openStats: { ms: number; snapshot: boolean; actions: number };
-  private readonly now: () => number;
+  readonly now: () => number;
+  readonly WebSocketImpl?: typeof WebSocket;
+  readonly maxBackoffMs?: number;
   private readonly opts: ReplicaOptions;
-  private local: LocalMeta;
+  private readonly snapshots: SnapshotWriter;
   private listeners = new Set<Listener>();
-  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
-  private snapshotDirty = false;
-  private fallbackTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
-  /** The link got past the handshake since it last dialled (onLinkState). */
-  private welcomedLink = false;
   private unsubscribeLog: () => void;
 
   private constructor(
@@ -110,14 +108,17 @@ export class Replica {
     this.agencyId = opts.agencyId;
     this.signer = opts.signer;
     this.now = opts.now ?? Date.now;
+    this.WebSocketImpl = opts.WebSocketImpl;
+    this.maxBackoffMs = opts.maxBackoffMs;
     this.doc = doc;
     this.store = store;
     this.log = log;
-    this.local = local;
+    this.own = new OwnActions(store, local);
     this.openStats = openStats;
     this.amounts = new ReplicaAmounts(opts.agencyId, opts.sealKey ?? null);
+    this.snapshots = new SnapshotWriter(store, log);
     this.unsubscribeLog = log.subscribe(() => this.onLogChange());
-    this.connection = this.makeConnection(opts.server, opts.connect !== false);
+    this.link = new ServerLink(this, opts.server, opts.connect !== false);
   }
 
   static async open(opts: ReplicaOptions): Promise<Replica> {
@@ -153,13 +154,18 @@ export class Replica {
       snapshot: !!snapshot,
       actions: log.size,
     });
-    if (opts.credentials || saved?.format !== local.format) replica.persistLocal();
+    if (opts.credentials || saved?.format !== local.format) replica.own.persist();
     return replica;
+  }
+
+  /** The link's current connection (a server switch replaces it). */
+  get connection(): Connection {
+    return this.link.connection;
   }
 
   /** The log holds entries of Agency Overlay 0.1's signed format, which this version cannot read. */
   get oldFormat(): boolean {
-    return this.local.format === OLD_ACTION_FORMAT || hasOldFormat(this.log);
+    return this.own.local.format === OLD_ACTION_FORMAT || hasOldFormat(this.log);
   }
 
   /** The member this browser's key belongs to, or the key itself before joining. */
@@ -177,11 +183,11 @@ export class Replica {
   }
 
   get server(): string {
-    return this.connection.server;
+    return this.link.server;
   }
 
   get waiting(): number {
-    return this.local.unacked.length;
+    return this.own.waiting;
   }
 
   subscribe(listener: Listener): () => void {
@@ -208,46 +214,16 @@ export class Replica {
   }
 
   syncStatus(): SyncStatus {
-    if (this.oldFormat) return 'stopped';
-    const state = this.connection.state;
-    if (state === 'stopped') return 'stopped';
-    if (state === 'synced') return this.local.unacked.length ? 'syncing' : 'synced';
-    if (state === 'welcomed') return 'syncing';
-    // Dialling after a (re)start is "syncing"; only a link that failed since it last worked is "offline",
-    // so the status does not flicker while the client retries through an outage.
-    if ((state === 'connecting' || state === 'connected') && !this.connection.outage) return 'syncing';
-    return 'offline';
+    return this.link.syncStatus();
   }
 
   syncView(): SyncView {
-    return {
-      status: this.syncStatus(),
-      server: this.server,
-      lastSyncedAt: this.local.lastSyncedAt,
-      waiting: this.local.unacked.length,
-      stoppedReason: this.oldFormat
-        ? OLD_FORMAT_REASON
-        : this.connection.state === 'stopped'
-          ? this.connection.stoppedReason
-          : null,
-      stoppedBy: this.oldFormat
-        ? 'OLD_FORMAT'
-        : this.connection.state === 'stopped'
-          ? this.connection.stoppedBy
-          : null,
-    };
+    return this.link.syncView();
   }
 
   /** The member's recent actions; an action derive refused later (a concurrent removal…) shows so. */
   recent(): ActionStatus[] {
-    const refused = new Map<string, { rule: string; message: string }>();
-    for (const v of this.log.state.verdicts) if (v.kind === 'refused') refused.set(v.id, v);
-    return this.local.recent.map((r) => {
-      const v = r.id ? refused.get(r.id) : undefined;
-      return v && r.status !== 'refused'
-        ? { id: r.id, type: r.type, at: r.at, status: 'refused', rule: v.rule, message: v.message }
-        : r;
-    });
+    return this.own.recent(this.log.state.verdicts);
   }
 
   view(): AgencyView {
@@ -280,32 +256,15 @@ export class Replica {
       // D15: amounts are never signed in the clear; they are sealed to the managers' browsers
       await this.publishSealKey();
       const prepared = await this.amounts.prepare(type, payload as Payloads[typeof type], this.log.state);
-      if (!prepared.ok) {
-        this.pushRecent({
-          id: null,
-          type,
-          at,
-          status: 'refused',
-          rule: prepared.rule,
-          message: prepared.message,
-        });
-        this.persistLocal();
-        this.emit();
-        return prepared;
-      }
+      if (!prepared.ok) return this.refused(type, at, prepared);
       payload = prepared.payload as Payloads[T];
     }
     const result: AppendResult = await this.log.append(this.signer, type, payload, at);
-    if (!result.ok) {
-      this.pushRecent({ id: null, type, at, status: 'refused', rule: result.rule, message: result.message });
-      this.persistLocal();
-      this.emit();
-      return result;
-    }
+    if (!result.ok) return this.refused(type, at, result);
     const id = result.action.id;
     const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
-    if (item) this.local.unacked.push({ id, client: item.id.client, clock: item.id.clock });
-    this.persistLocal();
+    if (item) this.own.track(id, item.id.client, item.id.clock);
+    this.own.persist();
     try {
       await this.store.saved();
     } catch (e) {
@@ -319,15 +278,10 @@ export class Replica {
         message: `Signed, but this browser could not save it (${e instanceof Error ? e.message : String(e)}); it will still be sent to the server.`,
       };
     }
-    this.pushRecent({
-      id,
-      type,
-      at,
-      status: this.local.unacked.some((u) => u.id === id) ? 'saved' : 'synced',
-    });
-    this.persistLocal();
-    this.scheduleSnapshot();
-    this.maybeFallbackAck();
+    this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
+    this.own.persist();
+    this.snapshots.schedule();
+    this.link.saved();
     this.emit();
     return {
       ok: true,
@@ -335,6 +289,14 @@ export class Replica {
       status: 'saved',
       flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
     };
+  }
+
+  /** A refused intent: recorded among the member's recent actions, nothing written to the log. */
+  private refused(type: ActionType, at: number, why: Extract<ActResult, { ok: false }>): ActResult {
+    this.own.push({ id: null, type, at, status: 'refused', rule: why.rule, message: why.message });
+    this.own.persist();
+    this.emit();
+    return why;
   }
 
   /**
@@ -360,41 +322,35 @@ export class Replica {
       this.reconnect();
       return;
     }
-    this.connection.destroy();
-    this.connection = this.makeConnection(server, true);
+    this.link.setServer(server);
     this.emit();
   }
 
   /** Dial now: after an outage (the alarm), or when the member asks. A stopped link is retried too. */
   reconnect(): void {
     if (this.closed || this.oldFormat) return;
-    this.connection.reconnectNow();
+    this.link.reconnect();
   }
 
   /** Makes sure the link is up or coming up (the alarm calls this; it does not drop a live socket). */
   ensureConnected(): void {
-    if (this.closed || this.oldFormat || this.connection.state === 'stopped') return;
-    if (!this.connection.connected) {
-      this.connection.provider.wsUnsuccessfulReconnects = 0;
-      this.connection.connect();
-    }
+    if (this.closed || this.oldFormat) return;
+    this.link.ensureConnected();
   }
 
   /** Writes the derived snapshot and statuses now (e.g. before the worker may be stopped). */
   async flush(): Promise<void> {
-    this.writeSnapshot();
-    this.persistLocal();
+    this.snapshots.write();
+    this.own.persist();
     await this.store.saved();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
-    if (this.fallbackTimer) clearTimeout(this.fallbackTimer);
-    this.connection.destroy();
-    this.writeSnapshot();
-    this.persistLocal();
+    this.link.destroy();
+    this.snapshots.stop();
+    this.own.persist();
     this.unsubscribeLog();
     await this.store.close();
     this.log.destroy();
@@ -408,153 +364,38 @@ export class Replica {
     await DocStore.delete(replicaDbName(this.agencyId), this.opts.idb);
   }
 
-  private makeConnection(server: string, connect: boolean): Connection {
-    return new Connection({
-      server,
-      room: this.agencyId,
-      doc: this.doc,
-      signer: this.signer,
-      credentials: toConnectionCredentials(this.local.credentials),
-      WebSocketImpl: this.opts.WebSocketImpl,
-      maxBackoffMs: this.opts.maxBackoffMs,
-      connect,
-      events: {
-        state: (state) => this.onLinkState(state),
-        ack: (sv) => this.onAck(sv),
-        welcome: (standing) => this.onWelcome(standing),
-      },
-    });
+  /** LinkHost: the credentials a new connection signs its handshake with. */
+  credentials(): Credentials {
+    return toConnectionCredentials(this.own.local.credentials);
   }
 
-  private onWelcome(_standing: Standing): void {
-    this.emit();
-  }
-
-  private onLinkState(state: LinkState): void {
-    if (state === 'synced') {
-      if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
-      this.maybeFallbackAck();
-    }
-    if (state === 'stopped' && this.connection.stoppedBy === 'MEMBER_GONE' && this.welcomedLink)
-      this.confirmOwnLeave();
-    // Whether the link got past the handshake before it stopped: a close at the handshake holds nothing new.
-    if (state === 'welcomed' || state === 'synced') this.welcomedLink = true;
-    else if (state === 'connecting') this.welcomedLink = false;
-    this.emit();
-  }
-
-  /**
-   * The server stores a member's own leave, then re-checks who may read and closes their link (MEMBER_GONE)
-   * before it sends the ACK that would cover the leave (sync-server room.ts `committed`). So the close is the
-   * acknowledgement: the server closes a member for a departure it holds, and when the departure this replica
-   * knows is the member's own leave, that leave is what the server holds. Only for a link the server had
-   * welcomed: one refused at the handshake (a member removed while offline) sent the server nothing.
-   */
-  private confirmOwnLeave(): void {
-    if (this.log.state.members[this.me]?.status !== 'left') return;
-    // Read from `unacked`, not `recent`: the close can arrive while act() still waits for IndexedDB, before
-    // the leave is pushed to `recent`; act() then finds it acknowledged and records it as synced.
-    const actions = this.log.derived.actions;
-    const ids = new Set(
-      this.local.unacked.filter((u) => actions.get(u.id)?.type === 'leaveAgency').map((u) => u.id),
-    );
+  /** LinkHost: the server holds these of the member's actions. */
+  acknowledged(ids: Set<string>): void {
     if (!ids.size) return;
-    this.markSynced(ids);
-    this.persistLocal();
-  }
-
-  private onAck(sv: Map<number, number>): void {
-    if (this.fallbackTimer) {
-      clearTimeout(this.fallbackTimer);
-      this.fallbackTimer = null;
-    }
-    const covered = new Set(
-      this.local.unacked.filter((u) => (sv.get(u.client) ?? 0) > u.clock).map((u) => u.id),
-    );
-    this.markSynced(covered);
-    if (!this.local.unacked.length) this.local.lastSyncedAt = this.now();
-    // An ACK that acknowledges nothing new (every reconnect gets one) is not worth a write of its own.
-    if (covered.size) this.persistLocal();
-    this.emit();
-  }
-
-  /**
-   * A server that never sends ACK frames (an older server, or the stock y-websocket one): once synced for
-   * ACK_FALLBACK_MS with no ACK, the server's sync step 2 stands in for one (weaker: it does not prove the
-   * update is durably stored).
-   */
-  private maybeFallbackAck(): void {
-    if (this.connection.acks || this.connection.state !== 'synced' || !this.local.unacked.length) return;
-    if (this.fallbackTimer) return;
-    this.fallbackTimer = setTimeout(() => {
-      this.fallbackTimer = null;
-      if (this.connection.acks || this.connection.state !== 'synced') return;
-      this.markSynced(new Set(this.local.unacked.map((u) => u.id)));
-      this.local.lastSyncedAt = this.now();
-      this.persistLocal();
-      this.emit();
-    }, ACK_FALLBACK_MS);
-  }
-
-  private markSynced(ids: Set<string>): void {
-    if (!ids.size) return;
-    this.local.unacked = this.local.unacked.filter((u) => !ids.has(u.id));
-    this.local.recent = this.local.recent.map((r) =>
-      r.id && ids.has(r.id) && r.status === 'saved' ? { ...r, status: 'synced' } : r,
-    );
+    this.own.markSynced(ids);
     // Our key is known to the server now: the invite key or creation token is spent, and erased.
     if (this.isMember) this.forgetCredentials();
   }
 
-  private pushRecent(status: ActionStatus): void {
-    this.local.recent = [status, ...this.local.recent].slice(0, RECENT_LIMIT);
-  }
-
-  private persistLocal(): void {
-    this.store.setMeta(LOCAL_KEY, () => ({ ...this.local, stoppedReason: null }));
-  }
-
   /** Erases the invite key or creation token: this browser's own key is enough now. */
   forgetCredentials(): void {
-    if (!this.local.credentials) return;
-    this.local.credentials = null;
+    if (!this.own.local.credentials) return;
+    this.own.local.credentials = null;
     this.connection.setCredentials({});
-    this.persistLocal();
+    this.own.persist();
   }
 
   /** The credentials this replica keeps until the server knows its key (tests look; nothing else reads them). */
   get pendingCredentials(): Readonly<LocalMeta['credentials']> {
-    return this.local.credentials;
+    return this.own.local.credentials;
   }
 
   private onLogChange(): void {
-    this.scheduleSnapshot();
+    this.snapshots.schedule();
     this.emit();
   }
 
-  private scheduleSnapshot(): void {
-    this.snapshotDirty = true;
-    if (this.snapshotTimer || this.closed) return;
-    // The snapshot grows with the log and is cloned in one go: on a big log, write it less often so its
-    // cost stays a small share of the worker's time (50× its last cost, at least every 2 s).
-    const cost = this.store.stats.metaMs.get(SNAPSHOT_KEY) ?? 0;
-    this.snapshotTimer = setTimeout(
-      () => {
-        this.snapshotTimer = null;
-        this.writeSnapshot();
-      },
-      Math.max(SNAPSHOT_EVERY_MS, 50 * cost),
-    );
-  }
-
-  private writeSnapshot(): void {
-    if (!this.snapshotDirty) return;
-    this.snapshotDirty = false;
-    // Produced when the write transaction is built, after the doc updates it covers are queued in it.
-    this.store.setMeta(SNAPSHOT_KEY, () => this.log.snapshot());
-  }
-
-  private emit(): void {
+  emit(): void {
     for (const l of this.listeners) {
       try {
         l();
