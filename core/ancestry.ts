@@ -151,7 +151,7 @@ function knownAt(d: Derivation, p: number, q: number, budget: { steps: number })
   if (d.cut[q]! >= p) return true;
   const u = d.unknown[q];
   if (u) return !holds(u, p);
-  return reaches(d, d.order[p]!, p, d.actions.get(d.order[q]!)!.deps, budget);
+  return reaches(d, d.order[p]!, p, d.ordered[q]!.deps, budget);
 }
 
 /**

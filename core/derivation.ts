@@ -1,6 +1,7 @@
 // What derive keeps: the agency state, the log's order, and the bookkeeping the rules and the incremental
 // path need (register histories, power events, what needed authority). All of it is a function of the set of
 // verified actions; a snapshot persists it so a restarted replica neither re-verifies nor replays.
+import { ActionsById } from './actions-by-id.ts';
 import type { VerdictCode } from './refusals.ts';
 import type { Action, ActionId, AgencyState, KeyId, MemberId } from './types.ts';
 
@@ -220,10 +221,12 @@ export const noRevocations = (): Revocations => ({
 export interface Derivation {
   agencyId: string;
   state: AgencyState;
-  /** Every verified action known, applied or not. */
-  actions: Map<ActionId, Action>;
+  /** Every verified action known, applied or not (a view over `ordered` and `position`: actions-by-id.ts). */
+  actions: ActionsById;
   /** Applied or refused actions in the log's total order (pending ones are not in it). */
   order: ActionId[];
+  /** The ordered actions, by position. */
+  ordered: Action[];
   /** Lamport depth and effective time of each ordered action (built on first read from the arrays below). */
   depth: Map<ActionId, number>;
   eff: Map<ActionId, number>;
@@ -277,8 +280,8 @@ export function newDerivation(agencyId: string, state: AgencyState = emptyState(
   const d = {
     agencyId,
     state,
-    actions: new Map(),
     order: [],
+    ordered: [],
     depthAt: [],
     effAt: [],
     pending: new Set(),
@@ -289,6 +292,7 @@ export function newDerivation(agencyId: string, state: AgencyState = emptyState(
     book: emptyBook(),
     revocations: noRevocations(),
   } as unknown as Derivation;
+  d.actions = new ActionsById(d);
   Object.defineProperty(d, 'depth', { enumerable: true, get: () => mapOf(d, 'depth') });
   Object.defineProperty(d, 'eff', { enumerable: true, get: () => mapOf(d, 'eff') });
   return d;

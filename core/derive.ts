@@ -175,8 +175,8 @@ function roomToGrow(d: Derivation): void {
   const s = d.state;
   const sp = d.book.spends;
   const ob = d.book.observations;
-  for (const xs of [d.order, d.depthAt, d.effAt, d.cut, d.unknown, s.verdicts, s.proposals, s.ledger])
-    leaveRoom(xs);
+  // (the arrays by position were allocated with room: order.ts)
+  for (const xs of [s.verdicts, s.proposals, s.ledger]) leaveRoom(xs);
   for (const xs of [sp.pos, sp.member, sp.month, sp.cost, sp.job, sp.previousOnJob, ob.pos, ob.eff, ob.value])
     leaveRoom(xs);
 }
@@ -218,18 +218,17 @@ export function* deriveSteps(
 ): Steps<Derivation> {
   const d = newDerivation(agencyId);
   if (options.allActivity) keepsAllActivity.add(d);
-  // the actions once each, in the map's order (orderSteps reads them from an array)
-  let list: Action[] = [];
-  let n = 0;
-  for (const a of actions) {
-    list.push(a);
-    d.actions.set(a.id, a);
-    if (++n === STEP) {
-      n = 0;
-      yield;
+  // read once into an array, unless given one (orderSteps keeps each id once)
+  let list: readonly Action[];
+  if (Array.isArray(actions)) list = actions as readonly Action[];
+  else {
+    const read: Action[] = [];
+    for (const a of actions) {
+      read.push(a);
+      if (read.length % STEP === 0) yield;
     }
+    list = read;
   }
-  if (list.length !== d.actions.size) list = [...d.actions.values()];
   const seq = yield* orderSteps(d, options.tieBreak ?? byId, list);
   const contested: Book['contested'] = new Map();
   let rev = noRevocations();
@@ -349,7 +348,7 @@ function mayContest(ctx: ReplayContext, a: Action): boolean {
 }
 
 function commitAtEnd(d: Derivation, a: Action, depth: number, ctx: ReplayContext, outcome: Outcome): void {
-  d.actions.set(a.id, a);
+  d.ordered.push(a);
   d.depthAt.push(depth);
   d.effAt.push(ctx.eff);
   noteAppended(d, a.id, depth, ctx.eff);

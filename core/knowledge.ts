@@ -292,9 +292,7 @@ const MOVES_CONNECTS: ReadonlySet<ActionType> = new Set<ActionType>([
  */
 export function knownConnects(ctx: ReplayContext, month: string): KnownConnects {
   const all = unknownPositions(ctx);
-  const unknown = all.length
-    ? all.filter((p) => MOVES_CONNECTS.has(ctx.d.actions.get(ctx.d.order[p]!)!.type))
-    : all;
+  const unknown = all.length ? all.filter((p) => MOVES_CONNECTS.has(ctx.d.ordered[p]!.type)) : all;
   if (!unknown.length) {
     const { state, reservations } = ctx;
     return {

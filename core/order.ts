@@ -5,49 +5,93 @@
 // (ancestry.ts).
 import { ancestryOf, recordAncestry, resetAncestry } from './ancestry.ts';
 import type { Derivation } from './derivation.ts';
+import { withRoom } from './room-to-grow.ts';
 import { runSteps, STEP, type Steps } from './steps.ts';
 import type { Action, ActionId } from './types.ts';
 
 /** Resolved actions with their depth and effective time, in the order they were resolved. */
 interface Resolved {
+  /** The first `count` entries are filled (the arrays are sized for every action given, once). */
+  count: number;
   actions: Action[];
   depth: number[];
   eff: number[];
   /** Each resolved action's index in `actions`; becomes the order's positions once sorted (one Map, not two). */
   index: Map<ActionId, number>;
+  /** Whether an id was given twice (then the list is read again without the copies). */
+  twice: boolean;
+  /** Actions waiting for a dependency not given (or in a cycle): not ordered. */
+  pending: Action[];
 }
 
 /** Sets depth and effective time from the deps when they are all resolved; false otherwise. */
 function settle(index: Map<ActionId, number>, a: Action, out: Resolved): boolean {
   let depth = 0;
   let eff = a.at;
-  const last = out.actions.length - 1;
+  const k = out.count;
   for (const dep of a.deps) {
     // Most actions follow the one resolved just before them: no lookup for that one.
-    const k = last >= 0 && dep === out.actions[last]!.id ? last : index.get(dep);
-    if (k === undefined) return false;
-    if (out.depth[k]! > depth) depth = out.depth[k]!;
-    if (out.eff[k]! + 1 > eff) eff = out.eff[k]! + 1;
+    const q = k > 0 && dep === out.actions[k - 1]!.id ? k - 1 : index.get(dep);
+    if (q === undefined) return false;
+    if (out.depth[q]! > depth) depth = out.depth[q]!;
+    if (out.eff[q]! + 1 > eff) eff = out.eff[q]! + 1;
   }
-  index.set(a.id, out.actions.length);
-  out.actions.push(a);
-  out.depth.push(depth + 1);
-  out.eff.push(eff);
+  const size = index.size;
+  index.set(a.id, k);
+  // an id given twice: noticed here for nothing (the Map's size), handled by reading the list again
+  if (index.size === size) out.twice = true;
+  out.actions[k] = a;
+  out.depth[k] = depth + 1;
+  out.eff[k] = eff;
+  out.count = k + 1;
   return true;
 }
 
+/** The actions of `list` once each (the same id twice is the same signed action: the last copy is kept). */
+function once(list: readonly Action[]): Action[] {
+  return [...new Map(list.map((a) => [a.id, a])).values()];
+}
+
 /** Depth and effective time for every action whose deps are all known; the others become pending. */
-function* resolve(d: Derivation, list: readonly Action[]): Steps<Resolved> {
+function* resolve(given: readonly Action[]): Steps<Resolved> {
+  let list = given;
+  for (;;) {
+    const r = yield* resolveOnce(list);
+    if (!r.twice) return r;
+    list = once(given);
+  }
+}
+
+function* resolveOnce(list: readonly Action[]): Steps<Resolved> {
+  const n = list.length;
   const index = new Map<ActionId, number>();
-  const out: Resolved = { actions: [], depth: [], eff: [], index };
+  // sized once: growing an array of 100k by pushes copies it a dozen times into fresh memory
+  const out: Resolved = {
+    count: 0,
+    actions: new Array(n),
+    depth: new Array(n),
+    eff: new Array(n),
+    index,
+    twice: false,
+    pending: [],
+  };
   // Most logs arrive in causal order: one pass settles them; the rest go through a depth-first walk.
   const late: Action[] = [];
-  for (let from = 0; from < list.length; from += STEP) {
-    const to = Math.min(list.length, from + STEP);
+  for (let from = 0; from < n; from += STEP) {
+    const to = Math.min(n, from + STEP);
     for (let i = from; i < to; i++) if (!settle(index, list[i]!, out)) late.push(list[i]!);
     yield;
   }
-  if (!late.length) return out;
+  if (late.length) yield* resolveLate(late, out);
+  out.actions.length = out.depth.length = out.eff.length = out.count;
+  return out;
+}
+
+/** The actions a first pass could not settle, deps first (a walk of the DAG through them). */
+function* resolveLate(late: readonly Action[], out: Resolved): Steps<void> {
+  const { index } = out;
+  const byId = new Map<ActionId, Action>();
+  for (const a of late) byId.set(a.id, a);
   const state = new Map<ActionId, 0 | 1>(); // 0: visiting, 1: done
   let work = 0;
   for (const start of late) {
@@ -59,7 +103,7 @@ function* resolve(d: Derivation, list: readonly Action[]): Steps<Resolved> {
         yield;
       }
       const id = stack[stack.length - 1]!;
-      const a = d.actions.get(id);
+      const a = byId.get(id);
       if (state.get(id) === 1 || index.has(id)) {
         stack.pop();
         continue;
@@ -77,10 +121,9 @@ function* resolve(d: Derivation, list: readonly Action[]): Steps<Resolved> {
       // all deps visited (or a cycle back to a visiting node, which leaves this one pending)
       stack.pop();
       state.set(id, 1);
-      if (!settle(index, a, out)) d.pending.add(id);
+      if (!settle(index, a, out)) out.pending.push(a);
     }
   }
-  return out;
 }
 
 /** How two actions of the same depth are ordered: by id, except in tests that check nothing hangs on it. */
@@ -97,7 +140,12 @@ export function orderActions(d: Derivation, tieBreak: TieBreak = byId): Action[]
 
 /** orderActions in steps; `list` holds the derivation's actions once each, in the map's order. */
 export function* orderSteps(d: Derivation, tieBreak: TieBreak, list: readonly Action[]): Steps<Action[]> {
-  const r = yield* resolve(d, list);
+  const r = yield* resolve(list);
+  d.actions.clearLoose();
+  for (const a of r.pending) {
+    d.pending.add(a.id);
+    d.actions.set(a.id, a);
+  }
   const n = r.actions.length;
   let max = 0;
   for (const depth of r.depth) if (depth > max) max = depth;
@@ -125,10 +173,11 @@ export function* orderSteps(d: Derivation, tieBreak: TieBreak, list: readonly Ac
     }
     from = to;
   }
-  const actions: Action[] = new Array(n);
-  d.order = new Array(n);
-  d.depthAt = new Array(n);
-  d.effAt = new Array(n);
+  // the arrays incremental appends grow get room for them now (room-to-grow.ts)
+  const actions = withRoom<Action>(n);
+  d.order = withRoom(n);
+  d.depthAt = withRoom(n);
+  d.effAt = withRoom(n);
   for (let from = 0; from < n; from += STEP) {
     const to = Math.min(n, from + STEP);
     for (let i = from; i < to; i++) {
@@ -144,6 +193,7 @@ export function* orderSteps(d: Derivation, tieBreak: TieBreak, list: readonly Ac
     yield;
   }
   d.position = r.index;
+  d.ordered = actions;
   yield* indexSteps(d, actions, true);
   return actions;
 }
@@ -163,12 +213,15 @@ export function indexOrder(
 
 function* indexSteps(d: Derivation, actions: readonly Action[], positioned: boolean): Steps<void> {
   const n = d.order.length;
-  d.cut = new Array(n);
+  d.cut = withRoom(n);
   if (!positioned) {
     d.position = new Map();
     for (let i = 0; i < n; i++) d.position.set(d.order[i]!, i);
+    d.ordered = withRoom(n);
+    for (let i = 0; i < n; i++) d.ordered[i] = actions[i]!;
+    d.actions.keepUnordered();
   }
-  d.unknown = new Array(n);
+  d.unknown = withRoom(n);
   resetAncestry(d);
   const hasChild = new Uint8Array(n);
   for (let from = 0; from < n; from += STEP) {

@@ -152,7 +152,7 @@ function authorsIndex(d: Derivation): { byMember: Map<MemberId, number[]>; byKey
   const byMember = new Map<MemberId, number[]>();
   const byKey = new Map<string, number[]>();
   for (let p = 0; p < d.order.length; p++) {
-    const a = d.actions.get(d.order[p]!)!;
+    const a = d.ordered[p]!;
     const m = d.state.keys[a.actor]?.member;
     if (m !== undefined) {
       const list = byMember.get(m);
@@ -267,7 +267,7 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
   const survivors = survivingPower(d, racing, out);
   for (const e of survivors) {
     for (const p of candidates(d, e, index)) {
-      const x = d.actions.get(d.order[p]!)!;
+      const x = d.ordered[p]!;
       if (out.refuse.has(x.id) || refusedByPast.has(x.id) || !concurrent(d, e.pos, p)) continue;
       const r = revocation(d, e, x, d.book.authority.has(x.id));
       if (!r) continue;

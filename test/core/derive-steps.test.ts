@@ -51,9 +51,9 @@ describe('derive in steps', () => {
     () => {
       const { value, yields } = counted(deriveSteps(BENCH_AGENCY, log));
       same(value, derive(BENCH_AGENCY, log));
-      // five passes over the log yield (reading, resolving, placing, indexing, replaying): at least one
-      // yield per STEP actions in each
-      expect(yields).toBeGreaterThanOrEqual(5 * Math.floor(N / STEP));
+      // four passes over the log yield (resolving, placing, indexing, replaying; a log given as an array is
+      // not read into another): at least one yield per STEP actions in each
+      expect(yields).toBeGreaterThanOrEqual(4 * Math.floor(N / STEP));
     },
     SLOW,
   );

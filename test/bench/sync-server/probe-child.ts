@@ -4,6 +4,7 @@
 // heads from everything it receives, as an honest replica does, and writes a fact on them every `everyMs`;
 // the reader notes when each write reaches it. Reports write→read latencies and the close codes either got.
 //   IPC: {cmd: 'start', url, probes} → {ready} · {cmd: 'measure'} → {measuring} · {cmd: 'stop'} → {results}
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as decoding from 'lib0/decoding';
 import { type Action, createAction, decodeStored, MAX_DEPS, type Signer } from '../../../core/index.ts';
@@ -28,7 +29,14 @@ export interface ProbeResult {
   lost: number;
   closes: number[];
   writes: number;
+  /**
+   * This process's own event-loop delay while measuring (ms): a write or a read waits that long here, before
+   * the server has anything to do with it — on a machine busy with other work, the floor under every latency.
+   */
+  loop: { p99: number; max: number };
 }
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 /** One member connection on Node's WebSocket: answers the challenge, reconnects after a close. */
 class Link {
@@ -256,9 +264,13 @@ process.on(
         p.latencies = [];
         p.measuring = true;
       }
+      loopDelay.reset();
+      loopDelay.enable();
       process.send!({ measuring: true });
     } else if (m.cmd === 'stop') {
       writing = false;
+      loopDelay.disable();
+      const loop = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       const deadline = Date.now() + (m.timeoutMs ?? 15_000);
       while (probes.some((p) => p.pending.size) && Date.now() < deadline) await sleep(20);
       const results: Record<string, ProbeResult> = {};
@@ -269,6 +281,7 @@ process.on(
           lost: p.pending.size,
           closes: p.closes,
           writes: p.writes,
+          loop,
         };
         p.stop();
       }
