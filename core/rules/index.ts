@@ -7,6 +7,7 @@ import { type Action, type ActionType, isFact, type MemberId } from '../types.ts
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
+import { refundRules } from './refunds.ts';
 import type { Outcome, Rule } from './rule.ts';
 import { sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
@@ -18,6 +19,7 @@ const RULES = new Map(
   Object.entries({
     ...memberRules,
     ...connectsRules,
+    ...refundRules,
     ...workRules,
     ...sealKeyRules,
     ...contractsSeenRules,
