@@ -156,6 +156,11 @@ export const VERDICTS = {
     message:
       'Two members recorded this offer differently at the same time: neither record counts until it is recorded again.',
   },
+  AMOUNT_IN_THE_CLEAR: {
+    rule: 'D15',
+    message:
+      'An amount (a rate, a milestone amount or a payout) was recorded in the clear after the agency began sealing amounts to its business managers: it is not counted.',
+  },
   CONTRACT_TAKEN: {
     rule: 'D8',
     message:
