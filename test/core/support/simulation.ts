@@ -8,10 +8,10 @@
 // relationships, removals, leaves with and without successors (the owner's among them), offers recorded as
 // agency or independent on jobs proposed to either way, acceptances by managers and plain members, hourly
 // and fixed contracts, term edits that keep or change the kind, milestones and time logs by the freelancer,
-// a manager or a third member, payouts, contracts seen on Upwork (by their member or a teammate), device
-// invites (kept by the member or by whoever granted them), key removals, member invites (used at once,
-// later, twice, after expiry or revocation), month boundaries and time zones, a second creation, strangers,
-// and actions written before the agency exists.
+// a manager or a third member, payouts, sealing keys, contracts seen on Upwork (by their member or a
+// teammate), device invites (kept by the member or by whoever granted them), key removals, member invites
+// (used at once, later, twice, after expiry or revocation), month boundaries and time zones, a second
+// creation, strangers, and actions written before the agency exists.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import {
@@ -144,7 +144,7 @@ export const OPS = [
   ['logTime', 3],
   ['payout', 2],
   ['deviceInvite', 2],
-  ['removeKey', 2],
+  ['removeKey', 3],
   ['timeZone', 1],
   ['invite', 2],
   ['revokeInvite', 1],
@@ -153,7 +153,8 @@ export const OPS = [
   ['createAgain', 1],
   ['stranger', 1],
   ['duel', 1],
-  ['observeContract', 2],
+  ['observeContract', 1],
+  ['sealKey', 1],
 ] as const;
 export type OpName = (typeof OPS)[number][0];
 
@@ -483,6 +484,10 @@ function intend(
           as: b % 3 ? 'agency' : 'independent',
         },
       };
+    case 'sealKey':
+      // A browser's sealing key (D15): after a manager's, the amounts the generator writes in the clear are
+      // flagged; before it (or after only plain members'), they are read as they are.
+      return { type: 'publishSealKey', payload: { key: new Uint8Array(32).fill(1 + r.slot) } };
     case 'learnId':
       return { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
     case 'createAgain':
