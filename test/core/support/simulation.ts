@@ -144,7 +144,7 @@ export const OPS = [
   ['logTime', 3],
   ['payout', 2],
   ['deviceInvite', 2],
-  ['removeKey', 3],
+  ['removeKey', 2],
   ['timeZone', 1],
   ['invite', 2],
   ['revokeInvite', 1],
@@ -153,8 +153,7 @@ export const OPS = [
   ['createAgain', 1],
   ['stranger', 1],
   ['duel', 1],
-  ['observeContract', 1],
-  ['sealKey', 1],
+  ['observeContract', 2],
 ] as const;
 export type OpName = (typeof OPS)[number][0];
 
@@ -484,12 +483,12 @@ function intend(
           as: b % 3 ? 'agency' : 'independent',
         },
       };
-    case 'sealKey':
-      // A browser's sealing key (D15): after a manager's, the amounts the generator writes in the clear are
-      // flagged; before it (or after only plain members'), they are read as they are.
-      return { type: 'publishSealKey', payload: { key: new Uint8Array(32).fill(1 + r.slot) } };
     case 'learnId':
-      return { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
+      // Some turns publish this browser's sealing key instead (D15): after a manager's, the amounts the
+      // generator writes in the clear are flagged; before it (or after only plain members'), read as they are.
+      return b % 3 === 0
+        ? { type: 'publishSealKey', payload: { key: new Uint8Array(32).fill(1 + r.slot) } }
+        : { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
     case 'createAgain':
       return { type: 'createAgency', payload: { name: 'Takeover', memberName: 'Again', balance: a % 100 } };
     case 'stranger':
