@@ -113,8 +113,11 @@ const figureOf = (a: Amounts | undefined): Figure =>
  * The amounts of the state's offers, contracts and payouts, from what this browser could open (`opened`:
  * action id → amounts, sealed ones opened and 0.2.0's clear ones). Only a business manager's browser has any.
  */
-export function amountsView(state: AgencyState, opened: ReadonlyMap<ActionId, Amounts>): AmountsView {
+export function amountsView(state: AgencyState, all: ReadonlyMap<ActionId, Amounts>): AmountsView {
   const view: AmountsView = { offers: {}, contracts: {}, payouts: {} };
+  // D15: an amount recorded in the clear after sealing came into force is counted nowhere (flagged by derive)
+  const exposed = new Set(state.verdicts.filter((v) => v.code === 'AMOUNT_IN_THE_CLEAR').map((v) => v.id));
+  const opened = exposed.size ? new Map([...all].filter(([id]) => !exposed.has(id))) : all;
   for (const o of Object.values(state.offers))
     view.offers[o.id] = { kind: o.kind, figure: figureOf(opened.get(o.record)) };
   for (const c of Object.values(state.contracts)) {

@@ -312,6 +312,7 @@ export function emptyState(agencyId: string): AgencyState {
     observation: null,
     ledger: [],
     refunds: {},
+    refundJobs: {},
     balance: 0,
     spent: {},
     proposals: [],

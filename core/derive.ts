@@ -344,6 +344,16 @@ function mayContest(ctx: ReplayContext, a: Action): boolean {
     const records = book.offers.get((a.payload as { offer: string }).offer);
     return records?.some((q) => !ctx.knows(q)) ?? false;
   }
+  if (a.type === 'observeContract') {
+    // a contract belongs to its first recorder: a concurrent first record by another member is contested
+    const seen = ctx.state.contractsSeen?.[(a.payload as { contract: string }).contract];
+    return seen !== undefined && !ctx.knows(ctx.d.position.get(seen.first)!);
+  }
+  if (a.type === 'refundConnects') {
+    // D9: a refund concurrent with another on its job may change what that one restored
+    const records = ctx.state.refundJobs?.[(a.payload as { job: string }).job];
+    return records?.some((r) => !ctx.knows(ctx.d.position.get(r.id)!)) ?? false;
+  }
   return false;
 }
 

@@ -21,7 +21,8 @@ import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Ver
 
 export const ACTIONS_ROOT = 'actions';
 // 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
-export const SNAPSHOT_VERSION = 3;
+// 4: refunds credited per job, capped by what was spent (state.refundJobs, D9).
+export const SNAPSHOT_VERSION = 4;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

@@ -156,6 +156,26 @@ export const VERDICTS = {
     message:
       'Two members recorded this offer differently at the same time: neither record counts until it is recorded again.',
   },
+  AMOUNT_IN_THE_CLEAR: {
+    rule: 'D15',
+    message:
+      'An amount (a rate, a milestone amount or a payout) was recorded in the clear after the agency began sealing amounts to its business managers: it is not counted.',
+  },
+  CONTRACT_TAKEN: {
+    rule: 'D8',
+    message:
+      'A contract belongs to one freelancer, the member who recorded it first: a record of it by anyone else changes nothing.',
+  },
+  REFUND_BEYOND_SPENT: {
+    rule: 'D9',
+    message:
+      'This refund would give back more Connects than the agency spent on the job, less the refunds already counted: only what was spent comes back.',
+  },
+  REFUND_DAY_AHEAD: {
+    rule: 'D9',
+    message:
+      'This refund is dated after the day it was recorded, so it is no row of Upwork’s history: not counted.',
+  },
   PAYOUT_UNKNOWN_CONTRACT: {
     rule: 'R6',
     message: 'A payout was recorded for a contract the agency has no record of.',

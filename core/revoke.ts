@@ -18,6 +18,8 @@ import { toBase64Url } from './bytes.ts';
 import type { Derivation, PowerEvent, Revocations } from './derivation.ts';
 import { noRevocations } from './derivation.ts';
 import type { VerdictCode } from './refusals.ts';
+import { contractTaken } from './rules/contracts-seen.ts';
+import { refundCut } from './rules/refunds.ts';
 import { type Action, type ActionId, isFact, type MemberId, type Payloads } from './types.ts';
 
 export type Revocation =
@@ -58,7 +60,14 @@ export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: b
     const xEff = d.effAt[d.position.get(x.id)!]!;
     return xEff <= d.effAt[e.pos]! ? { flag: 'KEY_REVOKED_FACT' } : { refuse: 'KEY_REVOKED' };
   }
-  if (e.transfer && e.successor !== null && author !== e.successor && targets(x, e.successor)) {
+  // D4: the successor becomes the owner, who is always a business manager: no concurrent demotion of them —
+  // their own included — stands against the transfer
+  if (
+    e.transfer &&
+    e.successor !== null &&
+    (author !== e.successor || x.type === 'changeRole') &&
+    targets(x, e.successor)
+  ) {
     return { refuse: 'OWNER_PROTECTED' };
   }
   if (x.type === 'joinAgency') {
@@ -119,6 +128,22 @@ function settleContest(
   group: { code: VerdictCode; ids: Set<ActionId> },
   out: Revocations,
 ): void {
+  // D9: concurrent refunds on one job are credited in time order; the ones that order cut are flagged.
+  if (what.startsWith('refund:')) {
+    const job = what.slice('refund:'.length);
+    for (const id of group.ids)
+      if (!out.flag.has(id) && refundCut(d.state, job, id)) out.flag.set(id, group.code);
+    return;
+  }
+  // A contract belongs to one freelancer: concurrent records of it by others than its holder are flagged.
+  if (what.startsWith('contract:')) {
+    const contract = what.slice('contract:'.length);
+    for (const id of group.ids) {
+      const member = memberOf(d, d.actions.get(id)!);
+      if (!out.flag.has(id) && contractTaken(d.state, contract, member)) out.flag.set(id, group.code);
+    }
+    return;
+  }
   if (what.startsWith('offer:')) {
     for (const id of group.ids) {
       out.voided.add(id);

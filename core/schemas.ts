@@ -36,6 +36,15 @@ const terms = z.discriminatedUnion('kind', [
 ]);
 
 const kind = z.enum(['hourly', 'fixed']);
+/** A real date, 'YYYY-MM-DD', from Upwork's founding year on (not 2026-02-31). */
+const calendarDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((s) => {
+    const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+    const t = new Date(Date.UTC(y, m - 1, d));
+    return y >= 2000 && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  }, 'must be a real date');
 /** Bounds of a sealed envelope (D15; extension/replica/sealing.ts makes them). */
 export const SEAL = {
   KEY_BYTES: 32,
@@ -154,15 +163,9 @@ export const PayloadSchemas = {
     .strict(),
   observeBalance: z.object({ balance: connects }).strict(),
   learnUpworkId: z.object({ upworkId: z.string().regex(/^\d{1,30}$/) }).strict(),
+  // A refund row gives back at most one proposal's Connects and boost; its day is a real date (D9).
   refundConnects: z
-    .object({
-      job: id,
-      connects: connects.min(1),
-      on: z
-        .string()
-        .regex(/^\d{4}-\d{2}-\d{2}$/)
-        .optional(),
-    })
+    .object({ job: id, connects: connects.min(1).max(1000 + 10_000), on: calendarDay.optional() })
     .strict(),
   receiveOffer: z
     .object({

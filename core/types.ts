@@ -172,6 +172,22 @@ export interface LedgerEntry {
   kind: 'proposal' | 'purchase' | 'refund';
 }
 
+/** A refund on an agency job: what it claims, what its recorder knew was spent, what it restored (D9). */
+export interface RefundRecord {
+  id: ActionId;
+  /** Its effective time: the job's refunds are credited in this order (then id), never the log's. */
+  at: number;
+  /** Its Connects history row (core/refund-key.ts), or null for one recorded without its day. */
+  key: string | null;
+  claim: number;
+  /** Connects the agency spent on the job in the refund's causal past (proposals + boosts). */
+  spent: number;
+  /** What it restored to the pool: at most `spent` less what the refunds before it restored. */
+  credit: number;
+  /** A second record of a row already counted. */
+  repeat: boolean;
+}
+
 export interface Observation {
   id: ActionId;
   at: number;
@@ -201,9 +217,12 @@ export interface SeenContract {
   kind: 'hourly' | 'fixed';
   as: ProposeAs;
   member: MemberId;
-  /** The record that stands (the latest by time), and its time. */
+  /** The record that stands (the member's latest by time), and its time. */
   by: ActionId;
   at: number;
+  /** The member's first record of it, and its time: the first recorder holds a contract. */
+  first: ActionId;
+  since: number;
 }
 
 export interface Contract {
@@ -275,6 +294,8 @@ export interface AgencyState {
   ledger: LedgerEntry[];
   /** D9: each Connects history row recorded as a refund (core/refund-key.ts) → the refund that counted. */
   refunds: Record<string, ActionId>;
+  /** D9: the refunds counted on each agency job and what each restored (core/rules/refunds.ts). */
+  refundJobs: Record<string, RefundRecord[]>;
   balance: number;
   /** Connects spent from the agency pool by member and month ("2026-11" in the agency's time zone). */
   spent: Record<MemberId, Record<string, number>>;

@@ -1,21 +1,19 @@
 // Connects: observations, purchases, refunds, agency proposals, monthly allowances and the time zone
-// (R1, P1, P4, D1, D2, D3, D9, D12, D13). Numbers move by time (an observation includes everything before
+// (R1, P1, P4, D1, D2, D3, D12, D13; refunds, D9: refunds.ts). Numbers move by time (an observation includes everything before
 // it); a spend's allowance is judged by what its proposer knew (D1, D3); the P1 flag falls on spends that
 // draw on the unreserved balance in the log's order — the one verdict domain.md lets the order decide.
 import { balanceOf, checkAgencySpend, insertLedger, sumBetween } from '../connects.ts';
-import { insertObservation, recordSpend, spendsOnJob } from '../derivation.ts';
+import { insertObservation, recordSpend } from '../derivation.ts';
 import {
   known,
   knownActive,
   knownConnects,
   knownSpent,
   knowsAll,
-  knowsSome,
   type ReplayContext,
   write,
 } from '../knowledge.ts';
 import { monthKey } from '../month.ts';
-import { refundKey } from '../refund-key.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, MemberId } from '../types.ts';
 import { type Actor, isManager, nameOf, plural, type Rules } from './rule.ts';
@@ -63,12 +61,7 @@ export function createBalance(ctx: ReplayContext, a: Action<'createAgency'>): vo
   observe(ctx, a, a.payload.balance, 'manager');
 }
 
-function ledger(
-  ctx: ReplayContext,
-  a: Action,
-  delta: number,
-  kind: 'proposal' | 'purchase' | 'refund',
-): void {
+function ledger(ctx: ReplayContext, a: Action, delta: number, kind: 'proposal' | 'purchase'): void {
   insertLedger(ctx.state.ledger, { id: a.id, at: ctx.eff, delta, kind });
   ctx.state.balance = balanceOf(ctx.state);
 }
@@ -219,27 +212,6 @@ export const connectsRules: Rules = {
         ctx.book.upworkAt = ctx.eff;
       }
       return { text: null };
-    },
-  },
-
-  refundConnects: {
-    apply(ctx, a, actor) {
-      const p = a.payload;
-      // D9: a refund goes back where the Connects came from: the pool only for a job proposed as the agency
-      const agency = knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job));
-      // D9: one Connects history row is one refund: only the first record of it that counts moves the pool
-      const key = refundKey(p);
-      // A state restored from a snapshot older than refund rows has none yet.
-      ctx.state.refunds ??= {};
-      const refunds = ctx.state.refunds;
-      if (key !== null && refunds[key] !== undefined) return { text: null };
-      if (!ctx.historyOnly && agency) {
-        ledger(ctx, a, p.connects, 'refund');
-        if (key !== null) refunds[key] = a.id;
-      }
-      return {
-        text: `${actor.record.name} recorded a refund of ${plural(p.connects)} for job ${p.job}${agency ? '' : ' (independent: not the agency’s Connects)'}`,
-      };
     },
   },
 };

@@ -7,8 +7,9 @@ import { type Action, type ActionType, isFact, type MemberId } from '../types.ts
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
+import { refundRules } from './refunds.ts';
 import type { Outcome, Rule } from './rule.ts';
-import { sealKeyRules } from './seal-keys.ts';
+import { clearAmountFlag, sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
 
 export type { Outcome } from './rule.ts';
@@ -18,6 +19,7 @@ const RULES = new Map(
   Object.entries({
     ...memberRules,
     ...connectsRules,
+    ...refundRules,
     ...workRules,
     ...sealKeyRules,
     ...contractsSeenRules,
@@ -65,7 +67,7 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     ctx.departed ||= member.status !== 'active';
     ctx.historyOnly ||= ctx.departed;
     const r = rule.apply(ctx, a, actor);
-    const flags = r.flags ?? NO_FLAGS;
+    const flags = withClearAmount(ctx, a, r.flags ?? NO_FLAGS);
     return done(r.text, ctx.departed ? [...flags, 'MEMBER_GONE_FACT'] : flags);
   }
   if (member.status !== 'active') return refuse('MEMBER_GONE');
@@ -79,5 +81,11 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     book.authority.add(a.id);
   }
   const r = rule.apply(ctx, a, actor);
-  return done(r.text, r.flags);
+  return done(r.text, withClearAmount(ctx, a, r.flags ?? NO_FLAGS));
+}
+
+/** D15: an amount in the clear once sealing is in force is flagged (seal-keys.ts). */
+function withClearAmount(ctx: ReplayContext, a: Action, flags: VerdictCode[]): VerdictCode[] {
+  const flag = clearAmountFlag(ctx, a);
+  return flag ? [...flags, flag] : flags;
 }

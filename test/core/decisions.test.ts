@@ -469,6 +469,29 @@ describe('D4: the owner', () => {
     ownerHolds(d);
   });
 
+  it('D4: the successor demoting themselves while the owner leaves naming them stays a manager and becomes the owner, in both orders', async () => {
+    const f = await withManagers();
+    const base = f.heads();
+    const leave = await f.act('Olga', 'leaveAgency', { successor: f.id('Max') }, { deps: base });
+    const self = await f.act('Max', 'changeRole', { member: f.id('Max'), role: 'member' }, { deps: base });
+    inBothOrders(f, (d, order) => {
+      applied(d, leave, order);
+      refusedBy(d, self, ['D4'], order);
+      expect(d.state.ownerId, order).toBe(f.id('Max'));
+      expect(d.state.members[f.id('Olga')]?.status, order).toBe('left');
+      ownerHolds(d);
+    });
+  });
+
+  it('D4: a successor who demoted themselves before the owner named them is made a manager by the leave', async () => {
+    const f = await withManagers();
+    await f.act('Max', 'changeRole', { member: f.id('Max'), role: 'member' });
+    await f.act('Olga', 'leaveAgency', { successor: f.id('Max') });
+    const d = f.derive();
+    expect(d.state.ownerId).toBe(f.id('Max'));
+    ownerHolds(d);
+  });
+
   it('D4: the owner cannot leave without naming a successor, even when other managers remain', async () => {
     const f = await withManagers();
     const leave = await f.act('Olga', 'leaveAgency', {});

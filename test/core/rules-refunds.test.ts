@@ -17,13 +17,13 @@ async function agency() {
 describe('D9: a refund row is recorded once', () => {
   it('D9: the same row recorded twice credits the pool once', async () => {
     const f = await agency();
-    const first = await f.act('Ann', 'refundConnects', { job: '~0111', connects: 12, on: '2026-11-20' });
-    const again = await f.act('Ann', 'refundConnects', { job: '~0111', connects: 12, on: '2026-11-20' });
+    const first = await f.act('Ann', 'refundConnects', { job: '~0111', connects: 12, on: '2026-11-01' });
+    const again = await f.act('Ann', 'refundConnects', { job: '~0111', connects: 12, on: '2026-11-01' });
     const d = f.derive();
     expect(codesOf(d, first)).toEqual([]);
     expect(codesOf(d, again)).toEqual([]);
     expect(d.state.balance).toBe(100);
-    expect(d.state.refunds['~0111|2026-11-20|12']).toBe(first.id);
+    expect(d.state.refunds['~0111|2026-11-01|12']).toBe(first.id);
   });
 
   it('D9: two members recording the same row at the same time credit it once, in either order', async () => {
@@ -32,35 +32,35 @@ describe('D9: a refund row is recorded once', () => {
     const ann = await f.act(
       'Ann',
       'refundConnects',
-      { job: '~0111', connects: 12, on: '2026-11-20' },
+      { job: '~0111', connects: 12, on: '2026-11-01' },
       { at: T0 + DAY, deps: base },
     );
     const bob = await f.act(
       'Bob',
       'refundConnects',
-      { job: '~0111', connects: 12, on: '2026-11-20' },
+      { job: '~0111', connects: 12, on: '2026-11-01' },
       { at: T0 + DAY, deps: base },
     );
     for (const d of [f.derive(), f.deriveReversed()]) {
       expect(d.state.balance).toBe(100);
-      expect([ann.id, bob.id]).toContain(d.state.refunds['~0111|2026-11-20|12']);
+      expect([ann.id, bob.id]).toContain(d.state.refunds['~0111|2026-11-01|12']);
     }
   });
 
   it('D9: rows of other days or other amounts are other refunds', async () => {
     const f = await agency();
-    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 2, on: '2026-11-20' });
-    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 2, on: '2026-11-21' });
-    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 3, on: '2026-11-21' });
+    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 2, on: '2026-11-01' });
+    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 2, on: '2026-11-02' });
+    await f.act('Ann', 'refundConnects', { job: '~0111', connects: 3, on: '2026-11-02' });
     expect(f.derive().state.balance).toBe(88 + 2 + 2 + 3);
   });
 
   it('D9: a row on a job with no agency proposal moves nothing, and does not keep a later agency row out', async () => {
     const f = await agency();
-    await f.act('Bob', 'refundConnects', { job: '~0222', connects: 5, on: '2026-11-20' });
+    await f.act('Bob', 'refundConnects', { job: '~0222', connects: 5, on: '2026-11-01' });
     expect(f.derive().state.balance).toBe(88);
     await f.propose('Bob', { job: '~0222', connects: 5 });
-    await f.act('Bob', 'refundConnects', { job: '~0222', connects: 5, on: '2026-11-20' });
+    await f.act('Bob', 'refundConnects', { job: '~0222', connects: 5, on: '2026-11-01' });
     expect(f.derive().state.balance).toBe(88);
   });
 

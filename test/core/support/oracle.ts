@@ -29,6 +29,8 @@ const FACTS = new Set([
   'refundConnects',
   'receiveOffer',
   'recordPayout',
+  // a contract as the member's own Upwork page lists it: a fact they saw (issue 11)
+  'observeContract',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 

@@ -8,9 +8,10 @@
 // relationships, removals, leaves with and without successors (the owner's among them), offers recorded as
 // agency or independent on jobs proposed to either way, acceptances by managers and plain members, hourly
 // and fixed contracts, term edits that keep or change the kind, milestones and time logs by the freelancer,
-// a manager or a third member, payouts, device invites (kept by the member or by whoever granted them), key
-// removals, member invites (used at once, later, twice, after expiry or revocation), month boundaries and
-// time zones, a second creation, strangers, and actions written before the agency exists.
+// a manager or a third member, payouts, sealing keys, contracts seen on Upwork (by their member or a
+// teammate), device invites (kept by the member or by whoever granted them), key removals, member invites
+// (used at once, later, twice, after expiry or revocation), month boundaries and time zones, a second
+// creation, strangers, and actions written before the agency exists.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import {
@@ -152,6 +153,7 @@ export const OPS = [
   ['createAgain', 1],
   ['stranger', 1],
   ['duel', 1],
+  ['observeContract', 2],
 ] as const;
 export type OpName = (typeof OPS)[number][0];
 
@@ -378,7 +380,18 @@ function intend(
     case 'observe':
       return { type: 'observeBalance', payload: { balance: Math.max(0, balance + (b % 41) - 28) } };
     case 'refund':
-      return { type: 'refundConnects', payload: { job, connects: 1 + (b % 16) } };
+      // Rows of its day, of the day before, or dated days ahead (D9); some without a day (0.2's shape).
+      return {
+        type: 'refundConnects',
+        payload:
+          b % 4 === 0
+            ? { job, connects: 1 + (b % 16) }
+            : {
+                job,
+                connects: 1 + (b % 30),
+                on: dayOf(r.clock + ((b % 7) - 1) * 86_400_000 * (b % 5 ? 0 : 3)),
+              },
+      };
     case 'purchase':
       return { type: 'recordPurchase', payload: { connects: 10 + (b % 20) * 5 } };
     case 'enterBalance':
@@ -459,8 +472,23 @@ function intend(
         ctx.invites.find((i) => i.key.keyId === id) ?? ctx.invites[a % Math.max(1, ctx.invites.length)];
       return known ? { type: 'revokeInvite', payload: { invite: known.key.publicKey } } : null;
     }
+    case 'observeContract':
+      // A few contract ids, so two members (one taking over, or at the same time) record the same one.
+      return {
+        type: 'observeContract',
+        payload: {
+          contract: `4100000${a % 4}`,
+          title: `Contract ${a % 4}`,
+          kind: b % 2 ? 'hourly' : 'fixed',
+          as: b % 3 ? 'agency' : 'independent',
+        },
+      };
     case 'learnId':
-      return { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
+      // Some turns publish this browser's sealing key instead (D15): after a manager's, the amounts the
+      // generator writes in the clear are flagged; before it (or after only plain members'), read as they are.
+      return b % 3 === 0
+        ? { type: 'publishSealKey', payload: { key: new Uint8Array(32).fill(1 + r.slot) } }
+        : { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
     case 'createAgain':
       return { type: 'createAgency', payload: { name: 'Takeover', memberName: 'Again', balance: a % 100 } };
     case 'stranger':

@@ -43,14 +43,19 @@ const shadow = (): ShadowRoot | null => document.querySelector('agency-overlay')
 const text = (testId: string): string =>
   shadow()?.querySelector(`[data-testid="${testId}"]`)?.textContent?.trim() ?? '';
 
-/** Ben proposed on the refunded job as the agency: 300 − 12. */
+/**
+ * Ben proposed on the refunded job as the agency on 18 November, as the page's history says: 300 − 12. The
+ * page is read on 21 November, after its refund row of the 20th (D9: a row dated after its recording is none).
+ */
 async function agencyWithProposal() {
   const fx = await northwind(300);
+  fx.setClock(Date.UTC(2026, 10, 18, 9));
   await fx.propose('Ben', {
     job: JOB,
     title: 'React Native app: offline sync for field inspections',
     connects: 12,
   });
+  fx.setClock(Date.UTC(2026, 10, 21, 9));
   return fx;
 }
 
