@@ -51,13 +51,14 @@ export function workPagesStarter(inject: InjectScript) {
     const frameId = sender?.frameId ?? 0;
     if (typeof tabId !== 'number' || frameId !== 0)
       return refusal('Only an Upwork tab’s own page asks for this.');
-    let origin: string;
+    let parsed: URL;
     try {
-      origin = new URL(url).origin;
+      parsed = new URL(url);
     } catch {
       return refusal('No page address was given.');
     }
-    if (origin !== 'https://www.upwork.com' || !classifyWorkUrl(url))
+    // As the manifest's match patterns read it: https, Upwork's host, any port.
+    if (parsed.protocol !== 'https:' || parsed.hostname !== 'www.upwork.com' || !classifyWorkUrl(url))
       return refusal('Not one of the Upwork pages the overlay knows.');
     const documentKey = sender?.documentId ? `${tabId}|${sender.documentId}` : null;
     if (documentKey && started.includes(documentKey)) return { ok: true, value: null };
