@@ -20,6 +20,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   logTime: 'work',
   recordPayout: 'work',
   observeContract: 'work',
+  observeBoost: 'proposals',
   createAgency: 'team',
   grantInvite: 'team',
   grantDeviceInvite: 'team',

@@ -314,6 +314,7 @@ export function emptyState(agencyId: string): AgencyState {
     offers: {},
     contracts: {},
     contractsSeen: {},
+    boostsSeen: {},
     payouts: [],
     verdicts: [],
     activity: [],

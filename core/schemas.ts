@@ -181,6 +181,9 @@ export const PayloadSchemas = {
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
   observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
+  observeBoost: z
+    .object({ proposal: id, title: text(300), outcome: z.enum(['boosted', 'outbid', 'not-boosted']) })
+    .strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];

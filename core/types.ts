@@ -95,6 +95,8 @@ export interface Payloads {
   recordPayout: { contract: string; sealed?: Sealed; amount?: number };
   /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
   observeContract: { contract: string; title: string; kind: ContractKind; as: ProposeAs };
+  /** A proposal's boost outcome as the recording member's My proposals shows it (issue 11). */
+  observeBoost: { proposal: string; title: string; outcome: BoostOutcome };
 }
 export type ActionType = keyof Payloads;
 
@@ -106,6 +108,7 @@ export const FACT_TYPES = [
   'receiveOffer',
   'recordPayout',
   'observeContract',
+  'observeBoost',
 ] as const satisfies readonly ActionType[];
 export type FactType = (typeof FACT_TYPES)[number];
 const FACT_SET: ReadonlySet<string> = new Set(FACT_TYPES);
@@ -195,6 +198,20 @@ export interface Offer {
 }
 
 /** A contract as its member's Upwork contracts page showed it: whose it is and its kind, no amount (D15). */
+/** Upwork's badge on a boosted proposal: "Boosted", "Boost outbid", "Not boosted". */
+export type BoostOutcome = 'boosted' | 'outbid' | 'not-boosted';
+
+/** A proposal's boost outcome as its member's My proposals showed it (core/rules/boosts-seen.ts). */
+export interface SeenBoost {
+  proposal: string;
+  title: string;
+  outcome: BoostOutcome;
+  member: MemberId;
+  /** The record that stands (the latest by time), and its time. */
+  by: ActionId;
+  at: number;
+}
+
 export interface SeenContract {
   id: string;
   title: string;
@@ -283,6 +300,8 @@ export interface AgencyState {
   contracts: Record<string, Contract>;
   /** Contracts members' browsers saw on Upwork's contracts page (core/rules/contracts-seen.ts), by id. */
   contractsSeen: Record<string, SeenContract>;
+  /** Boost outcomes members' browsers saw on My proposals (core/rules/boosts-seen.ts), by Upwork proposal id. */
+  boostsSeen: Record<string, SeenBoost>;
   payouts: Payout[];
   verdicts: Verdict[];
   activity: ActivityEntry[];

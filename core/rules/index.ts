@@ -4,6 +4,7 @@
 import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
+import { boostsSeenRules } from './boosts-seen.ts';
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
@@ -21,6 +22,7 @@ const RULES = new Map(
     ...workRules,
     ...sealKeyRules,
     ...contractsSeenRules,
+    ...boostsSeenRules,
   }) as [ActionType, Rule<ActionType>][],
 );
 

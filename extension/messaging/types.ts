@@ -89,6 +89,8 @@ export const PAGE_FACT_TYPES = [
   'refundConnects',
   'receiveOffer',
   'observeContract',
+  // A proposal's boost outcome, from the member's own My proposals.
+  'observeBoost',
 ] as const;
 export type PageFactType = (typeof PAGE_FACT_TYPES)[number];
 

@@ -128,6 +128,10 @@ describe('the overlay on the work pages, a manager and a member, one sync server
       'React Native app: offline sync for field inspections: Only a business manager accepts Northwind Pixel Works’s offers: ask Ana. Accepting needs Northwind Pixel Works’s Agency Plus membership; any acceptance fee is charged to the agency owner, Ana.',
     );
     await screenshot(page, 'work-proposals-ben');
+    // His page's boost badges are recorded once each, as his, and reach Ana's browser before she opens hers
+    // (the fake shows her the same rows: with the outcomes already in the log, her page records none).
+    const boosts = (e: StoredEntry[]) => e.filter((x) => x.type === 'observeBoost');
+    await waitForPersisted(ana, (e) => boosts(e).length === 2);
 
     const anas = await openOnUpwork(ana, '/nx/proposals/');
     await inOverlay(anas, 'offer')
@@ -143,6 +147,13 @@ describe('the overlay on the work pages, a manager and a member, one sync server
       as: 'agency',
     });
     expect(offers(entries)[0]?.payload).not.toHaveProperty('terms');
+    expect(boosts(entries).map((e) => e.payload)).toEqual(
+      expect.arrayContaining([
+        { proposal: '1999000000000000002', title: 'Technical SEO audit for a B2B SaaS site', outcome: 'outbid' },
+        { proposal: '1999000000000000003', title: 'Migrate a WordPress blog to Astro', outcome: 'boosted' },
+      ]),
+    );
+    expect(boosts(entries)).toHaveLength(2);
     await Promise.all([page.close(), anas.close()]);
   });
 
