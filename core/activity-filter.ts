@@ -21,6 +21,8 @@ const KIND: Record<ActionType, ActivityKind> = {
   recordPayout: 'work',
   observeContract: 'work',
   observeBoost: 'proposals',
+  recordOwnHours: 'work',
+  setHoursRecording: 'team',
   createAgency: 'team',
   grantInvite: 'team',
   grantDeviceInvite: 'team',

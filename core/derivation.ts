@@ -315,6 +315,8 @@ export function emptyState(agencyId: string): AgencyState {
     contracts: {},
     contractsSeen: {},
     boostsSeen: {},
+    hoursRecording: false,
+    ownHours: {},
     payouts: [],
     verdicts: [],
     activity: [],

@@ -91,6 +91,8 @@ const SETTLE = {
   tz: (v: unknown[]) => [...(v as string[])].sort()[0],
   // R9: the agency is the safe reading of a member's default team
   dt: (v: unknown[]) => (v.includes('agency') ? 'agency' : 'independent'),
+  // members' own hours: off (the default, and the private reading) beats on
+  hr: (v: unknown[]) => !v.includes(false),
   // an accepted offer stays accepted (a contract exists on Upwork)
   of: (v: unknown[]) => (v.includes('accepted') ? 'accepted' : v.includes('declined') ? 'declined' : 'open'),
 } satisfies Record<string, (values: unknown[]) => unknown>;

@@ -8,6 +8,7 @@ import { boostsSeenRules } from './boosts-seen.ts';
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
+import { ownHoursRules } from './own-hours.ts';
 import type { Outcome, Rule } from './rule.ts';
 import { sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
@@ -23,6 +24,7 @@ const RULES = new Map(
     ...sealKeyRules,
     ...contractsSeenRules,
     ...boostsSeenRules,
+    ...ownHoursRules,
   }) as [ActionType, Rule<ActionType>][],
 );
 

@@ -132,6 +132,8 @@ const ACTION_NAMES: Record<ActionType, string> = {
   recordPayout: 'Recorded a payout',
   observeContract: 'Recorded a contract as Upwork lists it',
   observeBoost: 'Recorded a proposal’s boost outcome',
+  setHoursRecording: 'Turned recording of members’ own hours on or off',
+  recordOwnHours: 'Recorded their own hours of a week',
 };
 
 export const actionName = (type: string): string => ACTION_NAMES[type as ActionType] ?? 'An action';

@@ -65,6 +65,7 @@ describe('content scripts at the background’s boundary (issue 8, item 13)', ()
         'receiveOffer',
         'observeContract',
         'observeBoost',
+        'recordOwnHours',
       ].sort(),
     );
   });
