@@ -14,7 +14,9 @@ export default defineConfig({
     description: "Your Upwork agency's shared Connects, team and rules, on the proposal form.",
     // webRequest: only to read why a connection to the agency's sync server failed, for an address the
     // member allowed when asking "why?" (background/net-errors.ts); it blocks or changes nothing.
-    permissions: ['storage', 'alarms', 'unlimitedStorage', 'webRequest'],
+    // scripting: only to start the work pages' own packaged script when Upwork's app reaches one of them
+    // without a page load (background/work-pages-starter.ts); the manifest injects it on a page load.
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'webRequest', 'scripting'],
     // Upwork's pages only. The agency's sync server is reached by WebSocket, which needs no host permission,
     // so a self-hosted address never widens what the extension may read; the optional origins below are
     // asked for one address at a time, only when a member asks why their server does not answer.

@@ -93,6 +93,8 @@ const SETTLE = {
   dt: (v: unknown[]) => (v.includes('agency') ? 'agency' : 'independent'),
   // D15: sealing is in force once any business manager published a sealing key
   sl: () => true,
+  // members' own hours: off (the default, and the private reading) beats on
+  hr: (v: unknown[]) => !v.includes(false),
   // an accepted offer stays accepted (a contract exists on Upwork)
   of: (v: unknown[]) => (v.includes('accepted') ? 'accepted' : v.includes('declined') ? 'declined' : 'open'),
 } satisfies Record<string, (values: unknown[]) => unknown>;

@@ -180,6 +180,11 @@ export const VERDICTS = {
     rule: 'R6',
     message: 'A payout was recorded for a contract the agency has no record of.',
   },
+  HOURS_NOT_ON: {
+    rule: 'SETTING',
+    message:
+      'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
+  },
   PAYOUT_NOT_SEEN: {
     rule: 'D15',
     message:

@@ -184,6 +184,24 @@ export const PayloadSchemas = {
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
   observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
+  observeBoost: z
+    .object({ proposal: id, title: text(300), outcome: z.enum(['boosted', 'outbid', 'not-boosted']) })
+    .strict(),
+  setHoursRecording: z.object({ on: z.boolean() }).strict(),
+  recordOwnHours: z
+    .object({
+      contract: id,
+      week: z
+        .string()
+        .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'must be a day, YYYY-MM-DD'),
+      // A week has 10,080 minutes.
+      minutes: z
+        .number()
+        .int()
+        .min(0)
+        .max(7 * 24 * 60),
+    })
+    .strict(),
 } satisfies { [T in ActionType]: z.ZodType<Payloads[T]> };
 
 export const ACTION_TYPES = Object.keys(PayloadSchemas) as ActionType[];

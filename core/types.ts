@@ -95,6 +95,12 @@ export interface Payloads {
   recordPayout: { contract: string; sealed?: Sealed; amount?: number };
   /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
   observeContract: { contract: string; title: string; kind: ContractKind; as: ProposeAs };
+  /** A proposal's boost outcome as the recording member's My proposals shows it (issue 11). */
+  observeBoost: { proposal: string; title: string; outcome: BoostOutcome };
+  /** A business manager turns recording of members' own weekly hours on or off (off by default). */
+  setHoursRecording: { on: boolean };
+  /** The recording member's own hours on their contract in the week starting `week` (a Monday, YYYY-MM-DD). */
+  recordOwnHours: { contract: string; week: string; minutes: number };
 }
 export type ActionType = keyof Payloads;
 
@@ -106,6 +112,8 @@ export const FACT_TYPES = [
   'receiveOffer',
   'recordPayout',
   'observeContract',
+  'observeBoost',
+  'recordOwnHours',
 ] as const satisfies readonly ActionType[];
 export type FactType = (typeof FACT_TYPES)[number];
 const FACT_SET: ReadonlySet<string> = new Set(FACT_TYPES);
@@ -211,6 +219,31 @@ export interface Offer {
 }
 
 /** A contract as its member's Upwork contracts page showed it: whose it is and its kind, no amount (D15). */
+/** A member's own hours on one contract in one week, as their timesheet showed them. */
+export interface OwnHours {
+  member: MemberId;
+  contract: string;
+  week: string;
+  minutes: number;
+  /** The record that stands (the latest by time), and its time. */
+  by: ActionId;
+  at: number;
+}
+
+/** Upwork's badge on a boosted proposal: "Boosted", "Boost outbid", "Not boosted". */
+export type BoostOutcome = 'boosted' | 'outbid' | 'not-boosted';
+
+/** A proposal's boost outcome as its member's My proposals showed it (core/rules/boosts-seen.ts). */
+export interface SeenBoost {
+  proposal: string;
+  title: string;
+  outcome: BoostOutcome;
+  member: MemberId;
+  /** The record that stands (the latest by time), and its time. */
+  by: ActionId;
+  at: number;
+}
+
 export interface SeenContract {
   id: string;
   title: string;
@@ -304,6 +337,12 @@ export interface AgencyState {
   contracts: Record<string, Contract>;
   /** Contracts members' browsers saw on Upwork's contracts page (core/rules/contracts-seen.ts), by id. */
   contractsSeen: Record<string, SeenContract>;
+  /** Boost outcomes members' browsers saw on My proposals (core/rules/boosts-seen.ts), by Upwork proposal id. */
+  boostsSeen: Record<string, SeenBoost>;
+  /** Whether members' own weekly hours are recorded (a manager's setting, off by default: core/rules/own-hours.ts). */
+  hoursRecording: boolean;
+  /** Members' own weekly hours, by "<member>|<contract>|<week>". */
+  ownHours: Record<string, OwnHours>;
   payouts: Payout[];
   verdicts: Verdict[];
   activity: ActivityEntry[];

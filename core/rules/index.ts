@@ -4,9 +4,11 @@
 import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
+import { boostsSeenRules } from './boosts-seen.ts';
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
+import { ownHoursRules } from './own-hours.ts';
 import { refundRules } from './refunds.ts';
 import type { Outcome, Rule } from './rule.ts';
 import { clearAmountFlag, sealKeyRules } from './seal-keys.ts';
@@ -23,6 +25,8 @@ const RULES = new Map(
     ...workRules,
     ...sealKeyRules,
     ...contractsSeenRules,
+    ...boostsSeenRules,
+    ...ownHoursRules,
   }) as [ActionType, Rule<ActionType>][],
 );
 

@@ -5,6 +5,7 @@ import { badRequest, parseRequest } from '../messaging/schemas.ts';
 import { type OverviewView, type Response, STATE_PORT } from '../messaging/types.ts';
 import type { Agencies } from './agencies.ts';
 import { contentScriptRefusal, isContentScript, type SenderLike } from './content-scripts.ts';
+import { isStartWorkPages, type StarterSender } from './work-pages-starter.ts';
 
 export type { SenderLike };
 
@@ -23,16 +24,36 @@ export class Router {
   private readonly extensionOrigin: string | null;
   private readonly ports = new Set<StatePort>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly startWorkPages: ((message: unknown, sender?: StarterSender) => Promise<Response>) | null;
 
-  /** `extensionOrigin` (runtime.getURL('')) tells the extension's own pages from content scripts. */
-  constructor(agencies: Agencies, opts: { extensionOrigin?: string } = {}) {
+  /**
+   * `extensionOrigin` (runtime.getURL('')) tells the extension's own pages from content scripts;
+   * `startWorkPages` answers a content script's request to start the work pages' script in its tab
+   * (work-pages-starter.ts).
+   */
+  constructor(
+    agencies: Agencies,
+    opts: {
+      extensionOrigin?: string;
+      startWorkPages?: (message: unknown, sender?: StarterSender) => Promise<Response>;
+    } = {},
+  ) {
     this.agencies = agencies;
     this.extensionOrigin = opts.extensionOrigin ?? null;
+    this.startWorkPages = opts.startWorkPages ?? null;
     agencies.subscribe(() => this.schedulePost());
   }
 
   /** Answers one message; never throws. */
   async dispatch(message: unknown, sender?: SenderLike): Promise<Response> {
+    // Outside the typed protocol, and only from a content script: it touches no agency.
+    if (this.startWorkPages && isStartWorkPages(message) && isContentScript(sender, this.extensionOrigin))
+      return this.startWorkPages(message, sender as StarterSender).catch((e) => ({
+        ok: false,
+        code: 'NOT_STARTED',
+        rule: 'REQUEST',
+        message: `The overlay could not start on this page (${e instanceof Error ? e.message : String(e)}).`,
+      }));
     // A content script's request is screened first, by kind and action type alone (content-scripts.ts).
     const screened = isContentScript(sender, this.extensionOrigin) ? contentScriptRefusal(message) : null;
     if (screened) return screened;

@@ -9,6 +9,7 @@ import { type WebRequestLike, webRequestNetErrors } from '../background/net-erro
 import { Router, type StatePort } from '../background/router.ts';
 import { wxtSettings } from '../background/settings.ts';
 import { openAgencyPagesOnInstall, type RuntimeLike } from '../background/welcome.ts';
+import { workPagesStarter } from '../background/work-pages-starter.ts';
 import { deviceKey } from '../replica/device-key.ts';
 
 export default defineBackground({
@@ -19,7 +20,13 @@ export default defineBackground({
       deviceKey,
       netErrors: webRequestNetErrors(browser.webRequest as unknown as WebRequestLike | undefined),
     });
-    const router = new Router(agencies, { extensionOrigin: browser.runtime.getURL('/') });
+    const router = new Router(agencies, {
+      extensionOrigin: browser.runtime.getURL('/'),
+      // `scripting` in both builds (Firefox has it in Manifest V2 too): our own packaged file, nothing else.
+      startWorkPages: workPagesStarter(async ({ tabId, frameId }, file) => {
+        await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: [file] });
+      }),
+    });
     browser.runtime.onMessage.addListener(
       router.onMessage as Parameters<typeof browser.runtime.onMessage.addListener>[0],
     );

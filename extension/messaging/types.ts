@@ -91,6 +91,10 @@ export const PAGE_FACT_TYPES = [
   'refundConnects',
   'receiveOffer',
   'observeContract',
+  // A proposal's boost outcome, from the member's own My proposals.
+  'observeBoost',
+  // The member's own hours on their timesheet, only while the agency records them.
+  'recordOwnHours',
 ] as const;
 export type PageFactType = (typeof PAGE_FACT_TYPES)[number];
 

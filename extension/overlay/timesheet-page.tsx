@@ -1,9 +1,10 @@
 // A Workroom timesheet or the Work diary for work-page.ts (R5): whose contract it is, as the agency's log has
 // it (a member's contracts page records it), "only <member> can log time here" for anyone but its freelancer,
-// and the weekly limit when the page shows one. Records nothing: another member's hours are not the viewer's
-// to record.
+// and the weekly limit when the page shows one. Records only the viewer's own hours of this week, and only
+// while the agency turned that on (own-hours-facts.ts): another member's hours are not the viewer's to record.
 import { h } from 'preact';
 import { readTimesheet, type TimesheetReading } from '../features/upwork-page/read-timesheet.ts';
+import { ownHoursFacts } from './own-hours-facts.ts';
 import { WorkFrame } from './work-frame.tsx';
 import type { PageContext, WorkPageDef } from './work-page.ts';
 
@@ -51,4 +52,5 @@ export const timesheetPage: WorkPageDef<TimesheetReading> = {
         timesheetLines(page, ctx).map((line) => h('li', { key: line }, line)),
       ),
     }),
+  facts: (page, ctx) => ownHoursFacts(page, ctx),
 };

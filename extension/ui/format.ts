@@ -131,6 +131,9 @@ const ACTION_NAMES: Record<ActionType, string> = {
   receiveOffer: 'Recorded an offer',
   recordPayout: 'Recorded a payout',
   observeContract: 'Recorded a contract as Upwork lists it',
+  observeBoost: 'Recorded a proposal’s boost outcome',
+  setHoursRecording: 'Turned recording of members’ own hours on or off',
+  recordOwnHours: 'Recorded their own hours of a week',
 };
 
 export const actionName = (type: string): string => ACTION_NAMES[type as ActionType] ?? 'An action';

@@ -4,7 +4,7 @@
 // builds on the previous one). Screenshots are saved under test-results/e2e.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENCY, applyPath, JOB_KEYS } from '../fixtures/upwork/routes.ts';
+import { AGENCY, applyPath, JOB_KEYS, jobPath } from '../fixtures/upwork/routes.ts';
 import { screenshot } from './support/artifacts.ts';
 import type { Profile } from './support/browser.ts';
 import { createAgency, createInvite, joinAgency, UI_TIMEOUT } from './support/pages.ts';
@@ -128,6 +128,10 @@ describe('the overlay on the work pages, a manager and a member, one sync server
       'React Native app: offline sync for field inspections: Only a business manager accepts Northwind Pixel Works’s offers: ask Ana. Accepting needs Northwind Pixel Works’s Agency Plus membership; any acceptance fee is charged to the agency owner, Ana.',
     );
     await screenshot(page, 'work-proposals-ben');
+    // His page's boost badges are recorded once each, as his, and reach Ana's browser before she opens hers
+    // (the fake shows her the same rows: with the outcomes already in the log, her page records none).
+    const boosts = (e: StoredEntry[]) => e.filter((x) => x.type === 'observeBoost');
+    await waitForPersisted(ana, (e) => boosts(e).length === 2);
 
     const anas = await openOnUpwork(ana, '/nx/proposals/');
     await inOverlay(anas, 'offer')
@@ -143,6 +147,17 @@ describe('the overlay on the work pages, a manager and a member, one sync server
       as: 'agency',
     });
     expect(offers(entries)[0]?.payload).not.toHaveProperty('terms');
+    expect(boosts(entries).map((e) => e.payload)).toEqual(
+      expect.arrayContaining([
+        {
+          proposal: '1999000000000000002',
+          title: 'Technical SEO audit for a B2B SaaS site',
+          outcome: 'outbid',
+        },
+        { proposal: '1999000000000000003', title: 'Migrate a WordPress blog to Astro', outcome: 'boosted' },
+      ]),
+    );
+    expect(boosts(entries)).toHaveLength(2);
     await Promise.all([page.close(), anas.close()]);
   });
 
@@ -185,5 +200,52 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     const entries = await persistedActions(ben);
     expect(refunds(entries)).toHaveLength(1);
     expect(entries.filter((e) => e.type === 'observeBalance')).toEqual([]);
+  });
+
+  it('the work pages’ script is not on the proposal form’s page load, and starts once when the app reaches a work page in place', async () => {
+    const page = await ben.ctx.newPage();
+    // WXT announces each content script starting with a window message naming it: the page can count them.
+    await page.addInitScript(() => {
+      const w = window as unknown as { __scriptsStarted: string[] };
+      w.__scriptsStarted = [];
+      window.addEventListener('message', (event) => {
+        const name = (event.data as { contentScriptName?: unknown } | null)?.contentScriptName;
+        if (typeof name === 'string') w.__scriptsStarted.push(name);
+      });
+    });
+    const started = () =>
+      page.evaluate(() => (window as unknown as { __scriptsStarted: string[] }).__scriptsStarted);
+    const navigate = (path: string) =>
+      page.evaluate(
+        (url) =>
+          (
+            window as unknown as { __upworkFake: { navigate(u: string): Promise<void> } }
+          ).__upworkFake.navigate(url),
+        path,
+      );
+
+    await page.goto(upworkUrl(applyPath(JOB_KEYS['member-hourly'])));
+    await overlayReady(page);
+    expect(await started()).toEqual(['upwork']);
+    await page.goto(upworkUrl(jobPath(JOB)));
+    // page.goto waited for the load event: a script the manifest injects has started by then.
+    await page.locator('[data-test="job-details"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await started()).toEqual(['upwork']);
+
+    await navigate('/nx/proposals/?latency=1');
+    await inOverlay(page, 'offer').filter({ hasText: 'ask Ana.' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await started()).toEqual(['upwork', 'work-pages']);
+    // Further in-place navigations are followed by the script already there: no second start.
+    await navigate('/nx/wm/freelancer/contracts?latency=1');
+    await inOverlay(page, 'contract-41000001')
+      .filter({ hasText: 'Only you log time' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await navigate(`${jobPath(JOB)}?latency=1`);
+    await navigate('/nx/proposals/?latency=1');
+    await inOverlay(page, 'offer').filter({ hasText: 'ask Ana.' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('agency-overlay').count()).toBe(1);
+    expect(await started()).toEqual(['upwork', 'work-pages']);
+    await screenshot(page, 'work-proposals-in-app');
+    await page.close();
   });
 });

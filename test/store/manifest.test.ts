@@ -44,8 +44,12 @@ describe('the store manifests', () => {
     expect(chrome.host_permissions).toEqual([UPWORK]);
     expect(firefox.permissions?.filter((p) => p.includes('://'))).toEqual([UPWORK]);
     for (const m of [chrome, firefox]) {
-      // The proposal form's script and the work pages' (issue 11), both on Upwork only.
-      expect([...new Set(m.content_scripts?.flatMap((c) => c.matches))]).toEqual([UPWORK]);
+      // The proposal form's script and the work pages' (issue 11), both on Upwork only: the form's on every
+      // Upwork page, the work pages' on some of them.
+      const matches = m.content_scripts?.flatMap((c) => c.matches) ?? [];
+      expect(matches).toContain(UPWORK);
+      for (const pattern of matches)
+        expect(pattern.startsWith('https://www.upwork.com/'), pattern).toBe(true);
       const { optional_permissions: _o, optional_host_permissions: _h, ...granted } = m;
       expect(JSON.stringify(granted)).not.toMatch(/wss?:|localhost|127\.0\.0\.1|<all_urls>|\*:\/\/\*/);
     }

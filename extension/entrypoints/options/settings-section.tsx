@@ -8,6 +8,7 @@ import type { Send } from '../../ui/client.ts';
 import type { Download } from '../../ui/download.ts';
 import { ExportLogButton } from '../../ui/export-log-button.tsx';
 import { fieldProps, SERVER_PATTERN, text } from '../../ui/fields.ts';
+import { HoursRecordingSetting } from '../../ui/hours-recording-setting.tsx';
 import { RemoveAgency } from '../../ui/remove-agency.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { useRun } from '../../ui/use-run.ts';
@@ -55,6 +56,8 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
           Save server
         </button>
       </form>
+      <h3>Hours</h3>
+      <HoursRecordingSetting view={view} send={send} run={run} busy={busy} />
       <h3>Export</h3>
       <p class="muted">
         A file with every signed action of {view.state.name}. Anyone can verify each signature with the agency

@@ -2,11 +2,13 @@
 // (extension/overlay/start-overlay.ts). Matches every Upwork page because the proposal form is usually
 // reached by in-app navigation, which does not inject content scripts again. It imports no yjs and no zod:
 // state comes from the background over messaging (design.md §4, §6). The work pages (proposals list,
-// contracts, timesheet, Connects history, offer) have a script each (*.content.ts beside this folder), so
-// each stays within its own budget.
+// contracts, timesheet, Connects history, offer) have their own script (work-pages.content.ts), injected only
+// on a page load of those pages; this script asks the background to start it when the app navigates to one
+// in place (content/start-work-pages.ts).
 
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { shadowMountUi } from '../../content/shadow-ui.ts';
+import { startWorkPagesOn } from '../../content/start-work-pages.ts';
 import { send, subscribe } from '../../messaging/client.ts';
 import { startOverlay } from '../../overlay/start-overlay.ts';
 import { createUrlHub } from '../../overlay/url-hub.ts';
@@ -19,7 +21,10 @@ export default defineContentScript({
   runAt: 'document_start',
   main(ctx) {
     const urls = createUrlHub();
-    ctx.addEventListener(window, 'wxt:locationchange', (event) => urls.emit(String(event.newUrl)));
+    ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+      urls.emit(String(event.newUrl));
+      startWorkPagesOn(String(event.newUrl));
+    });
     startOverlay({
       win: window,
       signal: ctx.signal,

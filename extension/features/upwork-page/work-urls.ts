@@ -41,6 +41,33 @@ const PATTERNS: [WorkPageName, RegExp][] = [
   ['time', /^\/nx\/workdiary\/manual\/?$/i],
 ];
 
+/**
+ * The same pages as match patterns, for the work pages' content script in the manifest: it is injected on a
+ * page load of these URLs only, and started on demand when Upwork's app navigates to one in place
+ * (background/work-pages-starter.ts). A match pattern's path covers the query too; `*` is any run of
+ * characters. Wider than the patterns above where a pattern cannot say less (any id, any query); never the
+ * proposal form (`/nx/proposals/job/…`) or a proposal's own page (`/nx/proposals/<id>`).
+ */
+export const WORK_PAGE_MATCHES: readonly string[] = [
+  '/nx/proposals',
+  '/nx/proposals?*',
+  '/nx/proposals/',
+  '/nx/proposals/?*',
+  '/nx/proposals/active*',
+  '/nx/proposals/referrals*',
+  '/nx/proposals/archived*',
+  '/nx/wm/freelancer/contracts*',
+  '/nx/wm/contracts*',
+  '/nx/wm/workroom/*/timesheet*',
+  '/nx/wm/workroom/*/milestone*',
+  '/nx/wm/workroom/*/manual-time*',
+  '/nx/workdiary*',
+  '/nx/plans/connects/history*',
+  '/nx/wm/offer/*',
+  '/nx/wm/offers/*',
+  '/ab/proposals/offer-*',
+].map((path) => `https://www.upwork.com${path}`);
+
 export function classifyWorkUrl(url: string): WorkUrl | null {
   let parsed: URL;
   try {

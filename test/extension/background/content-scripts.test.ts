@@ -64,6 +64,8 @@ describe('content scripts at the background’s boundary (issue 8, item 13)', ()
         'refundConnects',
         'receiveOffer',
         'observeContract',
+        'observeBoost',
+        'recordOwnHours',
       ].sort(),
     );
   });

@@ -44,6 +44,8 @@ const ALLOWED_FROM_ENTRY = [
 const ALLOWED_FROM_PAGE_ENTRY = [
   /^\.\.\/overlay\/[a-z-]+-page\.tsx?$/,
   /^\.\.\/content\/[a-z-]+\.ts$/,
+  // The work pages' URLs as match patterns, for the manifest (a zod-free table).
+  /^\.\.\/features\/upwork-page\/work-urls\.ts$/,
   /^wxt\/utils\/define-content-script$/,
 ];
 
@@ -51,8 +53,9 @@ const ALLOWED_FROM_PAGE_ENTRY = [
 const ALLOWED_FROM_CONTENT = [
   /^\.\/[a-z-]+\.ts$/,
   /^\.\.\/overlay\/[a-z-]+\.(?:tsx?|css\?inline)$/,
-  /^\.\.\/messaging\/client\.ts$/,
+  /^\.\.\/messaging\/(?:client|start-work-pages)\.ts$/,
   /^preact$/,
+  /^wxt\/browser$/,
   /^wxt\/utils\/(?:content-script-context|content-script-ui\/shadow-root)$/,
 ];
 

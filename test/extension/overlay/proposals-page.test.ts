@@ -60,7 +60,37 @@ describe('My proposals', () => {
     expect(fx.derive().state.offers['1999000000000000001']).toMatchObject({ as: 'agency', status: 'open' });
     expect(shadowText('boosts')).toContain('Boost outbid: Upwork refunds the bid');
     await flush();
-    expect(bg.acts()).toHaveLength(1);
+    expect(bg.acts('receiveOffer')).toHaveLength(1);
+  });
+
+  it('each proposal’s boost outcome is recorded once, as the member’s; a later page view records none again', async () => {
+    const fx = await northwind(300);
+    const bg = new AgencyBackground(fx, 'Ben');
+    loadPage(PROPOSALS);
+    start(bg);
+    await until(() => bg.acts('observeBoost').length === 2, 'the boost outcomes');
+    await flush();
+    expect(bg.acts('observeBoost').map((a) => a.payload)).toEqual([
+      {
+        proposal: '1999000000000000002',
+        title: 'Technical SEO audit for a B2B SaaS site',
+        outcome: 'outbid',
+      },
+      { proposal: '1999000000000000003', title: 'Migrate a WordPress blog to Astro', outcome: 'boosted' },
+    ]);
+    expect(fx.derive().state.boostsSeen['1999000000000000002']).toMatchObject({
+      outcome: 'outbid',
+      member: fx.id('Ben'),
+    });
+    // The same page again, in a new page view: the log already holds both outcomes.
+    controller.abort();
+    document.body.replaceChildren();
+    controller = new AbortController();
+    loadPage(PROPOSALS);
+    start(bg);
+    await until(() => shadowText('boosts') !== '', 'the boosts again');
+    await flush();
+    expect(bg.acts('observeBoost')).toHaveLength(2);
   });
 
   it('R2: a business manager reads that they can accept it', async () => {
@@ -73,7 +103,7 @@ describe('My proposals', () => {
     expect(shadowText('offer')).toContain(': You can accept this for Northwind Pixel Works.');
     // Ana did not propose on the job: the offer on her page is not recorded as hers.
     await flush();
-    expect(bg.acts()).toEqual([]);
+    expect(bg.acts('receiveOffer')).toEqual([]);
   });
 
   it('D8: a non-exclusive member’s offer with no proposal in the log is not guessed, and not recorded', async () => {
@@ -84,7 +114,7 @@ describe('My proposals', () => {
     await until(() => shadowText('offer') !== '', 'the offer');
     expect(shadowText('offer')).toContain('cannot say whether this offer is Northwind Pixel Works’s (D8)');
     await flush();
-    expect(bg.acts()).toEqual([]);
+    expect(bg.acts('receiveOffer')).toEqual([]);
   });
 
   it('a quiet notice names the Offers card when the markup is unknown', async () => {

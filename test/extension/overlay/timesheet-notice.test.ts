@@ -1,6 +1,7 @@
 // @vitest-environment-options { "url": "https://www.upwork.com/" }
 // The overlay on a Workroom timesheet (R5) and on the pages no capture exists of — the offer page and "Add
-// manual time" — matched by URL and words, degrading to a quiet notice; none of them records anything.
+// manual time" — matched by URL and words, degrading to a quiet notice; none of them records anything but the
+// timesheet's own member's hours, once the agency turned that on.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { timesheetPage } from '../../../extension/overlay/timesheet-page.tsx';
 import { workNoticePage } from '../../../extension/overlay/work-notice-page.ts';
@@ -55,6 +56,38 @@ describe('the timesheet', () => {
     expect(shadowText('timesheet-lines')).toContain('Your contract: only you log time here (R5).');
     await flush();
     expect(bg.acts()).toEqual([]);
+  });
+
+  it('once a business manager turned it on, the contract’s own member records their hours of this week, once; no one else’s page does', async () => {
+    const fx = await agencyWithBensContract();
+    await fx.act('Ana', 'setHoursRecording', { on: true });
+    const ana = new AgencyBackground(fx, 'Ana');
+    loadPage('/nx/wm/workroom/41000001/timesheet');
+    start(ana, timesheetPage);
+    await until(() => shadowText('timesheet-lines') !== '', 'Ana’s lines');
+    await flush();
+    expect(ana.acts()).toEqual([]);
+    controller.abort();
+    document.body.replaceChildren();
+    controller = new AbortController();
+
+    const ben = new AgencyBackground(fx, 'Ben');
+    loadPage('/nx/wm/workroom/41000001/timesheet');
+    start(ben, timesheetPage);
+    await until(() => ben.acts('recordOwnHours').length === 1, 'Ben’s hours');
+    await flush();
+    // Upwork's week starts on Monday, in UTC.
+    const today = new Date();
+    const monday = new Date(
+      Date.UTC(
+        today.getUTCFullYear(),
+        today.getUTCMonth(),
+        today.getUTCDate() - ((today.getUTCDay() + 6) % 7),
+      ),
+    );
+    expect(ben.acts('recordOwnHours').map((a) => a.payload)).toEqual([
+      { contract: '41000001', week: monday.toISOString().slice(0, 10), minutes: 12 * 60 + 30 },
+    ]);
   });
 
   it('a quiet notice names the week’s hours when the markup is unknown', async () => {

@@ -1,0 +1,10 @@
+// Whether the work pages' content script runs in this page. Both content scripts share the extension's
+// isolated world (Chrome) or sandbox (Firefox) in a page, so a mark on its global is seen by the other script
+// and never by Upwork's own code. (A short name: the proposal form's script has a few bytes of budget left.)
+const MARK = '__aoWorkPages';
+
+export function markWorkPagesStarted(): void {
+  (globalThis as Record<string, unknown>)[MARK] = true;
+}
+
+export const workPagesStarted = (): boolean => MARK in globalThis;
