@@ -181,7 +181,8 @@ export const VERDICTS = {
     message: 'A payout was recorded for a contract the agency has no record of.',
   },
   HOURS_NOT_ON: {
-    rule: 'SETTING',
+    // D11 keeps time logs so a week's hours can be shown; recording one's own is the agency's choice
+    rule: 'D11',
     message:
       'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
   },

@@ -31,6 +31,8 @@ const FACTS = new Set([
   'recordPayout',
   // a contract as the member's own Upwork page lists it: a fact they saw (issue 11)
   'observeContract',
+  // the member's own week of hours from their own timesheet (issue 11)
+  'recordOwnHours',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 

@@ -473,6 +473,13 @@ function intend(
       return known ? { type: 'revokeInvite', payload: { invite: known.key.publicKey } } : null;
     }
     case 'observeContract':
+      // Some turns record the member's own week of hours on that contract instead: with recording off (the
+      // default, and no generated manager turns it on), they are kept and flagged.
+      if (a % 5 === 0)
+        return {
+          type: 'recordOwnHours',
+          payload: { contract: `4100000${b % 4}`, week: '2026-11-02', minutes: b % 600 },
+        };
       // A few contract ids, so two members (one taking over, or at the same time) record the same one.
       return {
         type: 'observeContract',
