@@ -92,6 +92,14 @@ export class PgStore implements RoomStore {
     return new PgStore(url, pool, instance);
   }
 
+  /** The many-instance tables present in the database (for `main.ts migrate`). */
+  async tables(): Promise<string[]> {
+    const r = await this.pool.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'ao\\_%' ORDER BY 1",
+    );
+    return r.rows.map((t) => t.name);
+  }
+
   fenceOf(room: string): number | undefined {
     return this.fences.get(room);
   }
