@@ -207,6 +207,9 @@ export class PgStore implements RoomStore {
       if (lost.size) throw new FencedError([room]);
       await fn(client);
       await client.query('COMMIT');
+      // a room loaded before it had a row got it here, at number 1 (as a first append makes it): without
+      // this, the next append took the row for another instance's and dropped the agency
+      if ((this.fences.get(room) ?? 0) === 0) this.fences.set(room, 1);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

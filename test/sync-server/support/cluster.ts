@@ -99,6 +99,11 @@ export class Cluster {
     return c;
   }
 
+  /** Postgres's and Redis's process ids (their CPU time, for the bench; Postgres's backends are its children). */
+  get enginePids(): { postgres?: number; redis?: number } {
+    return { postgres: this.postgres?.child.pid, redis: this.redis?.child.pid };
+  }
+
   /** HAProxy's process id (its CPU time, for the bench). */
   get haproxyPid(): number | undefined {
     return this.haproxy?.child.pid;
