@@ -239,6 +239,7 @@ export class Cluster {
         CREATE_TOKEN,
         '--log-level',
         'warn',
+        ...this.extraArgs,
       ],
       {},
       [],
