@@ -272,10 +272,18 @@ async function instances(n: number, repeat: number): Promise<Round> {
 }
 
 const rounds: Round[] = [];
+/** A configuration that failed in a round is reported and left out of that round's ratios; the run goes on. */
+const attempt = async (run: () => Promise<Round>, what: string) => {
+  try {
+    rounds.push(await run());
+  } catch (error) {
+    console.log(`  FAILED ${what}: ${(error as Error).message.slice(0, 300)}`);
+  }
+};
 try {
   for (let r = 1; r <= REPEATS; r++) {
-    rounds.push(await baseline(r));
-    for (const n of [1, 2, 3]) rounds.push(await instances(n, r));
+    await attempt(() => baseline(r), `[${r}] single SQLite`);
+    for (const n of [1, 2, 3]) await attempt(() => instances(n, r), `[${r}] ${n} instances`);
   }
 } finally {
   cluster.pgUrl = admin;
@@ -293,7 +301,12 @@ console.log(
 for (const config of configs) {
   const mine = rounds.filter((r) => r.config === config);
   const ratio = (f: (r: Round) => number) =>
-    median(mine.map((r) => f(r) / f(rounds.find((b) => b.repeat === r.repeat && b.config === configs[0])!)));
+    median(
+      mine.flatMap((r) => {
+        const base = rounds.find((b) => b.repeat === r.repeat && b.config === 'single SQLite');
+        return base ? [f(r) / f(base)] : [];
+      }),
+    );
   console.log(
     `  ${config.padEnd(14)} ${`${median(mine.map((r) => r.p50)).toFixed(0)} ms`.padStart(9)} ${`${median(mine.map((r) => r.p99)).toFixed(0)} ms`.padStart(9)} ${`${median(mine.map((r) => r.rate)).toFixed(0)}/s`.padStart(8)} ${`${median(mine.map((r) => r.server)).toFixed(2)} ms`.padStart(11)} ${`${median(mine.map((r) => sum(r.instances))).toFixed(2)} ms`.padStart(12)}   ${x(ratio((r) => r.p50)).padStart(9)}  ${x(ratio((r) => r.p99)).padStart(9)}  ${x(ratio((r) => r.rate)).padStart(10)}  ${x(ratio((r) => r.server)).padStart(9)}  ${x(ratio((r) => sum(r.instances) / r.instances.length)).padStart(9)}`,
   );
