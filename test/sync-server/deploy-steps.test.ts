@@ -138,8 +138,8 @@ describe('deploy/README.md followed step by step', () => {
     expect([0, 1]).toContain(holder);
 
     // the serving instance dies: HAProxy's health check sends the members to the other one
-    await kill(instances[holder]!);
     const welcomed = members.map((c) => c.welcomes);
+    await kill(instances[holder]!);
     await until(() => members.every((c, k) => c.welcomes > welcomed[k]! && c.synced), {
       what: 'the members to be back on the other instance',
       timeout: 20_000,
