@@ -158,6 +158,7 @@ export const USAGE = `Agency Overlay sync server: a y-websocket server only an a
 Usage: npm run sync-server -- [options]
        node sync-server/main.ts [options]
        node sync-server/main.ts backup <file> [--data DIR]   copy the data file while the server runs
+       node sync-server/main.ts migrate --store postgres://…  create or upgrade the many-instance tables, then exit
 
 Options (environment variable in brackets):
 ${SPECS.map((s) => `  ${`${s.flag}${s.kind === 'bool' ? '' : ' <value>'}`.padEnd(30)} ${s.help}${s.fallback ? ` Default: ${s.fallback}.` : ''}${s.env ? ` [${s.env}]` : ''}`).join('\n')}
@@ -169,7 +170,8 @@ export type Parsed =
   | { kind: 'help' }
   | { kind: 'error'; message: string }
   | { kind: 'serve'; options: SyncServerOptions }
-  | { kind: 'backup'; dataDir: string; file: string };
+  | { kind: 'backup'; dataDir: string; file: string }
+  | { kind: 'migrate'; store: string };
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Parsed {
   const values: Record<string, string | boolean> = {};
@@ -213,6 +215,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     return { kind: 'error', message: '--redis is used only with --store postgres://… (many instances).' };
   if (options.store && !/^postgres(ql)?:\/\//.test(String(options.store)))
     return { kind: 'error', message: '--store must be a postgres:// address.' };
+  if (positional[0] === 'migrate') {
+    if (!options.store)
+      return { kind: 'error', message: 'migrate needs --store postgres://… (or STORE_URL).' };
+    if (positional.length > 1)
+      return { kind: 'error', message: `Unexpected argument ${positional[1]} (see --help).` };
+    return { kind: 'migrate', store: String(options.store) };
+  }
   if (options.store && !options.redis)
     return { kind: 'error', message: '--store needs --redis redis://… (instances coordinate through it).' };
   if (options.redis && !/^rediss?:\/\//.test(String(options.redis)))

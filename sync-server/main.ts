@@ -3,6 +3,7 @@
 import { parseArgs, USAGE } from './args.ts';
 import { createLogger, type LogLevel } from './log.ts';
 import { Store } from './persistence.ts';
+import { PgStore } from './pg-store.ts';
 import { startSyncServer } from './server.ts';
 
 const parsed = parseArgs(process.argv.slice(2), process.env);
@@ -23,6 +24,20 @@ if (parsed.kind === 'backup') {
     store.close();
   }
   process.exit(0);
+}
+if (parsed.kind === 'migrate') {
+  // The tables every instance also creates on start, made once by the operator (deploy/README.md) so a
+  // wrong address or a missing right shows before any instance runs.
+  try {
+    const store = await PgStore.open(parsed.store, 'migrate');
+    const tables = await store.tables();
+    await store.close();
+    console.log(JSON.stringify({ msg: 'schema ready', store: store.path, tables }));
+    process.exit(0);
+  } catch (error) {
+    console.error(`migrate failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
 }
 
 const log = createLogger(parsed.options.logLevel as LogLevel);

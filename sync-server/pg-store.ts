@@ -92,6 +92,14 @@ export class PgStore implements RoomStore {
     return new PgStore(url, pool, instance);
   }
 
+  /** The many-instance tables present in the database (for `main.ts migrate`). */
+  async tables(): Promise<string[]> {
+    const r = await this.pool.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_name LIKE 'ao\\_%' ORDER BY 1",
+    );
+    return r.rows.map((t) => t.name);
+  }
+
   fenceOf(room: string): number | undefined {
     return this.fences.get(room);
   }
@@ -199,6 +207,9 @@ export class PgStore implements RoomStore {
       if (lost.size) throw new FencedError([room]);
       await fn(client);
       await client.query('COMMIT');
+      // a room loaded before it had a row got it here, at number 1 (as a first append makes it): without
+      // this, the next append took the row for another instance's and dropped the agency
+      if ((this.fences.get(room) ?? 0) === 0) this.fences.set(room, 1);
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

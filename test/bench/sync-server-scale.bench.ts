@@ -1,24 +1,35 @@
-// Scale-out bench (issue 14): 3,000 members over 1,000 agencies, 1,000 updates a second for 5 s, against
+// Scale-out bench (issue 14): 3,000 members over 1,000 agencies, 5 writes per agency offered at 1,000 a second,
+// against
 //   - baseline: the single-process server with its SQLite file (connected to directly), and
 //   - 1, 2 and 3 instances on Postgres 15 and Redis 7 behind HAProxy (deploy/haproxy.cfg),
-// all started here on loopback, in the same run. Reports p50/p99 propagation (a write to both other members
-// of its agency), the rate achieved, and CPU per update of each instance (this machine has 2 cores shared by
-// everything: the driver, HAProxy, Postgres and the instances, so ratios matter, not absolute figures).
+// all started here on loopback, in the same run, in REPEATS rounds of the four (baseline, 1, 2, 3, baseline,
+// 1, …) so that the load of other work on the machine falls on every configuration alike; each round's ratios
+// are against the baseline of the same round.
+// Per configuration: p50/p99 propagation (a write until both other members of its agency hold it), the rate
+// achieved, and CPU time per update — of each instance, HAProxy, Postgres and Redis, and all of them
+// together against the single process — read from /proc, so it counts work done, not waiting for a core
+// (this machine has 2 cores shared with the driver and everything else: CPU is the figure that carries over
+// to separate machines; wall time is what these two cores gave).
 //   node test/bench/sync-server-scale.bench.ts        (or: npm run bench -- sync-server-scale)
-// Needs Debian's postgresql-15, redis-server and haproxy (as the many-instances test does). SCALE_AGENCIES
-// changes the number of agencies (1,000 by default; writes stay 5 per agency).
-import { readFile } from 'node:fs/promises';
+// Needs Debian's postgresql-15, redis-server and haproxy (as the many-instances test does).
+// SCALE_AGENCIES (1,000) changes the number of agencies (3 members and 5 writes each), SCALE_REPEATS (2)
+// the rounds.
+import { readdir, readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import pg from 'pg';
 import { Store } from '../../sync-server/persistence.ts';
 import { type ChildServer, kill, spawnServer } from '../sync-server/support/child.ts';
-import { Cluster } from '../sync-server/support/cluster.ts';
-import { BenchClient } from './sync-server/client.ts';
+import { Cluster, freePort } from '../sync-server/support/cluster.ts';
+import { encodeWrites, LeanClient } from './sync-server/lean-client.ts';
 import { AgencyBuilder, agencyId } from './sync-server/seed.ts';
 
 const AGENCIES = Number(process.env.SCALE_AGENCIES) || 1000;
+const REPEATS = Number(process.env.SCALE_REPEATS) || 2;
 const MEMBERS = 3;
-const WRITES = 5 * AGENCIES; // 5 s at 1,000 a second
+const PER_AGENCY = 5;
+const WRITES = PER_AGENCY * AGENCIES; // offered at 1,000 a second
+/** Connections opened at once while setting up a round (the rest wait for them to sync). */
+const CONNECT_BATCH = 100;
 const LIMITS = [
   '--max-connections-per-ip',
   '100000',
@@ -30,78 +41,99 @@ const LIMITS = [
   '100000',
 ];
 
-process.setMaxListeners(0); // every WebsocketProvider adds an exit listener
+/** /proc counts CPU time in clock ticks, 100 a second on Linux. */
+const MS_PER_TICK = 10;
 
-/** User + system CPU time of a process so far, in ms (from /proc: works for any child). */
+/** User + system CPU time of a process so far, in ms, with its reaped children's (from /proc). */
 async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line (11 and 12 after the name), in clock ticks
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // after the name: utime, stime, cutime, cstime are fields 12–15 of the line (11–14 here), in ticks
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * MS_PER_TICK;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** CPU of `pid` and of its live children (Postgres's backends), in ms. */
+async function treeCpuMs(pid: number): Promise<number> {
+  let total = await cpuMs(pid);
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) total += await cpuMs(Number(entry));
+    } catch {
+      // exited while listing
+    }
+  }
+  return total;
 }
 
 const pct = (xs: readonly number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? Number.NaN;
 };
+const median = (xs: readonly number[]) => pct(xs, 50);
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** Waiters per client and action id (several writes of one agency may be in flight at once). */
-const waiters = new WeakMap<BenchClient, Map<string, (at: number) => void>>();
-function arrival(client: BenchClient, id: string): Promise<number> {
-  const at = client.arrived.get(id);
-  if (at !== undefined) return Promise.resolve(at);
-  let mine = waiters.get(client);
-  if (!mine) {
-    const map = new Map<string, (at: number) => void>();
-    waiters.set(client, map);
-    client.onArrive = (key, t) => {
-      map.get(key)?.(t);
-      map.delete(key);
-    };
-    mine = map;
-  }
-  const map = mine;
-  return new Promise((resolve) => map.set(id, resolve));
+interface Processes {
+  instances: number[];
+  haproxy?: number;
+  postgres?: number;
+  redis?: number;
 }
 
 interface Round {
-  name: string;
+  config: string;
+  repeat: number;
   connect: number;
   p50: number;
   p99: number;
   rate: number;
-  /** CPU ms per update, per instance (one entry per instance). */
-  cpu: number[];
-  /** HAProxy's CPU ms per update (0 without it). */
-  balancer: number;
+  /** CPU ms per update: each instance, then HAProxy, Postgres, Redis, and the driver. */
+  instances: number[];
+  haproxy: number;
+  postgres: number;
+  redis: number;
+  driver: number;
+  /** Everything serving the members (instances, HAProxy, Postgres, Redis). */
+  server: number;
 }
 
 console.log(
   `sync-server scale-out bench — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
 );
-console.log(`${AGENCIES * MEMBERS} members over ${AGENCIES} agencies; ${WRITES} writes at ~1,000/s`);
+console.log(
+  `${AGENCIES * MEMBERS} members over ${AGENCIES} agencies; ${WRITES} writes offered at ~1,000/s; ${REPEATS} rounds`,
+);
 
 const log = (msg: string) => console.log(`  … ${msg}`);
 const built: AgencyBuilder[] = [];
 for (let i = 0; i < AGENCIES; i++) built.push(await AgencyBuilder.create(agencyId('scale'), MEMBERS));
-const chains = await Promise.all(built.map((a) => a.chain(a.members[0]!, 5, 's')));
+const chains = await Promise.all(built.map((a) => a.chain(a.members[0]!, PER_AGENCY, 's')));
 const seed = built.map((a) => a.seeded());
 log('agencies signed');
 
-async function drive(
-  url: string,
-  pids: number[],
-  balancerPid: number | undefined,
-  name: string,
-): Promise<Round> {
-  const clients = built.flatMap((a) => a.members.map((m) => new BenchClient(url, a.id, m)));
+async function drive(url: string, procs: Processes, config: string, repeat: number): Promise<Round> {
+  const clients = built.flatMap((a) => a.members.map((m) => new LeanClient(url, a.id, m)));
+  // fresh Yjs clients each round: each instance set starts from the same seeded database
+  const frames = chains.map((c) => encodeWrites(c));
   const t0 = performance.now();
-  for (let i = 0; i < clients.length; i += 300)
-    await Promise.all(clients.slice(i, i + 300).map((c) => c.connect()));
+  for (let i = 0; i < clients.length; i += CONNECT_BATCH)
+    await Promise.all(clients.slice(i, i + CONNECT_BATCH).map((c) => c.connect()));
   const connect = (performance.now() - t0) / 1000;
-  log(`${name}: connected`);
-  const cpu0 = await Promise.all(pids.map(cpuMs));
-  const lb0 = balancerPid ? await cpuMs(balancerPid) : 0;
+  log(`${config}: ${clients.length} members connected`);
+  const sample = async () => ({
+    instances: await Promise.all(procs.instances.map(cpuMs)),
+    haproxy: procs.haproxy ? await cpuMs(procs.haproxy) : 0,
+    postgres: procs.postgres ? await treeCpuMs(procs.postgres) : 0,
+    redis: procs.redis ? await cpuMs(procs.redis) : 0,
+    driver: ((u) => (u.user + u.system) / 1000)(process.cpuUsage()),
+  });
+  const cpu0 = await sample();
   const lat: number[] = [];
   const pending: Promise<void>[] = [];
   let n = 0;
@@ -110,19 +142,18 @@ async function drive(
     const timer = setInterval(() => {
       for (let k = 0; k < 10 && n < WRITES; k++, n++) {
         const room = n % AGENCIES;
-        const action = chains[room]![Math.floor(n / AGENCIES)]!;
+        const i = Math.floor(n / AGENCIES);
+        const id = chains[room]![i]!.id;
         const [w, r1, r2] = clients.slice(room * MEMBERS, room * MEMBERS + MEMBERS) as [
-          BenchClient,
-          BenchClient,
-          BenchClient,
+          LeanClient,
+          LeanClient,
+          LeanClient,
         ];
         const t = performance.now();
         pending.push(
-          Promise.all([arrival(r1, action.id), arrival(r2, action.id)]).then(
-            (ts) => void lat.push(Math.max(...ts) - t),
-          ),
+          Promise.all([r1.arrival(id), r2.arrival(id)]).then((ts) => void lat.push(Math.max(...ts) - t)),
         );
-        w.write(action);
+        w.send(frames[room]![i]!);
       }
       if (n >= WRITES) {
         clearInterval(timer);
@@ -130,30 +161,46 @@ async function drive(
       }
     }, 10);
   });
-  await Promise.all(pending);
+  // a write that never arrives is a failure of the configuration, said plainly rather than waited on
+  const all = Promise.all(pending);
+  const late = await Promise.race([
+    all.then(() => false),
+    new Promise((r) => setTimeout(() => r(true), Number(process.env.SCALE_WAIT_MS) || 120_000)),
+  ]);
+  if (late) {
+    const closes = clients.filter((c) => c.closed).map((c) => `${c.closed!.code} ${c.closed!.reason}`);
+    throw new Error(
+      `${config}: ${WRITES - lat.length} of ${WRITES} writes never reached both readers; ${closes.length} connections closed: ${[...new Set(closes)].join('; ')}`,
+    );
+  }
   const rate = WRITES / ((performance.now() - started) / 1000);
-  const cpu1 = await Promise.all(pids.map(cpuMs));
-  const lb1 = balancerPid ? await cpuMs(balancerPid) : 0;
+  const cpu1 = await sample();
   for (const c of clients) c.destroy();
+  const per = (a: number, b: number) => (b - a) / WRITES;
+  const instances = cpu1.instances.map((c, i) => per(cpu0.instances[i]!, c));
   const round: Round = {
-    name,
+    config,
+    repeat,
     connect,
     p50: pct(lat, 50),
     p99: pct(lat, 99),
     rate,
-    cpu: cpu1.map((c, i) => (c - cpu0[i]!) / WRITES),
-    balancer: (lb1 - lb0) / WRITES,
+    instances,
+    haproxy: per(cpu0.haproxy, cpu1.haproxy),
+    postgres: per(cpu0.postgres, cpu1.postgres),
+    redis: per(cpu0.redis, cpu1.redis),
+    driver: per(cpu0.driver, cpu1.driver),
+    server: 0,
   };
+  round.server = sum(instances) + round.haproxy + round.postgres + round.redis;
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
   console.log(
-    `  ${name.padEnd(34)} connect ${connect.toFixed(1)} s   p50 ${round.p50.toFixed(1)} ms   p99 ${round.p99.toFixed(1)} ms   ${rate.toFixed(0)} updates/s   CPU/update per instance ${round.cpu.map((c) => `${c.toFixed(2)} ms`).join(', ')}${balancerPid ? `   HAProxy ${round.balancer.toFixed(3)} ms` : ''}`,
+    `  [${repeat}] ${config.padEnd(14)} connect ${connect.toFixed(1)} s  p50 ${round.p50.toFixed(1)} ms  p99 ${round.p99.toFixed(1)} ms  ${rate.toFixed(0)}/s  CPU/update: instances ${instances.map(ms).join(' + ')}${procs.haproxy ? `, HAProxy ${ms(round.haproxy)}, Postgres ${ms(round.postgres)}, Redis ${ms(round.redis)}` : ''}, all ${ms(round.server)} (driver ${ms(round.driver)})`,
   );
   return round;
 }
 
-const rounds: Round[] = [];
-
-// baseline: one process, SQLite
-{
+async function baseline(repeat: number): Promise<Round> {
   const { mkdtemp, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -169,7 +216,7 @@ const rounds: Round[] = [];
     90_000,
   );
   try {
-    rounds.push(await drive(server.url, [server.child.pid!], undefined, 'single process, SQLite (baseline)'));
+    return await drive(server.url, { instances: [server.child.pid!] }, 'single SQLite', repeat);
   } finally {
     await kill(server, 'SIGTERM');
     await rm(dir, { recursive: true, force: true });
@@ -179,58 +226,89 @@ const rounds: Round[] = [];
 const cluster = await Cluster.engines();
 cluster.extraArgs = LIMITS;
 const admin = cluster.pgUrl;
+
+async function instances(n: number, repeat: number): Promise<Round> {
+  // a database of its own per round, seeded with the same agencies
+  const db = `scale_${n}_${repeat}`;
+  const a = new pg.Client({ connectionString: admin });
+  await a.connect();
+  await a.query(`CREATE DATABASE ${db}`);
+  await a.end();
+  cluster.pgUrl = admin.replace(/\/postgres$/, `/${db}`);
+  cluster.instancePorts = await Promise.all(Array.from({ length: n }, () => freePort()));
+  // the first instance creates the tables; the seed goes in before any member connects
+  cluster.instances = [];
+  for (let i = 0; i < n; i++) cluster.instances.push(await cluster.spawnInstance(i));
+  const c = new pg.Client({ connectionString: cluster.pgUrl });
+  await c.connect();
+  for (let i = 0; i < seed.length; i += 500) {
+    const part = seed.slice(i, i + 500);
+    await c.query('INSERT INTO ao_updates (room, data) SELECT * FROM unnest($1::text[], $2::bytea[])', [
+      part.map((s) => s.id),
+      part.map((s) => Buffer.from(s.update)),
+    ]);
+  }
+  await c.end();
+  await cluster.startHaproxy();
+  try {
+    return await drive(
+      cluster.url,
+      {
+        instances: cluster.instances.map((s) => s!.child.pid!),
+        haproxy: cluster.haproxyPid,
+        ...cluster.enginePids,
+      },
+      `${n} instance${n > 1 ? 's' : ''}`,
+      repeat,
+    );
+  } catch (error) {
+    for (const [i, s] of cluster.instances.entries())
+      console.log(`instance ${i + 1}:\n${s?.lines.slice(-8).join('\n')}`);
+    throw error;
+  } finally {
+    await cluster.stopInstances();
+    cluster.pgUrl = admin;
+  }
+}
+
+const rounds: Round[] = [];
+/** A configuration that failed in a round is reported and left out of that round's ratios; the run goes on. */
+const attempt = async (run: () => Promise<Round>, what: string) => {
+  try {
+    rounds.push(await run());
+  } catch (error) {
+    console.log(`  FAILED ${what}: ${(error as Error).message.slice(0, 300)}`);
+  }
+};
 try {
-  for (const n of [1, 2, 3]) {
-    // a database of its own per round, seeded with the same agencies
-    const db = `scale_${n}`;
-    const a = new pg.Client({ connectionString: admin });
-    await a.connect();
-    await a.query(`CREATE DATABASE ${db}`);
-    await a.end();
-    cluster.pgUrl = admin.replace(/\/postgres$/, `/${db}`);
-    cluster.instancePorts = [];
-    cluster.instances = [];
-    // the first instance creates the tables; the seed goes in before any member connects
-    const { freePort } = await import('../sync-server/support/cluster.ts');
-    cluster.instancePorts = await Promise.all(Array.from({ length: n }, () => freePort()));
-    cluster.instances = await Promise.all(cluster.instancePorts.map((_, i) => cluster.spawnInstance(i)));
-    const c = new pg.Client({ connectionString: cluster.pgUrl });
-    await c.connect();
-    for (let i = 0; i < seed.length; i += 500) {
-      const part = seed.slice(i, i + 500);
-      await c.query('INSERT INTO ao_updates (room, data) SELECT * FROM unnest($1::text[], $2::bytea[])', [
-        part.map((s) => s.id),
-        part.map((s) => Buffer.from(s.update)),
-      ]);
-    }
-    await c.end();
-    await cluster.startHaproxy();
-    // HAProxy's health checks take the unused slots out (2 checks 400 ms apart)
-    await new Promise((r) => setTimeout(r, 2_000));
-    try {
-      rounds.push(
-        await drive(
-          cluster.url,
-          cluster.instances.map((s) => s!.child.pid!),
-          cluster.haproxyPid,
-          `${n} instance${n > 1 ? 's' : ''}, Postgres + Redis + HAProxy`,
-        ),
-      );
-    } finally {
-      await cluster.stopInstances();
-    }
+  for (let r = 1; r <= REPEATS; r++) {
+    await attempt(() => baseline(r), `[${r}] single SQLite`);
+    for (const n of [1, 2, 3]) await attempt(() => instances(n, r), `[${r}] ${n} instances`);
   }
 } finally {
   cluster.pgUrl = admin;
   await cluster.stop();
 }
 
-const base = rounds[0]!;
-console.log('\nratios against the single process (same run):');
-for (const r of rounds.slice(1)) {
-  const total = r.cpu.reduce((x, y) => x + y, 0);
+const configs = [...new Set(rounds.map((r) => r.config))];
+const x = (v: number) => `×${v.toFixed(2)}`;
+console.log(
+  '\nmedians over the rounds, and ratios against the single process of the same round (median of the rounds):',
+);
+console.log(
+  `  ${'config'.padEnd(14)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'rate'.padStart(8)} ${'CPU/update'.padStart(11)} ${'(instances)'.padStart(12)}   p50 ratio  p99 ratio  rate ratio  CPU ratio  per-instance CPU ratio`,
+);
+for (const config of configs) {
+  const mine = rounds.filter((r) => r.config === config);
+  const ratio = (f: (r: Round) => number) =>
+    median(
+      mine.flatMap((r) => {
+        const base = rounds.find((b) => b.repeat === r.repeat && b.config === 'single SQLite');
+        return base ? [f(r) / f(base)] : [];
+      }),
+    );
   console.log(
-    `  ${r.name.padEnd(34)} p50 ×${(r.p50 / base.p50).toFixed(2)}   p99 ×${(r.p99 / base.p99).toFixed(2)}   rate ×${(r.rate / base.rate).toFixed(2)}   CPU per update, all instances ×${(total / base.cpu[0]!).toFixed(2)}`,
+    `  ${config.padEnd(14)} ${`${median(mine.map((r) => r.p50)).toFixed(0)} ms`.padStart(9)} ${`${median(mine.map((r) => r.p99)).toFixed(0)} ms`.padStart(9)} ${`${median(mine.map((r) => r.rate)).toFixed(0)}/s`.padStart(8)} ${`${median(mine.map((r) => r.server)).toFixed(2)} ms`.padStart(11)} ${`${median(mine.map((r) => sum(r.instances))).toFixed(2)} ms`.padStart(12)}   ${x(ratio((r) => r.p50)).padStart(9)}  ${x(ratio((r) => r.p99)).padStart(9)}  ${x(ratio((r) => r.rate)).padStart(10)}  ${x(ratio((r) => r.server)).padStart(9)}  ${x(ratio((r) => sum(r.instances) / r.instances.length)).padStart(9)}`,
   );
 }
 process.exit(0);

@@ -46,4 +46,18 @@ describe('many-instance options', () => {
     expect(r.kind === 'serve' && r.options.store).toBeUndefined();
     expect(r.kind === 'serve' && r.options.redis).toBeUndefined();
   });
+
+  it('migrate takes the store alone, from --store or STORE_URL, and needs one', () => {
+    expect(parseArgs(['migrate', '--store', 'postgres://a@db/x'], {})).toEqual({
+      kind: 'migrate',
+      store: 'postgres://a@db/x',
+    });
+    expect(parseArgs(['migrate'], { STORE_URL: 'postgres://a@db/y' })).toEqual({
+      kind: 'migrate',
+      store: 'postgres://a@db/y',
+    });
+    expect(error(['migrate'])).toMatch(/migrate needs --store/);
+    expect(error(['migrate', '--store', 'mysql://db/x'])).toMatch(/postgres:\/\//);
+    expect(error(['migrate', 'now', '--store', 'postgres://db/x'])).toMatch(/Unexpected argument now/);
+  });
 });

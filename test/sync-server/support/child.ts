@@ -22,7 +22,17 @@ export async function spawnServer(
   /** How long it may take to print its listening line (longer on a busy machine, for many instances). */
   startTimeoutMs = 20_000,
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeArgs, 'sync-server/main.ts', ...args], {
+  return spawnListening(process.execPath, [...nodeArgs, 'sync-server/main.ts', ...args], env, startTimeoutMs);
+}
+
+/** Any command that ends up running the server (deploy/run-sync-server.sh), once it prints its listening line. */
+export async function spawnListening(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  startTimeoutMs = 20_000,
+): Promise<ChildServer> {
+  const child = spawn(command, args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },

@@ -99,6 +99,11 @@ export class Cluster {
     return c;
   }
 
+  /** Postgres's and Redis's process ids (their CPU time, for the bench; Postgres's backends are its children). */
+  get enginePids(): { postgres?: number; redis?: number } {
+    return { postgres: this.postgres?.child.pid, redis: this.redis?.child.pid };
+  }
+
   /** HAProxy's process id (its CPU time, for the bench). */
   get haproxyPid(): number | undefined {
     return this.haproxy?.child.pid;
@@ -234,6 +239,7 @@ export class Cluster {
         CREATE_TOKEN,
         '--log-level',
         'warn',
+        ...this.extraArgs,
       ],
       {},
       [],
@@ -241,13 +247,20 @@ export class Cluster {
     );
   }
 
+  async stopHaproxy(): Promise<void> {
+    await stop(this.haproxy);
+    this.haproxy = null;
+  }
+
   async startHaproxy(): Promise<void> {
     const port = await freePort();
     const env: NodeJS.ProcessEnv = { AO_BIND: `127.0.0.1:${port}` };
-    // deploy/haproxy.cfg names three instances: with fewer, the others point at a port nothing listens on,
-    // and its health checks keep them out
-    const nothing = await freePort();
-    for (let i = 0; i < 3; i++) env[`AO_INSTANCE_${i + 1}`] = `127.0.0.1:${this.instancePorts[i] ?? nothing}`;
+    // deploy/haproxy.cfg takes a server per AO_INSTANCE_n that is set, and no other (the test's own
+    // environment must not add any)
+    for (let i = 1; i <= 16; i++) env[`AO_INSTANCE_${i}`] = '';
+    this.instancePorts.forEach((port, i) => {
+      env[`AO_INSTANCE_${i + 1}`] = `127.0.0.1:${port}`;
+    });
     this.haproxy = start('/usr/sbin/haproxy', ['-db', '-f', join(ROOT, 'deploy/haproxy.cfg')], env);
     this.url = `ws://127.0.0.1:${port}`;
     // up once it answers and sees every instance healthy
