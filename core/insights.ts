@@ -60,9 +60,17 @@ export interface MemberInsight {
   /** Boosted agency proposals, and how many of them won an offer. */
   boosted: number;
   boostedWithOffer: number;
+  /** Boost outcomes as the member's My proposals showed them, recorded in the period (observeBoost). */
+  outcomes: BoostOutcomes;
   /** Agency proposals on a job a teammate (or they) had already proposed to as the agency (P5). */
   duplicates: number;
   wasted: number;
+}
+
+export interface BoostOutcomes {
+  boosted: number;
+  outbid: number;
+  notBoosted: number;
 }
 
 export interface JobProposal {
@@ -287,6 +295,7 @@ function emptyRow(member: MemberId, name: string): MemberInsight {
     offerRate: null,
     boosted: 0,
     boostedWithOffer: 0,
+    outcomes: { boosted: 0, outbid: 0, notBoosted: 0 },
     duplicates: 0,
     wasted: 0,
   };
@@ -394,6 +403,17 @@ export function insights(
       }
     }
     job.proposals.push({ id: p.id, member: p.member, name: r.name, at: p.at, as: 'agency', cost, duplicate });
+  }
+  // Upwork's verdict on each boost, as the member's own My proposals page showed it (issue 11's fact): counted
+  // in the period it was seen, since the record does not say when its proposal was sent.
+  const seen = state.boostsSeen ?? {};
+  for (const key in seen) {
+    const b = seen[key]!;
+    if (b.at < period.from || b.at >= period.to) continue;
+    const o = rowOf(b.member).outcomes;
+    if (b.outcome === 'boosted') o.boosted++;
+    else if (b.outcome === 'outbid') o.outbid++;
+    else o.notBoosted++;
   }
   const totals: Insights['totals'] = {
     spent: 0,

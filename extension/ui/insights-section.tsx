@@ -19,6 +19,7 @@ import {
 import type { AgencyView } from '../messaging/types.ts';
 import { BalanceChart } from './balance-chart.tsx';
 import { BalanceTable, balanceSentence } from './balance-table.tsx';
+import { BoostOutcomesLine } from './boost-outcomes.tsx';
 import { SPENT_LABEL } from './connects-words.ts';
 import type { Download } from './download.ts';
 import { connects, dateTime, dayText } from './format.ts';
@@ -229,6 +230,7 @@ function MembersInsightTable({ ins, me }: { ins: Insights; me: string }) {
             <td data-label="Offer rate">{percent(r.offerRate)}</td>
             <td data-label="Boosted (won an offer)">
               {r.boosted} ({r.boostedWithOffer})
+              <BoostOutcomesLine outcomes={r.outcomes} />
             </td>
             <td data-label="Duplicates" class={r.duplicates ? 'wasted' : undefined}>
               {r.duplicates ? `${r.duplicates} (${connects(r.wasted)} wasted)` : '0'}

@@ -2,6 +2,7 @@
 // `november()`, not by calling the code's own helpers.
 import { describe, expect, it } from 'vitest';
 import {
+  type BoostOutcome,
   type Derivation,
   insights,
   lastDays,
@@ -144,6 +145,28 @@ describe('insights: per member', () => {
       duplicates: 1,
       wasted: 12,
     });
+  });
+
+  it('counts the boost outcomes Upwork showed each member, in the period they were seen (issue 12)', async () => {
+    const { f } = await november();
+    const seen = (who: string, proposal: string, outcome: BoostOutcome, day: number, month = 10) =>
+      f.act(who, 'observeBoost', { proposal, title: `P ${proposal}`, outcome }, { at: at(day, 12, month) });
+    // after the fixture's last action (1 Dec), so in December
+    await seen('Ann', '1', 'boosted', 20, 11);
+    await seen('Ann', '2', 'outbid', 21, 11);
+    await seen('Ann', '3', 'outbid', 22, 11);
+    await seen('Bob', '4', 'not-boosted', 23, 11);
+    await seen('Bob', '4', 'boosted', 24, 11); // the same proposal seen again: its latest outcome stands
+    await seen('Ann', '5', 'boosted', 2, 12); // January: not December's
+    const d = f.derive();
+    const DEC = monthPeriod('2026-12', 'UTC');
+    const ins = insights(d.state, obs(d), DEC, f.id('Olga'));
+    const [ann, bob, olga] = ins.members;
+    expect(ann!.outcomes).toEqual({ boosted: 1, outbid: 2, notBoosted: 0 });
+    expect(bob!.outcomes).toEqual({ boosted: 1, outbid: 0, notBoosted: 0 });
+    expect(olga!.outcomes).toEqual({ boosted: 0, outbid: 0, notBoosted: 0 });
+    const mine = insights(d.state, obs(d), DEC, f.id('Bob'));
+    expect(mine.members.map((m) => [m.name, m.outcomes.boosted])).toEqual([['Bob', 1]]);
   });
 
   it('D15, issue 12: a plain member sees the agency-wide figures and only their own row and jobs', async () => {
