@@ -7,4 +7,6 @@ export function markWorkPagesStarted(): void {
   (globalThis as Record<string, unknown>)[MARK] = true;
 }
 
-export const workPagesStarted = (): boolean => MARK in globalThis;
+// `true` exactly, not just present: a page element with that id is a named property of window, seen from the
+// isolated world too, and would otherwise keep the work pages from ever starting.
+export const workPagesStarted = (): boolean => (globalThis as Record<string, unknown>)[MARK] === true;
