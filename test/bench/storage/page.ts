@@ -230,6 +230,14 @@ const api = {
     return out;
   },
 
+  /** How many rows the store holds (0: the database is empty, as after the browser discarded it). */
+  async storedRows(kind: Kind, name: string): Promise<number> {
+    const o = await open(kind, name);
+    const rows = await o.rows();
+    await o.close();
+    return rows;
+  },
+
   async drop(name: string): Promise<void> {
     await new Promise<void>((resolve) => {
       const r = indexedDB.deleteDatabase(name);
