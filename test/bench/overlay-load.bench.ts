@@ -14,7 +14,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { createAgency } from '../e2e/support/pages.ts';
 import { CHROMIUM, EXTENSION_DIR, QUIET_CHROMIUM_ARGS } from '../e2e/support/paths.ts';
 import { SyncServer } from '../e2e/support/sync-server.ts';
-import { formToBalanceMs } from '../e2e/support/upwork-browser.ts';
+import { formToBalanceMs, markFormAppearances } from '../e2e/support/upwork-browser.ts';
 import { UPWORK_ORIGIN, UpworkServer } from '../e2e/support/upwork-server.ts';
 import { AGENCY, applyPath, JOB_KEYS } from '../fixtures/upwork/routes.ts';
 
@@ -65,16 +65,7 @@ try {
     });
     runs.push({ label: build.label, ctx, dir: userDataDir, samples: [], detection: [], stateAfterForm: [] });
     // The same start the e2e harness marks: when Upwork's form appears in the page.
-    await ctx.addInitScript(() => {
-      const w = window as unknown as { __formAppearedAt?: number[] };
-      w.__formAppearedAt = [];
-      let last: Element | null = null;
-      new MutationObserver(() => {
-        const form = document.querySelector('.fe-job-apply');
-        if (form && form !== last) w.__formAppearedAt!.push(performance.now());
-        last = form;
-      }).observe(document, { childList: true, subtree: true });
-    });
+    await markFormAppearances(ctx);
     const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
     const id = new URL(worker.url()).host;
     const options = await ctx.newPage();

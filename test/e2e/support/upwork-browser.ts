@@ -1,16 +1,23 @@
 // A profile that reaches the fake Upwork at its real address: the harness's Profile (browser.ts), launched
 // with the flags that map www.upwork.com to the loopback HTTPS server. And helpers that read the overlay in
 // its open shadow root from the page's own world, where the timings are taken.
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { Profile } from './browser.ts';
 import type { UpworkServer } from './upwork-server.ts';
 
 /** A fresh profile in which www.upwork.com is `upwork`, on this launch and every relaunch. */
 export async function upworkProfile(name: string, upwork: UpworkServer): Promise<Profile> {
   const profile = await Profile.fresh(name, { args: upwork.chromiumArgs });
-  // Every page records, in its own world, when Upwork's proposal form appears (page load or in-app render):
-  // the start of "form appearing → overlay showing the balance".
-  await profile.ctx.addInitScript(() => {
+  await markFormAppearances(profile.ctx);
+  return profile;
+}
+
+/**
+ * Every page records, in its own world, when Upwork's proposal form appears (page load or in-app render):
+ * the start of "form appearing → overlay showing the balance".
+ */
+export async function markFormAppearances(ctx: BrowserContext): Promise<void> {
+  await ctx.addInitScript(() => {
     const w = window as unknown as { __formAppearedAt?: number[] };
     w.__formAppearedAt = [];
     let last: Element | null = null;
@@ -20,7 +27,6 @@ export async function upworkProfile(name: string, upwork: UpworkServer): Promise
       last = form;
     }).observe(document, { childList: true, subtree: true });
   });
-  return profile;
 }
 
 /** The overlay's host on the proposal form, once it shows the agency's state. */
