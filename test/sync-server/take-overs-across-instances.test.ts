@@ -110,6 +110,17 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
     open.push(agency, other);
   }, 60_000);
 
+  /** `action`, sent as `signer` through the attacker's instance, closes the socket as INVALID_ACTION and is not stored. */
+  async function refusedAndNotStored(signer: TestClient['signer'], action: Action): Promise<string> {
+    const r = await raw(await t.attackerUrl(agency.id), agency.id);
+    expect(await r.authenticate(signer, agency.id)).toBe('member');
+    r.sendActions([action]);
+    const closed = await r.whenClosed(15_000);
+    expect(closed.code).toBe(CLOSE.INVALID_ACTION.code);
+    expect((await stored(t, agency)).has(action.id)).toBe(false);
+    return closed.reason;
+  }
+
   it("invite theft: a joiner naming Mia's invite, read from the log, is refused (BAD_PROOF)", async () => {
     const eve = await agency.join('Eve');
     const miasJoin = actionsOf(eve).find((a) => a.type === 'joinAgency' && a.actor === mia.signer.keyId) as
@@ -138,8 +149,6 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
     const miasJoin = actionsOf(eve).find(
       (a) => a.type === 'joinAgency' && a.actor === mia.signer.keyId,
     ) as Action<'joinAgency'>;
-    const r = await raw(await t.attackerUrl(agency.id), agency.id);
-    expect(await r.authenticate(eve.signer, agency.id)).toBe('member');
     const stolen = await sign(
       agency.id,
       eve.signer,
@@ -148,16 +157,12 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
       miasJoin.deps,
       miasJoin.at,
     );
-    r.sendActions([stolen]);
-    expect((await r.whenClosed(15_000)).code).toBe(CLOSE.INVALID_ACTION.code);
-    expect((await stored(t, agency)).has(stolen.id)).toBe(false);
+    await refusedAndNotStored(eve.signer, stolen);
     expect(agency.owner.log.state.members[mia.signer.keyId]?.role).toBe('manager');
     expect(agency.owner.log.state.members[eve.signer.keyId]?.role).toBe('member');
   });
 
   it("a forged actor: Bob sending an action signed by Olga's key is refused (INVALID_ACTION) and not stored", async () => {
-    const r = await raw(await t.attackerUrl(agency.id), agency.id);
-    expect(await r.authenticate(bob.signer, agency.id)).toBe('member');
     const olgas = await sign(
       agency.id,
       agency.owner.signer,
@@ -165,15 +170,11 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
       { member: bob.signer.keyId, role: 'manager' },
       agency.owner.log.heads(),
     );
-    r.sendActions([olgas]);
-    expect((await r.whenClosed(15_000)).code).toBe(CLOSE.INVALID_ACTION.code);
-    expect((await stored(t, agency)).has(olgas.id)).toBe(false);
+    await refusedAndNotStored(bob.signer, olgas);
     expect(agency.owner.log.state.members[bob.signer.keyId]?.role).toBe('member');
   });
 
   it('replay across agencies: an action signed for another agency is refused (INVALID_ACTION, BAD_ID)', async () => {
-    const r = await raw(await t.attackerUrl(agency.id), agency.id);
-    expect(await r.authenticate(bob.signer, agency.id)).toBe('member');
     const theirs = await sign(
       other.id,
       bob.signer,
@@ -181,18 +182,9 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
       { balance: 3 },
       agency.owner.log.heads(),
     );
-    r.sendActions([theirs]);
-    const closed = await r.whenClosed(15_000);
-    expect(closed.code).toBe(CLOSE.INVALID_ACTION.code);
-    expect(closed.reason).toMatch(/BAD_ID/);
-    expect((await stored(t, agency)).has(theirs.id)).toBe(false);
+    expect(await refusedAndNotStored(bob.signer, theirs)).toMatch(/BAD_ID/);
     // and the other agency's own creation, replayed here as it is
-    const r2 = await raw(await t.attackerUrl(agency.id), agency.id);
-    expect(await r2.authenticate(bob.signer, agency.id)).toBe('member');
-    const creation = actionsOf(other.owner).find((a) => a.type === 'createAgency')!;
-    r2.sendActions([creation]);
-    expect((await r2.whenClosed(15_000)).code).toBe(CLOSE.INVALID_ACTION.code);
-    expect((await stored(t, agency)).has(creation.id)).toBe(false);
+    await refusedAndNotStored(bob.signer, actionsOf(other.owner).find((a) => a.type === 'createAgency')!);
   });
 
   it('a plain member granting himself the manager role is refused (INVALID_ACTION), at the heads or at old deps', async () => {
@@ -200,8 +192,6 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
       agency.owner.log.heads(),
       actionsOf(agency.owner).find((a) => a.type === 'createAgency')!.deps,
     ]) {
-      const r = await raw(await t.attackerUrl(agency.id), agency.id);
-      expect(await r.authenticate(bob.signer, agency.id)).toBe('member');
       const self = await sign(
         agency.id,
         bob.signer,
@@ -209,9 +199,7 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
         { member: bob.signer.keyId, role: 'manager' },
         [...deps],
       );
-      r.sendActions([self]);
-      expect((await r.whenClosed(15_000)).code).toBe(CLOSE.INVALID_ACTION.code);
-      expect((await stored(t, agency)).has(self.id)).toBe(false);
+      await refusedAndNotStored(bob.signer, self);
     }
     expect(agency.owner.log.state.members[bob.signer.keyId]?.role).toBe('member');
   });
@@ -266,11 +254,7 @@ describe.each(targets)('take-overs of issue 8 against $name', (t) => {
       { member: bob.signer.keyId, role: 'manager' },
       [...agency.owner.log.heads()],
     );
-    const r2 = await raw(await t.attackerUrl(agency.id), agency.id);
-    expect(await r2.authenticate(dora.signer, agency.id)).toBe('member');
-    r2.sendActions([now]);
-    expect((await r2.whenClosed(15_000)).code).toBe(CLOSE.INVALID_ACTION.code);
-    expect((await stored(t, agency)).has(now.id)).toBe(false);
+    await refusedAndNotStored(dora.signer, now);
     r.close();
     dora.destroy();
   });
