@@ -37,7 +37,7 @@ export function HoursRecordingSetting({ view, send, run, busy }: HoursRecordingP
       );
     });
   return (
-    <label class="row" data-testid="hours-recording">
+    <label class="inline" data-testid="hours-recording">
       <input type="checkbox" checked={on} disabled={busy} onChange={toggle} />
       Record {what}
     </label>

@@ -5,7 +5,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENCY, applyPath, JOB_KEYS, jobPath } from '../fixtures/upwork/routes.ts';
-import { screenshot } from './support/artifacts.ts';
+import { screenshot, screenshotOf } from './support/artifacts.ts';
 import type { Profile } from './support/browser.ts';
 import { createAgency, createInvite, joinAgency, UI_TIMEOUT } from './support/pages.ts';
 import { persistedActions, type StoredEntry, waitForPersisted } from './support/replica.ts';
@@ -179,6 +179,57 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     for (const e of entries.filter((x) => x.type === 'observeContract'))
       expect(Object.keys(e.payload).sort()).toEqual(['as', 'contract', 'kind', 'title']);
     await Promise.all([page.close(), anas.close()]);
+  });
+
+  it('R5, D11: the timesheet names whose contract it is; Ben’s own hours are recorded only once Ana turns recording on', async () => {
+    const TIMESHEET = '/nx/wm/workroom/41000001/timesheet';
+    const hours = (entries: StoredEntry[]) => entries.filter((e) => e.type === 'recordOwnHours');
+    const timesheetSays = (page: Page, text: string) =>
+      inOverlay(page, 'timesheet-lines').filter({ hasText: text }).waitFor({ timeout: UI_TIMEOUT });
+
+    // Off by default: Ben's timesheet says it is his, and records nothing.
+    const off = await openOnUpwork(ben, TIMESHEET);
+    await timesheetSays(off, 'Your contract: only you log time here (R5).');
+    await timesheetSays(off, 'Weekly limit 40 hrs, 12:30 this week');
+    await off.close();
+    const benOptions = await ben.options();
+    const benSetting = benOptions.getByTestId('hours-recording');
+    await benSetting.filter({ hasText: 'The agency does not record members’ hours.' }).waitFor();
+    expect(await benSetting.locator('input').count()).toBe(0); // a plain member reads it, cannot change it
+
+    // Ana, a business manager, turns it on under Sync and export.
+    const options = await ana.options();
+    const setting = options.getByTestId('hours-recording');
+    await setting.getByRole('checkbox').check();
+    await options
+      .locator('#settings-result')
+      .filter({ hasText: 'Members’ own hours are recorded from now on' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await screenshotOf(options.locator('#settings'), 'work-hours-setting-ana');
+    await benSetting
+      .filter({ hasText: 'The agency records each member’s own hours per week' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    await screenshotOf(benOptions.locator('#settings'), 'work-hours-setting-ben');
+
+    // Ben's own timesheet now records his hours of this week, once; Ana's view of it records nothing.
+    const on = await openOnUpwork(ben, TIMESHEET);
+    await timesheetSays(on, 'Your contract');
+    const [recorded] = hours(await waitForPersisted(ana, (e) => hours(e).length === 1));
+    const monday = new Date();
+    monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+    expect(recorded!.payload).toEqual({
+      contract: '41000001',
+      week: monday.toISOString().slice(0, 10),
+      minutes: 12 * 60 + 30,
+    });
+    await on.reload();
+    await timesheetSays(on, 'Your contract');
+    const anas = await openOnUpwork(ana, TIMESHEET);
+    await timesheetSays(anas, 'Ben’s contract: only Ben can log time here (R5).');
+    await screenshot(anas, 'work-timesheet-ana');
+    await Promise.all([on.close(), anas.close(), options.close(), benOptions.close()]);
+    expect(hours(await persistedActions(ana))).toHaveLength(1);
+    expect(hours(await persistedActions(ben))).toHaveLength(1);
   });
 
   it('a member’s own Connects history records nothing; markup it does not know gets a quiet notice', async () => {
