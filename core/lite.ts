@@ -20,3 +20,4 @@ export { monthKey } from './month.ts';
 export { refundKey } from './refund-key.ts';
 export { VERDICTS, type VerdictCode } from './refusals.ts';
 export * from './types.ts';
+export { type WorkRow, workOnUpwork } from './work-on-upwork.ts';

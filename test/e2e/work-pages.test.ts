@@ -227,6 +227,19 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     const anas = await openOnUpwork(ana, TIMESHEET);
     await timesheetSays(anas, 'Ben’s contract: only Ben can log time here (R5).');
     await screenshot(anas, 'work-timesheet-ana');
+    // The agency pages show the week's hours beside Ben's contract: all contracts to Ana, his own to Ben.
+    const work = options.getByTestId('work-contracts');
+    await work
+      .getByRole('row', { name: /Field inspections app/ })
+      .filter({ hasText: /12:30 hrs in the week of/ })
+      .waitFor({ timeout: UI_TIMEOUT });
+    expect(await work.getByRole('row').count()).toBe(3); // a header and Ben's two contracts
+    await screenshotOf(options.locator('#work'), 'work-contracts-on-upwork-ana');
+    await benOptions
+      .getByTestId('work-contracts')
+      .getByRole('row', { name: /Field inspections app/ })
+      .filter({ hasText: /12:30 hrs/ })
+      .waitFor({ timeout: UI_TIMEOUT });
     await Promise.all([on.close(), anas.close(), options.close(), benOptions.close()]);
     expect(hours(await persistedActions(ana))).toHaveLength(1);
     expect(hours(await persistedActions(ben))).toHaveLength(1);

@@ -21,6 +21,7 @@ import { RecentActions } from '../../ui/recent-actions.tsx';
 import type { AskToSeeServer } from '../../ui/server-problem.tsx';
 import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { useFirstDataMark, useNow, useOverview } from '../../ui/use-overview.ts';
+import { WorkOnUpwork } from '../../ui/work-on-upwork.tsx';
 import { BrowsersSection } from './browsers-section.tsx';
 import { ConnectsForms } from './connects-forms.tsx';
 import { CreateAgencyForm } from './create-agency-form.tsx';
@@ -158,6 +159,7 @@ export function OptionsApp(props: OptionsProps) {
         <a href="#members">Members</a>
         {manager ? <a href="#connects">Connects</a> : null}
         {manager ? <a href="#earnings">Contracts and earnings</a> : null}
+        <a href="#work">Contracts on Upwork</a>
         <a href="#insights">Insights</a>
         <a href="#activity">Activity</a>
         <a href="#browsers">Browsers</a>
@@ -180,6 +182,7 @@ export function OptionsApp(props: OptionsProps) {
       {manager ? <ConnectsForms view={view} send={client.send} /> : null}
       {/* D15: rates and earnings are the business managers' (a plain member's browser cannot open them) */}
       {manager ? <EarningsSection view={view} send={client.send} /> : null}
+      <WorkOnUpwork state={view.state} me={view.me} now={now} />
       <InsightsSection view={view} now={now} download={props.download} />
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />
