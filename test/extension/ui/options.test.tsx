@@ -346,6 +346,29 @@ describe('agency pages: a business manager', () => {
       ]),
     );
   });
+
+  it('an address typed without ws:// is read as the member meant it, and the field shows what was used', async () => {
+    const { bg, view } = await renderOptions('Olga', { setServer: () => ({ ok: true, value: null }) });
+    const typed = [
+      'localhost:1234',
+      'https://sync.example.com/agency',
+      'sync.example.com',
+      'WS://10.0.0.5:1234',
+    ];
+    for (const value of typed) {
+      fireEvent.input(field('Sync server address'), { target: { value } });
+      fireEvent.click(button('Save server'));
+      await waitFor(() => expect(bg.sent('setServer')).toHaveLength(typed.indexOf(value) + 1));
+    }
+    expect(bg.sent('setServer').map((r) => r.server)).toEqual([
+      'ws://localhost:1234',
+      'wss://sync.example.com/agency',
+      'wss://sync.example.com',
+      'ws://10.0.0.5:1234',
+    ]);
+    expect((field('Sync server address') as HTMLInputElement).value).toBe('ws://10.0.0.5:1234');
+    expect(bg.sent('setServer').every((r) => r.agencyId === view.agencyId)).toBe(true);
+  });
 });
 
 describe('agency pages: no agency yet', () => {
