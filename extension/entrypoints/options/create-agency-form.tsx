@@ -81,6 +81,10 @@ export function CreateAgencyForm({
   return (
     <form onSubmit={submit} aria-labelledby="create-title">
       <h2 id="create-title">Create an agency</h2>
+      <p class="muted">
+        Write both names as Upwork shows them: the overlay finds the agency on Upwork’s pages by its name, and
+        a manager’s proposal form names its freelancer.
+      </p>
       <label>
         Agency name
         <input

@@ -55,7 +55,7 @@ describe('agency pages: a plain member', () => {
       "Olga is the agency's business manager: ask them to invite someone, change a role or an allowance, or record Connects.",
     );
     expect(members.getByRole('rowheader', { name: 'Bob (you)' }).closest('tr')?.textContent).toBe(
-      'Bob (you)MemberExclusiveNone',
+      'Bob (you)MemberExclusiveNone (draws on the team’s pool)',
     );
     // What a plain member can do is there: add a browser, export, leave.
     expect(button('Make a code')).toBeTruthy();
