@@ -12,6 +12,11 @@
 // buffers, sampled from /metrics) within `--max-memory`, the server alive. A baseline runs before each scenario
 // and after the last (about four minutes for all five); the honest members' own event-loop delay is printed
 // beside their latencies, since on a busy machine it is a floor the server does not cause.
+// Beside wall-clock, per scenario: the server's CPU time (all threads) and per honest write delivered, its
+// wait for a CPU (what the rest of a shared machine cost it), and how long its event loop was held in
+// main-thread CPU time between two turns (loop-block.ts): figures a loaded machine does not move, each with
+// its ratio to the same run's baselines. BENCH_BASE=<a copy of another version, with node_modules> runs each
+// scenario against that version's server as well (`name@base`), between the same baselines.
 // Measures; asserts nothing.   npm run bench sync-server-attack, or
 //   node test/bench/sync-server-attack.bench.ts [scenario…]   (BENCH_PROF=server: a CPU profile of the server;
 //   BENCH_NICE=-10, as root: the bench and its children ahead of other work on the machine)
@@ -307,6 +312,7 @@ async function run(label: string): Promise<Figures> {
       ...['--port', '0', '--data', dir, '--log-level', 'warn', '--max-connections-per-ip', '1024'],
     ],
     { LOOP_BLOCK_FILE: blockFile },
+    120_000, // a machine shared with other sessions may take that long to start it
   );
   children.add(server.child);
   const probes = fork(join(here, 'sync-server', 'probe-child.ts'), [], {
