@@ -198,27 +198,38 @@ export class Cluster {
   }
 
   async startRedis(): Promise<void> {
-    this.redisPort ||= await freePort();
+    // a restart keeps its port; a first start takes a free one, and another if that was taken before
+    // Redis bound it (the bench's thousands of client sockets take ports too): Redis then exits at once
+    const fresh = !this.redisPort;
     const dir = join(this.dir, 'redis');
     await mkdir(dir, { recursive: true });
-    this.redis = start('/usr/bin/redis-server', [
-      '--port',
-      String(this.redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ]);
+    for (let attempt = 1; ; attempt++) {
+      this.redisPort ||= await freePort();
+      const proc = start('/usr/bin/redis-server', [
+        '--port',
+        String(this.redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ]);
+      this.redis = proc;
+      const exited = () => proc.child.exitCode !== null || proc.child.signalCode !== null;
+      const outcome = await until(
+        () => (proc.output.join('').includes('Ready to accept connections') ? 'ready' : exited() && 'exited'),
+        { timeout: 30_000, what: 'Redis to start' },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}:\n${proc.output.join('')}`);
+      });
+      if (outcome === 'ready') break;
+      if (attempt >= 3) throw new Error(`Redis exited:\n${proc.output.join('')}`);
+      if (fresh) this.redisPort = 0;
+    }
     this.redisUrl = `redis://127.0.0.1:${this.redisPort}`;
-    const proc = this.redis;
-    await until(() => proc.output.join('').includes('Ready to accept connections'), {
-      timeout: 10_000,
-      what: `Redis to start:\n${proc.output.join('')}`,
-    });
   }
 
   /** Kills Redis (everything it held is gone: no persistence) and starts an empty one on the same port. */
