@@ -37,6 +37,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   removeDeviceKey: 'team',
   learnUpworkId: 'team',
   publishSealKey: 'team',
+  resealAmounts: 'team',
 };
 
 /** An action type of a later version (unknown here) is counted with the team's. */

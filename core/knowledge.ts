@@ -93,6 +93,10 @@ const SETTLE = {
   dt: (v: unknown[]) => (v.includes('agency') ? 'agency' : 'independent'),
   // D15: sealing is in force once any business manager published a sealing key
   sl: () => true,
+  // a browser's published seal key: the smaller, if one browser published two at the same time
+  sb: (v: unknown[]) => [...(v as string[])].sort()[0],
+  // an amount re-sealed to a browser's seal key (core/rules/reseal.ts): once is enough
+  rs: () => true,
   // members' own hours: off (the default, and the private reading) beats on
   hr: (v: unknown[]) => !v.includes(false),
   // an accepted offer stays accepted (a contract exists on Upwork)

@@ -161,6 +161,24 @@ export const VERDICTS = {
     message:
       'An amount (a rate, a milestone amount or a payout) was recorded in the clear after the agency began sealing amounts to its business managers: it is not counted.',
   },
+  RESEAL_NOT_MANAGER: {
+    rule: 'D15',
+    message:
+      'Only a business manager’s browser lets another business manager’s browser read earlier amounts.',
+  },
+  RESEAL_NOT_MANAGER_KEY: {
+    rule: 'D15',
+    message:
+      'Earlier amounts are re-sealed only to the key a business manager’s active browser published: not to a plain member, a demoted manager or an old key.',
+  },
+  RESEAL_NOT_SEALED: {
+    rule: 'D15',
+    message: 'Only an amount sealed in an action this one knew can be re-sealed.',
+  },
+  RESEAL_REPEATED: {
+    rule: 'D15',
+    message: 'That browser could already read this amount: each amount is re-sealed to a browser once.',
+  },
   CONTRACT_TAKEN: {
     rule: 'D8',
     message:

@@ -27,6 +27,13 @@ export interface Sealed {
   to: Uint8Array;
 }
 
+/** One amount re-sealed (core/reseal.ts): the action's content key wrapped (48 bytes) with ephemeral key `epk`. */
+export interface ResealBox {
+  action: ActionId;
+  epk: Uint8Array;
+  wrapped: Uint8Array;
+}
+
 /** Every action's payload, by type. Byte fields are Uint8Array. Money is in cents, Connects are whole. */
 export interface Payloads {
   // intents
@@ -60,6 +67,12 @@ export interface Payloads {
   removeDeviceKey: { member: MemberId; key: Uint8Array };
   /** The signing browser's X25519 public key, to which amounts are sealed while its member manages (D15). */
   publishSealKey: { key: Uint8Array };
+  /**
+   * A business manager's browser lets another manager's browser (`key`, its Ed25519 browser key, whose
+   * published seal key is `seal`) open amounts sealed before it could be sealed to (D15, core/reseal.ts):
+   * per amount-bearing `action`, that action's content key wrapped to `seal` with a fresh ephemeral key `epk`.
+   */
+  resealAmounts: { key: Uint8Array; seal: Uint8Array; boxes: ResealBox[] };
   acceptOffer: { offer: string };
   declineOffer: { offer: string };
   /**

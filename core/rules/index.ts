@@ -10,6 +10,7 @@ import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
 import { ownHoursRules } from './own-hours.ts';
 import { refundRules } from './refunds.ts';
+import { resealRules } from './reseal.ts';
 import type { Outcome, Rule } from './rule.ts';
 import { clearAmountFlag, sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
@@ -24,6 +25,7 @@ const RULES = new Map(
     ...refundRules,
     ...workRules,
     ...sealKeyRules,
+    ...resealRules,
     ...contractsSeenRules,
     ...boostsSeenRules,
     ...ownHoursRules,

@@ -20,6 +20,8 @@ export const sealKeyRules: Rules = {
   publishSealKey: {
     apply(ctx, a, actor) {
       ctx.state.sealKeys[a.actor] = toBase64Url(a.payload.key);
+      // What re-sealing checks its recipient against, as each re-seal knew it (rules/reseal.ts).
+      write(ctx, 'sb', a.actor, ctx.state.sealKeys[a.actor]);
       if (isManager(actor)) write(ctx, 'sl', '', true);
       return { text: null };
     },

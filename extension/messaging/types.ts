@@ -73,6 +73,7 @@ export type UiActionType = Exclude<
   | 'revokeInvite'
   | 'removeDeviceKey'
   | 'publishSealKey'
+  | 'resealAmounts'
 >;
 
 /**

@@ -95,6 +95,8 @@ export class Replica implements LinkHost {
   private listeners = new Set<Listener>();
   private closed = false;
   private unsubscribeLog: () => void;
+  private resealing: Promise<void> | null = null;
+  private resealAgain = false;
 
   private constructor(
     opts: ReplicaOptions,
@@ -309,6 +311,40 @@ export class Replica implements LinkHost {
     return this.amounts.view(this.log);
   }
 
+  /**
+   * D15: re-seals the amounts this browser can open for any manager's browser that published its key after
+   * they were sealed (replica-amounts.ts `reseals`; core checks whom and what). Runs after log changes, one
+   * run at a time; a change during a run asks for another. Any online manager's browser does it: what two do
+   * concurrently both stands and doubles nothing (core/rules/reseal.ts), and a browser never repeats what
+   * its log already holds.
+   */
+  private scheduleReseal(): void {
+    if (this.closed || this.oldFormat) return;
+    if (this.resealing) {
+      this.resealAgain = true;
+      return;
+    }
+    this.resealing = (async () => {
+      do {
+        this.resealAgain = false;
+        await this.log.settled();
+        if (this.closed) return;
+        for (const payload of await this.amounts.reseals(this.log, this.signer.keyId)) {
+          if (this.closed || !(await this.act('resealAmounts', payload)).ok) return;
+        }
+      } while (this.resealAgain && !this.closed);
+    })()
+      .catch((e) => console.error('re-sealing amounts failed', e))
+      .finally(() => {
+        this.resealing = null;
+      });
+  }
+
+  /** Resolves when no re-sealing is running (tests). */
+  async resealed(): Promise<void> {
+    while (this.resealing) await this.resealing;
+  }
+
   private async publishSealKey(): Promise<void> {
     if (this.closed || this.oldFormat) return;
     const key = await this.amounts.keyToPublish(this.log.state, this.signer.keyId);
@@ -392,6 +428,7 @@ export class Replica implements LinkHost {
 
   private onLogChange(): void {
     this.snapshots.schedule();
+    this.scheduleReseal();
     this.emit();
   }
 

@@ -119,6 +119,7 @@ const ACTION_NAMES: Record<ActionType, string> = {
   recordPurchase: 'Recorded a Connects purchase',
   removeDeviceKey: 'Removed a browser',
   publishSealKey: 'Set up this browser to read amounts when a business manager uses it',
+  resealAmounts: 'Let a new business manager’s browser read earlier amounts',
   acceptOffer: 'Accepted an offer',
   declineOffer: 'Declined an offer',
   editContractTerms: "Edited a contract's terms",

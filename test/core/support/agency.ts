@@ -198,12 +198,13 @@ export function withoutAmounts(actions: readonly Action[]): Action[] {
   return actions.map((a) => {
     const p = a.payload as unknown as Record<string, unknown>;
     switch (a.type) {
+      // A sealed amount has none in the clear to hide (core never opens an envelope).
       case 'receiveOffer':
       case 'editContractTerms':
-        return { ...a, payload: { ...p, terms: zero(p.terms as Terms) } } as Action;
+        return p.terms ? ({ ...a, payload: { ...p, terms: zero(p.terms as Terms) } } as Action) : a;
       case 'submitMilestone':
       case 'recordPayout':
-        return { ...a, payload: { ...p, amount: 0 } } as Action;
+        return p.amount !== undefined ? ({ ...a, payload: { ...p, amount: 0 } } as Action) : a;
       default:
         return a;
     }

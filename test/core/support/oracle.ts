@@ -815,7 +815,7 @@ export class Oracle {
       case 'editContractTerms':
       case 'submitMilestone':
       case 'logTime': {
-        const p = a.payload as { contract: string; terms?: { kind: string } };
+        const p = a.payload as { contract: string; kind?: string; terms?: { kind: string } };
         const c = s.contracts.get(p.contract);
         const rule = a.type === 'editContractTerms' ? 'R3' : a.type === 'submitMilestone' ? 'R4' : 'R5';
         if (!c) {
@@ -827,7 +827,8 @@ export class Oracle {
           const may = c.as === 'agency' ? manager : c.member === me;
           if (!may)
             return no(c.as === 'agency' ? 'R3' : 'R8', 'terms are edited by whoever owns the contract');
-          if (p.terms!.kind !== c.kind) return no('D10', 'a contract’s kind never changes');
+          // a sealed edit states its kind in the clear, 0.2.0's in its terms (D15)
+          if ((p.terms?.kind ?? p.kind) !== c.kind) return no('D10', 'a contract’s kind never changes');
           return ok('terms edited');
         }
         if (a.type === 'submitMilestone') {
