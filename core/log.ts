@@ -22,7 +22,8 @@ import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Ver
 export const ACTIONS_ROOT = 'actions';
 // 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
 // 4: refunds credited per job, capped by what was spent (state.refundJobs, D9).
-export const SNAPSHOT_VERSION = 4;
+// 5: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time.
+export const SNAPSHOT_VERSION = 5;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
