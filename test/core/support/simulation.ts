@@ -472,7 +472,10 @@ function intend(
         ctx.invites.find((i) => i.key.keyId === id) ?? ctx.invites[a % Math.max(1, ctx.invites.length)];
       return known ? { type: 'revokeInvite', payload: { invite: known.key.publicKey } } : null;
     }
-    case 'observeContract':
+    case 'observeContract': {
+      const ownSeen = sorted(
+        Object.keys(s.contractsSeen ?? {}).filter((id) => s.contractsSeen[id]!.member === me),
+      );
       // Some turns record the member's own week of hours on that contract instead: with recording off (the
       // default, and no generated manager turns it on), they are kept and flagged — and before that, when the
       // contract is not theirs or the week lies ahead (a week of 2099), flagged for that.
@@ -480,7 +483,8 @@ function intend(
         return {
           type: 'recordOwnHours',
           payload: {
-            contract: `4100000${b % 4}`,
+            // mostly a contract this member's replica has as theirs, so recording off (HOURS_NOT_ON) is reached
+            contract: (b % 3 ? pick(ownSeen, a) : undefined) ?? `4100000${b % 4}`,
             week: b % 7 === 0 ? '2099-01-05' : '2026-11-30',
             minutes: b % 600,
           },
@@ -491,8 +495,8 @@ function intend(
         return {
           type: 'observeBoost',
           payload: {
-            proposal: `199900000000000000${b % 3}`,
-            title: `Proposal ${b % 3}`,
+            proposal: `199900000000000000${b % 2}`,
+            title: `Proposal ${b % 2}`,
             outcome: b % 2 ? 'boosted' : 'outbid',
           },
         };
@@ -508,6 +512,7 @@ function intend(
           as: b % 3 ? 'agency' : 'independent',
         },
       };
+    }
     case 'learnId':
       // Some turns publish this browser's sealing key instead (D15): after a manager's, the amounts the
       // generator writes in the clear are flagged; before it (or after only plain members'), read as they are.
