@@ -18,9 +18,10 @@ export interface ContractLines {
 
 /** "Ann and Bob", "you and Bob": the members disputing a contract, as the viewer reads them. */
 export function disputantNames(ids: readonly string[], view: AgencyView): string {
-  const names = ids.map((id) =>
-    id === view.me ? 'you' : (view.state.members[id]?.name ?? 'a former member'),
-  );
+  // "you" first, then by name: the same sentence whatever the members' key ids
+  const names = ids
+    .map((id) => (id === view.me ? 'you' : (view.state.members[id]?.name ?? 'a former member')))
+    .sort((a, b) => (a === 'you' ? -1 : b === 'you' ? 1 : a.localeCompare(b)));
   return names.length > 1
     ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
     : names.join('');

@@ -16,6 +16,8 @@ export function DisputedContracts({ view, send }: { view: AgencyView; send: Send
   if (!disputed.length && outcome === null) return null;
   const nameOf = (id: string) => state.members[id]?.name ?? 'a former member';
   const active = Object.values(state.members).filter((m) => m.status === 'active');
+  const firstActive = (ids: readonly string[] | undefined) =>
+    ids?.find((id) => state.members[id]?.status === 'active');
   const decide = (e: JSX.TargetedSubmitEvent<HTMLFormElement>, contract: string, title: string) => {
     e.preventDefault();
     const member = text(e.currentTarget, 'member');
@@ -48,12 +50,10 @@ export function DisputedContracts({ view, send }: { view: AgencyView; send: Send
               </span>
               <label>
                 Whose is it?{' '}
-                <select
-                  name="member"
-                  defaultValue={c.disputed?.find((id) => state.members[id]?.status === 'active')}
-                >
+                <select name="member">
                   {active.map((m) => (
-                    <option key={m.id} value={m.id}>
+                    // the first of its recorders who is still a member comes preselected
+                    <option key={m.id} value={m.id} selected={m.id === firstActive(c.disputed)}>
                       {m.name}
                     </option>
                   ))}

@@ -28,6 +28,9 @@ describe('disputed contracts', () => {
     render(<DisputedContracts view={view} send={bg.send} />);
     const row = screen.getByTestId('disputed-41000009');
     expect(row.textContent).toContain('Shop audit — recorded by Bob and Cy');
+    // one of its recorders comes preselected, never the manager deciding
+    const select = screen.getByRole('combobox', { name: 'Whose is it?' }) as HTMLSelectElement;
+    expect([fx.id('Bob'), fx.id('Cy')]).toContain(select.value);
     fireEvent.change(screen.getByRole('combobox', { name: 'Whose is it?' }), {
       target: { value: fx.id('Cy') },
     });
