@@ -20,6 +20,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   logTime: 'work',
   recordPayout: 'work',
   observeContract: 'work',
+  assignContract: 'work',
   observeBoost: 'proposals',
   recordOwnHours: 'work',
   setHoursRecording: 'team',

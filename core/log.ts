@@ -23,7 +23,9 @@ export const ACTIONS_ROOT = 'actions';
 // 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
 // 4: refunds credited per job, capped by what was spent (state.refundJobs, D9).
 // 5: each browser's seal key as a register (sb) and amounts re-sealed (rs) for resealAmounts (D15).
-export const SNAPSHOT_VERSION = 5;
+// 6: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time; a
+//    seal key published while plain (pk).
+export const SNAPSHOT_VERSION = 6;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

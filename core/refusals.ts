@@ -25,7 +25,7 @@ export const VERDICTS = {
   NOT_BUSINESS_MANAGER: {
     rule: 'P2',
     message:
-      'Only business managers invite or remove members, change roles or relationships, set allowances and time zone, and record Connects.',
+      'Only business managers invite or remove members, change roles or relationships, set allowances and time zone, record Connects, and decide whose a disputed contract is.',
   },
   DEMOTED: {
     rule: 'D5',
@@ -184,6 +184,11 @@ export const VERDICTS = {
     message:
       'A contract belongs to one freelancer, the member who recorded it first: a record of it by anyone else changes nothing.',
   },
+  CONTRACT_DISPUTED: {
+    rule: 'D8',
+    message:
+      'Two members recorded this contract as their own at the same time, neither knowing of the other: no one holds it until a business manager decides.',
+  },
   REFUND_BEYOND_SPENT: {
     rule: 'D9',
     message:
@@ -203,6 +208,21 @@ export const VERDICTS = {
     rule: 'D11',
     message:
       'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
+  },
+  HOURS_NOT_OWN_CONTRACT: {
+    rule: 'R5',
+    message:
+      'Hours recorded on a contract the agency’s log does not have as the recorder’s own: only its freelancer logs time on it. Kept in the log, not counted.',
+  },
+  HOURS_WEEK_AHEAD: {
+    rule: 'D11',
+    message:
+      'Hours recorded for a week that had not begun on the day they were recorded: kept in the log, not counted.',
+  },
+  BOOST_NOT_OWN: {
+    rule: 'R1',
+    message:
+      'A proposal’s boost outcome is recorded by the member who sent the proposal (its first recorder); a record by anyone else changes nothing.',
   },
   PAYOUT_NOT_SEEN: {
     rule: 'D15',

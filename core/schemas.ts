@@ -210,6 +210,7 @@ export const PayloadSchemas = {
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
   observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
+  assignContract: z.object({ contract: id, member: memberId }).strict(),
   observeBoost: z
     .object({ proposal: id, title: text(300), outcome: z.enum(['boosted', 'outbid', 'not-boosted']) })
     .strict(),
@@ -217,9 +218,8 @@ export const PayloadSchemas = {
   recordOwnHours: z
     .object({
       contract: id,
-      week: z
-        .string()
-        .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'must be a day, YYYY-MM-DD'),
+      // Upwork's work week starts on Monday: a real date (not 2026-02-31) that is a Monday.
+      week: calendarDay.refine((s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday'),
       // A week has 10,080 minutes.
       minutes: z
         .number()

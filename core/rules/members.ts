@@ -1,6 +1,7 @@
 // Membership: creating the agency, invites, joining, leaving, removal, roles, relationships, default teams
 // (P2, P3, R9, R11, D4, D7). Who a member is, their role, status and relationship, and who owns the agency
 // are registers (knowledge.ts): checks read them as the action knew them, effects write them.
+
 import { toBase64Url } from '../bytes.ts';
 import type { PowerEvent } from '../derivation.ts';
 import {
@@ -15,6 +16,7 @@ import {
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, Member, MemberId, MemberStatus, Payloads, Relationship, Role } from '../types.ts';
 import { isManager, type Rules } from './rule.ts';
+import { sealingOnPromotion } from './seal-keys.ts';
 
 // --- effects on the state, kept in step with the registers -----------------------------------------------------
 
@@ -32,6 +34,7 @@ export function setRole(ctx: ReplayContext, member: Member, role: Role): void {
   if (now === member.role) return;
   member.role = now;
   member.managerSince = now === 'manager' ? ctx.action.id : null;
+  if (now === 'manager') sealingOnPromotion(ctx, member);
 }
 
 function setRelationship(ctx: ReplayContext, member: Member, relationship: Relationship): void {

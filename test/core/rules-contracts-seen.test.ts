@@ -34,6 +34,17 @@ describe('contracts seen on Upwork', () => {
       at: seen.at,
       first: seen.id,
       since: seen.at,
+      records: [
+        {
+          id: seen.id,
+          member: f.id('Bob'),
+          at: seen.at,
+          title: 'Storefront audit',
+          kind: 'hourly',
+          as: 'independent',
+          how: 'claim',
+        },
+      ],
     });
   });
 
@@ -120,7 +131,7 @@ describe('contracts seen on Upwork', () => {
     });
   });
 
-  it('D8: two members recording one contract at the same time: the earlier record holds it, in both orders', async () => {
+  it('D8: two members recording one contract at the same time: neither holds it, whichever is stamped first, in both orders', async () => {
     for (const annFirst of [true, false]) {
       const f = await agency();
       const base = f.heads();
@@ -136,15 +147,14 @@ describe('contracts seen on Upwork', () => {
         { contract: '41000006', title: 'Bob’s title', kind: 'hourly', as: 'agency' },
         { at: T0 + DAY + (annFirst ? 5000 : 0), deps: base },
       );
-      const [holder, loser] = annFirst ? [ann, bob] : [bob, ann];
       const outcomes: unknown[] = [];
       for (const d of [f.derive(), f.deriveReversed()]) {
         expect(d.state.contractsSeen['41000006']).toMatchObject({
-          member: f.id(annFirst ? 'Ann' : 'Bob'),
-          by: holder.id,
+          member: null,
+          disputed: [f.id('Ann'), f.id('Bob')].sort(),
         });
-        expect(outcomeOf(d, holder)).toEqual({ refused: null, flags: [] });
-        expect(outcomeOf(d, loser)).toEqual({ refused: null, flags: ['D8'] });
+        expect(outcomeOf(d, ann)).toEqual({ refused: null, flags: ['D8'] });
+        expect(outcomeOf(d, bob)).toEqual({ refused: null, flags: ['D8'] });
         outcomes.push(f.actions.map((a) => outcomeOf(d, a)));
       }
       expect(outcomes[1]).toEqual(outcomes[0]);
@@ -155,8 +165,9 @@ describe('contracts seen on Upwork', () => {
       ]) {
         let d = derive(f.agencyId, f.actions.slice(0, -2));
         for (const a of order) d = applyActions(d, [a]);
-        expect(d.state.contractsSeen['41000006']?.by).toBe(holder.id);
-        expect(outcomeOf(d, loser).flags).toEqual(['D8']);
+        expect(d.state.contractsSeen['41000006']?.member).toBeNull();
+        expect(codesOf(d, ann)).toEqual(['CONTRACT_DISPUTED']);
+        expect(codesOf(d, bob)).toEqual(['CONTRACT_DISPUTED']);
       }
     }
   });

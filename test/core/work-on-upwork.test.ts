@@ -73,4 +73,19 @@ describe('contracts on Upwork, for the agency pages', () => {
     const row = workOnUpwork(state, f.id('Olga')).find((r) => r.contract.id === '41000002');
     expect(row?.memberName).toBe('Bo');
   });
+
+  it('a contract two members recorded at once is shown as disputed to both and to a manager, with no hours (D8)', async () => {
+    const f = await agency();
+    const base = f.heads();
+    const contract = { contract: '41000009', title: 'Shared', kind: 'hourly', as: 'agency' } as const;
+    await f.act('Ann', 'observeContract', contract, { deps: base, at: T0 + 10 * DAY });
+    await f.act('Bo', 'observeContract', contract, { deps: base, at: T0 + 10 * DAY });
+    const state = f.derive().state;
+    for (const viewer of ['Olga', 'Ann', 'Bo']) {
+      const row = workOnUpwork(state, f.id(viewer)).find((r) => r.contract.id === '41000009');
+      expect(row?.memberName).toBeNull();
+      expect([...(row?.disputedBy ?? [])].sort()).toEqual(['Ann', 'Bo']);
+      expect(row?.latest).toBeNull();
+    }
+  });
 });

@@ -33,6 +33,8 @@ const FACTS = new Set([
   'observeContract',
   // the member's own week of hours from their own timesheet (issue 11)
   'recordOwnHours',
+  // a proposal's boost outcome from the member's own My proposals (issue 11)
+  'observeBoost',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 
@@ -752,6 +754,12 @@ export class Oracle {
         return manager
           ? ok(`${a.type} by a business manager`)
           : no('P2', `${a.type} is for business managers`);
+      case 'assignContract':
+        // deciding whose a disputed contract is: a business manager's (the contract must be one a member's
+        // browser recorded, which this oracle does not model)
+        return manager
+          ? { kind: 'either', why: 'the contract must be known' }
+          : no('P2', 'only business managers decide whose a contract is');
       case 'setDefaultTeam':
         return payload(a, 'setDefaultTeam').member === me
           ? ok('their own')

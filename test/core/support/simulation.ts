@@ -491,14 +491,36 @@ function intend(
         ctx.invites.find((i) => i.key.keyId === id) ?? ctx.invites[a % Math.max(1, ctx.invites.length)];
       return known ? { type: 'revokeInvite', payload: { invite: known.key.publicKey } } : null;
     }
-    case 'observeContract':
+    case 'observeContract': {
+      const ownSeen = sorted(
+        Object.keys(s.contractsSeen ?? {}).filter((id) => s.contractsSeen[id]!.member === me),
+      );
       // Some turns record the member's own week of hours on that contract instead: with recording off (the
-      // default, and no generated manager turns it on), they are kept and flagged.
+      // default, and no generated manager turns it on), they are kept and flagged — and before that, when the
+      // contract is not theirs or the week lies ahead (a week of 2099), flagged for that.
       if (a % 5 === 0)
         return {
           type: 'recordOwnHours',
-          payload: { contract: `4100000${b % 4}`, week: '2026-11-02', minutes: b % 600 },
+          payload: {
+            // mostly a contract this member's replica has as theirs, so recording off (HOURS_NOT_ON) is reached
+            contract: (b % 3 ? pick(ownSeen, a) : undefined) ?? `4100000${b % 4}`,
+            week: b % 7 === 0 ? '2099-01-05' : '2026-11-30',
+            minutes: b % 600,
+          },
         };
+      // Some record a proposal's boost outcome (a few proposal ids, so two members record one), and some are a
+      // manager's (or a plain member's) decision of whose a contract is.
+      if (a % 5 === 1)
+        return {
+          type: 'observeBoost',
+          payload: {
+            proposal: `199900000000000000${b % 2}`,
+            title: `Proposal ${b % 2}`,
+            outcome: b % 2 ? 'boosted' : 'outbid',
+          },
+        };
+      if (a % 10 === 2)
+        return { type: 'assignContract', payload: { contract: `4100000${b % 4}`, member: target } };
       // A few contract ids, so two members (one taking over, or at the same time) record the same one.
       return {
         type: 'observeContract',
@@ -509,6 +531,7 @@ function intend(
           as: b % 3 ? 'agency' : 'independent',
         },
       };
+    }
     case 'learnId':
       // Some turns publish this browser's sealing key instead (D15): after a manager's, the amounts the
       // generator writes in the clear are flagged; before it (or after only plain members'), read as they are.
