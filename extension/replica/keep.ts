@@ -12,7 +12,15 @@
 // that an action is still saved in IndexedDB, only not kept here; `notKept` counts them (cleared once the
 // server acknowledged everything) so a recovery can say some may be gone. The oldest are the ones kept:
 // a newer action depends on older ones (its signed deps and its Yjs clock), never the other way round.
-import { fromBase64, toBase64 } from 'lib0/buffer';
+import { fromBase64Url, toBase64Url } from '../../core/index.ts';
+
+// Base64url as core writes it: lib0's base64 picks Node's Buffer in a service worker (no window there).
+const toBase64 = toBase64Url;
+const fromBase64 = (text: string): Uint8Array => {
+  const bytes = fromBase64Url(text);
+  if (!bytes) throw new Error('not base64url');
+  return bytes;
+};
 
 export const KEEP_LIMIT = { actions: 500, bytes: 2 * 1024 * 1024 } as const;
 
@@ -99,7 +107,8 @@ export async function readKept(area: KeepArea, agencyId: string): Promise<Kept |
   const updates = new Map<string, Uint8Array>();
   for (const r of head.own) {
     const v = entries[entryKey(agencyId, r.id)];
-    if (typeof v === 'string') updates.set(r.id, fromBase64(v));
+    const bytes = typeof v === 'string' ? fromBase64Url(v) : null;
+    if (bytes) updates.set(r.id, bytes);
   }
   return { head, updates };
 }

@@ -6,10 +6,11 @@ import type { Send } from './client.ts';
 
 const actions = (n: number) => (n === 1 ? '1 action' : `${n} actions`);
 
-export function RecoveryNotice({ view, send }: { view: AgencyView; send: Send }) {
+/** `name`: the agency's name as this browser last knew it (the derived state may be empty until the server answers). */
+export function RecoveryNotice({ view, name, send }: { view: AgencyView; name?: string; send: Send }) {
   const r = view.recovered;
   if (!r) return null;
-  const agency = view.state.name || 'this agency';
+  const agency = view.state.name || name || 'this agency';
   const lossPossible = r.notKept > 0 || r.keyLost;
   const dismiss = () => void send({ kind: 'dismissRecovery', agencyId: view.agencyId });
   return (

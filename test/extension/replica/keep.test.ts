@@ -3,7 +3,7 @@
 // (recovery.ts), against a browser.storage.local kept in memory.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
+import { encodeSv, headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
 import { planRecovery } from '../../../extension/replica/recovery.ts';
 import { MemoryKeep } from './support/memory-keep.ts';
 
@@ -170,7 +170,7 @@ describe('recovery on open', () => {
     four.transact(() => {
       for (const id of ids.slice(0, 4)) four.getMap('actions').set(id, source.getMap('actions').get(id));
     });
-    const sv = Buffer.from(Y.encodeStateVector(four)).toString('base64');
+    const sv = encodeSv(Y.encodeStateVector(four));
     const plan = planRecovery(
       { head: { ...kept.head, sv }, updates: kept.updates },
       opened(four),
