@@ -26,7 +26,8 @@ export const KEEP_LIMIT = { actions: 500, bytes: 2 * 1024 * 1024 } as const;
 
 /** The part of browser.storage.local the keep uses (a fake in unit tests). */
 export interface KeepArea {
-  get(keys: string[]): Promise<Record<string, unknown>>;
+  /** `null`: every item (the keep's entries are found by their key's prefix). */
+  get(keys: string[] | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string[]): Promise<void>;
 }
@@ -51,7 +52,6 @@ export interface KeptHead {
   actions: number;
   /** The doc's state vector as IndexedDB last committed it (base64): never ahead of what was stored. */
   sv: string;
-  own: KeptRef[];
   /** Own unacknowledged actions beyond the bound: saved in IndexedDB, not kept here. */
   notKept: number;
   at: number;
@@ -59,6 +59,8 @@ export interface KeptHead {
 
 export interface Kept {
   head: KeptHead;
+  /** The kept actions (each in an entry of its own, so a write never carries the others), oldest first. */
+  own: KeptRef[];
   /** The update of each kept action, by id (a ref whose update is missing is left out). */
   updates: Map<string, Uint8Array>;
 }
@@ -91,31 +93,36 @@ function isHead(x: unknown, agencyId: string): x is KeptHead {
     typeof h.keyId === 'string' &&
     typeof h.actions === 'number' &&
     typeof h.sv === 'string' &&
-    Array.isArray(h.own) &&
-    h.own.every(isRef) &&
     typeof h.notKept === 'number'
   );
 }
 
 /** The record kept for `agencyId`, or null when there is none (or it is not one this version wrote). */
 export async function readKept(area: KeepArea, agencyId: string): Promise<Kept | null> {
-  const got = await area.get([headKey(agencyId)]);
-  const head = got[headKey(agencyId)];
+  const all = await area.get(null);
+  const head = all[headKey(agencyId)];
   if (!isHead(head, agencyId)) return null;
-  const keys = head.own.map((r) => entryKey(agencyId, r.id));
-  const entries = keys.length ? await area.get(keys) : {};
+  const prefix = entryKey(agencyId, '');
+  const own: KeptRef[] = [];
   const updates = new Map<string, Uint8Array>();
-  for (const r of head.own) {
-    const v = entries[entryKey(agencyId, r.id)];
-    const bytes = typeof v === 'string' ? fromBase64Url(v) : null;
-    if (bytes) updates.set(r.id, bytes);
+  for (const [key, value] of Object.entries(all)) {
+    if (!key.startsWith(prefix)) continue;
+    const e = value as { ref?: unknown; update?: unknown };
+    const bytes = typeof e?.update === 'string' ? fromBase64Url(e.update) : null;
+    if (!isRef(e?.ref) || !bytes || entryKey(agencyId, e.ref.id) !== key) continue;
+    own.push(e.ref);
+    updates.set(e.ref.id, bytes);
   }
-  return { head, updates };
+  own.sort((x, y) => x.at - y.at || x.client - y.client || x.clock - y.clock);
+  return { head, own, updates };
 }
 
 export async function removeKept(area: KeepArea, agencyId: string): Promise<void> {
-  const kept = await readKept(area, agencyId).catch(() => null);
-  await area.remove([headKey(agencyId), ...(kept?.head.own ?? []).map((r) => entryKey(agencyId, r.id))]);
+  const prefix = entryKey(agencyId, '');
+  const keys = Object.keys(await area.get(null)).filter(
+    (k) => k === headKey(agencyId) || k.startsWith(prefix),
+  );
+  if (keys.length) await area.remove(keys);
 }
 
 interface Waiter {
@@ -132,8 +139,10 @@ interface Waiter {
 export class Keep {
   readonly agencyId: string;
   readonly head: KeptHead;
+  /** The kept actions by id (the head does not list them: each write stays the size of what changed). */
+  readonly own = new Map<string, KeptRef>();
   private readonly area: KeepArea;
-  private toSet = new Map<string, string>();
+  private toSet = new Map<string, { ref: KeptRef; update: string }>();
   private toRemove = new Set<string>();
   private changed = 0;
   private written = 0;
@@ -146,33 +155,35 @@ export class Keep {
 
   private readonly now: () => number;
 
-  constructor(area: KeepArea, agencyId: string, keyId: string, from: KeptHead | null, now: () => number) {
+  constructor(area: KeepArea, agencyId: string, keyId: string, from: Kept | null, now: () => number) {
     this.area = area;
     this.now = now;
     this.agencyId = agencyId;
     this.head = from
-      ? { ...from, own: [...from.own], keyId }
-      : { v: 1, agencyId, keyId, actions: 0, sv: '', own: [], notKept: 0, at: now() };
-    this.keptBytes = this.head.own.reduce((n, r) => n + r.bytes, 0);
+      ? { ...from.head, keyId }
+      : { v: 1, agencyId, keyId, actions: 0, sv: '', notKept: 0, at: now() };
+    for (const r of from?.own ?? []) this.own.set(r.id, r);
+    this.keptBytes = [...this.own.values()].reduce((n, r) => n + r.bytes, 0);
   }
 
   /** Keeps one of the member's own actions until the server acknowledges it (false: over the bound). */
   track(ref: Omit<KeptRef, 'bytes'>, update: Uint8Array): boolean {
-    if (this.head.own.some((r) => r.id === ref.id)) return true;
+    if (this.own.has(ref.id)) return true;
     const full = this.head.notKept > 0; // once one is left out, later ones would depend on it: leave them out too
     if (
       full ||
-      this.head.own.length >= KEEP_LIMIT.actions ||
+      this.own.size >= KEEP_LIMIT.actions ||
       this.keptBytes + update.byteLength > KEEP_LIMIT.bytes
     ) {
       this.head.notKept++;
       this.touch();
       return false;
     }
-    this.head.own.push({ ...ref, bytes: update.byteLength });
+    const kept = { ...ref, bytes: update.byteLength };
+    this.own.set(ref.id, kept);
     this.keptBytes += update.byteLength;
     const key = entryKey(this.agencyId, ref.id);
-    this.toSet.set(key, toBase64(update));
+    this.toSet.set(key, { ref: kept, update: toBase64(update) });
     this.toRemove.delete(key);
     this.touch();
     return true;
@@ -180,25 +191,23 @@ export class Keep {
 
   /** The server holds these: they need not be kept any more. */
   acknowledged(ids: Set<string>): void {
-    const before = this.head.own.length;
-    const still: KeptRef[] = [];
-    for (const r of this.head.own) {
-      if (!ids.has(r.id)) still.push(r);
-      else {
-        const key = entryKey(this.agencyId, r.id);
-        this.toSet.delete(key);
-        this.toRemove.add(key);
-        this.keptBytes -= r.bytes;
-      }
+    let changed = false;
+    for (const id of ids) {
+      const r = this.own.get(id);
+      if (!r) continue;
+      this.own.delete(id);
+      const key = entryKey(this.agencyId, id);
+      this.toSet.delete(key);
+      this.toRemove.add(key);
+      this.keptBytes -= r.bytes;
+      changed = true;
     }
-    if (still.length === before) return;
-    this.head.own = still;
-    this.touch();
+    if (changed) this.touch();
   }
 
   /** Everything this browser wrote is acknowledged: nothing beyond the bound can be missing any more. */
   allAcknowledged(): void {
-    if (this.head.own.length || !this.head.notKept) return;
+    if (this.own.size || !this.head.notKept) return;
     this.head.notKept = 0;
     this.touch();
   }

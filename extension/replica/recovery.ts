@@ -36,7 +36,7 @@ export function planRecovery(kept: Kept | null, doc: OpenedDoc, keyId: string, n
   if (!kept) return { readd: [], notice: null };
   const { head, updates } = kept;
   const readd: RecoveryPlan['readd'] = [];
-  for (const ref of head.own) {
+  for (const ref of kept.own) {
     const update = updates.get(ref.id);
     if (!update || doc.has(ref.id) || (doc.sv.get(ref.client) ?? 0) > ref.clock) continue;
     readd.push({ ref, update });

@@ -165,9 +165,7 @@ export class Replica implements LinkHost {
       now(),
     );
     applyRecovery(doc, plan);
-    const keep = opts.keep
-      ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept?.head ?? null, now)
-      : null;
+    const keep = opts.keep ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now) : null;
     const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
     const oldFormat = hasOldFormat(log);
     const local: LocalMeta = {

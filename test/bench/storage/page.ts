@@ -100,9 +100,7 @@ async function open(kind: Kind, name: string, doc = new Y.Doc()): Promise<Opened
   }
   const store = await DocStore.open(name, doc, { durability: kind === 'strict' ? 'strict' : 'relaxed' });
   const keep =
-    kind === 'kept'
-      ? new Keep(area(), name, 'bench', (await readKept(area(), name))?.head ?? null, Date.now)
-      : null;
+    kind === 'kept' ? new Keep(area(), name, 'bench', await readKept(area(), name), Date.now) : null;
   return {
     doc,
     map,
@@ -312,8 +310,8 @@ const api = {
     if (!kept) return;
     const doc = new Y.Doc();
     const store = await DocStore.open(name, doc);
-    const keep = new Keep(area(), name, 'bench', kept.head, Date.now);
-    keep.acknowledged(new Set(kept.head.own.map((r) => r.id)));
+    const keep = new Keep(area(), name, 'bench', kept, Date.now);
+    keep.acknowledged(new Set(kept.own.map((r) => r.id)));
     keep.allAcknowledged();
     keep.stored(store.storedStateVector, doc.getMap('actions').size, true);
     await keep.saved();

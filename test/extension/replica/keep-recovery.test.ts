@@ -111,7 +111,7 @@ describe('a replica whose IndexedDB the browser discarded', () => {
       back.view().recent.filter((r) => r.type === 'recordPurchase' && r.status === 'synced'),
     ).toHaveLength(3);
     await back.keep?.saved();
-    expect((await readKept(keep, agencyId))?.head.own).toEqual([]);
+    expect((await readKept(keep, agencyId))?.own).toEqual([]);
 
     // The member reads the notice; it stays dismissed, and the next open finds nothing missing.
     back.dismissRecovery();
@@ -155,7 +155,7 @@ describe('a replica whose IndexedDB the browser discarded', () => {
     await manager.close();
     olga.replicas = [];
     const kept = await readKept(keep, agencyId);
-    expect(kept?.head.own).toHaveLength(3);
+    expect(kept?.own).toHaveLength(3);
     expect(kept?.head.sv).not.toBe('');
     const back = olga.track(
       await Replica.open({ ...olga.base, keep, agencyId, server: server.url, connect: false }),

@@ -5,14 +5,16 @@ import type { KeepArea } from '../../../../extension/replica/keep.ts';
 export class MemoryKeep implements KeepArea {
   readonly items = new Map<string, string>();
   sets = 0;
+  /** The keys of the last set. */
+  lastSet: string[] = [];
   failing: Error | null = null;
   /** While set, every write waits for it (a slow storage); `waiting` counts the writes held. */
   gate: Promise<void> | null = null;
   waiting = 0;
 
-  async get(keys: string[]): Promise<Record<string, unknown>> {
+  async get(keys: string[] | null): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
-    for (const k of keys) {
+    for (const k of keys ?? this.items.keys()) {
       const v = this.items.get(k);
       if (v !== undefined) out[k] = JSON.parse(v);
     }
@@ -27,6 +29,7 @@ export class MemoryKeep implements KeepArea {
     }
     if (this.failing) throw this.failing;
     this.sets++;
+    this.lastSet = Object.keys(items);
     for (const [k, v] of Object.entries(items)) this.items.set(k, JSON.stringify(v));
   }
 
