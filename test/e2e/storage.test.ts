@@ -68,7 +68,7 @@ describe('replica storage in real Chromium', () => {
     // Found empty after exactly those two (a discard of the browser's own may add one), nothing lost.
     expect(result.wiped).toEqual(expect.arrayContaining([2, 4]));
     expect(result).toMatchObject({ trials: 6, lost: 0, lostActions: [] });
-  });
+  }, 600_000); // six browser launches: ~2 minutes on a loaded 2-core machine
 
   it('y-indexeddb#31: opening a stored doc with no edits writes nothing, where stock adds a row each time', async () => {
     const p = await profile();
