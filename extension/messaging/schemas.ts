@@ -117,6 +117,7 @@ export const RequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('removeAgency'), agencyId }).strict(),
   z.object({ kind: z.literal('setServer'), agencyId, server: serverUrl }).strict(),
   z.object({ kind: z.literal('reconnect'), agencyId }).strict(),
+  z.object({ kind: z.literal('dismissRecovery'), agencyId }).strict(),
 ]);
 
 export type Refusal = Extract<Response, { ok: false }>;

@@ -187,6 +187,11 @@ export class DocStore {
     return this.received - this.committed;
   }
 
+  /** The doc's state vector as of the last committed batch: never ahead of what the database holds. */
+  get storedStateVector(): Uint8Array {
+    return this.batchedSv;
+  }
+
   get rowCount(): number {
     return this.rows.length;
   }
