@@ -8,8 +8,12 @@
 //  - when the claims are one member's, that member holds it; when they are two members' (concurrent, neither
 //    knowing the other's), no one holds it — it is disputed — until a business manager decides
 //    (assignContract, an intent: P2's managers decide; concurrent decisions settle to the smaller member id);
-//  - a record that knew the contract as someone else's is flagged CONTRACT_TAKEN and changes nothing; one that
-//    knew a dispute no manager had decided is flagged CONTRACT_DISPUTED and changes nothing;
+//  - a record that knew the contract as someone else's by their claim alone is a counter-claim: it disputes
+//    the contract as a concurrent claim does (an outside review claimed teammates' contracts before them, with
+//    an honest clock, from guessed ids; Upwork lists a contract on one freelancer's page, so two members
+//    recording it means a business manager must look);
+//  - a record that knew a business manager's decision for someone else is flagged CONTRACT_TAKEN and changes
+//    nothing; one that knew a dispute no manager had decided is flagged CONTRACT_DISPUTED and changes nothing;
 //  - of the holder's own records, the latest by time (then id) gives the title, and the kind is the earliest's
 //    (D10, CONTRACT_KIND_FIXED on the others) — a canonical order over the holder's own records, not the log's.
 // R7/D8: an exclusive member's contract is the agency's, judged by the relationship the record knew.
@@ -102,8 +106,17 @@ export const contractsSeenRules: Rules = {
       const all = ctx.state.contractsSeen;
       const prior = all[p.contract];
       const holder = holderKnown(ctx, prior);
+      const decided = prior !== undefined && known<MemberId>(ctx, 'ca', p.contract) !== undefined;
       const how: SeenContractRecord['how'] =
-        holder === undefined ? 'claim' : holder === actor.id ? 'own' : holder === null ? 'disputed' : 'taken';
+        holder === undefined
+          ? 'claim'
+          : holder === actor.id
+            ? 'own'
+            : holder === null
+              ? 'disputed'
+              : decided
+                ? 'taken'
+                : 'claim';
       const record: SeenContractRecord = {
         id: a.id,
         member: actor.id,

@@ -94,7 +94,7 @@ describe('contracts seen on Upwork', () => {
     ).rejects.toThrow();
   });
 
-  it('D8: a contract belongs to the member who recorded it first: a teammate’s later record takes nothing', async () => {
+  it('D8: a teammate’s later record of a member’s contract disputes it rather than taking it; once a business manager decides, a later one takes nothing', async () => {
     const f = await agency();
     const bobs = await f.act('Bob', 'observeContract', {
       contract: '41000005',
@@ -102,20 +102,32 @@ describe('contracts seen on Upwork', () => {
       kind: 'hourly',
       as: 'agency',
     });
-    const takeover = await f.act('Ann', 'observeContract', {
+    // Upwork lists a contract on one freelancer's page: Ann recording it too (a guessed id, say) is a claim
+    const claim = await f.act('Ann', 'observeContract', {
       contract: '41000005',
       title: 'Mine now',
       kind: 'fixed',
       as: 'agency',
     });
-    const d = f.derive();
-    expect(codesOf(d, bobs)).toEqual([]);
-    expect(outcomeOf(d, takeover)).toEqual({ refused: null, flags: ['D8'] });
+    let d = f.derive();
+    expect(d.state.contractsSeen['41000005']?.member).toBeNull();
+    expect(d.state.contractsSeen['41000005']?.disputed).toEqual([f.id('Ann'), f.id('Bob')].sort());
+    expect(outcomeOf(d, claim)).toEqual({ refused: null, flags: ['D8'] });
+    // Bob's record was not a dispute when it was made: its verdict stays; the contract's state says the rest
+    expect(outcomeOf(d, bobs)).toEqual({ refused: null, flags: [] });
+    await f.act('Olga', 'assignContract', { contract: '41000005', member: f.id('Bob') });
+    const takeover = await f.act('Ann', 'observeContract', {
+      contract: '41000005',
+      title: 'Mine again',
+      kind: 'fixed',
+      as: 'agency',
+    });
+    d = f.derive();
+    expect(codesOf(d, takeover)).toEqual(['CONTRACT_TAKEN']);
     expect(d.state.contractsSeen['41000005']).toMatchObject({
       member: f.id('Bob'),
       title: 'Storefront audit',
       kind: 'hourly',
-      by: bobs.id,
     });
     // Bob's own later record still updates the title
     const renamed = await f.act('Bob', 'observeContract', {

@@ -57,7 +57,7 @@ describe('D8: a contract recorded at the same time by two members is held by nei
     });
   }
 
-  it('D8: a record that knew Bob’s first record is CONTRACT_TAKEN, however far back it is stamped', async () => {
+  it('D8: a record that knew Bob’s first record disputes it (a counter-claim), however far back it is stamped', async () => {
     const f = await agency();
     await f.act('Bob', 'observeContract', CONTRACT, { at: T0 + DAY });
     const mallory = await f.act(
@@ -67,11 +67,11 @@ describe('D8: a contract recorded at the same time by two members is held by nei
       { at: T0 - DAY },
     );
     inBothOrders(f, (d, order) => {
-      expect(d.state.contractsSeen[CONTRACT.contract], order).toMatchObject({
-        member: f.id('Bob'),
-        title: CONTRACT.title,
-      });
-      expect(codesOf(d, mallory), order).toEqual(['CONTRACT_TAKEN']);
+      const seen = d.state.contractsSeen[CONTRACT.contract]!;
+      expect(seen.member, order).toBeNull();
+      expect(seen.disputed, order).toEqual([f.id('Bob'), f.id('Mallory')].sort());
+      // the title shown stays the first claimant's (by member id), never the counter-claim's alone
+      expect(codesOf(d, mallory), order).toEqual(['CONTRACT_DISPUTED']);
     });
   });
 
