@@ -186,6 +186,18 @@ export const VERDICTS = {
     message:
       'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
   },
+  OFFER_FOR_OTHER: {
+    // D12: only a business manager records for someone else; an offer shows on Upwork to its freelancer and
+    // the managers alone, so a plain member's record of a teammate's offer is no observation of theirs
+    rule: 'D12',
+    message:
+      'A member recorded an offer for someone else; only business managers record for others. Kept in the log, it records nothing.',
+  },
+  AMOUNT_NOT_BY_MANAGER: {
+    rule: 'D15',
+    message:
+      'An amount (a rate, a milestone amount or a payout) recorded by someone who was not a business manager: Upwork shows amounts to business managers only, so it is not counted.',
+  },
   PAYOUT_NOT_SEEN: {
     rule: 'D15',
     message:

@@ -28,6 +28,7 @@ import {
   type Signer,
   signJoinProof,
 } from '../../../core/index.ts';
+import type { Sealed } from '../../../core/types.ts';
 import { seededSigner } from './keys.ts';
 
 export const SIM_AGENCY = 'agency-sim-0001';
@@ -430,6 +431,7 @@ function intend(
       const member = b % 4 ? me : target;
       const theirs = sorted(new Set(s.proposals.filter((p) => p.member === member).map((p) => p.job)));
       const offerJob = (b % 3 ? pick(theirs, a) : undefined) ?? job;
+      const kind = b % 2 ? 'hourly' : 'fixed';
       return {
         type: 'receiveOffer',
         payload: {
@@ -438,7 +440,8 @@ function intend(
           title: `Offer ${a % 9}`,
           as: b % 3 ? 'agency' : 'independent',
           member,
-          terms: terms(b % 2 ? 'hourly' : 'fixed'),
+          // D15: today's shape (sealed, by whoever records it) beside 0.2.0's clear terms
+          ...((a + b) % 3 === 0 ? { kind, sealed: simSealed(a) } : { terms: terms(kind) }),
         },
       };
     }
@@ -456,7 +459,11 @@ function intend(
     case 'logTime':
       return { type: 'logTime', payload: { contract, minutes: 15 + (b % 120), day: dayOf(r.clock) } };
     case 'payout':
-      return { type: 'recordPayout', payload: { contract, amount: 100 + (a % 900) } };
+      return {
+        type: 'recordPayout',
+        payload:
+          (a + b) % 3 === 0 ? { contract, sealed: simSealed(a) } : { contract, amount: 100 + (a % 900) },
+      };
     case 'removeKey': {
       const whose = b % 3 ? me : target;
       const keys = b % 5 === 0 ? sorted(Object.keys(s.keys)) : (s.members[whose]?.keys ?? []);
@@ -802,4 +809,19 @@ export function describeWorld(world: World, d: Derivation, focus?: ReadonlySet<s
     return `${mark}${short.get(id)} r${world.writer.get(id) ?? '?'} ${who(a.actor)} ${a.type} ${payload(a)} [${deps}] +${t}m ${vs.join(' ')}`;
   });
   return `${lines.join('\n')}\nscenario: ${JSON.stringify(world.scenario)}`;
+}
+
+/**
+ * An envelope of the right shape (core/schemas.ts SEAL) that opens nowhere: verdicts never read what it holds
+ * (D15), only that it is there and who signed it.
+ */
+function simSealed(seed: number): Sealed {
+  const to = new Uint8Array(80);
+  to[0] = 1 + (seed % 200);
+  return {
+    epk: new Uint8Array(32).fill(7),
+    iv: new Uint8Array(12),
+    box: new Uint8Array(64).fill(seed % 256),
+    to,
+  };
 }
