@@ -22,7 +22,9 @@ import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Ver
 export const ACTIONS_ROOT = 'actions';
 // 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
 // 4: refunds credited per job, capped by what was spent (state.refundJobs, D9).
-export const SNAPSHOT_VERSION = 4;
+// 5: a plain member's record of a teammate's offer holds nothing, a sealed amount counts only from a business
+//    manager, and a manager's later record gives an offer its amount (D12, D15): old snapshots derived otherwise.
+export const SNAPSHOT_VERSION = 5;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
