@@ -186,6 +186,12 @@ export const VERDICTS = {
     message:
       'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
   },
+  NAME_TAKEN: {
+    // Identity: a member is shown by the name given when joining, so two active members need two names
+    rule: 'LOG',
+    message:
+      'An active member of the agency already has this name (names are compared without case or spacing): join with another name, for instance with your last name or initial.',
+  },
   OFFER_FOR_OTHER: {
     // D12: only a business manager records for someone else; an offer shows on Upwork to its freelancer and
     // the managers alone, so a plain member's record of a teammate's offer is no observation of theirs

@@ -574,7 +574,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     const jr = ctx.replicas[joiner]!;
     jr.receive([...r.actions.values()], false);
     jr.clock = Math.max(jr.clock, r.clock);
-    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, `M${joiner}`);
+    // now and then a teammate's name in other letters: refused when the join knew them, told apart otherwise
+    const label = step.b % 6 === 1 ? `m${(joiner + 1) % ctx.n}` : `M${joiner}`;
+    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, label);
     return;
   }
   if (made === 'deviceInvite') {
@@ -618,7 +620,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
       invite.kind === 'member' && step.b % 3
         ? firstKeys[step.replica % ctx.n]!
         : simKey(`sim:browser:${ctx.counter.n++}`);
-    await join(ctx, r, invite, signer2, step.force, `late ${step.a % 10}`);
+    // sometimes a teammate's name in other letters: refused when the join knew them, told apart otherwise
+  const label = step.b % 5 === 0 ? `m${step.a % ctx.n}` : `late ${step.a % 10}`;
+  await join(ctx, r, invite, signer2, step.force, label);
     return;
   }
   if (made === 'duel') {
