@@ -621,8 +621,8 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
         ? firstKeys[step.replica % ctx.n]!
         : simKey(`sim:browser:${ctx.counter.n++}`);
     // sometimes a teammate's name in other letters: refused when the join knew them, told apart otherwise
-  const label = step.b % 5 === 0 ? `m${step.a % ctx.n}` : `late ${step.a % 10}`;
-  await join(ctx, r, invite, signer2, step.force, label);
+    const label = step.b % 5 === 0 ? `m${step.a % ctx.n}` : `late ${step.a % 10}`;
+    await join(ctx, r, invite, signer2, step.force, label);
     return;
   }
   if (made === 'duel') {
