@@ -36,7 +36,7 @@ export interface SyncView {
 
 /**
  * The browser discarded this agency's stored copy (IndexedDB) and the replica recovered from the record it
- * keeps outside it (extension/replica/keep.ts, recovery.ts): shown to the member until they dismiss it.
+ * keeps outside it (the replica's keep.ts and recovery.ts): shown to the member until they dismiss it.
  */
 export interface RecoveryNotice {
   at: number;
