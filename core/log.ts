@@ -25,10 +25,7 @@ export const ACTIONS_ROOT = 'actions';
 // 5: each browser's seal key as a register (sb) and amounts re-sealed (rs) for resealAmounts (D15).
 // 6: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time; a
 //    seal key published while plain (pk).
-// 7: a plain member's record of a teammate's offer holds nothing, a sealed amount counts only from a business
-//    manager, and a manager's later record gives an offer its amount (D12, D15); a second member's record of
-//    a contract disputes it.
-export const SNAPSHOT_VERSION = 7;
+export const SNAPSHOT_VERSION = 6;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
