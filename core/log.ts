@@ -25,7 +25,8 @@ export const ACTIONS_ROOT = 'actions';
 // 5: each browser's seal key as a register (sb) and amounts re-sealed (rs) for resealAmounts (D15).
 // 6: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time; a
 //    seal key published while plain (pk).
-export const SNAPSHOT_VERSION = 6;
+// 7: a second member's record of a contract disputes it, later as well as concurrent.
+export const SNAPSHOT_VERSION = 7;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

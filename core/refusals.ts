@@ -182,12 +182,12 @@ export const VERDICTS = {
   CONTRACT_TAKEN: {
     rule: 'D8',
     message:
-      'A contract belongs to one freelancer, the member who recorded it first: a record of it by anyone else changes nothing.',
+      'A teammate had already recorded this contract as theirs, and a contract belongs to one freelancer: it is disputed until a business manager decides, and once one has, a record of it by anyone else changes nothing.',
   },
   CONTRACT_DISPUTED: {
     rule: 'D8',
     message:
-      'Two members recorded this contract as their own at the same time, neither knowing of the other: no one holds it until a business manager decides.',
+      'Two members recorded this contract as their own: no one holds it until a business manager decides.',
   },
   REFUND_BEYOND_SPENT: {
     rule: 'D9',

@@ -317,11 +317,12 @@ export interface SeenContractRecord {
   kind: 'hourly' | 'fixed';
   as: ProposeAs;
   /**
-   * claim: it knew no record of the contract (a first record), or knew it as someone else's by their claim
-   * alone (a counter-claim: it disputes the contract); own: it knew the contract as its member's; taken: it
-   * knew a business manager's decision for someone else; disputed: it knew a dispute and no decision.
+   * claim: it knew no record of the contract (a first record); counter: it knew it as someone else's by
+   * their claim alone (it disputes the contract, flagged CONTRACT_TAKEN); own: it knew the contract as its
+   * member's; taken: it knew a business manager's decision for someone else; disputed: it knew a dispute and
+   * no decision.
    */
-  how: 'claim' | 'own' | 'taken' | 'disputed';
+  how: 'claim' | 'counter' | 'own' | 'taken' | 'disputed';
 }
 
 export interface Contract {

@@ -29,8 +29,11 @@ export const contractContest = (id: string): string => `contract:${id}`;
 const byTime = (x: SeenContractRecord, y: SeenContractRecord): number =>
   x.at - y.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
+/** A first record, or a counter-claim: both stake the recorder's claim to the contract. */
+const isClaim = (r: SeenContractRecord): boolean => r.how === 'claim' || r.how === 'counter';
+
 const claimants = (records: readonly SeenContractRecord[]): MemberId[] =>
-  [...new Set(records.filter((r) => r.how === 'claim').map((r) => r.member))].sort();
+  [...new Set(records.filter(isClaim).map((r) => r.member))].sort();
 
 /** Works out who holds the contract and what it shows from its records and a manager's decision. */
 function settle(seen: SeenContract): void {
@@ -41,8 +44,8 @@ function settle(seen: SeenContract): void {
   else delete seen.disputed;
   // While disputed, the first claimant (by member id) gives the title shown: no one's record changes it.
   const shown = holder ?? claims[0]!;
-  let from = seen.records.filter((r) => r.member === shown && (r.how === 'claim' || r.how === 'own'));
-  if (!from.length) from = seen.records.filter((r) => r.how === 'claim');
+  let from = seen.records.filter((r) => r.member === shown && (isClaim(r) || r.how === 'own'));
+  if (!from.length) from = seen.records.filter(isClaim);
   from.sort(byTime);
   const first = from[0]!;
   const last = from[from.length - 1]!;
@@ -57,7 +60,7 @@ function settle(seen: SeenContract): void {
 
 /** The flag a record of the settled contract carries (D8, D10), or null. */
 function flagOf(seen: SeenContract, r: SeenContractRecord): VerdictCode | null {
-  if (r.how === 'taken') return 'CONTRACT_TAKEN';
+  if (r.how === 'taken' || r.how === 'counter') return 'CONTRACT_TAKEN';
   if (r.how === 'disputed') return 'CONTRACT_DISPUTED';
   if (r.how === 'claim' && claimants(seen.records).length > 1) return 'CONTRACT_DISPUTED';
   if (r.member === seen.member && r.kind !== seen.kind) return 'CONTRACT_KIND_FIXED';
@@ -79,7 +82,7 @@ export function contractRecordFlag(
 function holderKnown(ctx: ReplayContext, seen: SeenContract | undefined): MemberId | null | undefined {
   if (!seen) return undefined;
   const knows = (id: string) => ctx.knows(ctx.d.position.get(id)!);
-  const claims = claimants(seen.records.filter((r) => r.how === 'claim' && knows(r.id)));
+  const claims = claimants(seen.records.filter((r) => isClaim(r) && knows(r.id)));
   if (!claims.length) return undefined;
   const assigned = known<MemberId>(ctx, 'ca', seen.id);
   if (assigned !== undefined) return assigned;
@@ -116,7 +119,7 @@ export const contractsSeenRules: Rules = {
               ? 'disputed'
               : decided
                 ? 'taken'
-                : 'claim';
+                : 'counter';
       const record: SeenContractRecord = {
         id: a.id,
         member: actor.id,

@@ -70,8 +70,8 @@ describe('D8: a contract recorded at the same time by two members is held by nei
       const seen = d.state.contractsSeen[CONTRACT.contract]!;
       expect(seen.member, order).toBeNull();
       expect(seen.disputed, order).toEqual([f.id('Bob'), f.id('Mallory')].sort());
-      // the title shown stays the first claimant's (by member id), never the counter-claim's alone
-      expect(codesOf(d, mallory), order).toEqual(['CONTRACT_DISPUTED']);
+      // a counter-claim: flagged as recorded over a teammate's, and it disputes the contract
+      expect(codesOf(d, mallory), order).toEqual(['CONTRACT_TAKEN']);
     });
   });
 
