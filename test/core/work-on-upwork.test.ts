@@ -4,40 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { workOnUpwork } from '../../core/index.ts';
 import { AgencyFixture, DAY, T0 } from './support/agency.ts';
+import { workAgency } from './support/work-agency.ts';
 
-// T0 is Monday 2 November 2026
-async function agency() {
-  const f = new AgencyFixture();
-  await f.create('Olga', 100);
-  await f.join('Ann');
-  await f.join('Bo', { relationship: 'non-exclusive' });
-  await f.act(
-    'Ann',
-    'observeContract',
-    { contract: '41000001', title: 'Field app', kind: 'hourly', as: 'agency' },
-    { at: T0 + DAY },
-  );
-  await f.act(
-    'Bo',
-    'observeContract',
-    { contract: '41000002', title: 'Blog move', kind: 'fixed', as: 'independent' },
-    { at: T0 + 2 * DAY },
-  );
-  await f.act('Olga', 'setHoursRecording', { on: true }, { at: T0 + 3 * DAY });
-  await f.act(
-    'Ann',
-    'recordOwnHours',
-    { contract: '41000001', week: '2026-11-02', minutes: 600 },
-    { at: T0 + 4 * DAY },
-  );
-  await f.act(
-    'Ann',
-    'recordOwnHours',
-    { contract: '41000001', week: '2026-11-09', minutes: 90 },
-    { at: T0 + 8 * DAY },
-  );
-  return f;
-}
+const agency = () =>
+  workAgency(new AgencyFixture(), [
+    { week: '2026-11-02', minutes: 600, at: T0 + 4 * DAY },
+    { week: '2026-11-09', minutes: 90, at: T0 + 8 * DAY },
+  ]);
 
 describe('contracts on Upwork, for the agency pages', () => {
   it('a business manager is shown every contract seen, newest first, each with its latest recorded week', async () => {
