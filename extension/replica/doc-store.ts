@@ -53,7 +53,8 @@ interface Row {
   bytes: number;
 }
 
-interface Waiter {
+/** A caller waiting for write `seq` to be committed (group commit: here and in keep.ts). */
+export interface Waiter {
   seq: number;
   resolve: () => void;
   reject: (e: unknown) => void;

@@ -13,6 +13,7 @@
 // server acknowledged everything) so a recovery can say some may be gone. The oldest are the ones kept:
 // a newer action depends on older ones (its signed deps and its Yjs clock), never the other way round.
 import { fromBase64Url, toBase64Url } from '../../core/index.ts';
+import type { Waiter } from './doc-store.ts';
 
 // Base64url as core writes it: lib0's base64 picks Node's Buffer in a service worker (no window there).
 const toBase64 = toBase64Url;
@@ -123,12 +124,6 @@ export async function removeKept(area: KeepArea, agencyId: string): Promise<void
     (k) => k === headKey(agencyId) || k.startsWith(prefix),
   );
   if (keys.length) await area.remove(keys);
-}
-
-interface Waiter {
-  seq: number;
-  resolve: () => void;
-  reject: (e: unknown) => void;
 }
 
 /**
