@@ -26,7 +26,10 @@ export const ACTIONS_ROOT = 'actions';
 // 6: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time; a
 //    seal key published while plain (pk).
 // 7: a second member's record of a contract disputes it, later as well as concurrent.
-export const SNAPSHOT_VERSION = 7;
+// 8: a plain member's record of a teammate's offer holds nothing, a sealed amount counts only from a business
+//    manager, and a manager's later record gives an offer its amount (D12, D15); a join under an active
+//    member's name is refused.
+export const SNAPSHOT_VERSION = 8;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

@@ -224,6 +224,24 @@ export const VERDICTS = {
     message:
       'A proposal’s boost outcome is recorded by the member who sent the proposal (its first recorder); a record by anyone else changes nothing.',
   },
+  NAME_TAKEN: {
+    // Identity: a member is shown by the name given when joining, so two active members need two names
+    rule: 'LOG',
+    message:
+      'An active member of the agency already has this name (names are compared without case or spacing): join with another name, for instance with your last name or initial.',
+  },
+  OFFER_FOR_OTHER: {
+    // D12: only a business manager records for someone else; an offer shows on Upwork to its freelancer and
+    // the managers alone, so a plain member's record of a teammate's offer is no observation of theirs
+    rule: 'D12',
+    message:
+      'A member recorded an offer for someone else; only business managers record for others. Kept in the log, it records nothing.',
+  },
+  AMOUNT_NOT_BY_MANAGER: {
+    rule: 'D15',
+    message:
+      'An amount (a rate, a milestone amount or a payout) recorded by someone who was not a business manager: Upwork shows amounts to business managers only, so it is not counted.',
+  },
   PAYOUT_NOT_SEEN: {
     rule: 'D15',
     message:

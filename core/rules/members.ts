@@ -15,6 +15,7 @@ import {
 } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, Member, MemberId, MemberStatus, Payloads, Relationship, Role } from '../types.ts';
+import { nameTaken, tagNamesakes } from './member-names.ts';
 import { isManager, type Rules } from './rule.ts';
 import { sealingOnPromotion } from './seal-keys.ts';
 
@@ -161,6 +162,8 @@ export function join(
   const keyMember = s.keys[a.actor]?.member;
   const existing = keyMember ? knownActive(ctx, keyMember) : null;
   if (keyStatus && (invite.kind === 'device' || existing)) return { ok: false, code: 'ALREADY_MEMBER' };
+  if (invite.kind !== 'device' && nameTaken(ctx, a.payload.name, keyMember ?? a.actor))
+    return { ok: false, code: 'NAME_TAKEN' };
   if (entry.joins.length) {
     // An invite admits one browser once (D7): another join used it concurrently. revoke.ts lets one of them
     // in, chosen without looking at the order; the server lets only the first one in anyway.
@@ -181,6 +184,7 @@ export function join(
     role: invite.role,
     relationship: invite.relationship,
   });
+  tagNamesakes(ctx, member);
   return {
     ok: true,
     text: `${member.name} joined the agency as ${invite.relationship} ${invite.role === 'manager' ? 'business manager' : 'member'}`,

@@ -191,6 +191,12 @@ export class AgencyFixture {
 
 type Terms = NonNullable<Payloads['receiveOffer']['terms']>;
 
+/** A sealed envelope's box emptied: what it holds changes, that it is there does not. */
+const blank = (p: Record<string, unknown>) => {
+  const sealed = p.sealed as { box: Uint8Array } | undefined;
+  return sealed ? { sealed: { ...sealed, box: new Uint8Array(sealed.box.length) } } : {};
+};
+
 /** The same actions (same ids, so the same order) with every rate, milestone amount and payout set to 0. */
 export function withoutAmounts(actions: readonly Action[]): Action[] {
   const zero = (t: Terms): Terms =>
@@ -201,10 +207,16 @@ export function withoutAmounts(actions: readonly Action[]): Action[] {
       // A sealed amount has none in the clear to hide (core never opens an envelope).
       case 'receiveOffer':
       case 'editContractTerms':
-        return p.terms ? ({ ...a, payload: { ...p, terms: zero(p.terms as Terms) } } as Action) : a;
+        return {
+          ...a,
+          payload: { ...p, ...blank(p), ...(p.terms ? { terms: zero(p.terms as Terms) } : {}) },
+        } as Action;
       case 'submitMilestone':
       case 'recordPayout':
-        return p.amount !== undefined ? ({ ...a, payload: { ...p, amount: 0 } } as Action) : a;
+        return {
+          ...a,
+          payload: { ...p, ...blank(p), ...(p.amount !== undefined ? { amount: 0 } : {}) },
+        } as Action;
       default:
         return a;
     }

@@ -32,6 +32,7 @@ import {
   type Signer,
   signJoinProof,
 } from '../../../core/index.ts';
+import type { Sealed } from '../../../core/types.ts';
 import { seededSigner } from './keys.ts';
 
 export const SIM_AGENCY = 'agency-sim-0001';
@@ -434,6 +435,7 @@ function intend(
       const member = b % 4 ? me : target;
       const theirs = sorted(new Set(s.proposals.filter((p) => p.member === member).map((p) => p.job)));
       const offerJob = (b % 3 ? pick(theirs, a) : undefined) ?? job;
+      const kind = b % 2 ? 'hourly' : 'fixed';
       return {
         type: 'receiveOffer',
         payload: {
@@ -442,7 +444,8 @@ function intend(
           title: `Offer ${a % 9}`,
           as: b % 3 ? 'agency' : 'independent',
           member,
-          terms: terms(b % 2 ? 'hourly' : 'fixed'),
+          // D15: today's shape (sealed, by whoever records it) beside 0.2.0's clear terms
+          ...((a + b) % 3 === 0 ? { kind, sealed: simSealed(a) } : { terms: terms(kind) }),
         },
       };
     }
@@ -670,7 +673,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     const jr = ctx.replicas[joiner]!;
     jr.receive([...r.actions.values()], false);
     jr.clock = Math.max(jr.clock, r.clock);
-    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, `M${joiner}`);
+    // now and then a teammate's name in other letters: refused when the join knew them, told apart otherwise
+    const label = step.b % 6 === 1 ? `m${(joiner + 1) % ctx.n}` : `M${joiner}`;
+    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, label);
     return;
   }
   if (made === 'deviceInvite') {
@@ -714,7 +719,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
       invite.kind === 'member' && step.b % 3
         ? firstKeys[step.replica % ctx.n]!
         : simKey(`sim:browser:${ctx.counter.n++}`);
-    await join(ctx, r, invite, signer2, step.force, `late ${step.a % 10}`);
+    // sometimes a teammate's name in other letters: refused when the join knew them, told apart otherwise
+    const label = step.b % 5 === 0 ? `m${step.a % ctx.n}` : `late ${step.a % 10}`;
+    await join(ctx, r, invite, signer2, step.force, label);
     return;
   }
   if (made === 'duel') {
@@ -905,4 +912,19 @@ export function describeWorld(world: World, d: Derivation, focus?: ReadonlySet<s
     return `${mark}${short.get(id)} r${world.writer.get(id) ?? '?'} ${who(a.actor)} ${a.type} ${payload(a)} [${deps}] +${t}m ${vs.join(' ')}`;
   });
   return `${lines.join('\n')}\nscenario: ${JSON.stringify(world.scenario)}`;
+}
+
+/**
+ * An envelope of the right shape (core/schemas.ts SEAL) that opens nowhere: verdicts never read what it holds
+ * (D15), only that it is there and who signed it.
+ */
+function simSealed(seed: number): Sealed {
+  const to = new Uint8Array(80);
+  to[0] = 1 + (seed % 200);
+  return {
+    epk: new Uint8Array(32).fill(7),
+    iv: new Uint8Array(12),
+    box: new Uint8Array(64).fill(seed % 256),
+    to,
+  };
 }

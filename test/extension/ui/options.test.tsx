@@ -517,6 +517,31 @@ describe('agency pages: no agency yet', () => {
     expect((await step.findByRole('status')).textContent).toContain('You joined Acme Studio');
   });
 
+  it('F4: a name an active member has is refused at the join step, saying why, and the name can be changed', async () => {
+    const bg = renderFresh({
+      checkInvite: () => ({
+        ok: true,
+        value: { ...CHECKED, kind: 'member', role: 'member', relationship: 'exclusive' },
+      }),
+      joinAgency: (m) =>
+        (m as { name: string }).name === 'bob'
+          ? { ok: false, code: 'NAME_TAKEN', ...VERDICTS.NAME_TAKEN }
+          : { ok: true, value: { agencyId: CHECKED.agencyId } },
+    });
+    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao2.eyJ9' } });
+    fireEvent.click(button('Continue'));
+    const step = within(await screen.findByTestId('join-step'));
+    fireEvent.input(step.getByLabelText(/Your name/), { target: { value: 'bob' } });
+    fireEvent.click(step.getByRole('button', { name: 'Join the agency' }));
+    expect((await step.findByRole('alert')).textContent).toContain(
+      'An active member of the agency already has this name',
+    );
+    fireEvent.input(step.getByLabelText(/Your name/), { target: { value: 'Bob Lee' } });
+    fireEvent.click(step.getByRole('button', { name: 'Join the agency' }));
+    await waitFor(() => expect(step.getByRole('status').textContent).toContain('You joined Acme Studio'));
+    expect(bg.sent('joinAgency').map((m) => (m as { name: string }).name)).toEqual(['bob', 'Bob Lee']);
+  });
+
   it('a code for another browser asks for no name: it suggests one from the browser, editable', async () => {
     const bg = renderFresh(
       {
