@@ -77,7 +77,9 @@ export function managerSealKeys(state: AgencyState): string[] {
     const seal = state.sealKeys[key];
     if (k.active && seal && member?.status === 'active' && member.role === 'manager') out.push(seal);
   }
-  return out.sort();
+  // Two browsers may publish one seal key (a manager copying a profile, or a manager repeating a teammate's
+  // key); an envelope names each recipient once, so a duplicate would make every amount unsealable.
+  return [...new Set(out)].sort();
 }
 
 /** Whether `amounts` has the shape the action's kind needs (a rate for hourly terms, an amount otherwise). */

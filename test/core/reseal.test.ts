@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createAction,
   type Derivation,
+  managerSealKeys,
   PayloadSchemas,
   type ResealBox,
   resealNeeds,
@@ -60,6 +61,21 @@ const reseal = (f: AgencyFixture, by: string, to: keyof typeof SEAL_OF, ids: str
   f.act(by, 'resealAmounts', { key: f.key(to).publicKey, seal: seal(to), boxes: ids.map(box) }, opts);
 
 const needsOf = (d: Derivation) => resealNeeds(d).map((n) => ({ key: n.key, actions: n.actions }));
+
+describe('D15: the seal keys an amount is sealed to', () => {
+  it('D15: each business manager’s seal key once, even when a second manager publishes the same key', async () => {
+    const { f } = await agency();
+    const b64 = (name: keyof typeof SEAL_OF) => toBase64Url(seal(name));
+    expect(managerSealKeys(f.derive().state)).toEqual([b64('Olga'), b64('Leo')].sort());
+    // Ann, promoted, republishes Leo's seal key from her browser: an envelope names each recipient once, so
+    // a repeated key must not make every later amount unsealable.
+    await f.act('Olga', 'changeRole', { member: f.id('Ann'), role: 'manager' });
+    await f.act('Ann', 'publishSealKey', { key: seal('Leo') });
+    const keys = managerSealKeys(f.derive().state);
+    expect(keys).toEqual([...new Set(keys)]);
+    expect(keys).toContain(b64('Leo'));
+  });
+});
 
 describe('D15: re-sealing earlier amounts for a new business manager', () => {
   it('D15: a promoted member’s browser misses the earlier amounts, newest first, until a manager re-seals them', async () => {

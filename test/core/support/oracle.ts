@@ -44,6 +44,8 @@ interface OMember {
   relationship: 'exclusive' | 'non-exclusive';
   /** The action that made them a business manager (P3 seniority), or null. */
   since: ActionId | null;
+  /** The name given when joining (or creating), as the member typed it. */
+  name: string;
 }
 interface OInvite {
   kind: 'member' | 'device';
@@ -323,7 +325,13 @@ export class Oracle {
       case 'createAgency':
         s.created = true;
         s.owner = a.actor;
-        s.members.set(a.actor, { role: 'manager', status: 'active', relationship: 'exclusive', since: a.id });
+        s.members.set(a.actor, {
+          role: 'manager',
+          status: 'active',
+          relationship: 'exclusive',
+          since: a.id,
+          name: payload(a, 'createAgency').memberName,
+        });
         s.keys.set(a.actor, { member: a.actor, active: true });
         return true;
       case 'joinAgency': {
@@ -340,6 +348,7 @@ export class Oracle {
           status: 'active',
           relationship: invite.relationship,
           since: invite.role === 'manager' ? a.id : null,
+          name: payload(a, 'joinAgency').name,
         });
         s.keys.set(a.actor, { member: id, active: true });
         return true;
@@ -424,15 +433,30 @@ export class Oracle {
       }
       case 'receiveOffer': {
         const p = payload(a, 'receiveOffer');
+        // Upwork shows an offer to its freelancer and the business managers only (R2), and only a manager
+        // records for someone else (D12): a plain member's record of a teammate's offer observes nothing.
+        // Judged as its recorder knew their own role (its causal past), not as a later replay has it.
+        let forOther: 'nothing' | 'unknown' | null = null;
+        if (p.member !== actor) {
+          const before = this.stateBefore(a.id, false);
+          const role = before?.members.get(actor!)?.role;
+          forOther = !before ? 'unknown' : role !== 'manager' ? 'nothing' : null;
+          // D5: a concurrent demotion or removal of the recording manager may revoke the record.
+          const lost = (b: Action) =>
+            (b.type === 'changeRole' || b.type === 'removeMember') &&
+            (b.payload as { member: string }).member === actor;
+          if (forOther === null && this.raced(a, lost)) forOther = 'unknown';
+        }
+        if (forOther === 'nothing') return true;
         if (!s.offers.has(p.offer)) {
           let as = this.offerMemo.get(a.id);
           if (as === undefined) {
-            as = this.offerAs(a);
+            as = forOther ?? this.offerAs(a);
             this.offerMemo.set(a.id, as);
           }
           s.offers.set(p.offer, {
             as,
-            member: p.member,
+            member: this.offerHolder(a, s),
             kind: p.terms?.kind ?? p.kind ?? null,
             status: 'open',
           });
@@ -466,16 +490,54 @@ export class Oracle {
     if (p.as === 'agency') return 'agency';
     const s = this.stateBefore(a.id, false);
     if (!s) return 'unknown';
-    const m = s.members.get(p.member);
+    const holder = this.offerHolder(a, s);
+    const m = s.members.get(holder);
     if (!m || m.relationship === 'exclusive') return 'agency';
     for (const x of this.past.get(a.id)!) {
       const b = this.actions.get(x)!;
       if (b.type !== 'submitProposal' || this.verdict(x).kind !== 'applied') continue;
       const q = payload(b, 'submitProposal');
-      const proposer = q.member ?? this.keyOwner.get(b.actor);
-      if (q.as === 'agency' && q.job === p.job && proposer === p.member) return 'agency';
+      if (q.as !== 'agency' || q.job !== p.job) continue;
+      const proposer = this.proposer(b);
+      if (proposer === null) return 'unknown';
+      if (proposer === holder) return 'agency';
     }
     return 'independent';
+  }
+
+  /**
+   * Whose proposal `b` is: the member it names only when a business manager recorded it for an active member
+   * (P2: only managers record for others; D12: naming anyone else keeps it as the recorder's own).
+   */
+  private proposer(b: Action): string | null {
+    const recorder = this.keyOwner.get(b.actor)!;
+    const named = payload(b, 'submitProposal').member;
+    if (named === undefined || named === recorder) return recorder;
+    const s = this.stateBefore(b.id, false);
+    if (!s) return null;
+    const byManager = s.members.get(recorder)?.role === 'manager';
+    return byManager && s.members.get(named)?.status === 'active' ? named : recorder;
+  }
+
+  /**
+   * Two records of one offer, neither knowing the other, that say different things (another job, member,
+   * side or kind): domain.md does not say which one the offer is.
+   */
+  private offerContested(offer: string): boolean {
+    const records = [...this.actions.values()].filter(
+      (b) => b.type === 'receiveOffer' && payload(b, 'receiveOffer').offer === offer,
+    );
+    const says = (b: Action) => {
+      const p = payload(b, 'receiveOffer');
+      return JSON.stringify([p.job, p.title ?? null, p.as, p.member, p.terms?.kind ?? p.kind ?? null]);
+    };
+    return records.some((x) => records.some((y) => this.concurrent(x.id, y.id) && says(x) !== says(y)));
+  }
+
+  /** D12: an offer recorded for someone who is not an active member is kept as its recorder's own. */
+  private offerHolder(a: Action, s: OState): string {
+    const named = payload(a, 'receiveOffer').member;
+    return s.members.get(named)?.status === 'active' ? named : this.keyOwner.get(a.actor)!;
   }
 
   // --- judging one action ---------------------------------------------------------------------------------
@@ -687,7 +749,7 @@ export class Oracle {
       touches(
         ['receiveOffer', 'acceptOffer', 'declineOffer'],
         (b) => (b.payload as { offer?: string }).offer === id,
-      );
+      ) || this.offerContested(id);
     // Authority first (judged on the causal past alone); then what the intent acts on, which a concurrent
     // write of the same thing (domain.md does not say which comes first) leaves unknown.
     switch (a.type) {
@@ -862,6 +924,8 @@ export class Oracle {
     const invite = s.invites.get(id);
     const no = (why: string): Judgement => ({ kind: 'refused', rule: 'D7', why });
     if (!s.created) return no('before the agency exists');
+    if (invite?.kind === 'member' && this.nameInUse(s, payload(a, 'joinAgency').name, a.actor))
+      return { kind: 'refused', rule: 'LOG', why: 'an active member it knew of has this name' };
     if (
       this.raced(a, (b) =>
         ['grantInvite', 'grantDeviceInvite', 'joinAgency', 'revokeInvite'].includes(b.type)
@@ -907,5 +971,17 @@ export class Oracle {
     if (key && this.raced(a, (b) => b.type === 'removeMember' || b.type === 'leaveAgency'))
       return { kind: 'unknown', why: 'a returning member, concurrently changed' };
     return { kind: 'applied', why: 'a member joins' };
+  }
+
+  /**
+   * Identity: a member is shown by the name they gave, so a join may not take the name of a member its
+   * browser knew as active. "Mia", " mia " and "MIA" are one name to a reader; a member who left frees theirs.
+   */
+  private nameInUse(s: OState, name: string, joiner: string): boolean {
+    const self = s.keys.get(joiner)?.member ?? joiner;
+    const plain = (n: string) => n.normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+    return [...s.members].some(
+      ([id, m]) => id !== self && m.status === 'active' && plain(m.name) === plain(name),
+    );
   }
 }
