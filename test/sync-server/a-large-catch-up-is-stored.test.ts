@@ -49,9 +49,11 @@ afterAll(async () => {
 });
 
 /** A member who has been away: joined, then wrote `n` facts offline on the heads it had. */
+let returning = 0;
 async function returningMember(n: number) {
   const signer = fastSigner();
-  const member = await joinWith(server.url, agency.id, await agency.invite(), 'Away', signer);
+  // each its own name: a join under an active member's name is refused (NAME_TAKEN)
+  const member = await joinWith(server.url, agency.id, await agency.invite(), `Away ${++returning}`, signer);
   const heads = member.log.heads();
   member.destroy();
   const written = await facts(agency.id, signer, n, heads, { tag: 'away' });
