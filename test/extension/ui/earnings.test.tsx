@@ -35,6 +35,7 @@ const AMOUNTS: AmountsView = {
     'offer-1': { kind: 'fixed', figure: 120_000, milestones: { m1: 40_050 }, paid: 40_050, unread: 1 },
   },
   payouts: {},
+  seen: {},
 };
 
 async function render_(name: string) {
