@@ -4,8 +4,9 @@
 // over HTTPS at www.upwork.com's real address. Ana's own list (the account menu names her) records her two
 // contracts with their rate and price, sealed in her background to the managers' browsers; Carl's agency pages
 // show them. Ben's own list shows a price Upwork would hide from him: his browser records the contract and
-// never the price, and nothing his background stored holds either figure in any encoding. Screenshots under
-// test-results/e2e.
+// never the price, and nothing his background stored holds either figure in any encoding; his My proposals,
+// with Upwork's company picker naming another account, says nothing of its offers and records nothing.
+// Screenshots under test-results/e2e.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountFoundIn } from '../extension/replica/support/amount-encodings.ts';
@@ -110,6 +111,16 @@ describe('a business manager’s own contracts with their rates (D15), two manag
   });
 
   it('D15: Ben’s own page records his contract without the price it shows, and his browser holds no figure', async () => {
+    // First, My proposals with Upwork's company picker naming someone else: nothing said of the offers, and
+    // nothing recorded (his contract, recorded after it, reaches Ana's browser with no boost before it).
+    const proposals = await openOnUpwork(ben, '/nx/proposals/?variant=other');
+    await inOverlay(proposals, 'proposals-whose')
+      .filter({ hasText: 'names “Bluefin Collective”, neither you nor' })
+      .waitFor({ timeout: UI_TIMEOUT });
+    expect(await proposals.locator('agency-overlay [data-testid="offer"]').count()).toBe(0);
+    await screenshot(proposals, 'work-proposals-other-account-ben');
+    await proposals.close();
+
     const page = await openOnUpwork(ben, `${CONTRACTS}?variant=rates`);
     await inOverlay(page, 'contract-43000001')
       .filter({ hasText: 'You (the contracted member) or any business manager may submit milestones.' })
@@ -117,6 +128,7 @@ describe('a business manager’s own contracts with their rates (D15), two manag
     expect(await page.locator('agency-overlay [data-testid="contracts-whose"]').count()).toBe(0);
     await screenshot(page, 'work-contracts-member-rates-ben');
     const entries = await waitForPersisted(ana, (e) => contractsIn(e).length === 3);
+    expect(entries.filter((e) => e.type === 'observeBoost' || e.type === 'receiveOffer')).toEqual([]);
     const his = contractsIn(entries).find((e) => e.payload.contract === '43000001');
     expect(his?.payload).toEqual({
       contract: '43000001',
