@@ -17,8 +17,17 @@ import type {
 } from './types.ts';
 import { UNTRUSTED_AMOUNT_CODES } from './untrusted-amounts.ts';
 
-/** The action types that carry an amount. */
-export const AMOUNT_TYPES = ['receiveOffer', 'editContractTerms', 'submitMilestone', 'recordPayout'] as const;
+/**
+ * The action types that carry an amount. observeContract: a business manager's own contract with its rate or
+ * price, from their own Upwork contracts page (issue 11); a plain member's record never has one.
+ */
+export const AMOUNT_TYPES = [
+  'receiveOffer',
+  'editContractTerms',
+  'submitMilestone',
+  'recordPayout',
+  'observeContract',
+] as const;
 export type AmountType = (typeof AMOUNT_TYPES)[number];
 const AMOUNT_SET: ReadonlySet<string> = new Set(AMOUNT_TYPES);
 export const carriesAmount = (type: ActionType): type is AmountType => AMOUNT_SET.has(type);
@@ -53,7 +62,8 @@ export function clearPart<T extends AmountType>(type: T, payload: Payloads[T]): 
     out.kind = out.terms.kind;
     delete out.terms;
   }
-  if (type !== 'receiveOffer' && type !== 'editContractTerms') delete out.amount;
+  if (type !== 'receiveOffer' && type !== 'editContractTerms' && type !== 'observeContract')
+    delete out.amount;
   return out as Payloads[T];
 }
 
@@ -84,7 +94,7 @@ export function managerSealKeys(state: AgencyState): string[] {
 
 /** Whether `amounts` has the shape the action's kind needs (a rate for hourly terms, an amount otherwise). */
 export function amountsFit(type: AmountType, kind: ContractKind | null, amounts: Amounts): boolean {
-  if (type === 'receiveOffer' || type === 'editContractTerms')
+  if (type === 'receiveOffer' || type === 'editContractTerms' || type === 'observeContract')
     return kind === 'hourly' ? 'hourlyRate' in amounts : kind === 'fixed' ? 'amount' in amounts : true;
   return 'amount' in amounts;
 }
@@ -107,6 +117,11 @@ export interface AmountsView {
     }
   >;
   payouts: Record<ActionId, Figure>;
+  /**
+   * Per contract seen on Upwork (state.contractsSeen): the rate (hourly) or price (fixed) of its holder's
+   * latest record that holds one this browser opened — a business manager's own contract, from their page.
+   */
+  seen: Record<string, Figure>;
 }
 
 const figureOf = (a: Amounts | undefined): Figure =>
@@ -117,7 +132,7 @@ const figureOf = (a: Amounts | undefined): Figure =>
  * action id → amounts, sealed ones opened and 0.2.0's clear ones). Only a business manager's browser has any.
  */
 export function amountsView(state: AgencyState, all: ReadonlyMap<ActionId, Amounts>): AmountsView {
-  const view: AmountsView = { offers: {}, contracts: {}, payouts: {} };
+  const view: AmountsView = { offers: {}, contracts: {}, payouts: {}, seen: {} };
   // D15: an amount recorded in the clear after sealing came into force, or by someone who was not a business
   // manager, is counted nowhere (flagged by derive)
   const exposed = new Set(state.verdicts.filter((v) => UNTRUSTED_AMOUNT_CODES.has(v.code)).map((v) => v.id));
@@ -134,6 +149,15 @@ export function amountsView(state: AgencyState, all: ReadonlyMap<ActionId, Amoun
       paid: 0,
       unread: 0,
     };
+  }
+  for (const c of Object.values(state.contractsSeen ?? {})) {
+    // Only the holder's own records speak for the contract: a counter-claim or a record that knew it was
+    // someone else's is no observation of its terms. Latest first (by time, then id), as its title.
+    const own = c.records
+      .filter((r) => r.member === c.member && r.how !== 'taken' && r.how !== 'disputed')
+      .sort((x, y) => y.at - x.at || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0));
+    const figure = own.map((r) => figureOf(opened.get(r.id))).find((f) => f !== null);
+    if (figure !== undefined) view.seen[c.id] = figure;
   }
   for (const p of state.payouts) {
     const figure = figureOf(opened.get(p.id));

@@ -209,7 +209,17 @@ export const PayloadSchemas = {
   recordPayout: z
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
-  observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
+  observeContract: z
+    .object({
+      contract: id,
+      title: text(300),
+      kind,
+      as: proposeAs,
+      sealed: sealed.optional(),
+      terms: terms.optional(),
+    })
+    .strict()
+    .refine((p) => !p.terms || p.kind === p.terms.kind, 'kind and terms must agree'),
   assignContract: z.object({ contract: id, member: memberId }).strict(),
   observeBoost: z
     .object({ proposal: id, title: text(300), outcome: z.enum(['boosted', 'outbid', 'not-boosted']) })

@@ -106,8 +106,19 @@ export interface Payloads {
     terms?: ContractTerms;
   };
   recordPayout: { contract: string; sealed?: Sealed; amount?: number };
-  /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
-  observeContract: { contract: string; title: string; kind: ContractKind; as: ProposeAs };
+  /**
+   * A contract of the recording member's, as their Upwork contracts page lists it. Its rate or price only
+   * sealed, and only from a business manager's own page (D15): `terms` is the clear shape the extension hands
+   * its replica to seal, which the server refuses on the wire.
+   */
+  observeContract: {
+    contract: string;
+    title: string;
+    kind: ContractKind;
+    as: ProposeAs;
+    sealed?: Sealed;
+    terms?: ContractTerms;
+  };
   /** A business manager decides whose a contract seen on Upwork is (a dispute's end: core/rules/contracts-seen.ts). */
   assignContract: { contract: string; member: MemberId };
   /** A proposal's boost outcome as the recording member's My proposals shows it (issue 11). */

@@ -40,8 +40,21 @@ export function contentScriptRefusal(message: unknown): Refusal | null {
     };
   if (kind !== 'act') return null;
   const type = field(message, 'type');
-  // D15: no amount ever comes from a page — a rate read there would reach every member's browser.
-  if (type === 'receiveOffer' && field(field(message, 'payload'), 'terms') !== undefined)
+  // D15: a page never chooses an envelope (the background seals), and the one amount a page may carry is a
+  // contract's terms on observeContract, which the background keeps only for a business manager's browser
+  // (page-amounts.ts). Any other amount from a page would reach every member's browser.
+  const payload = field(message, 'payload');
+  if (field(payload, 'sealed') !== undefined)
+    return {
+      ok: false,
+      code: 'NOT_FROM_PAGE',
+      rule: 'D15',
+      message: 'A page cannot send a sealed amount: the extension seals amounts itself.',
+    };
+  if (
+    type !== 'observeContract' &&
+    (field(payload, 'terms') !== undefined || field(payload, 'amount') !== undefined)
+  )
     return {
       ok: false,
       code: 'NOT_FROM_PAGE',

@@ -2,9 +2,10 @@
 // it reaches the agencies, every answer is a Response (never an exception), and every port named
 // STATE_PORT gets the OverviewView at once and again after each change.
 import { badRequest, parseRequest } from '../messaging/schemas.ts';
-import { type OverviewView, type Response, STATE_PORT } from '../messaging/types.ts';
+import { type ActValue, type OverviewView, type Response, STATE_PORT } from '../messaging/types.ts';
 import type { Agencies } from './agencies.ts';
 import { contentScriptRefusal, isContentScript, type SenderLike } from './content-scripts.ts';
+import { AMOUNT_NOT_RECORDED, carriesPageAmount, screenPageAmount } from './page-amounts.ts';
 import { isStartWorkPages, type StarterSender } from './work-pages-starter.ts';
 
 export type { SenderLike };
@@ -60,6 +61,8 @@ export class Router {
     const parsed = parseRequest(message);
     if (!parsed.ok) return parsed.response;
     try {
+      if (isContentScript(sender, this.extensionOrigin) && carriesPageAmount(parsed.request))
+        return await this.pageAmount(parsed.request);
       return await this.agencies.handle(parsed.request);
     } catch (e) {
       console.error('background: request failed', parsed.request.kind, e);
@@ -70,6 +73,21 @@ export class Router {
         message: `Something went wrong in the extension: ${e instanceof Error ? e.message : String(e)}`,
       };
     }
+  }
+
+  /**
+   * D15: a contract's terms from a page are recorded only from a business manager's browser, as the agency's
+   * log derives this browser's member (page-amounts.ts); otherwise the contract is recorded without them.
+   */
+  private async pageAmount(request: Parameters<typeof screenPageAmount>[0]): Promise<Response> {
+    await this.agencies.start();
+    const replica = this.agencies.replicas.get(request.agencyId);
+    await replica?.log.settled();
+    const screened = screenPageAmount(request, replica?.log.state ?? null, replica?.me ?? null);
+    const answer = await this.agencies.handle(screened.request);
+    if (!answer.ok || !screened.dropped) return answer;
+    const value = answer.value as ActValue;
+    return { ok: true, value: { ...value, flags: [...value.flags, AMOUNT_NOT_RECORDED] } };
   }
 
   /** runtime.onMessage listener: answers through sendResponse (returning true keeps the channel open). */

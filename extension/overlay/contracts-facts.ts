@@ -1,12 +1,23 @@
 // R4, R5, R6, R8 on the contracts list: who may submit milestones or log time on each contract and whose
-// account it pays, and the contracts a plain member's own page records (observeContract, never an amount —
-// D15). A business manager's page may list every member's agency contracts, so it records nothing; the lines
-// there come from what members' browsers recorded. Pure.
-import type { ProposeAs } from '../../core/lite.ts';
+// account it pays, and the contracts a member's own page records (observeContract). A plain member's records
+// never carry an amount (D15). A business manager's page may list every member's agency contracts (the agency's
+// account), so it records only when the account switcher names the manager (their own account): then their
+// contracts, each with its rate or price, which the background keeps only for a business manager's browser and
+// seals to the managers (background/page-amounts.ts). Unknown or another account: nothing. Pure.
+import type { ContractTerms, ProposeAs } from '../../core/lite.ts';
 import type { ListedContract } from '../features/upwork-page/read-contracts.ts';
-import type { AgencyView } from '../messaging/types.ts';
+import type { AgencyView, OverviewView } from '../messaging/types.ts';
 import { normalizeName } from './agency-match.ts';
 import type { FactRequest } from './page-facts.ts';
+import { whosePage } from './whose-page.ts';
+
+/** What the page says besides its tiles: whose list it is, and each tile's terms (read only when asked). */
+export interface ContractsPageInfo {
+  account: string | null;
+  /** The agencies this browser belongs to (a page of another of them is not this agency's). */
+  overview?: Pick<OverviewView, 'agencies'> | null;
+  terms?: (contract: ListedContract) => ContractTerms | null;
+}
 
 export interface ContractLines {
   /** Whose contract, as the agency's log has it; null when no member's browser recorded it yet. */
@@ -86,9 +97,14 @@ export function contractLines(contract: ListedContract, view: AgencyView): Contr
 export function contractFacts(
   contracts: readonly ListedContract[],
   view: AgencyView,
+  page: ContractsPageInfo = { account: null },
 ): { key: string; request: FactRequest }[] {
   const me = view.state.members[view.me];
-  if (me?.status !== 'active' || me.role === 'manager') return [];
+  if (me?.status !== 'active') return [];
+  const whose = whosePage(page.account, view, page.overview);
+  const manager = me.role === 'manager';
+  // A manager's page is theirs only when it says so; another agency's page is never this agency's.
+  if (manager ? whose !== 'own' : whose === 'another-agency') return [];
   const out: { key: string; request: FactRequest }[] = [];
   for (const c of contracts) {
     const seen = view.state.contractsSeen?.[c.id];
@@ -98,13 +114,15 @@ export function contractFacts(
     if (seen?.member === null) continue;
     if (seen && seen.member === me.id && seen.title === c.title && seen.kind === c.kind && seen.as === as)
       continue;
+    // D15: the rate only from a manager's own page; the background decides again by the log's role.
+    const terms = manager ? (page.terms?.(c) ?? null) : null;
     out.push({
       key: `contract|${c.id}|${c.title}|${c.kind}|${as}`,
       request: {
         kind: 'act',
         agencyId: view.agencyId,
         type: 'observeContract',
-        payload: { contract: c.id, title: c.title, kind: c.kind, as },
+        payload: { contract: c.id, title: c.title, kind: c.kind, as, ...(terms ? { terms } : {}) },
       },
     });
   }

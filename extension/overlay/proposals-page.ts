@@ -3,7 +3,7 @@
 import { h } from 'preact';
 import { type ProposalsReading, readProposals } from '../features/upwork-page/read-proposals.ts';
 import { boostFacts } from './boost-facts.ts';
-import { offerFacts } from './proposals-facts.ts';
+import { offerFacts, recordsFrom } from './proposals-facts.ts';
 import { ProposalsView } from './proposals-view.tsx';
 import type { WorkPageDef } from './work-page.ts';
 
@@ -13,5 +13,7 @@ export const proposalsPage: WorkPageDef<ProposalsReading> = {
   anchor: (_doc, page) => ({ element: page.offersCard, append: 'after' }),
   view: (page, ctx) => h(ProposalsView, { page, ctx }),
   facts: (page, ctx) =>
-    ctx.view ? [...offerFacts(page.offers, ctx.view), ...boostFacts(page.boosts, ctx.view)] : [],
+    ctx.view && recordsFrom(page.account, ctx.view, ctx.overview)
+      ? [...offerFacts(page.offers, ctx.view), ...boostFacts(page.boosts, ctx.view)]
+      : [],
 };

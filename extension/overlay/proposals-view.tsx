@@ -4,6 +4,7 @@
 import type { BoostOutcome, ProposalsReading } from '../features/upwork-page/read-proposals.ts';
 import type { AgencyView } from '../messaging/types.ts';
 import { managersBesidesMe, readOffer } from './proposals-facts.ts';
+import { whosePage } from './whose-page.ts';
 import { WorkFrame } from './work-frame.tsx';
 import type { PageContext } from './work-page.ts';
 
@@ -30,18 +31,38 @@ const BOOST_WORDS: Record<BoostOutcome, string> = {
   'not-boosted': 'Not boosted: no bid was spent.',
 };
 
+/** When Upwork's picker names an account whose offers are not this agency's to judge: why nothing is said. */
+function notOursLine(page: ProposalsReading, ctx: PageContext): string | null {
+  const view = ctx.view;
+  if (!view) return null;
+  const agency = view.state.name;
+  const whose = whosePage(page.account, view, ctx.overview);
+  if (whose === 'another-agency')
+    return `These are the offers of “${page.account}”, another of your agencies (Upwork’s account menu), not ${agency}’s: nothing here is recorded for ${agency}.`;
+  if (whose === 'other')
+    return `Upwork’s account menu names “${page.account}”, neither you nor ${agency}: whose these offers are cannot be told here, so nothing is said or recorded about them.`;
+  return null;
+}
+
 export function ProposalsView({ page, ctx }: { page: ProposalsReading; ctx: PageContext }) {
   const view = ctx.view;
+  const notOurs = notOursLine(page, ctx);
+  const ownAccount = view ? whosePage(page.account, view, ctx.overview) === 'own' : false;
   return (
     <WorkFrame ctx={ctx} testId="proposals-overlay">
+      {view && notOurs ? (
+        <p class="small muted" data-testid="proposals-whose">
+          {notOurs}
+        </p>
+      ) : null}
       {view ? (
         <>
-          {page.offers.length === 0 ? (
+          {notOurs ? null : page.offers.length === 0 ? (
             <p class="muted">No offers on this page.</p>
           ) : (
             <ul class="small" aria-label="Offers" data-testid="offers">
               {page.offers.map((offer) => {
-                const read = readOffer(offer, view);
+                const read = readOffer(offer, view, ownAccount);
                 const line =
                   read.as === 'agency'
                     ? agencyOfferLine(view)

@@ -79,6 +79,18 @@ describe('D15: amounts in the clear', () => {
       payload: () => ({ contract: 'c1', milestone: 'm1', title: 'Draft', amount: 40_000 }),
     },
     { who: 'Bob', type: 'recordPayout', payload: () => ({ contract: 'c1', amount: 12_345 }) },
+    {
+      // a business manager's own contract from their Upwork page (issue 11): its rate only sealed, too
+      who: 'owner',
+      type: 'observeContract',
+      payload: () => ({
+        contract: '42000001',
+        title: 'Own contract',
+        kind: 'hourly',
+        as: 'agency',
+        terms: { kind: 'hourly', hourlyRate: 6_500 },
+      }),
+    },
   ];
 
   for (const c of cases) {

@@ -14,6 +14,7 @@ import { parseDollars } from '../../ui/dollars.ts';
 import { text } from '../../ui/fields.ts';
 import { actionDoing } from '../../ui/format.ts';
 import { actOutcome, useRun } from '../../ui/use-run.ts';
+import { SeenRates } from './seen-rates.tsx';
 
 /** Cents as dollars ("$1,234.50"). */
 export const money = (cents: number): string =>
@@ -220,6 +221,7 @@ export function EarningsSection({ view, send }: { view: AgencyView; send: Send }
       ) : (
         <p class="muted">No contracts yet: an offer accepted here or on Upwork becomes one.</p>
       )}
+      <SeenRates state={state} seen={amounts?.seen ?? {}} />
       <details>
         <summary>Record an offer</summary>
         <form class="row" onSubmit={onOffer} aria-label="Record an offer">

@@ -13,7 +13,11 @@ export interface ListedContract {
 }
 
 export type ContractsPageReading =
-  | { found: true; value: { contracts: ListedContract[]; first: Element } }
+  | {
+      found: true;
+      /** `account`: the account switcher's name, when the page shows one (whose list this is). */
+      value: { contracts: ListedContract[]; first: Element; account: string | null };
+    }
   | { found: false; missing: string[] };
 
 export const CONTRACTS_MISSING = { tiles: 'the contract tiles' } as const;
@@ -34,5 +38,6 @@ export function readContracts(doc: Document): ContractsPageReading {
   const contracts = tiles.map(readTile).filter((c): c is ListedContract => c !== null);
   const first = contracts[0]?.tile ?? (doc.body ? queryFirst(doc.body, S.CONTRACT_TILES) : null);
   if (!first || contracts.length === 0) return { found: false, missing: [CONTRACTS_MISSING.tiles] };
-  return { found: true, value: { contracts, first } };
+  const account = textOf(queryFirst(doc.body!, S.ACCOUNT_NAME)).slice(0, 200) || null;
+  return { found: true, value: { contracts, first, account } };
 }

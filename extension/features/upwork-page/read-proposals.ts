@@ -18,6 +18,8 @@ export interface ProposalsReading {
   offerCount: number | null;
   offers: ListedProposal[];
   boosts: (ListedProposal & { boost: BoostOutcome })[];
+  /** The agency company picker's name (whose page it is), when the page shows one; often hidden. */
+  account: string | null;
 }
 
 export type ProposalsPageReading =
@@ -58,8 +60,15 @@ export function readProposals(doc: Document): ProposalsPageReading {
     const item = boost ? listed(row) : null;
     if (item && boost) boosts.push({ ...item, boost });
   }
+  const account = textOf(queryFirst(doc.body!, S.ACCOUNT_NAME)).slice(0, 200) || null;
   return {
     found: true,
-    value: { offersCard: card, offerCount: count === undefined ? null : Number(count), offers, boosts },
+    value: {
+      offersCard: card,
+      offerCount: count === undefined ? null : Number(count),
+      offers,
+      boosts,
+      account,
+    },
   };
 }

@@ -4,7 +4,11 @@
 import type { SelectorList } from './dom.ts';
 
 // ── Any page: whose account the page is (the agency's or the member's own) ──────────────────────────────
-/** The account switcher's current name. Seen on the proposals page (often hidden); elsewhere a guess. */
+/**
+ * The account switcher's current name. Seen on the proposals page (often hidden); elsewhere a guess, and what it
+ * names (the member's own freelancer account by their name, or the agency by its name) is a guess too: a page
+ * records a business manager's own contracts only when it names the member, and says so when it names nothing.
+ */
 export const ACCOUNT_NAME: SelectorList = [
   '[data-qa="dropdown-company"]',
   '[data-test="organization-selector"]',
@@ -49,6 +53,12 @@ export const CONTRACT_TILE_ID = /^contract-(\d{1,30})$/;
 /** Anchors inside a tile, by its id. */
 export const contractPart = (id: string, part: string): string => `[data-test="contract-${id}-${part}"]`;
 export const CONTRACT_ENDED_TEXT = /\b(Ended|Closed)\b/i;
+/**
+ * A contract's rate or price in its terms block ("$65.00/hr", "Fixed price · $2,400.00"): read only on a
+ * business manager's own page (D15; upwork-dom.md: plain members "can't see their rates"). Guess: no capture
+ * shows the block's text, so the first dollar figure in it is taken, and none is no figure.
+ */
+export const CONTRACT_FIGURE_TEXT = /\$\s?(\d{1,3}(?:,\d{3})*|\d+)(?:\.(\d{2}))?(?!\d)/;
 
 // ── Workroom timesheet, Work diary (seen, text only) ─────────────────────────────────────────────────────
 export const THIS_WEEK_TEXT = /This week\s*(\d{1,3}:\d{2})\s*hrs/i;

@@ -35,6 +35,7 @@ const AMOUNTS: AmountsView = {
     'offer-1': { kind: 'fixed', figure: 120_000, milestones: { m1: 40_050 }, paid: 40_050, unread: 1 },
   },
   payouts: {},
+  seen: {},
 };
 
 async function render_(name: string) {
@@ -50,6 +51,27 @@ async function render_(name: string) {
 }
 
 describe('D15: contracts and earnings on the agency pages', () => {
+  it('D15: a business manager sees the rate their browser opened of a manager’s own contract seen on Upwork, and no row for one without', async () => {
+    const fx = await olgaAndBob();
+    for (const [contract, title, kind] of [
+      ['42000001', 'Design system audit', 'hourly'],
+      ['42000002', 'Investor pitch deck', 'fixed'],
+    ] as const)
+      await fx.act('Olga', 'observeContract', { contract, title, kind, as: 'agency' });
+    const view = viewOf(fx, 'Olga');
+    const bg = new FakeBackground(overviewOf(view), {
+      amounts: () => ({ ok: true, value: { ...AMOUNTS, contracts: {}, seen: { '42000001': 6_500 } } }),
+    });
+    render(<OptionsApp client={bg} initial={overviewOf(view)} now={nowOf(fx)} />);
+    const table = await screen.findByTestId('earnings-seen');
+    expect(
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => r.textContent),
+    ).toEqual(['Design system auditOlga$65.00 an hour']);
+  });
+
   it('D15: a business manager sees each contract’s price, milestones and what was paid', async () => {
     const { bg } = await render_('Olga');
     const section = screen.getByRole('region', { name: 'Contracts and earnings' });
