@@ -6,6 +6,11 @@ export const VERDICTS = {
   NOT_CREATED: { rule: 'LOG', message: 'The agency does not exist yet: its creation comes first.' },
   ALREADY_CREATED: { rule: 'LOG', message: 'The agency already exists; it is created only once.' },
   UNKNOWN_KEY: { rule: 'LOG', message: 'This action is signed by a key that is not a member of the agency.' },
+  KEY_FORKED: {
+    rule: 'LOG',
+    message:
+      'This browser wrote it without building on its own previous action: an honest browser never does, so it is not applied.',
+  },
   ALREADY_MEMBER: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
   KEY_REVOKED: {
     rule: 'D6',
