@@ -102,7 +102,10 @@ describe('tie-break flip (property-based)', () => {
           const base = derive(SIM_AGENCY, world.all);
           // A key that forked its own chain (a misbehaving client: KEY_FORKED) has its concurrent actions
           // ordered by the tie-break, which decides which one stands — by design, no honest browser forks.
-          if (base.state.verdicts.some((v) => v.code === 'KEY_FORKED')) return;
+          const forked = (d: ReturnType<typeof derive>) =>
+            d.state.verdicts.some((v) => v.code === 'KEY_FORKED');
+          if (forked(base) || forked(derive(SIM_AGENCY, world.all, { tieBreak: REVERSED }))) return;
+          if (forked(derive(SIM_AGENCY, world.all, { tieBreak: permuted(seed) }))) return;
           if (base.cut.some((c, i) => c < i - 1)) concurrent++;
           compare(
             findings,

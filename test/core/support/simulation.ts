@@ -642,7 +642,7 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
   }
   // A misbehaving client now and then writes again on the deps of its key's previous write: a fork of its
   // own chain (KEY_FORKED, core/key-chain.ts), which the order decides.
-  const stale = step.force && step.b % 5 === 4 ? r.lastDeps.get(signer.keyId) : undefined;
+  const stale = step.force && step.b % 11 === 10 ? r.lastDeps.get(signer.keyId) : undefined;
   const a = await sign(r, signer, made, stale);
   r.lastDeps.set(signer.keyId, [...a.deps]);
   // Some misbehaviour is written on purpose: contract work by whoever tries it, and a manager acting on
