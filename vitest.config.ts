@@ -2,17 +2,21 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
 
 // One project per part of the product, so each can be run alone (`vitest run --project core`).
+// Time-outs only guard against a hang: a test's own assertions decide, so they are generous (a CI machine
+// shared with other work ran tests 5–10× slower than a quiet one, and a 5 s default failed tests that were right).
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['test/core/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'core', include: ['test/core/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+      },
       {
         test: {
           name: 'sync-server',
           include: ['test/sync-server/**/*.test.ts'],
           environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
       {
@@ -21,9 +25,12 @@ export default defineConfig({
           name: 'extension',
           include: ['test/extension/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          testTimeout: 60_000,
         },
       },
-      { test: { name: 'repo', include: ['test/repo/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'repo', include: ['test/repo/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
+      },
       {
         // The packages `npm run zip` made for the stores (run by `npm run test:e2e`, after the zip).
         test: {

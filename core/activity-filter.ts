@@ -20,6 +20,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   logTime: 'work',
   recordPayout: 'work',
   observeContract: 'work',
+  assignContract: 'work',
   observeBoost: 'proposals',
   recordOwnHours: 'work',
   setHoursRecording: 'team',
@@ -37,6 +38,7 @@ const KIND: Record<ActionType, ActivityKind> = {
   removeDeviceKey: 'team',
   learnUpworkId: 'team',
   publishSealKey: 'team',
+  resealAmounts: 'team',
 };
 
 /** An action type of a later version (unknown here) is counted with the team's. */

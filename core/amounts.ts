@@ -15,6 +15,7 @@ import type {
   ContractTerms,
   Payloads,
 } from './types.ts';
+import { UNTRUSTED_AMOUNT_CODES } from './untrusted-amounts.ts';
 
 /** The action types that carry an amount. */
 export const AMOUNT_TYPES = ['receiveOffer', 'editContractTerms', 'submitMilestone', 'recordPayout'] as const;
@@ -115,8 +116,9 @@ const figureOf = (a: Amounts | undefined): Figure =>
  */
 export function amountsView(state: AgencyState, all: ReadonlyMap<ActionId, Amounts>): AmountsView {
   const view: AmountsView = { offers: {}, contracts: {}, payouts: {} };
-  // D15: an amount recorded in the clear after sealing came into force is counted nowhere (flagged by derive)
-  const exposed = new Set(state.verdicts.filter((v) => v.code === 'AMOUNT_IN_THE_CLEAR').map((v) => v.id));
+  // D15: an amount recorded in the clear after sealing came into force, or by someone who was not a business
+  // manager, is counted nowhere (flagged by derive)
+  const exposed = new Set(state.verdicts.filter((v) => UNTRUSTED_AMOUNT_CODES.has(v.code)).map((v) => v.id));
   const opened = exposed.size ? new Map([...all].filter(([id]) => !exposed.has(id))) : all;
   for (const o of Object.values(state.offers))
     view.offers[o.id] = { kind: o.kind, figure: figureOf(opened.get(o.record)) };

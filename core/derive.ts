@@ -347,9 +347,14 @@ function mayContest(ctx: ReplayContext, a: Action): boolean {
     return records?.some((q) => !ctx.knows(q)) ?? false;
   }
   if (a.type === 'observeContract') {
-    // a contract belongs to its first recorder: a concurrent first record by another member is contested
+    // a record concurrent with another record of its contract is settled with it (contracts-seen.ts)
     const seen = ctx.state.contractsSeen?.[(a.payload as { contract: string }).contract];
-    return seen !== undefined && !ctx.knows(ctx.d.position.get(seen.first)!);
+    return seen?.records.some((r) => !ctx.knows(ctx.d.position.get(r.id)!)) ?? false;
+  }
+  if (a.type === 'observeBoost') {
+    // a record concurrent with another record of its proposal is settled with it (boosts-seen.ts)
+    const seen = ctx.state.boostsSeen?.[(a.payload as { proposal: string }).proposal];
+    return seen?.records?.some((r) => !ctx.knows(ctx.d.position.get(r.id)!)) ?? false;
   }
   if (a.type === 'refundConnects') {
     // D9: a refund concurrent with another on its job may change what that one restored

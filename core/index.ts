@@ -64,6 +64,8 @@ export {
   SNAPSHOT_VERSION,
   verifyEntries,
 } from './log.ts';
+export { type ResealNeed, resealNeeds, resealsTo } from './reseal.ts';
+export { sealedTo } from './rules/reseal.ts';
 export {
   ACTION_TYPES,
   AmountsSchema,

@@ -409,7 +409,7 @@ export function insights(
   const seen = state.boostsSeen ?? {};
   for (const key in seen) {
     const b = seen[key]!;
-    if (b.at < period.from || b.at >= period.to) continue;
+    if (b.member === null || b.at < period.from || b.at >= period.to) continue;
     const o = rowOf(b.member).outcomes;
     if (b.outcome === 'boosted') o.boosted++;
     else if (b.outcome === 'outbid') o.outbid++;

@@ -93,8 +93,16 @@ const SETTLE = {
   dt: (v: unknown[]) => (v.includes('agency') ? 'agency' : 'independent'),
   // D15: sealing is in force once any business manager published a sealing key
   sl: () => true,
+  // a browser's published seal key: the smaller, if one browser published two at the same time
+  sb: (v: unknown[]) => [...(v as string[])].sort()[0],
+  // an amount re-sealed to a browser's seal key (core/rules/reseal.ts): once is enough
+  rs: () => true,
+  // a browser's sealing key was published (read when its member is promoted)
+  pk: () => true,
   // members' own hours: off (the default, and the private reading) beats on
   hr: (v: unknown[]) => !v.includes(false),
+  // two managers deciding a disputed contract differently at once: the smaller member id, never the time
+  ca: (v: unknown[]) => [...(v as string[])].sort()[0],
   // an accepted offer stays accepted (a contract exists on Upwork)
   of: (v: unknown[]) => (v.includes('accepted') ? 'accepted' : v.includes('declined') ? 'declined' : 'open'),
 } satisfies Record<string, (values: unknown[]) => unknown>;

@@ -23,8 +23,15 @@ import type { Action, ActionId, ActionType, AgencyState, MemberId, Payloads, Ver
 export const ACTIONS_ROOT = 'actions';
 // 3: the signed format v2, and derive's bookkeeping (registers, power events, revocations).
 // 4: refunds credited per job, capped by what was spent (state.refundJobs, D9).
-// 5: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
-export const SNAPSHOT_VERSION = 5;
+// 5: each browser's seal key as a register (sb) and amounts re-sealed (rs) for resealAmounts (D15).
+// 6: contracts and boost outcomes keep their records (held, disputed), refund rows their credit time; a
+//    seal key published while plain (pk).
+// 7: a second member's record of a contract disputes it, later as well as concurrent.
+// 8: a plain member's record of a teammate's offer holds nothing, a sealed amount counts only from a business
+//    manager, and a manager's later record gives an offer its amount (D12, D15); a join under an active
+//    member's name is refused.
+// 9: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
+export const SNAPSHOT_VERSION = 9;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

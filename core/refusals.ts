@@ -30,7 +30,7 @@ export const VERDICTS = {
   NOT_BUSINESS_MANAGER: {
     rule: 'P2',
     message:
-      'Only business managers invite or remove members, change roles or relationships, set allowances and time zone, and record Connects.',
+      'Only business managers invite or remove members, change roles or relationships, set allowances and time zone, record Connects, and decide whose a disputed contract is.',
   },
   DEMOTED: {
     rule: 'D5',
@@ -166,10 +166,33 @@ export const VERDICTS = {
     message:
       'An amount (a rate, a milestone amount or a payout) was recorded in the clear after the agency began sealing amounts to its business managers: it is not counted.',
   },
+  RESEAL_NOT_MANAGER: {
+    rule: 'D15',
+    message:
+      'Only a business manager’s browser lets another business manager’s browser read earlier amounts.',
+  },
+  RESEAL_NOT_MANAGER_KEY: {
+    rule: 'D15',
+    message:
+      'Earlier amounts are re-sealed only to the key a business manager’s active browser published: not to a plain member, a demoted manager or an old key.',
+  },
+  RESEAL_NOT_SEALED: {
+    rule: 'D15',
+    message: 'Only an amount sealed in an action this one knew can be re-sealed.',
+  },
+  RESEAL_REPEATED: {
+    rule: 'D15',
+    message: 'That browser could already read this amount: each amount is re-sealed to a browser once.',
+  },
   CONTRACT_TAKEN: {
     rule: 'D8',
     message:
-      'A contract belongs to one freelancer, the member who recorded it first: a record of it by anyone else changes nothing.',
+      'A teammate had already recorded this contract as theirs, and a contract belongs to one freelancer: it is disputed until a business manager decides, and once one has, a record of it by anyone else changes nothing.',
+  },
+  CONTRACT_DISPUTED: {
+    rule: 'D8',
+    message:
+      'Two members recorded this contract as their own: no one holds it until a business manager decides.',
   },
   REFUND_BEYOND_SPENT: {
     rule: 'D9',
@@ -190,6 +213,39 @@ export const VERDICTS = {
     rule: 'D11',
     message:
       'Hours recorded while the agency does not record members’ own hours (a business manager’s setting): kept in the log, not counted.',
+  },
+  HOURS_NOT_OWN_CONTRACT: {
+    rule: 'R5',
+    message:
+      'Hours recorded on a contract the agency’s log does not have as the recorder’s own: only its freelancer logs time on it. Kept in the log, not counted.',
+  },
+  HOURS_WEEK_AHEAD: {
+    rule: 'D11',
+    message:
+      'Hours recorded for a week that had not begun on the day they were recorded: kept in the log, not counted.',
+  },
+  BOOST_NOT_OWN: {
+    rule: 'R1',
+    message:
+      'A proposal’s boost outcome is recorded by the member who sent the proposal (its first recorder); a record by anyone else changes nothing.',
+  },
+  NAME_TAKEN: {
+    // Identity: a member is shown by the name given when joining, so two active members need two names
+    rule: 'LOG',
+    message:
+      'An active member of the agency already has this name (names are compared without case or spacing): join with another name, for instance with your last name or initial.',
+  },
+  OFFER_FOR_OTHER: {
+    // D12: only a business manager records for someone else; an offer shows on Upwork to its freelancer and
+    // the managers alone, so a plain member's record of a teammate's offer is no observation of theirs
+    rule: 'D12',
+    message:
+      'A member recorded an offer for someone else; only business managers record for others. Kept in the log, it records nothing.',
+  },
+  AMOUNT_NOT_BY_MANAGER: {
+    rule: 'D15',
+    message:
+      'An amount (a rate, a milestone amount or a payout) recorded by someone who was not a business manager: Upwork shows amounts to business managers only, so it is not counted.',
   },
   PAYOUT_NOT_SEEN: {
     rule: 'D15',

@@ -18,7 +18,8 @@ import { toBase64Url } from './bytes.ts';
 import type { Derivation, PowerEvent, Revocations } from './derivation.ts';
 import { noRevocations } from './derivation.ts';
 import type { VerdictCode } from './refusals.ts';
-import { contractTaken } from './rules/contracts-seen.ts';
+import { boostRecordFlagged } from './rules/boosts-seen.ts';
+import { contractRecordFlag } from './rules/contracts-seen.ts';
 import { refundCut } from './rules/refunds.ts';
 import { type Action, type ActionId, isFact, type MemberId, type Payloads } from './types.ts';
 
@@ -135,12 +136,19 @@ function settleContest(
       if (!out.flag.has(id) && refundCut(d.state, job, id)) out.flag.set(id, group.code);
     return;
   }
-  // A contract belongs to one freelancer: concurrent records of it by others than its holder are flagged.
+  // Concurrent records of one proposal's boost outcome: flagged when not its author's (boosts-seen.ts).
+  if (what.startsWith('boost:')) {
+    const proposal = what.slice('boost:'.length);
+    for (const id of group.ids)
+      if (!out.flag.has(id) && boostRecordFlagged(d.state, proposal, id)) out.flag.set(id, group.code);
+    return;
+  }
+  // Concurrent records of one contract: each one's flag (taken, disputed, kind) from the settled contract.
   if (what.startsWith('contract:')) {
     const contract = what.slice('contract:'.length);
     for (const id of group.ids) {
-      const member = memberOf(d, d.actions.get(id)!);
-      if (!out.flag.has(id) && contractTaken(d.state, contract, member)) out.flag.set(id, group.code);
+      const flag = out.flag.has(id) ? null : contractRecordFlag(d.state, contract, id);
+      if (flag) out.flag.set(id, flag);
     }
     return;
   }

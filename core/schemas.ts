@@ -12,6 +12,8 @@ const text = (max: number) =>
     .refine((s) => s.trim() === s, 'must not start or end with spaces');
 const id = z.string().regex(/^[A-Za-z0-9_~.:-]{1,80}$/, 'must be a short id');
 const memberId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be a member id');
+/** An action id: the base64url of a SHA-256. */
+const actionId = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be an action id');
 /** Milliseconds since 1970, up to the year 275760 (the largest a Date holds). */
 const time = z.number().int().min(0).max(8_640_000_000_000_000);
 const connects = z.number().int().min(0).max(1_000_000);
@@ -56,6 +58,10 @@ export const SEAL = {
   RECIPIENT_BYTES: 32 + 48,
   /** Managers' browsers an amount is sealed to; 24 × 80 bytes keep an action well under 4 KiB. */
   MAX_RECIPIENTS: 24,
+  /** A content key wrapped to one recipient: 32 bytes and the AES-GCM tag. */
+  WRAPPED_BYTES: 48,
+  /** Amounts one resealAmounts carries; 16 boxes of ~190 canonical bytes keep it under MAX_ACTION_BYTES. */
+  MAX_RESEAL_BOXES: 16,
 } as const;
 
 /** Whether each recipient key appears once (a repeat would only make the envelope bigger). */
@@ -122,6 +128,26 @@ export const PayloadSchemas = {
   recordPurchase: z.object({ connects: connects.min(1) }).strict(),
   removeDeviceKey: z.object({ member: memberId, key: bytes(32) }).strict(),
   publishSealKey: z.object({ key: bytes(SEAL.KEY_BYTES) }).strict(),
+  // D15, core/reseal.ts: which amounts, to which browser and how many are checked by the rule; here the sizes.
+  resealAmounts: z
+    .object({
+      key: bytes(32),
+      seal: bytes(SEAL.KEY_BYTES),
+      boxes: z
+        .array(
+          z
+            .object({
+              action: actionId,
+              epk: bytes(SEAL.KEY_BYTES),
+              wrapped: bytes(SEAL.WRAPPED_BYTES),
+            })
+            .strict(),
+        )
+        .min(1)
+        .max(SEAL.MAX_RESEAL_BOXES)
+        .refine((b) => new Set(b.map((x) => x.action)).size === b.length, 'must name each amount once'),
+    })
+    .strict(),
   acceptOffer: z.object({ offer: id }).strict(),
   declineOffer: z.object({ offer: id }).strict(),
   // D15: amounts only in `sealed`; the clear `terms`/`amount` are 0.2.0's shapes, still read (the server
@@ -184,6 +210,7 @@ export const PayloadSchemas = {
     .object({ contract: id, sealed: sealed.optional(), amount: cents.min(1).optional() })
     .strict(),
   observeContract: z.object({ contract: id, title: text(300), kind, as: proposeAs }).strict(),
+  assignContract: z.object({ contract: id, member: memberId }).strict(),
   observeBoost: z
     .object({ proposal: id, title: text(300), outcome: z.enum(['boosted', 'outbid', 'not-boosted']) })
     .strict(),
@@ -191,9 +218,8 @@ export const PayloadSchemas = {
   recordOwnHours: z
     .object({
       contract: id,
-      week: z
-        .string()
-        .regex(/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/, 'must be a day, YYYY-MM-DD'),
+      // Upwork's work week starts on Monday: a real date (not 2026-02-31) that is a Monday.
+      week: calendarDay.refine((s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 1, 'must be a Monday'),
       // A week has 10,080 minutes.
       minutes: z
         .number()

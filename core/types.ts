@@ -27,6 +27,13 @@ export interface Sealed {
   to: Uint8Array;
 }
 
+/** One amount re-sealed (core/reseal.ts): the action's content key wrapped (48 bytes) with ephemeral key `epk`. */
+export interface ResealBox {
+  action: ActionId;
+  epk: Uint8Array;
+  wrapped: Uint8Array;
+}
+
 /** Every action's payload, by type. Byte fields are Uint8Array. Money is in cents, Connects are whole. */
 export interface Payloads {
   // intents
@@ -60,6 +67,12 @@ export interface Payloads {
   removeDeviceKey: { member: MemberId; key: Uint8Array };
   /** The signing browser's X25519 public key, to which amounts are sealed while its member manages (D15). */
   publishSealKey: { key: Uint8Array };
+  /**
+   * A business manager's browser lets another manager's browser (`key`, its Ed25519 browser key, whose
+   * published seal key is `seal`) open amounts sealed before it could be sealed to (D15, core/reseal.ts):
+   * per amount-bearing `action`, that action's content key wrapped to `seal` with a fresh ephemeral key `epk`.
+   */
+  resealAmounts: { key: Uint8Array; seal: Uint8Array; boxes: ResealBox[] };
   acceptOffer: { offer: string };
   declineOffer: { offer: string };
   /**
@@ -95,6 +108,8 @@ export interface Payloads {
   recordPayout: { contract: string; sealed?: Sealed; amount?: number };
   /** A contract of the recording member's, as their Upwork contracts page lists it: never its rate (D15). */
   observeContract: { contract: string; title: string; kind: ContractKind; as: ProposeAs };
+  /** A business manager decides whose a contract seen on Upwork is (a dispute's end: core/rules/contracts-seen.ts). */
+  assignContract: { contract: string; member: MemberId };
   /** A proposal's boost outcome as the recording member's My proposals shows it (issue 11). */
   observeBoost: { proposal: string; title: string; outcome: BoostOutcome };
   /** A business manager turns recording of members' own weekly hours on or off (off by default). */
@@ -187,6 +202,16 @@ export interface RefundRecord {
   at: number;
   /** Its Connects history row (core/refund-key.ts), or null for one recorded without its day. */
   key: string | null;
+  /** Its row's day, or null. */
+  on: string | null;
+  /**
+   * Where its credit sits among observations. A row's: the start of its day `on` (UTC), or just after the
+   * first spend on the job that a record of the row knew, whichever is later — the same for every record of
+   * the row, whatever time its signer stamped. A refund recorded without its day: its effective time.
+   */
+  creditAt: number;
+  /** The effective time of the first spend on the job in its causal past. */
+  spentSince: number;
   claim: number;
   /** Connects the agency spent on the job in the refund's causal past (proposals + boosts). */
   spent: number;
@@ -238,10 +263,24 @@ export interface SeenBoost {
   proposal: string;
   title: string;
   outcome: BoostOutcome;
-  member: MemberId;
-  /** The record that stands (the latest by time), and its time. */
+  /** Its author: the member whose first record it is; null when two members' first records were concurrent. */
+  member: MemberId | null;
+  /** The record that stands (the author's latest by time, then id), and its time. */
   by: ActionId;
   at: number;
+  /** Every record of it, with what its own causal past made of it (settled without the log's order). */
+  records: SeenBoostRecord[];
+}
+
+/** One observeBoost record. claim: it knew no record of the proposal; own: it knew it as its recorder's; taken: as another member's (or disputed). */
+export interface SeenBoostRecord {
+  id: ActionId;
+  member: MemberId;
+  /** Effective time. */
+  at: number;
+  title: string;
+  outcome: BoostOutcome;
+  how: 'claim' | 'own' | 'taken';
 }
 
 export interface SeenContract {
@@ -249,13 +288,41 @@ export interface SeenContract {
   title: string;
   kind: 'hourly' | 'fixed';
   as: ProposeAs;
-  member: MemberId;
-  /** The record that stands (the member's latest by time), and its time. */
+  /**
+   * The member who holds it: the one member whose first records (records that knew no other record of it) there
+   * are, or the member a business manager assigned it to. Null while first records of two members dispute it.
+   */
+  member: MemberId | null;
+  /** While no one holds it: the members whose first records of it were concurrent, sorted. */
+  disputed?: MemberId[];
+  /** The member a business manager's decision (assignContract) names, when there is one. */
+  assigned?: MemberId;
+  /** The record that stands (the holder's latest by time, then id), and its time. */
   by: ActionId;
   at: number;
-  /** The member's first record of it, and its time: the first recorder holds a contract. */
+  /** The holder's first record by time (then id), and its time: its kind stays (D10). */
   first: ActionId;
   since: number;
+  /** Every record of it, with what its own causal past made of it (settled without the log's order). */
+  records: SeenContractRecord[];
+}
+
+/** One observeContract record: `how` is judged from what the record knew, so it never hangs on the order. */
+export interface SeenContractRecord {
+  id: ActionId;
+  member: MemberId;
+  /** Effective time. */
+  at: number;
+  title: string;
+  kind: 'hourly' | 'fixed';
+  as: ProposeAs;
+  /**
+   * claim: it knew no record of the contract (a first record); counter: it knew it as someone else's by
+   * their claim alone (it disputes the contract, flagged CONTRACT_TAKEN); own: it knew the contract as its
+   * member's; taken: it knew a business manager's decision for someone else; disputed: it knew a dispute and
+   * no decision.
+   */
+  how: 'claim' | 'counter' | 'own' | 'taken' | 'disputed';
 }
 
 export interface Contract {

@@ -6,8 +6,10 @@ import type { AgencyState, MemberId, OwnHours, SeenContract } from './types.ts';
 
 export interface WorkRow {
   contract: SeenContract;
-  /** The freelancer's name, or null for a member the log no longer has. */
+  /** The freelancer's name, or null for a member the log no longer has or while the contract is disputed. */
   memberName: string | null;
+  /** While two members' first records dispute it (D8): their names, until a business manager decides. */
+  disputedBy: string[];
   /** The latest week recorded from the freelancer's own timesheet, if any. */
   latest: OwnHours | null;
 }
@@ -21,12 +23,17 @@ export function workOnUpwork(state: AgencyState, me: MemberId): WorkRow[] {
     const had = latest.get(key);
     if (!had || h.week > had.week) latest.set(key, h);
   }
+  const nameOf = (id: MemberId) => state.members[id]?.name ?? null;
   return Object.values(state.contractsSeen ?? {})
-    .filter((c) => manager || c.member === me)
+    .filter((c) => manager || c.member === me || (c.member === null && c.disputed?.includes(me)))
     .sort((a, b) => b.since - a.since || (a.id < b.id ? -1 : 1))
     .map((contract) => ({
       contract,
-      memberName: state.members[contract.member]?.name ?? null,
-      latest: latest.get(`${contract.member}|${contract.id}`) ?? null,
+      memberName: contract.member === null ? null : nameOf(contract.member),
+      disputedBy:
+        contract.member === null
+          ? (contract.disputed ?? []).map((id) => nameOf(id) ?? 'a former member')
+          : [],
+      latest: contract.member === null ? null : (latest.get(`${contract.member}|${contract.id}`) ?? null),
     }));
 }

@@ -145,6 +145,14 @@ const SPECS: OptionSpec[] = [
     fallback: String(DEFAULTS.heartbeatMs),
   },
   {
+    flag: '--ping-ms',
+    env: 'PING_MS',
+    key: 'pingMs',
+    kind: 'int',
+    help: 'Ping every member this often; one that answered nothing since the last ping is dropped.',
+    fallback: String(DEFAULTS.pingMs),
+  },
+  {
     flag: '--trust-proxy',
     env: 'TRUST_PROXY',
     key: 'trustProxy',

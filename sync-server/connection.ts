@@ -109,7 +109,9 @@ export class Connection implements Peer {
   /** When the server last sent this connection anything (for the heartbeat). */
   lastSent: number;
   /** Whether the peer answered the last WebSocket ping. */
-  alive = true;
+  private alive = true;
+  /** How many bytes the socket had read when the last ping went out. */
+  private readAtPing = 0;
   closeCode: number | null = null;
   private phase: Phase = 'challenged';
   private room: Room | null = null;
@@ -169,6 +171,22 @@ export class Connection implements Peer {
   private get log(): Logger {
     this.logger ??= this.ctx.log.child({ conn: this.id, room: this.roomId });
     return this.logger;
+  }
+
+  /**
+   * Whether the peer answered the last ping or sent anything since: a large catch-up still arriving over a
+   * slow link holds its pong behind it (a frame cannot be interrupted by a pong, RFC 6455 5.4), so bytes
+   * arriving count as an answer. A member back after a week offline is not dropped mid-upload.
+   */
+  get answered(): boolean {
+    return this.alive || this.ws.bytesRead > this.readAtPing;
+  }
+
+  /** Sends a WebSocket ping; `answered` says next time whether the peer has been heard from since. */
+  ping(): void {
+    this.alive = false;
+    this.readAtPing = this.ws.bytesRead;
+    this.ws.ping();
   }
 
   get open(): boolean {

@@ -30,7 +30,7 @@ export async function preverify(room: PreverifyRoom, item: Inbound): Promise<voi
   const verified: Action[] = [];
   const entries: Entry[] = [];
   item.verified = verified;
-  const slice = new Slice();
+  const slice = new Slice(room.id);
   const reader = new UpdateReader(item.update);
   const options = { verify: room.verify };
   while (!reader.done) {

@@ -149,7 +149,7 @@ export class Room {
   static async load(id: string, ctx: RoomContext): Promise<Room> {
     const stored = await ctx.store.load(id);
     const log = new RoomLog();
-    const slice = new Slice();
+    const slice = new Slice(id);
     const entries = await log.load(stored.updates, slice);
     let owners = stored.owners;
     if (!owners.length && entries.length) {
@@ -314,7 +314,7 @@ export class Room {
   }
 
   private async run(): Promise<void> {
-    const slice = new Slice();
+    const slice = new Slice(this.id);
     for (;;) {
       // Check the updates that are ready, in arrival order, gathering the small ones into a group; a large
       // one, or one that changes who may connect, is admitted alone, after the group.

@@ -47,6 +47,8 @@ export interface SyncServerOptions {
   messageBurst?: number;
   /** The server sends something to every open connection at least this often. */
   heartbeatMs?: number;
+  /** A WebSocket ping to every member this often; a peer that answered neither it nor anything since is dropped. */
+  pingMs?: number;
   authDeadlineMs?: number;
   /** Unload a room this long after its last connection left. */
   idleUnloadMs?: number;
@@ -98,6 +100,7 @@ export const DEFAULTS = {
   messagesPerSecond: 200,
   messageBurst: 2_000,
   heartbeatMs: HEARTBEAT_MS,
+  pingMs: 30_000,
   authDeadlineMs: AUTH_DEADLINE_MS,
   idleUnloadMs: 5_000,
   deriveIdleMs: 10_000,
@@ -336,7 +339,7 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
   };
 
   // One sweep for every connection (no timer per socket): heartbeats, dead peers, stuck updates.
-  const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4)));
+  const sweepEvery = Math.max(50, Math.min(5_000, Math.floor(o.heartbeatMs / 4), Math.floor(o.pingMs / 4)));
   let lastPing = now();
   // A peer that did not answer a ping is dropped, unless this process was stalled since the ping (its
   // pong may be waiting to be read): a stall must not cost every connection (issue 8, item 12).
@@ -347,12 +350,13 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
     const real = performance.now();
     if (real - lastSweep > sweepEvery + 1_000) stalledSincePing = true;
     lastSweep = real;
-    const ping = t - lastPing >= 30_000;
+    const ping = t - lastPing >= o.pingMs;
     const dropSilent = ping && !stalledSincePing;
     if (ping) {
       lastPing = t;
       stalledSincePing = false;
     }
+    const unanswered: Connection[] = [];
     for (const conn of connections) {
       if (!conn.open) continue;
       conn.tick(t);
@@ -363,14 +367,23 @@ export async function startSyncServer(options: SyncServerOptions): Promise<SyncS
       // y-websocket reconnects after 30 s without a message: never let a connection get near that.
       if (t - conn.lastSent >= o.heartbeatMs - sweepEvery) conn.send(HEARTBEAT_FRAME);
       if (ping) {
-        if (!conn.alive && dropSilent) {
-          conn.ws.terminate();
+        if (!conn.answered && dropSilent) {
+          unanswered.push(conn);
           continue;
         }
-        conn.alive = false;
-        conn.ws.ping();
+        conn.ping();
       }
     }
+    // Timers run before the event loop reads its sockets: after a stall shorter than the one noticed above,
+    // a pong may be waiting to be read. The verdict comes after this turn's reads.
+    if (unanswered.length)
+      setImmediate(() => {
+        for (const conn of unanswered) {
+          if (!conn.open) continue;
+          if (conn.answered) conn.ping();
+          else conn.ws.terminate();
+        }
+      });
   }, sweepEvery);
   sweep.unref();
   // The WAL is moved into the database file between bursts (committer.ts), never inside a commit.

@@ -25,6 +25,11 @@ export class AgencySocket extends WebSocket {
   oversize: CloseName = 'TOO_LARGE';
   oversizeMessage: string = CLOSE.TOO_LARGE.reason;
 
+  /** Bytes read from the peer so far (a frame still arriving shows here before ws has it whole). */
+  get bytesRead(): number {
+    return (this as unknown as { _socket?: import('node:net').Socket })._socket?.bytesRead ?? 0;
+  }
+
   /** The receive limits from the next frame on (ws checks them as each frame's header arrives). */
   limit(maxPayload: number, maxChunks: number, oversize: CloseName, message: string): void {
     const receiver = (this as unknown as { _receiver?: Receiver })._receiver;

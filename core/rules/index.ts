@@ -5,13 +5,15 @@ import { lastOfKey } from '../key-chain.ts';
 import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
+import { amountNotByManager } from './amount-trust.ts';
 import { boostsSeenRules } from './boosts-seen.ts';
 import { connectsRules, createBalance } from './connects.ts';
 import { contractsSeenRules } from './contracts-seen.ts';
 import { create, join, memberRules } from './members.ts';
 import { ownHoursRules } from './own-hours.ts';
 import { refundRules } from './refunds.ts';
-import type { Outcome, Rule } from './rule.ts';
+import { resealRules } from './reseal.ts';
+import type { Actor, Outcome, Rule } from './rule.ts';
 import { clearAmountFlag, sealKeyRules } from './seal-keys.ts';
 import { workRules } from './work.ts';
 
@@ -25,6 +27,7 @@ const RULES = new Map(
     ...refundRules,
     ...workRules,
     ...sealKeyRules,
+    ...resealRules,
     ...contractsSeenRules,
     ...boostsSeenRules,
     ...ownHoursRules,
@@ -75,7 +78,7 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     ctx.departed ||= member.status !== 'active';
     ctx.historyOnly ||= ctx.departed;
     const r = rule.apply(ctx, a, actor);
-    const flags = withClearAmount(ctx, a, r.flags ?? NO_FLAGS);
+    const flags = withAmountFlags(ctx, a, actor, true, r.flags ?? NO_FLAGS);
     return done(r.text, ctx.departed ? [...flags, 'MEMBER_GONE_FACT'] : flags);
   }
   if (member.status !== 'active') return refuse('MEMBER_GONE');
@@ -89,11 +92,22 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     book.authority.add(a.id);
   }
   const r = rule.apply(ctx, a, actor);
-  return done(r.text, withClearAmount(ctx, a, r.flags ?? NO_FLAGS));
+  return done(r.text, withAmountFlags(ctx, a, actor, false, r.flags ?? NO_FLAGS));
 }
 
-/** D15: an amount in the clear once sealing is in force is flagged (seal-keys.ts). */
-function withClearAmount(ctx: ReplayContext, a: Action, flags: VerdictCode[]): VerdictCode[] {
-  const flag = clearAmountFlag(ctx, a);
-  return flag ? [...flags, flag] : flags;
+/**
+ * D15: an amount in the clear once sealing is in force (seal-keys.ts), or stated by a plain member
+ * (amount-trust.ts), is flagged.
+ */
+function withAmountFlags(
+  ctx: ReplayContext,
+  a: Action,
+  actor: Actor,
+  fact: boolean,
+  flags: VerdictCode[],
+): VerdictCode[] {
+  const out = [clearAmountFlag(ctx, a), amountNotByManager(ctx, a, actor, fact)].filter(
+    (f): f is VerdictCode => f !== null,
+  );
+  return out.length ? [...flags, ...out] : flags;
 }

@@ -1,6 +1,7 @@
 // Membership: creating the agency, invites, joining, leaving, removal, roles, relationships, default teams
 // (P2, P3, R9, R11, D4, D7). Who a member is, their role, status and relationship, and who owns the agency
 // are registers (knowledge.ts): checks read them as the action knew them, effects write them.
+
 import { toBase64Url } from '../bytes.ts';
 import type { PowerEvent } from '../derivation.ts';
 import {
@@ -14,7 +15,9 @@ import {
 } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import type { Action, Member, MemberId, MemberStatus, Payloads, Relationship, Role } from '../types.ts';
+import { nameTaken, tagNamesakes } from './member-names.ts';
 import { isManager, type Rules } from './rule.ts';
+import { sealingOnPromotion } from './seal-keys.ts';
 
 // --- effects on the state, kept in step with the registers -----------------------------------------------------
 
@@ -32,6 +35,7 @@ export function setRole(ctx: ReplayContext, member: Member, role: Role): void {
   if (now === member.role) return;
   member.role = now;
   member.managerSince = now === 'manager' ? ctx.action.id : null;
+  if (now === 'manager') sealingOnPromotion(ctx, member);
 }
 
 function setRelationship(ctx: ReplayContext, member: Member, relationship: Relationship): void {
@@ -158,6 +162,8 @@ export function join(
   const keyMember = s.keys[a.actor]?.member;
   const existing = keyMember ? knownActive(ctx, keyMember) : null;
   if (keyStatus && (invite.kind === 'device' || existing)) return { ok: false, code: 'ALREADY_MEMBER' };
+  if (invite.kind !== 'device' && nameTaken(ctx, a.payload.name, keyMember ?? a.actor))
+    return { ok: false, code: 'NAME_TAKEN' };
   if (entry.joins.length) {
     // An invite admits one browser once (D7): another join used it concurrently. revoke.ts lets one of them
     // in, chosen without looking at the order; the server lets only the first one in anyway.
@@ -178,6 +184,7 @@ export function join(
     role: invite.role,
     relationship: invite.relationship,
   });
+  tagNamesakes(ctx, member);
   return {
     ok: true,
     text: `${member.name} joined the agency as ${invite.relationship} ${invite.role === 'manager' ? 'business manager' : 'member'}`,

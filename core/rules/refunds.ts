@@ -2,7 +2,9 @@
 // any member records from the Connects history page, so its job, its day and its Connects are the recorder's
 // choice — an attacker's too. What bounds them:
 //  - the pool is credited only on a job with an agency proposal in the refund's causal past (D9);
-//  - one history row (job, day, Connects: core/refund-key.ts) is one refund: a second record is a repeat;
+//  - one history row (job, day, Connects: core/refund-key.ts) is one refund: a second record is a repeat, and
+//    the row is credited at its day, not at any record's time, so a back-dated copy of an honest row (before an
+//    observation that already counted it) cannot make the row count for nothing;
 //  - a refund restores at most what the agency spent on the job (proposals + boosts) as its recorder knew it,
 //    less the refunds already counted on the job (REFUND_BEYOND_SPENT flags the excess, which counts nowhere);
 //  - a row dated after the day it was recorded on is no row of Upwork's (REFUND_DAY_AHEAD: counts nowhere).
@@ -26,15 +28,22 @@ export const refundContest = (job: string): string => `refund:${job}`;
 const AHEAD_MS = 14 * 3_600_000;
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-/** Connects the agency spent on `job` in the current action's causal past (proposals + boosts). */
-function spentKnown(ctx: ReplayContext, job: string): number {
+/**
+ * Connects the agency spent on `job` in the current action's causal past (proposals + boosts), and when the
+ * first of those spends counts.
+ */
+function spentKnown(ctx: ReplayContext, job: string): { sum: number; since: number } {
   const s = ctx.book.spends;
   let sum = 0;
+  let since = Number.POSITIVE_INFINITY;
   for (let i = s.lastOnJob.get(job) ?? -1; i >= 0; i = s.previousOnJob[i]!) {
     const p = s.pos[i]!;
-    if (p < ctx.index && ctx.knows(p)) sum += s.cost[i]!;
+    if (p < ctx.index && ctx.knows(p)) {
+      sum += s.cost[i]!;
+      since = Math.min(since, ctx.d.effAt[p]!);
+    }
   }
-  return sum;
+  return { sum, since };
 }
 
 function findLedger(ledger: LedgerEntry[], id: string, at: number): number {
@@ -50,13 +59,33 @@ function findLedger(ledger: LedgerEntry[], id: string, at: number): number {
 }
 
 /**
+ * Where a history row's credit sits among observations, from its day and never from its records' times: at
+ * the start of its day (UTC), or just after the job's first agency spend any record of it knew if that is
+ * later (Connects come back after they went out). An observation from then on is taken to include it — the
+ * Connects history page, where rows are recorded, records Upwork's balance after them — so a row seen late
+ * is not counted on top of a balance that had it, and no record's stamp moves it before or after one.
+ */
+const rowCreditAt = (on: string, records: readonly RefundRecord[]): number =>
+  Math.max(Date.parse(`${on}T00:00:00Z`), Math.min(...records.map((r) => r.spentSince)) + 1);
+
+/**
  * Credits the job's refunds in time order (then id): a repeat of a row credited earlier restores nothing;
- * each other one at most what its recorder knew was spent less what the refunds before it restored. Keeps
- * the ledger and the row index in step, and returns nothing: the records say what each restored.
+ * each other one at most what was spent (for a row, the most any of its records knew) less what the refunds
+ * before it restored. A row's credit sits at its day (`creditAt`), so which of its records holds it — and
+ * at what time its signers stamped them — moves no figure. Keeps the ledger and the row index in step, and
+ * returns nothing: the records say what each restored.
  */
 export function creditJob(s: AgencyState, job: string): void {
   const records = s.refundJobs[job]!;
   records.sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : 1));
+  const copies = new Map<string, RefundRecord[]>();
+  for (const r of records) if (r.key !== null) copies.set(r.key, [...(copies.get(r.key) ?? []), r]);
+  const spentOfRow = new Map<string, number>();
+  const creditAt = new Map<string, number>();
+  for (const [key, rs] of copies) {
+    spentOfRow.set(key, Math.max(...rs.map((r) => r.spent)));
+    creditAt.set(key, rowCreditAt(rs[0]!.on!, rs));
+  }
   const rows = new Set<string>();
   let restored = 0;
   for (const r of records) {
@@ -65,12 +94,17 @@ export function creditJob(s: AgencyState, job: string): void {
       rows.add(r.key);
       s.refunds[r.key] = r.id;
     }
-    r.credit = r.repeat ? 0 : Math.max(0, Math.min(r.claim, r.spent - restored));
+    const spent = r.key === null ? r.spent : spentOfRow.get(r.key)!;
+    r.credit = r.repeat ? 0 : Math.max(0, Math.min(r.claim, spent - restored));
     restored += r.credit;
-    const i = findLedger(s.ledger, r.id, r.at);
-    if (i >= 0 && r.credit === 0) s.ledger.splice(i, 1);
+    // its entry sits at the time it was credited at before (a later record of the row may move it)
+    const at = r.key === null ? r.creditAt : creditAt.get(r.key)!;
+    const i = findLedger(s.ledger, r.id, r.creditAt);
+    if (i >= 0 && (r.credit === 0 || at !== r.creditAt)) s.ledger.splice(i, 1);
     else if (i >= 0) s.ledger[i]!.delta = r.credit;
-    else if (r.credit > 0) insertLedger(s.ledger, { id: r.id, at: r.at, delta: r.credit, kind: 'refund' });
+    if ((i < 0 || at !== r.creditAt) && r.credit > 0)
+      insertLedger(s.ledger, { id: r.id, at, delta: r.credit, kind: 'refund' });
+    r.creditAt = at;
   }
   s.balance = balanceOf(s);
 }
@@ -90,6 +124,7 @@ export const refundRules: Rules = {
       if (!knowsSome(ctx, spendsOnJob(ctx.book.spends, p.job))) {
         return { text: `${text} (independent: not the agency’s Connects)` };
       }
+      const known = spentKnown(ctx, p.job);
       const records = s.refundJobs[p.job] ?? [];
       s.refundJobs[p.job] = records;
       const concurrent = records.filter((r) => !ctx.knows(ctx.d.position.get(r.id)!)).map((r) => r.id);
@@ -97,8 +132,12 @@ export const refundRules: Rules = {
         id: a.id,
         at: ctx.eff,
         key: refundKey(p),
+        on: p.on ?? null,
+        // a row's is settled with its other records (creditJob)
+        creditAt: ctx.eff,
         claim: p.connects,
-        spent: spentKnown(ctx, p.job),
+        spent: known.sum,
+        spentSince: known.since,
         credit: 0,
         repeat: false,
       };

@@ -13,18 +13,31 @@ import { clearAmounts } from '../amounts.ts';
 import { toBase64Url } from '../bytes.ts';
 import { known, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
-import type { Action } from '../types.ts';
+import type { Action, Member } from '../types.ts';
 import { isManager, type Rules } from './rule.ts';
 
 export const sealKeyRules: Rules = {
   publishSealKey: {
     apply(ctx, a, actor) {
       ctx.state.sealKeys[a.actor] = toBase64Url(a.payload.key);
+      // What re-sealing checks its recipient against, as each re-seal knew it (rules/reseal.ts).
+      write(ctx, 'sb', a.actor, ctx.state.sealKeys[a.actor]);
+      write(ctx, 'pk', a.actor, true);
       if (isManager(actor)) write(ctx, 'sl', '', true);
       return { text: null };
     },
   },
 };
+
+/**
+ * A member promoted to business manager whose browser published its sealing key while they were plain is now
+ * a sealing recipient: sealing is in force from the promotion on, as it would be had they published after it.
+ * Judged by what the promotion knew (a publication concurrent with it starts sealing from its next action on).
+ */
+export function sealingOnPromotion(ctx: ReplayContext, member: Member): void {
+  if (known<boolean>(ctx, 'sl', '') === true) return;
+  if (member.keys.some((key) => known<boolean>(ctx, 'pk', key) === true)) write(ctx, 'sl', '', true);
+}
 
 /** D15: the flag of an amount stated in the clear after sealing came into force in the action's past. */
 export function clearAmountFlag(ctx: ReplayContext, a: Action): VerdictCode | null {

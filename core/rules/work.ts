@@ -8,8 +8,10 @@ import { canonicalText } from '../canonical.ts';
 import { spendIndex, spendsOnJob } from '../derivation.ts';
 import { contest, known, knownMember, knowsAny, knowsSome, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
-import type { Contract, Offer } from '../types.ts';
+import type { Action, Contract, Offer } from '../types.ts';
+import { holdsTrustedAmount, statesAmount } from './amount-trust.ts';
 import { type Actor, isManager, nameOf, type Rules } from './rule.ts';
+import { clearAmountFlag } from './seal-keys.ts';
 
 /** The offer, if the action knew it was recorded. */
 function knownOffer(ctx: ReplayContext, id: string): Offer | null {
@@ -49,6 +51,24 @@ function answer(ctx: ReplayContext, id: string, status: 'accepted' | 'declined')
     };
   }
   return offer;
+}
+
+/**
+ * D15: a business manager's record of an offer whose standing record holds no amount they can trust (a plain
+ * member's own record, without one or with one no one reads) gives the offer its amount, instead of being a
+ * repeat; an accepted offer's contract takes it too while its terms were never edited.
+ */
+function takeOverAmount(ctx: ReplayContext, a: Action<'receiveOffer'>, actor: Actor): void {
+  const offer = ctx.state.offers[a.payload.offer];
+  if (!offer || !isManager(actor) || !statesAmount(a) || clearAmountFlag(ctx, a) !== null) return;
+  if (holdsTrustedAmount(ctx, offer.record)) return;
+  const contract = ctx.state.contracts[offer.id];
+  if (contract?.termsBy === offer.record) {
+    contract.termsBy = a.id;
+    contract.kind ??= kindOf(a.payload);
+  }
+  offer.record = a.id;
+  offer.kind ??= kindOf(a.payload);
 }
 
 export const workRules: Rules = {
@@ -136,6 +156,12 @@ export const workRules: Rules = {
       const p = a.payload;
       // D13: a departed member's record is history; a voided one (it contradicts a concurrent record) too.
       if (ctx.historyOnly) return { text: null };
+      // D12: only a business manager records an offer for someone else; a plain member's record of a
+      // teammate's offer holds nothing, so it can neither claim the offer's id nor be "known" by a later record
+      if (p.member !== actor.id) {
+        if (!isManager(actor)) return { text: null, flags: ['OFFER_FOR_OTHER'] };
+        ctx.book.authority.add(a.id); // a concurrent demotion re-judges it as a plain member's (D5)
+      }
       const flags: VerdictCode[] = [];
       let member = p.member;
       const named = knownMember(ctx, member);
@@ -173,6 +199,7 @@ export const workRules: Rules = {
           contest(ctx, `offer:${p.offer}`, 'OFFER_CONFLICT', [other.id, a.id]);
         }
         records.push(ctx.index);
+        takeOverAmount(ctx, a, actor);
         return { text: null, flags };
       }
       ctx.book.offers.set(p.offer, [ctx.index]);

@@ -7,6 +7,7 @@ import { checkInvite } from '../replica/check-invite.ts';
 import type { DeviceKey } from '../replica/device-key.ts';
 import { exportFileName, exportLog, exportStored } from '../replica/export-log.ts';
 import { createAgency, joinAgency } from '../replica/flows.ts';
+import type { KeepArea } from '../replica/keep.ts';
 import { type NetErrorSource, probeCode, probeSentence, probeServer } from '../replica/probe-server.ts';
 import { cachedView, OLD_ACTION_FORMAT, Replica } from '../replica/replica.ts';
 import { activityRequest } from './activity-request.ts';
@@ -17,6 +18,8 @@ export interface AgenciesDeps {
   settings: Settings;
   deviceKey: () => Promise<DeviceKey>;
   idb?: IDBFactory;
+  /** Where each replica keeps its record outside IndexedDB (browser.storage.local; replica/keep.ts). */
+  keep?: KeepArea | null;
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
   maxBackoffMs?: number;
@@ -119,6 +122,7 @@ export class Agencies {
       signer: this.key!.signer,
       sealKey: this.key!.seal ?? undefined,
       idb: this.deps.idb,
+      keep: this.deps.keep ?? null,
       WebSocketImpl: this.deps.WebSocketImpl,
       now: this.deps.now,
       maxBackoffMs: this.deps.maxBackoffMs,
@@ -231,6 +235,12 @@ export class Agencies {
         if (!r) return unknownAgency();
         r.reconnect();
         return { ok: true, value: null } satisfies Answer<'reconnect'>;
+      }
+      case 'dismissRecovery': {
+        const r = this.replicas.get(request.agencyId);
+        if (!r) return unknownAgency();
+        r.dismissRecovery();
+        return { ok: true, value: null } satisfies Answer<'dismissRecovery'>;
       }
     }
   }

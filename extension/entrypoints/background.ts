@@ -11,6 +11,7 @@ import { wxtSettings } from '../background/settings.ts';
 import { openAgencyPagesOnInstall, type RuntimeLike } from '../background/welcome.ts';
 import { workPagesStarter } from '../background/work-pages-starter.ts';
 import { deviceKey } from '../replica/device-key.ts';
+import type { KeepArea } from '../replica/keep.ts';
 
 export default defineBackground({
   type: 'module',
@@ -18,6 +19,9 @@ export default defineBackground({
     const agencies = new Agencies({
       settings: wxtSettings(),
       deviceKey,
+      // The replicas' record outside IndexedDB: a LevelDB of its own, which survives the browser discarding
+      // the extension's IndexedDB (replica/keep.ts).
+      keep: browser.storage.local as unknown as KeepArea,
       netErrors: webRequestNetErrors(browser.webRequest as unknown as WebRequestLike | undefined),
     });
     const router = new Router(agencies, {

@@ -22,6 +22,8 @@ const BACKGROUND_ONLY: readonly ActionType[] = [
   'removeDeviceKey',
   // the background publishes its own browser's seal key when its member manages (replica-amounts.ts)
   'publishSealKey',
+  // and re-seals, to whom and what it chooses after each log change (replica-amounts.ts, D15)
+  'resealAmounts',
 ];
 export const UI_ACTION_TYPES = ACTION_TYPES.filter((t) => !BACKGROUND_ONLY.includes(t)) as UiActionType[];
 
@@ -115,6 +117,7 @@ export const RequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('removeAgency'), agencyId }).strict(),
   z.object({ kind: z.literal('setServer'), agencyId, server: serverUrl }).strict(),
   z.object({ kind: z.literal('reconnect'), agencyId }).strict(),
+  z.object({ kind: z.literal('dismissRecovery'), agencyId }).strict(),
 ]);
 
 export type Refusal = Extract<Response, { ok: false }>;

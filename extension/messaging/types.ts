@@ -34,6 +34,22 @@ export interface SyncView {
   stoppedBy: string | null;
 }
 
+/**
+ * The browser discarded this agency's stored copy (IndexedDB) and the replica recovered from the record it
+ * keeps outside it (the replica's keep.ts and recovery.ts): shown to the member until they dismiss it.
+ */
+export interface RecoveryNotice {
+  at: number;
+  /** Actions the stored copy held before it was lost (the server sends back every one it has). */
+  held: number;
+  /** The member's own actions the server had not acknowledged, kept outside IndexedDB and written back. */
+  restored: number;
+  /** Own actions beyond the keep's bound: gone unless the server got them before the loss. */
+  notKept: number;
+  /** This browser's key was lost too: it has to be added again before it can sync. */
+  keyLost: boolean;
+}
+
 /** Everything a UI needs about one agency, as the background last derived it. */
 export interface AgencyView {
   agencyId: string;
@@ -55,6 +71,8 @@ export interface AgencyView {
   observations?: ObservedBalance[];
   sync: SyncView;
   recent: ActionStatus[];
+  /** Set after a recovery from the kept record, until the member dismisses it. */
+  recovered?: RecoveryNotice | null;
 }
 
 export interface OverviewView {
@@ -73,6 +91,7 @@ export type UiActionType = Exclude<
   | 'revokeInvite'
   | 'removeDeviceKey'
   | 'publishSealKey'
+  | 'resealAmounts'
 >;
 
 /**
@@ -165,7 +184,8 @@ export type Request =
   /** Deletes the agency's replica and its entry from this browser (not from the agency). */
   | { kind: 'removeAgency'; agencyId: string }
   | { kind: 'setServer'; agencyId: string; server: string }
-  | { kind: 'reconnect'; agencyId: string };
+  | { kind: 'reconnect'; agencyId: string }
+  | { kind: 'dismissRecovery'; agencyId: string };
 
 export type Response<T = unknown> =
   | { ok: true; value: T }
@@ -199,6 +219,7 @@ export interface ResponseValues {
   removeAgency: null;
   setServer: null;
   reconnect: null;
+  dismissRecovery: null;
 }
 
 /** Port name for the live subscription: the background posts an OverviewView after every change. */

@@ -14,7 +14,8 @@ export function boostFacts(
   for (const row of boosts) {
     if (!row.id) continue;
     const seen = view.state.boostsSeen?.[row.id];
-    if (seen && seen.outcome === row.boost) continue;
+    // someone else's (or two members') record of it: a record from this page would change nothing
+    if (seen && (seen.member !== view.me || seen.outcome === row.boost)) continue;
     out.push({
       key: `boost|${row.id}|${row.boost}`,
       request: {

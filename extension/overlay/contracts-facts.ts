@@ -11,7 +11,20 @@ import type { FactRequest } from './page-facts.ts';
 export interface ContractLines {
   /** Whose contract, as the agency's log has it; null when no member's browser recorded it yet. */
   member: string | null;
+  /** Two members' first records of it were concurrent: no one holds it until a business manager decides (D8). */
+  disputed: boolean;
   lines: { rule: string; text: string }[];
+}
+
+/** "Ann and Bob", "you and Bob": the members disputing a contract, as the viewer reads them. */
+export function disputantNames(ids: readonly string[], view: AgencyView): string {
+  // "you" first, then by name: the same sentence whatever the members' key ids
+  const names = ids
+    .map((id) => (id === view.me ? 'you' : (view.state.members[id]?.name ?? 'a former member')))
+    .sort((a, b) => (a === 'you' ? -1 : b === 'you' ? 1 : a.localeCompare(b)));
+  return names.length > 1
+    ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+    : names.join('');
 }
 
 /** Whether the member's own contract is the agency's: R7/D8 for exclusive members, else the offer or R9. */
@@ -29,10 +42,24 @@ function asOf(contract: ListedContract, view: AgencyView): ProposeAs | null {
 export function contractLines(contract: ListedContract, view: AgencyView): ContractLines {
   const seen = view.state.contractsSeen?.[contract.id];
   const agency = view.state.name;
+  if (seen && seen.member === null) {
+    const lines = [
+      {
+        rule: 'D8',
+        text: `Disputed — ${disputantNames(seen.disputed ?? [], view)} each recorded it as their own: a business manager decides whose it is.`,
+      },
+    ];
+    if (seen.as === 'agency') lines.push({ rule: 'R6', text: `Paid to ${agency}’s account.` });
+    return { member: null, disputed: true, lines };
+  }
   const mine = seen ? seen.member === view.me : view.state.members[view.me]?.role !== 'manager';
   const as = seen?.as ?? (mine ? asOf(contract, view) : null);
   const kind = seen?.kind ?? contract.kind;
-  const name = seen ? (mine ? 'you' : (view.state.members[seen.member]?.name ?? 'a former member')) : null;
+  const name = seen
+    ? mine
+      ? 'you'
+      : (view.state.members[seen.member ?? '']?.name ?? 'a former member')
+    : null;
   const who = name ?? 'the contracted member';
   const lines: ContractLines['lines'] = [];
   if (as === 'independent') {
@@ -40,7 +67,7 @@ export function contractLines(contract: ListedContract, view: AgencyView): Contr
       rule: 'R8',
       text: mine ? 'Your own contract: paid to you.' : `${who}’s own contract: paid to them.`,
     });
-    return { member: name, lines };
+    return { member: name, disputed: false, lines };
   }
   if (kind === 'fixed')
     lines.push({
@@ -53,7 +80,7 @@ export function contractLines(contract: ListedContract, view: AgencyView): Contr
       text: mine ? 'Only you log time on this contract.' : `Only ${who} logs time on this contract.`,
     });
   if (as === 'agency') lines.push({ rule: 'R6', text: `Paid to ${agency}’s account.` });
-  return { member: name, lines };
+  return { member: name, disputed: false, lines };
 }
 
 export function contractFacts(
@@ -67,6 +94,8 @@ export function contractFacts(
     const seen = view.state.contractsSeen?.[c.id];
     const as = asOf(c, view);
     if (!c.kind || !as || !/^[A-Za-z0-9_~.:-]{1,80}$/.test(c.id)) continue;
+    // a disputed contract changes only by a business manager's decision: recording it again adds nothing
+    if (seen?.member === null) continue;
     if (seen && seen.member === me.id && seen.title === c.title && seen.kind === c.kind && seen.as === as)
       continue;
     out.push({

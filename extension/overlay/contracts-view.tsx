@@ -12,12 +12,12 @@ export function ContractsView({ contracts, ctx }: { contracts: ListedContract[];
       {view ? (
         <ul class="small" aria-label="Contracts" data-testid="contracts">
           {contracts.map((c) => {
-            const { member, lines } = contractLines(c, view);
+            const { member, disputed, lines } = contractLines(c, view);
             return (
               <li key={c.id} data-testid={`contract-${c.id}`}>
                 <strong>{c.title}</strong>
                 {member && member !== 'you' ? ` — ${member}’s` : ''}
-                {member === null && view.state.members[view.me]?.role === 'manager'
+                {member === null && !disputed && view.state.members[view.me]?.role === 'manager'
                   ? ' — not in the agency’s log yet'
                   : ''}
                 : {lines.map((l) => l.text).join(' ')}

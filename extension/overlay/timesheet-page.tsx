@@ -4,6 +4,7 @@
 // while the agency turned that on (own-hours-facts.ts): another member's hours are not the viewer's to record.
 import { h } from 'preact';
 import { readTimesheet, type TimesheetReading } from '../features/upwork-page/read-timesheet.ts';
+import { disputantNames } from './contracts-facts.ts';
 import { ownHoursFacts } from './own-hours-facts.ts';
 import { WorkFrame } from './work-frame.tsx';
 import type { PageContext, WorkPageDef } from './work-page.ts';
@@ -14,9 +15,13 @@ export function timesheetLines(page: TimesheetReading, ctx: PageContext): string
   const id = ctx.url.id;
   const seen = id ? view.state.contractsSeen?.[id] : undefined;
   const contract = id ? view.state.contracts[id] : undefined;
-  const memberId = seen?.member ?? contract?.member ?? null;
+  const memberId = seen ? seen.member : (contract?.member ?? null);
   const lines: string[] = [];
-  if (!memberId) {
+  if (seen && seen.member === null) {
+    lines.push(
+      `Disputed — ${disputantNames(seen.disputed ?? [], view)} each recorded this contract as their own: a business manager decides whose it is (D8).`,
+    );
+  } else if (!memberId) {
     lines.push(
       'The agency’s log does not know this contract yet: only the member hired on it logs time here (R5).',
     );

@@ -6,6 +6,7 @@ import { textOf } from '../features/upwork-page/dom.ts';
 import * as S from '../features/upwork-page/work-selectors.ts';
 import type { WorkPageName } from '../features/upwork-page/work-urls.ts';
 import type { AgencyView } from '../messaging/types.ts';
+import { disputantNames } from './contracts-facts.ts';
 import { PageNotice } from './page-notice.tsx';
 import { managersBesidesMe } from './proposals-facts.ts';
 import type { PageContext, WorkPageDef } from './work-page.ts';
@@ -20,7 +21,9 @@ function ruleLine(page: WorkPageName, view: AgencyView, contractId: string | nul
   const agency = view.state.name;
   const manager = view.state.members[view.me]?.role === 'manager';
   const seen = contractId ? view.state.contractsSeen?.[contractId] : undefined;
-  const member = seen
+  if (seen?.member === null && page !== 'offer')
+    return `this contract is disputed — ${disputantNames(seen.disputed ?? [], view)} each recorded it as their own: a business manager decides whose it is (D8).`;
+  const member = seen?.member
     ? seen.member === view.me
       ? 'you'
       : (view.state.members[seen.member]?.name ?? null)

@@ -53,7 +53,8 @@ interface Row {
   bytes: number;
 }
 
-interface Waiter {
+/** A caller waiting for write `seq` to be committed (group commit: here and in keep.ts). */
+export interface Waiter {
   seq: number;
   resolve: () => void;
   reject: (e: unknown) => void;
@@ -185,6 +186,11 @@ export class DocStore {
   /** Writes (doc updates and meta values) not in IndexedDB yet. */
   get unsaved(): number {
     return this.received - this.committed;
+  }
+
+  /** The doc's state vector as of the last committed batch: never ahead of what the database holds. */
+  get storedStateVector(): Uint8Array {
+    return this.batchedSv;
   }
 
   get rowCount(): number {

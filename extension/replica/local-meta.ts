@@ -13,7 +13,7 @@ import {
   type LogSnapshot,
   observedBalances,
 } from '../../core/index.ts';
-import type { ActionStatus, AgencyView } from '../messaging/types.ts';
+import type { ActionStatus, AgencyView, RecoveryNotice } from '../messaging/types.ts';
 import type { Credentials } from './connection.ts';
 import { DocStore } from './doc-store.ts';
 import { type InviteKey, inviteSigner, isInviteKey } from './invite-key.ts';
@@ -50,6 +50,8 @@ export interface LocalMeta {
   credentials: { invite: InviteKey | null; creationToken: string | null } | null;
   /** The signed format this replica verified its log in: ACTION_FORMAT, OLD_ACTION_FORMAT, or absent (0.1). */
   format?: number;
+  /** The last recovery from the record kept outside IndexedDB (recovery.ts), until the member dismisses it. */
+  recovered?: RecoveryNotice | null;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function cachedView(
       stoppedBy: null,
     },
     recent: local?.recent ?? [],
+    recovered: local?.recovered ?? null,
   };
 }
 

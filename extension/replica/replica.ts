@@ -7,11 +7,16 @@
 // A restarted service worker reopens from the persisted derived snapshot (AgencyLog.open trusts the entries
 // it covers: no re-verify, no replay) and from the persisted per-action statuses.
 //
+// Beside IndexedDB, a small record kept in chrome.storage.local (keep.ts) holds the member's own actions the
+// server has not acknowledged; "saved" waits for both. Opening writes back what IndexedDB lost of them and
+// tells the member when the browser discarded the stored copy (recovery.ts).
+//
 // A log written by Agency Overlay 0.1 cannot be read by this version (local-meta.ts says how it is told
 // apart): it is shown as such, never synced, takes no action, and can be exported and removed.
 import * as Y from 'yjs';
 import {
   ACTION_FORMAT,
+  ACTIONS_ROOT,
   type ActionType,
   AgencyLog,
   type AgencyLog as AgencyLogType,
@@ -27,6 +32,7 @@ import {
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
 import type { Connection, Credentials } from './connection.ts';
 import { DocStore } from './doc-store.ts';
+import { Keep, type KeepArea, readKept, removeKept } from './keep.ts';
 import {
   hasOldFormat,
   type JoinCredentials,
@@ -40,6 +46,7 @@ import {
   toConnectionCredentials,
 } from './local-meta.ts';
 import { OwnActions } from './own-actions.ts';
+import { applyRecovery, planRecovery } from './recovery.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
 import { type LinkHost, ServerLink } from './server-link.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
@@ -63,6 +70,8 @@ export interface ReplicaOptions {
   sealKey?: CryptoKeyPair;
   credentials?: JoinCredentials;
   idb?: IDBFactory;
+  /** Where the record kept outside IndexedDB lives (browser.storage.local); none: IndexedDB alone. */
+  keep?: KeepArea | null;
   WebSocketImpl?: typeof WebSocket;
   now?: () => number;
   /** Dial the server right away (default true). */
@@ -85,6 +94,8 @@ export class Replica implements LinkHost {
   readonly own: OwnActions;
   readonly link: ServerLink;
   readonly amounts: ReplicaAmounts;
+  /** The record kept outside IndexedDB (null without a KeepArea). */
+  readonly keep: Keep | null;
   /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
   readonly openStats: { ms: number; snapshot: boolean; actions: number };
   readonly now: () => number;
@@ -95,6 +106,14 @@ export class Replica implements LinkHost {
   private listeners = new Set<Listener>();
   private closed = false;
   private unsubscribeLog: () => void;
+  private resealing: Promise<void> | null = null;
+  private resealAgain = false;
+  /** The update each own append emitted, by `client:clock` of its item, until act() hands it to the keep. */
+  private ownUpdates = new Map<string, Uint8Array>();
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
+    if (origin !== this.log.origin || !this.keep) return;
+    this.ownUpdates.set(`${this.doc.clientID}:${tr.beforeState.get(this.doc.clientID) ?? 0}`, update);
+  };
 
   private constructor(
     opts: ReplicaOptions,
@@ -103,6 +122,7 @@ export class Replica implements LinkHost {
     log: AgencyLogType,
     local: LocalMeta,
     openStats: Replica['openStats'],
+    keep: Keep | null,
   ) {
     this.opts = opts;
     this.agencyId = opts.agencyId;
@@ -117,6 +137,8 @@ export class Replica implements LinkHost {
     this.openStats = openStats;
     this.amounts = new ReplicaAmounts(opts.agencyId, opts.sealKey ?? null);
     this.snapshots = new SnapshotWriter(store, log);
+    this.keep = keep;
+    doc.on('update', this.onDocUpdate);
     this.unsubscribeLog = log.subscribe(() => this.onLogChange());
     this.link = new ServerLink(this, opts.server, opts.connect !== false);
   }
@@ -134,6 +156,18 @@ export class Replica implements LinkHost {
       saved?.format === ACTION_FORMAT
         ? ((store.meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined) ?? null)
         : null;
+    const now = opts.now ?? Date.now;
+    // What IndexedDB lost of the member's unacknowledged actions goes back into the doc before the log reads it.
+    const kept = opts.keep ? await readKept(opts.keep, opts.agencyId).catch(() => null) : null;
+    const actionsMap = doc.getMap(ACTIONS_ROOT);
+    const plan = planRecovery(
+      kept,
+      { sv: Y.decodeStateVector(Y.encodeStateVector(doc)), has: (id) => actionsMap.has(id) },
+      opts.signer.keyId,
+      now(),
+    );
+    applyRecovery(doc, plan);
+    const keep = opts.keep ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now) : null;
     const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
     const oldFormat = hasOldFormat(log);
     const local: LocalMeta = {
@@ -146,15 +180,35 @@ export class Replica implements LinkHost {
         ? { invite: opts.credentials.invite ?? null, creationToken: opts.credentials.creationToken ?? null }
         : storedCredentials(saved?.credentials),
       format: oldFormat ? OLD_ACTION_FORMAT : ACTION_FORMAT,
+      recovered: plan.notice ?? saved?.recovered ?? null,
     };
+    // The written-back actions are the member's, still waiting for the server (their statuses went with the
+    // database when it was lost).
+    for (const { ref } of plan.readd) {
+      if (!local.unacked.some((u) => u.id === ref.id))
+        local.unacked.push({ id: ref.id, client: ref.client, clock: ref.clock });
+      if (!local.recent.some((r) => r.id === ref.id))
+        local.recent.push({ id: ref.id, type: ref.type, at: ref.at, status: 'saved' });
+    }
+    local.recent.sort((a, b) => b.at - a.at);
     // An old log is not sent anywhere: a server of this version would refuse every entry of it.
     const connect = opts.connect !== false && !oldFormat;
-    const replica = new Replica({ ...opts, connect }, doc, store, log, local, {
-      ms: performance.now() - t0,
-      snapshot: !!snapshot,
-      actions: log.size,
-    });
-    if (opts.credentials || saved?.format !== local.format) replica.own.persist();
+    const replica = new Replica(
+      { ...opts, connect },
+      doc,
+      store,
+      log,
+      local,
+      { ms: performance.now() - t0, snapshot: !!snapshot, actions: log.size },
+      keep,
+    );
+    if (opts.credentials || saved?.format !== local.format || plan.readd.length || plan.notice)
+      replica.own.persist();
+    // Records what IndexedDB holds now (an install from before the keep gets its first record here).
+    void store.saved().then(
+      () => replica.noteStored(true),
+      () => {},
+    );
     return replica;
   }
 
@@ -239,6 +293,7 @@ export class Replica implements LinkHost {
       observations: this.log.observations(),
       sync: this.syncView(),
       recent: this.recent(),
+      recovered: this.own.local.recovered ?? null,
     };
   }
 
@@ -263,10 +318,18 @@ export class Replica implements LinkHost {
     if (!result.ok) return this.refused(type, at, result);
     const id = result.action.id;
     const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
-    if (item) this.own.track(id, item.id.client, item.id.clock);
+    if (item) {
+      this.own.track(id, item.id.client, item.id.clock);
+      this.keepOwn(id, type, at, item.id.client, item.id.clock);
+    }
     this.own.persist();
     try {
-      await this.store.saved();
+      // "Saved": in IndexedDB and in the keep. A keep that cannot write (quota, storage gone) does not undo
+      // what IndexedDB committed: the action is saved as before, only not backed up.
+      await Promise.all([
+        this.store.saved(),
+        this.keep?.saved().catch((e) => console.error('agency keep: cannot write', e)),
+      ]);
     } catch (e) {
       // The action is in the doc and will still sync; this browser could not keep it (quota, a closing
       // database), so it is not reported as saved.
@@ -291,6 +354,29 @@ export class Replica implements LinkHost {
     };
   }
 
+  /** Hands an own action's update to the keep, with what IndexedDB has committed so far (never ahead of it). */
+  private keepOwn(id: string, type: string, at: number, client: number, clock: number): void {
+    const key = `${client}:${clock}`;
+    const update = this.ownUpdates.get(key);
+    this.ownUpdates.delete(key);
+    if (!this.keep || !update) return;
+    this.noteStored(false);
+    this.keep.track({ id, client, clock, type, at }, update);
+  }
+
+  /** Tells the keep what IndexedDB holds (its committed state vector, the number of actions). */
+  noteStored(write: boolean): void {
+    this.keep?.stored(this.store.storedStateVector, this.log.size, write);
+  }
+
+  /** The member read the recovery notice. */
+  dismissRecovery(): void {
+    if (!this.own.local.recovered) return;
+    this.own.local.recovered = null;
+    this.own.persist();
+    this.emit();
+  }
+
   /** A refused intent: recorded among the member's recent actions, nothing written to the log. */
   private refused(type: ActionType, at: number, why: Extract<ActResult, { ok: false }>): ActResult {
     this.own.push({ id: null, type, at, status: 'refused', rule: why.rule, message: why.message });
@@ -307,6 +393,40 @@ export class Replica implements LinkHost {
     await this.log.settled();
     await this.publishSealKey();
     return this.amounts.view(this.log);
+  }
+
+  /**
+   * D15: re-seals the amounts this browser can open for any manager's browser that published its key after
+   * they were sealed (replica-amounts.ts `reseals`; core checks whom and what). Runs after log changes, one
+   * run at a time; a change during a run asks for another. Any online manager's browser does it: what two do
+   * concurrently both stands and doubles nothing (core/rules/reseal.ts), and a browser never repeats what
+   * its log already holds.
+   */
+  private scheduleReseal(): void {
+    if (this.closed || this.oldFormat) return;
+    if (this.resealing) {
+      this.resealAgain = true;
+      return;
+    }
+    this.resealing = (async () => {
+      do {
+        this.resealAgain = false;
+        await this.log.settled();
+        if (this.closed) return;
+        for (const payload of await this.amounts.reseals(this.log, this.signer.keyId)) {
+          if (this.closed || !(await this.act('resealAmounts', payload)).ok) return;
+        }
+      } while (this.resealAgain && !this.closed);
+    })()
+      .catch((e) => console.error('re-sealing amounts failed', e))
+      .finally(() => {
+        this.resealing = null;
+      });
+  }
+
+  /** Resolves when no re-sealing is running (tests). */
+  async resealed(): Promise<void> {
+    while (this.resealing) await this.resealing;
   }
 
   private async publishSealKey(): Promise<void> {
@@ -352,7 +472,10 @@ export class Replica implements LinkHost {
     this.snapshots.stop();
     this.own.persist();
     this.unsubscribeLog();
+    this.doc.off('update', this.onDocUpdate);
     await this.store.close();
+    this.noteStored(false);
+    await this.keep?.flush().catch(() => {});
     this.log.destroy();
     this.doc.destroy();
     this.listeners.clear();
@@ -362,6 +485,7 @@ export class Replica implements LinkHost {
   async destroyData(): Promise<void> {
     await this.close();
     await DocStore.delete(replicaDbName(this.agencyId), this.opts.idb);
+    if (this.opts.keep) await removeKept(this.opts.keep, this.agencyId);
   }
 
   /** LinkHost: the credentials a new connection signs its handshake with. */
@@ -373,6 +497,11 @@ export class Replica implements LinkHost {
   acknowledged(ids: Set<string>): void {
     if (!ids.size) return;
     this.own.markSynced(ids);
+    if (this.keep) {
+      this.keep.acknowledged(ids);
+      if (!this.own.waiting) this.keep.allAcknowledged();
+      this.noteStored(true);
+    }
     // Our key is known to the server now: the invite key or creation token is spent, and erased.
     if (this.isMember) this.forgetCredentials();
   }
@@ -392,6 +521,7 @@ export class Replica implements LinkHost {
 
   private onLogChange(): void {
     this.snapshots.schedule();
+    this.scheduleReseal();
     this.emit();
   }
 

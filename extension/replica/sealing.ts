@@ -13,6 +13,7 @@ import {
   fromBase64Url,
   kindOf,
   type Payloads,
+  type ResealBox,
   SEAL,
   type Sealed,
   sealContext,
@@ -38,6 +39,7 @@ async function wrapKey(
   pub: Uint8Array,
   epk: Uint8Array,
   recipient: Uint8Array,
+  info: Uint8Array = WRAP_INFO,
 ): Promise<CryptoKey> {
   const peer = await subtle.importKey('raw', pub as BufferSource, { name: 'X25519' }, false, []);
   const shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peer }, priv, 256));
@@ -48,7 +50,7 @@ async function wrapKey(
   salt.set(epk, 0);
   salt.set(recipient, 32);
   return subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt, info: WRAP_INFO as BufferSource },
+    { name: 'HKDF', hash: 'SHA-256', salt, info: info as BufferSource },
     base,
     { name: 'AES-GCM', length: 256 },
     false,
@@ -97,16 +99,12 @@ export async function sealAmounts(
   return { epk, iv, box, to };
 }
 
-/** Opens a sealed payload with this browser's key; null when it is not addressed to it or does not open. */
-export async function openSealed(
-  agencyId: string,
-  type: AmountType,
-  payload: Payloads[AmountType],
+/** The content key of an envelope, unwrapped with this browser's key; null when it is not a recipient. */
+export async function envelopeKey(
+  sealed: Sealed,
   pair: CryptoKeyPair,
   subtle: SubtleCrypto = crypto.subtle,
-): Promise<Amounts | null> {
-  const sealed = (payload as { sealed?: Sealed }).sealed;
-  if (!sealed) return null;
+): Promise<Uint8Array | null> {
   const mine = await sealPublicKey(pair, subtle);
   let wrapped: Uint8Array | null = null;
   for (let i = 0; i < sealed.to.length; i += SEAL.RECIPIENT_BYTES) {
@@ -117,8 +115,26 @@ export async function openSealed(
   if (!wrapped) return null;
   try {
     const kek = await wrapKey(subtle, pair.privateKey, sealed.epk, sealed.epk, mine);
-    const cek = await subtle.decrypt({ name: 'AES-GCM', iv: WRAP_IV }, kek, wrapped as BufferSource);
-    const content = await subtle.importKey('raw', cek, 'AES-GCM', false, ['decrypt']);
+    return new Uint8Array(
+      await subtle.decrypt({ name: 'AES-GCM', iv: WRAP_IV }, kek, wrapped as BufferSource),
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** The amounts in a payload's envelope, opened with its content key; null when it does not open or fit. */
+export async function openWithKey(
+  agencyId: string,
+  type: AmountType,
+  payload: Payloads[AmountType],
+  cek: Uint8Array,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Amounts | null> {
+  const sealed = (payload as { sealed?: Sealed }).sealed;
+  if (!sealed) return null;
+  try {
+    const content = await subtle.importKey('raw', cek as BufferSource, 'AES-GCM', false, ['decrypt']);
     const plain = await subtle.decrypt(
       {
         name: 'AES-GCM',
@@ -133,6 +149,70 @@ export async function openSealed(
     if (!parsed.success) return null;
     const kind = kindOf(payload as { kind?: 'hourly' | 'fixed' });
     return amountsFit(type, kind, parsed.data) ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Opens a sealed payload with this browser's key; null when it is not addressed to it or does not open. */
+export async function openSealed(
+  agencyId: string,
+  type: AmountType,
+  payload: Payloads[AmountType],
+  pair: CryptoKeyPair,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Amounts | null> {
+  const sealed = (payload as { sealed?: Sealed }).sealed;
+  const cek = sealed ? await envelopeKey(sealed, pair, subtle) : null;
+  return cek ? openWithKey(agencyId, type, payload, cek, subtle) : null;
+}
+
+// Re-sealing (D15, core/rules/reseal.ts): an envelope's content key wrapped again, for a manager's browser
+// that published its seal key after the amount was sealed. The same agreement, KDF and cipher as a recipient
+// of the envelope, with a fresh ephemeral key per box (so the fixed nonce is used once per wrap key), its own
+// HKDF info, and the agency and action as additional data: a box moved onto another action does not open.
+const RESEAL_INFO = utf8('agency-overlay/reseal-wrap/v1');
+const resealContext = (agencyId: string, action: string) =>
+  utf8(`agency-overlay/reseal/v1\0${agencyId}\0${action}`);
+
+/** The content key `cek` of `action` wrapped to `recipient` (a raw X25519 public key). */
+export async function wrapForReseal(
+  agencyId: string,
+  action: string,
+  cek: Uint8Array,
+  recipient: Uint8Array,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<ResealBox> {
+  const eph = (await subtle.generateKey({ name: 'X25519' }, true, ['deriveBits'])) as CryptoKeyPair;
+  const epk = new Uint8Array(await subtle.exportKey('raw', eph.publicKey));
+  const kek = await wrapKey(subtle, eph.privateKey, recipient, epk, recipient, RESEAL_INFO);
+  const wrapped = new Uint8Array(
+    await subtle.encrypt(
+      { name: 'AES-GCM', iv: WRAP_IV, additionalData: resealContext(agencyId, action) as BufferSource },
+      kek,
+      cek as BufferSource,
+    ),
+  );
+  return { action, epk, wrapped };
+}
+
+/** The content key a re-seal box carries, unwrapped with this browser's key; null when it does not open. */
+export async function unwrapResealed(
+  agencyId: string,
+  box: ResealBox,
+  pair: CryptoKeyPair,
+  subtle: SubtleCrypto = crypto.subtle,
+): Promise<Uint8Array | null> {
+  try {
+    const mine = await sealPublicKey(pair, subtle);
+    const kek = await wrapKey(subtle, pair.privateKey, box.epk, box.epk, mine, RESEAL_INFO);
+    return new Uint8Array(
+      await subtle.decrypt(
+        { name: 'AES-GCM', iv: WRAP_IV, additionalData: resealContext(agencyId, box.action) as BufferSource },
+        kek,
+        box.wrapped as BufferSource,
+      ),
+    );
   } catch {
     return null;
   }

@@ -22,8 +22,36 @@ export function timeZones(): string[] {
   return ['UTC', ...zones.filter((z) => z !== 'UTC')];
 }
 
-/** A sync server address: ws:// or wss:// (the background checks it again). */
-export const SERVER_PATTERN = 'wss?://\\S+';
+/**
+ * The sync server address a member meant: ws:// and wss:// as typed; http(s):// as the WebSocket scheme of the
+ * same security; with no scheme, ws:// on this machine or a private address (a server a member runs for
+ * testing) and wss:// anywhere else. The background checks the result again; the field shows what was used.
+ */
+export function serverAddress(typed: string): string {
+  const t = typed.trim();
+  const ws = /^(wss?):\/\/(.*)$/i.exec(t);
+  if (ws) return `${ws[1]!.toLowerCase()}://${ws[2]}`;
+  const http = /^(https?):\/\/(.*)$/i.exec(t);
+  if (http) return `${http[1]!.toLowerCase() === 'https' ? 'wss' : 'ws'}://${http[2]}`;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return t; // another scheme: the background says it is not one
+  const host = (/^\[([^\]]*)\]/.exec(t)?.[1] ?? t.split(/[/:?#]/)[0] ?? '').toLowerCase();
+  const local =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    /^(127|10)\./.test(host) ||
+    /^192\.168\./.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    host === '::1';
+  return `${local ? 'ws' : 'wss'}://${t}`;
+}
+
+/** The form's `name` field read as a sync server address (serverAddress), written back so the member sees it. */
+export function serverField(form: HTMLFormElement, name: string): string {
+  const address = serverAddress(text(form, name));
+  const input = form.elements.namedItem(name);
+  if (input instanceof HTMLInputElement) input.value = address;
+  return address;
+}
 
 /**
  * The attributes that tie a field to a refusal about it: marked invalid and described by the outcome's

@@ -119,6 +119,7 @@ const ACTION_NAMES: Record<ActionType, string> = {
   recordPurchase: 'Recorded a Connects purchase',
   removeDeviceKey: 'Removed a browser',
   publishSealKey: 'Set up this browser to read amounts when a business manager uses it',
+  resealAmounts: 'Let a new business manager’s browser read earlier amounts',
   acceptOffer: 'Accepted an offer',
   declineOffer: 'Declined an offer',
   editContractTerms: "Edited a contract's terms",
@@ -131,6 +132,7 @@ const ACTION_NAMES: Record<ActionType, string> = {
   receiveOffer: 'Recorded an offer',
   recordPayout: 'Recorded a payout',
   observeContract: 'Recorded a contract as Upwork lists it',
+  assignContract: 'Decided whose a disputed contract is',
   observeBoost: 'Recorded a proposal’s boost outcome',
   setHoursRecording: 'Turned recording of members’ own hours on or off',
   recordOwnHours: 'Recorded their own hours of a week',
@@ -152,6 +154,7 @@ const ACTION_DOING: Partial<Record<ActionType, string>> = {
   acceptOffer: 'accept this offer',
   declineOffer: 'decline this offer',
   editContractTerms: "edit this contract's terms",
+  assignContract: 'decide whose a disputed contract is',
 };
 
 export const actionDoing = (type: string): string | undefined => ACTION_DOING[type as ActionType];

@@ -40,7 +40,11 @@ export function WorkOnUpwork({ state, me, now }: { state: AgencyState; me: Membe
             {rows.map((row) => (
               <tr key={row.contract.id}>
                 <th scope="row">{row.contract.title}</th>
-                <td data-label="Freelancer">{row.memberName ?? 'a former member'}</td>
+                <td data-label="Freelancer">
+                  {row.disputedBy.length
+                    ? `Disputed: ${row.disputedBy.join(' and ')} each recorded it; a business manager decides`
+                    : (row.memberName ?? 'a former member')}
+                </td>
                 <td data-label="Kind">{row.contract.kind === 'hourly' ? 'Hourly' : 'Fixed price'}</td>
                 <td data-label="Paid to">
                   {row.contract.as === 'agency'

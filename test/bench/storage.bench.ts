@@ -21,10 +21,13 @@ const TRIALS = Number(process.env.STORAGE_TRIALS ?? 100);
 const STOCK_TRIALS = Number(process.env.STOCK_TRIALS ?? 30);
 const KINDS = ['stock', 'docstore'] as const;
 // DocStore with durability 'strict' (an fsync per batch) is measured beside the default, for its cost.
-const APPEND_KINDS: Kind[] = ['stock', 'docstore', 'strict'];
+// DocStore plus the replica's record outside IndexedDB (chrome.storage.local, replica/keep.ts), "saved" waiting
+// for both as act() does: what the keep costs on the append path.
+const APPEND_KINDS: Kind[] = ['stock', 'docstore', 'strict', 'kept'];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x.toFixed(0)} ms`);
+const ms1 = (x: number) => `${x.toFixed(1)} ms`;
 const ratio = (ours: number, stock: number) => (stock > 0 ? `${(ours / stock).toFixed(2)}×` : '—');
 
 interface Row {
@@ -49,7 +52,7 @@ console.log(
 );
 
 const served = await serve(await bundlePage());
-const profile = await Profile.create(served.origin);
+const profile = await Profile.create(served);
 try {
   await profile.launch();
   // Where our open spends its time: reading the rows vs Yjs decoding and applying them (issue 13's target
@@ -112,8 +115,8 @@ try {
   });
 
   console.log('\nappends:');
-  const burst: Record<Kind, number[]> = { stock: [], docstore: [], strict: [] };
-  const saving: Record<Kind, number[]> = { stock: [], docstore: [], strict: [] };
+  const burst: Record<Kind, number[]> = { stock: [], docstore: [], strict: [], kept: [] };
+  const saving: Record<Kind, number[]> = { stock: [], docstore: [], strict: [], kept: [] };
   for (let i = 0; i < 3; i++)
     for (const kind of APPEND_KINDS) {
       const b = await profile.run('appendBurst', kind, `burst-${kind}-${i}`, 1000);
@@ -139,11 +142,20 @@ try {
     target: 'cost of strict',
     met: null,
   });
+  add({
+    metric: 'the same with the keep (chrome.storage.local) beside IndexedDB',
+    stock: split('docstore'),
+    ours: split('kept'),
+    ratio: `${(median(burst.kept) / median(burst.docstore)).toFixed(2)}× DocStore alone`,
+    target: 'cost of the keep',
+    met: null,
+  });
   // One append at a time on the big doc: the "saved" signal, and whatever trimming/compaction costs.
   const lat: Record<Kind, Awaited<ReturnType<typeof profile.run<'appendLatency'>>>> = {} as never;
   for (const kind of KINDS) lat[kind] = await profile.run('appendLatency', kind, `open-${kind}`, 600);
   // Strict on the same big doc (the relaxed store's database: only the transactions' durability differs).
   lat.strict = await profile.run('appendLatency', 'strict', 'open-docstore', 600, 3_000_000);
+  lat.kept = await profile.run('appendLatency', 'kept', 'open-docstore', 600, 4_000_000);
   add({
     metric: '"saved" signal, p50 / p95 / max (600 single appends on the big doc)',
     stock: `${ms(lat.stock.p50)} / ${ms(lat.stock.p95)} / ${ms(lat.stock.max)}`,
@@ -158,6 +170,14 @@ try {
     ours: `${ms(lat.strict.p50)} / ${ms(lat.strict.p95)} / ${ms(lat.strict.max)}`,
     ratio: ratio(lat.strict.p95, lat.stock.p95),
     target: 'cost of strict',
+    met: null,
+  });
+  add({
+    metric: '"saved" with the keep beside IndexedDB (both awaited)',
+    stock: `DocStore alone ${ms1(lat.docstore.p50)} / ${ms1(lat.docstore.p95)} / ${ms1(lat.docstore.max)}`,
+    ours: `${ms1(lat.kept.p50)} / ${ms1(lat.kept.p95)} / ${ms1(lat.kept.max)}`,
+    ratio: `${(lat.kept.p95 / lat.docstore.p95).toFixed(2)}× DocStore alone (p95)`,
+    target: 'cost of the keep',
     met: null,
   });
   add({
@@ -186,11 +206,12 @@ console.log(
 );
 if (!TRIALS) console.log('  skipped (STORAGE_TRIALS=0)');
 const trials: Record<string, TrialResult> = {};
-for (const kind of TRIALS ? KINDS : []) {
+// Ours as the replica stores: DocStore with its record outside IndexedDB (a discarded database is recovered).
+for (const kind of TRIALS ? (['stock', 'kept'] as const) : []) {
   for (const mode of ['close', 'crash'] as const) {
-    const p = await Profile.create(served.origin);
+    const p = await Profile.create(served);
     try {
-      const n = kind === 'docstore' ? TRIALS : STOCK_TRIALS;
+      const n = kind === 'kept' ? TRIALS : STOCK_TRIALS;
       // Stock has no "saved" signal: the browser goes away 3–6 ms after the append, as a member closing it would.
       const delayMs = kind === 'stock' ? () => 3 + Math.floor(Math.random() * 4) : undefined;
       const stopBusy = busyCore();
@@ -211,14 +232,15 @@ for (const kind of TRIALS ? KINDS : []) {
 const pct = (t: { trials: number; lost: number }) =>
   `${t.lost}/${t.trials} (${((100 * t.lost) / t.trials).toFixed(0)}%)`;
 for (const mode of TRIALS ? (['close', 'crash'] as const) : []) {
-  const ours = trials[`docstore-${mode}`]!;
+  const ours = trials[`kept-${mode}`]!;
   add({
     metric: `actions lost on ${mode} (stock: 3–6 ms after the append; ours: after "saved")`,
     stock: pct(trials[`stock-${mode}`]!),
     ours: pct(ours),
     ratio: '',
     target: `0 in ≥ 100 ${mode} trials`,
-    met: ours.lost === 0 && ours.wiped.length === 0 && ours.trials >= 100,
+    // A discarded database whose saved actions all came back (from the keep) is not a loss.
+    met: ours.lost === 0 && ours.trials >= 100,
   });
 }
 await served.close();

@@ -12,11 +12,16 @@
 // buffers, sampled from /metrics) within `--max-memory`, the server alive. A baseline runs before each scenario
 // and after the last (about four minutes for all five); the honest members' own event-loop delay is printed
 // beside their latencies, since on a busy machine it is a floor the server does not cause.
+// Beside wall-clock, per scenario: the server's CPU time (all threads) and per honest write delivered, its
+// wait for a CPU (what the rest of a shared machine cost it), and how long its event loop was held in
+// main-thread CPU time between two turns (loop-block.ts): figures a loaded machine does not move, each with
+// its ratio to the same run's baselines. BENCH_BASE=<a copy of another version, with node_modules> runs each
+// scenario against that version's server as well (`name@base`), between the same baselines.
 // Measures; asserts nothing.   npm run bench sync-server-attack, or
 //   node test/bench/sync-server-attack.bench.ts [scenario…]   (BENCH_PROF=server: a CPU profile of the server;
 //   BENCH_NICE=-10, as root: the bench and its children ahead of other work on the machine)
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, setPriority, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -33,12 +38,13 @@ import {
   serverLoopDelay,
   zeroMaskHeader,
 } from '../sync-server/support/attack.ts';
-import { type ChildServer, kill, spawnServer } from '../sync-server/support/child.ts';
+import { type ChildServer, kill, spawnListening } from '../sync-server/support/child.ts';
 import { newAgencyId } from '../sync-server/support/client.ts';
 import { clientFrame, TcpClient } from '../sync-server/support/tcp.ts';
 import { entriesAt, step2Frame, updateFrame } from '../sync-server/support/updates.ts';
 import { BenchAgency, type Member } from './sync-server/attack-agency.ts';
 import type { ProbeResult, ProbeSpec } from './sync-server/probe-child.ts';
+import { type CpuSample, cpuSample, cpuSince } from './sync-server/proc-cpu.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const HISTORY = 5_000;
@@ -98,6 +104,10 @@ interface Figures {
   /** Whether the server was still running at the end. */
   alive: boolean;
   loop: { p99: number; max: number };
+  /** The server's CPU time and its wait for a CPU while the honest members were measured, and the probes'. */
+  cpu: { server: CpuSample; probes: CpuSample; wallMs: number };
+  /** The server's event loop held, in main-thread CPU ms between two timer turns (loop-block.ts). */
+  block: { p99: number; max: number; over50: number; over250: number } | null;
   notes: string[];
 }
 
@@ -237,6 +247,19 @@ async function oldDeps(ctx: Ctx, who: Member): Promise<void> {
   );
 }
 
+/** The figures loop-block.ts keeps in the server, or null when it is gone. */
+async function loopBlock(server: ChildServer, file: string): Promise<Figures['block']> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return null;
+  server.child.kill('SIGUSR2');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text) return JSON.parse(text);
+    await sleep(50);
+  }
+  return null;
+}
+
 async function until(check: () => boolean, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout;
   while (!check()) {
@@ -262,7 +285,10 @@ function request<T>(child: ChildProcess, message: object, key: string): Promise<
 
 const b64 = (m: Member) => Buffer.from(m.pkcs8).toString('base64');
 
-async function run(name: string): Promise<Figures> {
+/** The server this checkout runs, or (a scenario named `…@base`) the one in $BENCH_BASE. */
+async function run(label: string): Promise<Figures> {
+  const serverRoot = label.endsWith('@base') ? BASE! : join(here, '..', '..');
+  const name = label.replace(/@base$/, '');
   const dir = await mkdtemp(join(tmpdir(), 'agency-bench-attack-'));
   const store = Store.open(dir);
   store.append(seed);
@@ -275,10 +301,18 @@ async function run(name: string): Promise<Figures> {
   // Every socket here comes from 127.0.0.1: the per-address limit (256) is raised so that the honest members
   // and the keyless sockets count as the different addresses they would be (the keyless attack itself stays
   // within 256 sockets); every other limit is the default.
-  const server = await spawnServer(
-    ['--port', '0', '--data', dir, '--log-level', 'warn', '--max-connections-per-ip', '1024'],
-    {},
-    prof,
+  const blockFile = join(dir, 'loop-block.json');
+  const server = await spawnListening(
+    process.execPath,
+    [
+      ...prof,
+      '--import',
+      join(here, 'sync-server', 'loop-block.ts'),
+      join(serverRoot, 'sync-server', 'main.ts'),
+      ...['--port', '0', '--data', dir, '--log-level', 'warn', '--max-connections-per-ip', '1024'],
+    ],
+    { LOOP_BLOCK_FILE: blockFile },
+    120_000, // a machine shared with other sessions may take that long to start it
   );
   children.add(server.child);
   const probes = fork(join(here, 'sync-server', 'probe-child.ts'), [], {
@@ -300,6 +334,9 @@ async function run(name: string): Promise<Figures> {
     await request(probes, { cmd: 'start', url: server.url, probes: specs }, 'ready');
     await request(probes, { cmd: 'measure' }, 'measuring');
     await serverLoopDelay(server.port); // starts the server's own measurement afresh
+    server.child.kill('SIGUSR1'); // loop-block.ts starts afresh
+    const cpu0 = { server: await cpuSample(server.child.pid!), probes: await cpuSample(probes.pid!) };
+    const wall0 = performance.now();
     const ctx: Ctx = { server, deadline: Date.now() + WINDOW_MS, notes: [] };
     // the peaks so far, read while the server lives (a server that dies takes its figures with it): its
     // resident memory, the memory it budgets, and its event loop's delay (each scrape starts it afresh)
@@ -328,7 +365,13 @@ async function run(name: string): Promise<Figures> {
       ctx.notes.push(`${name}: the attack stopped: ${(error as Error).message}`);
     }
     const results = await request<Record<string, ProbeResult>>(probes, { cmd: 'stop' }, 'results');
+    const wallMs = performance.now() - wall0;
+    const cpu1 = {
+      server: await cpuSample(server.child.pid!).catch(() => cpu0.server),
+      probes: await cpuSample(probes.pid!),
+    };
     clearInterval(sampling);
+    const block = await loopBlock(server, blockFile);
     const last = await serverFigures(server.port).catch(() => null);
     if (last) {
       peakHeld = Math.max(peakHeld, last.held);
@@ -346,6 +389,12 @@ async function run(name: string): Promise<Figures> {
       peakHeld,
       alive,
       loop,
+      cpu: {
+        server: cpuSince(cpu0.server, cpu1.server),
+        probes: cpuSince(cpu0.probes, cpu1.probes),
+        wallMs,
+      },
+      block,
       notes: ctx.notes,
     };
   } finally {
@@ -358,6 +407,9 @@ async function run(name: string): Promise<Figures> {
 
 // --- the table --------------------------------------------------------------------------------------------
 
+// BENCH_BASE=<a copy of another version with its node_modules>: each scenario is run against that server
+// too, right after this one's (`name@base`), between the same baselines: a same-run comparison of two versions
+const BASE = process.env.BENCH_BASE;
 const only = process.argv.slice(2);
 const scenarios = Object.keys(attacks).filter((n) => n !== 'baseline' && (!only.length || only.includes(n)));
 // BENCH_NICE=-10 (root only): this process, the server and the probes (children inherit it) run ahead of
@@ -383,7 +435,9 @@ console.log(
 // A baseline (no attack) before each scenario and one after the last: a machine shared with other work
 // changes speed within minutes, so each scenario is compared with the baselines on either side of it.
 const rows: { name: string; f: Figures }[] = [];
-for (const name of scenarios.flatMap((n) => ['baseline', n]).concat('baseline')) {
+for (const name of scenarios
+  .flatMap((n) => (BASE ? ['baseline', n, `${n}@base`] : ['baseline', n]))
+  .concat('baseline')) {
   process.stdout.write(`  ${name}… `);
   rows.push({ name, f: await run(name) });
   console.log('done');
@@ -396,7 +450,11 @@ const p = (r: ProbeResult, q: number) => (r.latencies.length ? percentile(r.late
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
 const share = (bytes: number) => `${((100 * bytes) / DEFAULT_MAX_MEMORY).toFixed(0)}%`;
 /** The mean of the baselines just before and just after row `i`, for `pick`. */
-const around = (i: number, pick: (f: Figures) => number) => (pick(rows[i - 1]!.f) + pick(rows[i + 1]!.f)) / 2;
+const around = (i: number, pick: (f: Figures) => number) => {
+  const before = rows.slice(0, i).findLast((r) => r.name === 'baseline')!;
+  const after = rows.slice(i + 1).find((r) => r.name === 'baseline')!;
+  return (pick(before.f) + pick(after.f)) / 2;
+};
 console.log(
   `\n  ${'scenario'.padEnd(10)} ${pad('other p50', 10)} ${pad('other p99', 10)} ${pad('', 7)} ${pad('attacked p50', 13)} ${pad('attacked p99', 13)} ${pad('', 7)} ${pad('probes loop', 12)} ${pad('held (budget)', 14)} ${pad('RSS', 12)} ${pad('loop p99/max', 15)} ${pad('alive', 5)}  honest closes, lost`,
 );
@@ -434,6 +492,38 @@ console.log(
     '  held: what --max-memory bounds (V8 heap + buffers), peak of samples every 500 ms; RSS: resident peak\n' +
     "  (VmHWM), for comparison; loop: the server's worst 500 ms window\n" +
     '  targets: other agencies p99 ≤ 250 ms, the attacked agency p99 ≤ 2 s, held < --max-memory, the server alive',
+);
+// CPU time is the work done, whatever else the machine ran; the run-queue wait is what the machine's other
+// work cost (a wall-clock figure that rises with it says more about the machine than about the server).
+const honest = (f: Figures) => f.other.latencies.length + f.attacked.latencies.length;
+const perUpdate = (f: Figures) => f.cpu.server.cpuMs / Math.max(1, honest(f));
+const secs = (v: number) => `${(v / 1000).toFixed(1)} s`;
+console.log(
+  `\n  ${'scenario'.padEnd(10)} ${pad('wall', 8)} ${pad('server CPU', 11)} ${pad('', 7)} ${pad('CPU/honest update', 18)} ${pad('', 7)} ${pad('server waited for a CPU', 24)} ${pad('probes waited', 14)} ${pad('loop held p99/max (CPU)', 24)} ${pad('>50/>250 ms', 12)}`,
+);
+for (const [i, { name, f }] of rows.entries()) {
+  const base = name !== 'baseline';
+  console.log(
+    `  ${name.padEnd(10)} ${pad(secs(f.cpu.wallMs), 8)} ${pad(secs(f.cpu.server.cpuMs), 11)} ${pad(
+      base
+        ? ratio(
+            f.cpu.server.cpuMs,
+            around(i, (b) => b.cpu.server.cpuMs),
+          )
+        : '',
+      7,
+    )} ` +
+      `${pad(`${perUpdate(f).toFixed(2)} ms`, 18)} ${pad(base ? ratio(perUpdate(f), around(i, perUpdate)) : '', 7)} ` +
+      `${pad(`${secs(f.cpu.server.waitMs)} (loop ${secs(f.cpu.server.mainWaitMs)})`, 24)} ${pad(secs(f.cpu.probes.waitMs), 14)} ` +
+      `${pad(f.block ? `${f.block.p99.toFixed(1)}/${f.block.max.toFixed(0)} ms` : 'n/a', 24)} ${pad(f.block ? `${f.block.over50}/${f.block.over250}` : '', 12)}`,
+  );
+}
+console.log(
+  '  server CPU: user + system time of every server thread while the honest members were measured; CPU/honest\n' +
+    '  update: that ÷ the honest writes delivered (the attack included: how much work each honest write came with);\n' +
+    '  waited for a CPU: run-queue time (/proc schedstat), what the rest of the machine cost the server and the probes;\n' +
+    '  loop held: main-thread CPU time between two turns of the server loop (every other message waits that long\n' +
+    '  however busy the machine): p99/max, and how many turns held it past 50 and 250 ms',
 );
 const figures = rows.filter((r) => r.name !== 'baseline');
 for (const { name, f } of figures) {

@@ -16,6 +16,7 @@
 // the rounds.
 import { readdir, readFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { basename } from 'node:path';
 import pg from 'pg';
 import { Store } from '../../sync-server/persistence.ts';
 import { type ChildServer, kill, spawnServer } from '../sync-server/support/child.ts';
@@ -25,6 +26,14 @@ import { AgencyBuilder, agencyId } from './sync-server/seed.ts';
 
 const AGENCIES = Number(process.env.SCALE_AGENCIES) || 1000;
 const REPEATS = Number(process.env.SCALE_REPEATS) || 2;
+/**
+ * Which configurations run, in each round: SCALE_CONFIGS=0,3 is the single process (0) and 3 instances;
+ * `3@file` is 3 instances behind HAProxy with another configuration than deploy/haproxy.cfg (to compare).
+ */
+const CONFIGS = (process.env.SCALE_CONFIGS ?? '0,1,2,3').split(',').map((c) => {
+  const [n, cfg] = c.split('@');
+  return { n: Number(n), cfg: cfg || null };
+});
 const MEMBERS = 3;
 const PER_AGENCY = 5;
 const WRITES = PER_AGENCY * AGENCIES; // offered at 1,000 a second
@@ -168,9 +177,11 @@ async function drive(url: string, procs: Processes, config: string, repeat: numb
     new Promise((r) => setTimeout(() => r(true), Number(process.env.SCALE_WAIT_MS) || 120_000)),
   ]);
   if (late) {
-    const closes = clients.filter((c) => c.closed).map((c) => `${c.closed!.code} ${c.closed!.reason}`);
+    const closed = clients.flatMap((c) => (c.closed ? [c.closed] : []));
+    const closes = closed.map((c) => `${c.code} ${c.reason}`);
+    const when = closed.map((c) => (c.at - started) / 1000);
     throw new Error(
-      `${config}: ${WRITES - lat.length} of ${WRITES} writes never reached both readers; ${closes.length} connections closed: ${[...new Set(closes)].join('; ')}`,
+      `${config}: ${WRITES - lat.length} of ${WRITES} writes never reached both readers; ${closes.length} connections closed (${(Math.min(...when) || 0).toFixed(1)}–${(Math.max(...when) || 0).toFixed(1)} s into the writes): ${[...new Set(closes)].join('; ')}`,
     );
   }
   const rate = WRITES / ((performance.now() - started) / 1000);
@@ -224,12 +235,14 @@ async function baseline(repeat: number): Promise<Round> {
 }
 
 const cluster = await Cluster.engines();
+const defaultHaproxyConfig = cluster.haproxyConfig;
 cluster.extraArgs = LIMITS;
 const admin = cluster.pgUrl;
 
-async function instances(n: number, repeat: number): Promise<Round> {
+async function instances(n: number, repeat: number, cfg: string | null): Promise<Round> {
   // a database of its own per round, seeded with the same agencies
-  const db = `scale_${n}_${repeat}`;
+  const db = `scale_${n}_${repeat}_${cfg ? 'other' : 'own'}`;
+  cluster.haproxyConfig = cfg ?? defaultHaproxyConfig;
   const a = new pg.Client({ connectionString: admin });
   await a.connect();
   await a.query(`CREATE DATABASE ${db}`);
@@ -251,24 +264,53 @@ async function instances(n: number, repeat: number): Promise<Round> {
   await c.end();
   await cluster.startHaproxy();
   try {
-    return await drive(
+    const round = await drive(
       cluster.url,
       {
         instances: cluster.instances.map((s) => s!.child.pid!),
         haproxy: cluster.haproxyPid,
         ...cluster.enginePids,
       },
-      `${n} instance${n > 1 ? 's' : ''}`,
+      `${n} instance${n > 1 ? 's' : ''}${cfg ? ` @${basename(cfg)}` : ''}`,
       repeat,
     );
+    await haproxyReport();
+    return round;
   } catch (error) {
     for (const [i, s] of cluster.instances.entries())
       console.log(`instance ${i + 1}:\n${s?.lines.slice(-8).join('\n')}`);
+    await haproxyReport();
     throw error;
   } finally {
     await cluster.stopInstances();
     cluster.pgUrl = admin;
   }
+}
+
+/** What HAProxy saw of a round: its instances' health, and who ended the members' connections. */
+async function haproxyReport(): Promise<void> {
+  try {
+    for (const s of await cluster.haproxyServers())
+      console.log(
+        `  HAProxy ${s.name}: ${s.status}, last check ${s.check}, ${s.fails} failed checks, down ${s.downtime} s in all`,
+      );
+  } catch (error) {
+    console.log(`  HAProxy's stats socket: ${(error as Error).message}`);
+  }
+  // its syslog lines (it prints each warning on stderr as well)
+  const lines = cluster.haproxyLog().filter((l) => /^<\d+>/.test(l));
+  // a connection's line: … <termination state> actconn/feconn/beconn/srv_conn/retries queues "request"
+  const states = new Map<string, number>();
+  for (const l of lines) {
+    const m = / ([A-Za-z-]{4}) \d+\/\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+ "/.exec(l);
+    if (m) states.set(m[1]!, (states.get(m[1]!) ?? 0) + 1);
+  }
+  const failed = lines.filter((l) => /Health check .* failed/.test(l)).length;
+  console.log(
+    `  HAProxy logged ${failed} failed health checks; connection ends by termination state: ${[...states].map(([k, v]) => `${k} ${v}`).join(', ') || 'none logged'}`,
+  );
+  const changes = lines.filter((l) => / is (DOWN|UP)|has no server available|ALERT/.test(l));
+  console.log(`  HAProxy's instance state changes (${changes.length}):\n${changes.slice(0, 30).join('\n')}`);
 }
 
 const rounds: Round[] = [];
@@ -282,8 +324,9 @@ const attempt = async (run: () => Promise<Round>, what: string) => {
 };
 try {
   for (let r = 1; r <= REPEATS; r++) {
-    await attempt(() => baseline(r), `[${r}] single SQLite`);
-    for (const n of [1, 2, 3]) await attempt(() => instances(n, r), `[${r}] ${n} instances`);
+    for (const { n, cfg } of CONFIGS)
+      if (n === 0) await attempt(() => baseline(r), `[${r}] single SQLite`);
+      else await attempt(() => instances(n, r, cfg), `[${r}] ${n} instances${cfg ? ` @${cfg}` : ''}`);
   }
 } finally {
   cluster.pgUrl = admin;

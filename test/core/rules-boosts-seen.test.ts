@@ -31,6 +31,16 @@ describe('boost outcomes seen on My proposals', () => {
       member: f.id('Bob'),
       by: seen.id,
       at: seen.at,
+      records: [
+        {
+          id: seen.id,
+          member: f.id('Bob'),
+          at: seen.at,
+          title: 'Technical SEO audit',
+          outcome: 'outbid',
+          how: 'claim',
+        },
+      ],
     });
     expect(activityAbout(d, 'Technical SEO audit')).toEqual([
       "Bob's proposal 'Technical SEO audit': boost outbid",

@@ -34,6 +34,17 @@ describe('contracts seen on Upwork', () => {
       at: seen.at,
       first: seen.id,
       since: seen.at,
+      records: [
+        {
+          id: seen.id,
+          member: f.id('Bob'),
+          at: seen.at,
+          title: 'Storefront audit',
+          kind: 'hourly',
+          as: 'independent',
+          how: 'claim',
+        },
+      ],
     });
   });
 
@@ -85,7 +96,7 @@ describe('contracts seen on Upwork', () => {
     ).rejects.toThrow();
   });
 
-  it('D8: a contract belongs to the member who recorded it first: a teammate’s later record takes nothing', async () => {
+  it('D8: a teammate’s later record of a member’s contract disputes it rather than taking it; once a business manager decides, a later one takes nothing', async () => {
     const f = await agency();
     const bobs = await f.act('Bob', 'observeContract', {
       contract: '41000005',
@@ -93,20 +104,32 @@ describe('contracts seen on Upwork', () => {
       kind: 'hourly',
       as: 'agency',
     });
-    const takeover = await f.act('Ann', 'observeContract', {
+    // Upwork lists a contract on one freelancer's page: Ann recording it too (a guessed id, say) is a claim
+    const claim = await f.act('Ann', 'observeContract', {
       contract: '41000005',
       title: 'Mine now',
       kind: 'fixed',
       as: 'agency',
     });
-    const d = f.derive();
-    expect(codesOf(d, bobs)).toEqual([]);
-    expect(outcomeOf(d, takeover)).toEqual({ refused: null, flags: ['D8'] });
+    let d = f.derive();
+    expect(d.state.contractsSeen['41000005']?.member).toBeNull();
+    expect(d.state.contractsSeen['41000005']?.disputed).toEqual([f.id('Ann'), f.id('Bob')].sort());
+    expect(outcomeOf(d, claim)).toEqual({ refused: null, flags: ['D8'] });
+    // Bob's record was not a dispute when it was made: its verdict stays; the contract's state says the rest
+    expect(outcomeOf(d, bobs)).toEqual({ refused: null, flags: [] });
+    await f.act('Olga', 'assignContract', { contract: '41000005', member: f.id('Bob') });
+    const takeover = await f.act('Ann', 'observeContract', {
+      contract: '41000005',
+      title: 'Mine again',
+      kind: 'fixed',
+      as: 'agency',
+    });
+    d = f.derive();
+    expect(codesOf(d, takeover)).toEqual(['CONTRACT_TAKEN']);
     expect(d.state.contractsSeen['41000005']).toMatchObject({
       member: f.id('Bob'),
       title: 'Storefront audit',
       kind: 'hourly',
-      by: bobs.id,
     });
     // Bob's own later record still updates the title
     const renamed = await f.act('Bob', 'observeContract', {
@@ -122,7 +145,7 @@ describe('contracts seen on Upwork', () => {
     });
   });
 
-  it('D8: two members recording one contract at the same time: the earlier record holds it, in both orders', async () => {
+  it('D8: two members recording one contract at the same time: neither holds it, whichever is stamped first, in both orders', async () => {
     for (const annFirst of [true, false]) {
       const f = await agency();
       const base = f.heads();
@@ -138,15 +161,14 @@ describe('contracts seen on Upwork', () => {
         { contract: '41000006', title: 'Bob’s title', kind: 'hourly', as: 'agency' },
         { at: T0 + DAY + (annFirst ? 5000 : 0), deps: base },
       );
-      const [holder, loser] = annFirst ? [ann, bob] : [bob, ann];
       const outcomes: unknown[] = [];
       for (const d of [f.derive(), f.deriveReversed()]) {
         expect(d.state.contractsSeen['41000006']).toMatchObject({
-          member: f.id(annFirst ? 'Ann' : 'Bob'),
-          by: holder.id,
+          member: null,
+          disputed: [f.id('Ann'), f.id('Bob')].sort(),
         });
-        expect(outcomeOf(d, holder)).toEqual({ refused: null, flags: [] });
-        expect(outcomeOf(d, loser)).toEqual({ refused: null, flags: ['D8'] });
+        expect(outcomeOf(d, ann)).toEqual({ refused: null, flags: ['D8'] });
+        expect(outcomeOf(d, bob)).toEqual({ refused: null, flags: ['D8'] });
         outcomes.push(f.actions.map((a) => outcomeOf(d, a)));
       }
       expect(outcomes[1]).toEqual(outcomes[0]);
@@ -157,8 +179,9 @@ describe('contracts seen on Upwork', () => {
       ]) {
         let d = derive(f.agencyId, f.actions.slice(0, -2));
         for (const a of order) d = applyActions(d, [a]);
-        expect(d.state.contractsSeen['41000006']?.by).toBe(holder.id);
-        expect(outcomeOf(d, loser).flags).toEqual(['D8']);
+        expect(d.state.contractsSeen['41000006']?.member).toBeNull();
+        expect(codesOf(d, ann)).toEqual(['CONTRACT_DISPUTED']);
+        expect(codesOf(d, bob)).toEqual(['CONTRACT_DISPUTED']);
       }
     }
   });

@@ -10,10 +10,17 @@ async function agency() {
   await f.create('Olga', 100);
   await f.join('Max', { role: 'manager' });
   await f.join('Ann');
+  // Ann's own contract, as her contracts page recorded it: hours are recorded on one's own contract only
+  await f.act('Ann', 'observeContract', {
+    contract: '41000001',
+    title: 'Audit',
+    kind: 'hourly',
+    as: 'agency',
+  });
   return f;
 }
 
-const WEEK = { contract: '41000001', week: '2026-11-23' };
+const WEEK = { contract: '41000001', week: '2026-11-02' };
 
 describe('members’ own weekly hours', () => {
   it('off by default: hours recorded then are kept, flagged, and count nowhere', async () => {
@@ -46,10 +53,10 @@ describe('members’ own weekly hours', () => {
     const later = await f.act('Ann', 'recordOwnHours', { ...WEEK, minutes: 750 }, { at: T0 + 3 * DAY });
     for (const d of [f.derive(), f.deriveReversed()]) {
       expect(d.state.hoursRecording).toBe(true);
-      expect(d.state.ownHours[`${f.id('Ann')}|41000001|2026-11-23`]).toEqual({
+      expect(d.state.ownHours[`${f.id('Ann')}|41000001|2026-11-02`]).toEqual({
         member: f.id('Ann'),
         contract: '41000001',
-        week: '2026-11-23',
+        week: '2026-11-02',
         minutes: 750,
         by: later.id,
         at: later.at,

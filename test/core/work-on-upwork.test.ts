@@ -4,40 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { workOnUpwork } from '../../core/index.ts';
 import { AgencyFixture, DAY, T0 } from './support/agency.ts';
+import { workAgency } from './support/work-agency.ts';
 
-// T0 is Monday 2 November 2026
-async function agency() {
-  const f = new AgencyFixture();
-  await f.create('Olga', 100);
-  await f.join('Ann');
-  await f.join('Bo', { relationship: 'non-exclusive' });
-  await f.act(
-    'Ann',
-    'observeContract',
-    { contract: '41000001', title: 'Field app', kind: 'hourly', as: 'agency' },
-    { at: T0 + DAY },
-  );
-  await f.act(
-    'Bo',
-    'observeContract',
-    { contract: '41000002', title: 'Blog move', kind: 'fixed', as: 'independent' },
-    { at: T0 + 2 * DAY },
-  );
-  await f.act('Olga', 'setHoursRecording', { on: true }, { at: T0 + 3 * DAY });
-  await f.act(
-    'Ann',
-    'recordOwnHours',
-    { contract: '41000001', week: '2026-11-02', minutes: 600 },
-    { at: T0 + 4 * DAY },
-  );
-  await f.act(
-    'Ann',
-    'recordOwnHours',
-    { contract: '41000001', week: '2026-11-09', minutes: 90 },
-    { at: T0 + 8 * DAY },
-  );
-  return f;
-}
+const agency = () =>
+  workAgency(new AgencyFixture(), [
+    { week: '2026-11-02', minutes: 600, at: T0 + 4 * DAY },
+    { week: '2026-11-09', minutes: 90, at: T0 + 8 * DAY },
+  ]);
 
 describe('contracts on Upwork, for the agency pages', () => {
   it('a business manager is shown every contract seen, newest first, each with its latest recorded week', async () => {
@@ -72,5 +45,20 @@ describe('contracts on Upwork, for the agency pages', () => {
     expect(state.members[f.id('Bo')]?.status).not.toBe('active');
     const row = workOnUpwork(state, f.id('Olga')).find((r) => r.contract.id === '41000002');
     expect(row?.memberName).toBe('Bo');
+  });
+
+  it('a contract two members recorded at once is shown as disputed to both and to a manager, with no hours (D8)', async () => {
+    const f = await agency();
+    const base = f.heads();
+    const contract = { contract: '41000009', title: 'Shared', kind: 'hourly', as: 'agency' } as const;
+    await f.act('Ann', 'observeContract', contract, { deps: base, at: T0 + 10 * DAY });
+    await f.act('Bo', 'observeContract', contract, { deps: base, at: T0 + 10 * DAY });
+    const state = f.derive().state;
+    for (const viewer of ['Olga', 'Ann', 'Bo']) {
+      const row = workOnUpwork(state, f.id(viewer)).find((r) => r.contract.id === '41000009');
+      expect(row?.memberName).toBeNull();
+      expect([...(row?.disputedBy ?? [])].sort()).toEqual(['Ann', 'Bo']);
+      expect(row?.latest).toBeNull();
+    }
   });
 });

@@ -2,7 +2,9 @@
 // A business manager records a fixed-price offer for a member, accepts it and records a payout on the agency
 // pages' Contracts and earnings; the manager sees the figures, the member's agency pages have no such
 // section, and nothing the member's browser stored (every IndexedDB row of its background) holds either
-// amount in any encoding. Screenshots under test-results/.
+// amount in any encoding. Then the manager promotes the member: his browser publishes its seal key, hers
+// re-seals the earlier amounts to it, and his Contracts and earnings shows the history. Screenshots under
+// test-results/.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { amountFoundIn } from '../extension/replica/support/amount-encodings.ts';
@@ -134,5 +136,29 @@ describe('D15: rates and earnings reach only business managers (two real browser
     expect(await bobOptions.getByRole('region', { name: 'Contracts and earnings' }).count()).toBe(0);
     expect(await bobOptions.getByText('$47,362.91').count()).toBe(0);
     await screenshot(bobOptions, 'options-member-no-earnings');
+  });
+
+  it('D15: promoted to business manager, the member sees the rates and earnings recorded before, re-sealed to his browser by hers', async () => {
+    const bobOptions = bob.ctx.pages().find((p) => p.url().endsWith('/options.html'))!;
+    await olgaOptions
+      .getByRole('region', { name: 'Members' })
+      .getByLabel('Role of Bob')
+      .selectOption('manager');
+    const section = bobOptions.getByRole('region', { name: 'Contracts and earnings' });
+    await section.waitFor({ timeout: UI_TIMEOUT });
+    // The contract's price and the payout were sealed to Olga's browser only; they reach Bob's re-sealed.
+    const row = section.getByRole('row', { name: /Logo for a bakery/ });
+    await row.filter({ hasText: '$27,182.82' }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await row.textContent()).toContain('$47,362.91');
+    expect(await section.getByText(/not readable/).count()).toBe(0);
+    await screenshot(bobOptions, 'options-promoted-manager-earnings');
+    // What his browser received is a re-seal signed by Olga's, naming his browser, and no amount in the clear.
+    const entries = await waitForPersisted(bob, (e) => e.some((x) => x.type === 'resealAmounts'));
+    const reseal = entries.find((e) => e.type === 'resealAmounts');
+    expect(reseal?.payload).toHaveProperty('boxes');
+    await bobOptions
+      .getByRole('region', { name: 'Activity' })
+      .getByText('Olga let Bob’s browser read 2 earlier amounts')
+      .waitFor({ timeout: UI_TIMEOUT });
   });
 });

@@ -200,11 +200,13 @@ describe('the overlay on the work pages, a manager and a member, one sync server
     // Ana, a business manager, turns it on under Sync and export.
     const options = await ana.options();
     const setting = options.getByTestId('hours-recording');
-    await setting.getByRole('checkbox').check();
+    // click, not check(): the box shows the agency's state, so it turns on once the signed setting is applied
+    await setting.getByRole('checkbox').click();
     await options
       .locator('#settings-result')
       .filter({ hasText: 'Members’ own hours are recorded from now on' })
       .waitFor({ timeout: UI_TIMEOUT });
+    await setting.locator('input:checked').waitFor({ timeout: UI_TIMEOUT });
     await screenshotOf(options.locator('#settings'), 'work-hours-setting-ana');
     await benSetting
       .filter({ hasText: 'The agency records each member’s own hours per week' })

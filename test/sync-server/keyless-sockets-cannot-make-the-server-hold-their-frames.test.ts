@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe('keyless sockets cannot make the server hold their frames', () => {
-  it(`${SOCKETS} sockets each sending a 16 MiB frame before any proof: all refused, resident memory grows by less than 48 MB`, async () => {
+  it(`${SOCKETS} sockets each sending a 16 MiB frame before any proof: all refused, resident memory grows by less than 64 MB`, async () => {
     dir = await mkdtemp(join(tmpdir(), 'agency-sync-rss-'));
     server = await spawnServer(['--port', '0', '--data', dir, '--log-level', 'warn']);
     const agency = await createAgency(server.url);
@@ -68,7 +68,9 @@ describe('keyless sockets cannot make the server hold their frames', () => {
       }),
     );
     expect(sockets.filter((s) => s.closeCode === CLOSE.TOO_LARGE.code)).toHaveLength(SOCKETS);
-    expect(peak - before).toBeLessThan(48 * 2 ** 20);
+    // Holding the frames would take 4 GiB; 250 sockets' own buffers and objects alone measured 42–51 MB on a
+    // quiet machine (48 MB failed one run in three), so 64 MB still catches four frames held.
+    expect(peak - before).toBeLessThan(64 * 2 ** 20);
     // the members carry on
     const id = await agency.owner.appendOk('observeBalance', { balance: 321 });
     await until(() => bob.log.has(id), { what: "the owner's write to reach Bob" });

@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { Request } from '../../messaging/types.ts';
 import { ActionResult, type Outcome } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
-import { DEFAULT_SERVER, fieldProps, SERVER_PATTERN, text, timeZones, wholeNumber } from '../../ui/fields.ts';
+import { DEFAULT_SERVER, fieldProps, serverField, text, timeZones, wholeNumber } from '../../ui/fields.ts';
 import { type AskToSeeServer, ServerProblem } from '../../ui/server-problem.tsx';
 import { useRun } from '../../ui/use-run.ts';
 
@@ -69,7 +69,7 @@ export function CreateAgencyForm({
     const timeZone = text(form, 'timeZone');
     create({
       kind: 'createAgency',
-      server: text(form, 'server'),
+      server: serverField(form, 'server'),
       agencyName: text(form, 'agencyName'),
       memberName: text(form, 'memberName'),
       balance,
@@ -81,6 +81,10 @@ export function CreateAgencyForm({
   return (
     <form onSubmit={submit} aria-labelledby="create-title">
       <h2 id="create-title">Create an agency</h2>
+      <p class="muted">
+        Write both names as Upwork shows them: the overlay finds the agency on Upwork’s pages by its name, and
+        a manager’s proposal form names its freelancer.
+      </p>
       <label>
         Agency name
         <input
@@ -123,14 +127,7 @@ export function CreateAgencyForm({
         <span class="hint">
           Checked before the agency is created: an Agency Overlay sync server must answer there.
         </span>
-        <input
-          name="server"
-          required
-          defaultValue={defaultServer}
-          inputMode="url"
-          pattern={SERVER_PATTERN}
-          {...field('server')}
-        />
+        <input name="server" required defaultValue={defaultServer} inputMode="url" {...field('server')} />
       </label>
       <label>
         Creation token

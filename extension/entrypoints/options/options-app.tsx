@@ -10,6 +10,7 @@ import { ActivitySearch } from '../../ui/activity-search.tsx';
 import { AgencySwitcher } from '../../ui/agency-switcher.tsx';
 import type { UiClient } from '../../ui/client.ts';
 import { ConnectsCard } from '../../ui/connects-card.tsx';
+import { DisputedContracts } from '../../ui/disputed-contracts.tsx';
 import type { Download } from '../../ui/download.ts';
 import { FlagList } from '../../ui/flag-list.tsx';
 import { relationshipLabel, roleLabel } from '../../ui/format.ts';
@@ -183,6 +184,8 @@ export function OptionsApp(props: OptionsProps) {
       {/* D15: rates and earnings are the business managers' (a plain member's browser cannot open them) */}
       {manager ? <EarningsSection view={view} send={client.send} /> : null}
       <WorkOnUpwork state={view.state} me={view.me} now={now} />
+      {/* D8: a contract two members recorded at once waits for a business manager's decision */}
+      {manager ? <DisputedContracts view={view} send={client.send} /> : null}
       <InsightsSection view={view} now={now} download={props.download} />
       <BrowsersSection view={view} send={client.send} copy={props.copy} />
       <SettingsSection view={view} send={client.send} now={now} download={props.download} />

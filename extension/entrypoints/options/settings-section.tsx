@@ -7,7 +7,7 @@ import { ActionResult } from '../../ui/action-result.tsx';
 import type { Send } from '../../ui/client.ts';
 import type { Download } from '../../ui/download.ts';
 import { ExportLogButton } from '../../ui/export-log-button.tsx';
-import { fieldProps, SERVER_PATTERN, text } from '../../ui/fields.ts';
+import { fieldProps, serverField } from '../../ui/fields.ts';
 import { HoursRecordingSetting } from '../../ui/hours-recording-setting.tsx';
 import { RemoveAgency } from '../../ui/remove-agency.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
@@ -24,7 +24,7 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
   const { outcome, busy, run } = useRun();
   const setServer = (e: JSX.TargetedSubmitEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const address = text(e.currentTarget, 'server');
+    const address = serverField(e.currentTarget, 'server');
     void run(async () => {
       const res = await send({ kind: 'setServer', agencyId: view.agencyId, server: address });
       return res.ok
@@ -47,7 +47,6 @@ export function SettingsSection({ view, send, now, download }: SettingsProps) {
             name="server"
             required
             inputMode="url"
-            pattern={SERVER_PATTERN}
             defaultValue={view.sync.server}
             {...fieldProps(outcome, 'server', 'settings-result')}
           />

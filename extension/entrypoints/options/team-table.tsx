@@ -33,9 +33,13 @@ export function TeamTable({ view }: { view: AgencyView }) {
                 {m.name}
                 {m.id === view.me ? ' (you)' : ''}
               </th>
-              <td>{roleLabel(m.role)}</td>
-              <td>{relationshipLabel(m.relationship)}</td>
-              <td>{m.allowance === null ? 'None' : `${connects(m.allowance)} a month`}</td>
+              <td data-label="Role">{roleLabel(m.role)}</td>
+              <td data-label="Relationship">{relationshipLabel(m.relationship)}</td>
+              <td data-label="Monthly allowance">
+                {m.allowance === null
+                  ? 'None (draws on the team’s pool)'
+                  : `${connects(m.allowance)} a month`}
+              </td>
             </tr>
           ))}
         </tbody>

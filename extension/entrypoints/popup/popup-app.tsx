@@ -13,6 +13,7 @@ import { FormerMemberNotice, formerStanding } from '../../ui/former-member.tsx';
 import { OldFormatNotice } from '../../ui/old-format-notice.tsx';
 import { meOf } from '../../ui/permissions.ts';
 import { RecentActions } from '../../ui/recent-actions.tsx';
+import { RecoveryNotice } from '../../ui/recovery-notice.tsx';
 import { StandingNotice } from '../../ui/standing-notice.tsx';
 import { SyncStatus } from '../../ui/sync-status.tsx';
 import { TeamList } from '../../ui/team-list.tsx';
@@ -101,10 +102,17 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
   return (
     <main class="popup">
       <header class="bar">
-        <h1>{view.state.name || 'Agency'}</h1>
+        <h1>
+          {view.state.name || overview.agencies.find((a) => a.agencyId === view.agencyId)?.name || 'Agency'}
+        </h1>
         <AgencySwitcher overview={overview} send={client.send} />
       </header>
       <SyncStatus sync={view.sync} now={now} onReconnect={reconnect} />
+      <RecoveryNotice
+        view={view}
+        name={overview.agencies.find((a) => a.agencyId === view.agencyId)?.name}
+        send={client.send}
+      />
       <StandingNotice view={view} />
       <ConnectsCard summary={view.connects} timeZone={view.state.timeZone}>
         <BalanceTrend view={view} now={now} />

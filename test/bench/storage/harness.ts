@@ -1,11 +1,10 @@
-// Node side of the storage measurements: bundles page.ts, serves it on 127.0.0.1:0 (IndexedDB needs a real
-// origin, and the same origin across browser restarts), and launches Debian's Chromium on a persistent
-// profile so a "restart" or a crash keeps the profile's IndexedDB.
+// Node side of the storage measurements: bundles page.ts into a tiny unpacked extension (its page has a real
+// origin that stays the same across browser restarts, and chrome.storage.local, where the replica keeps its
+// record outside IndexedDB: replica/keep.ts), and launches Debian's Chromium on a persistent profile so a
+// "restart" or a crash keeps the profile's storage.
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -27,55 +26,63 @@ export async function bundlePage(): Promise<string> {
 }
 
 export interface Served {
-  origin: string;
+  /** The unpacked extension whose page runs the bench. */
+  extensionDir: string;
   close(): Promise<void>;
 }
 
+/** Writes the bench page as an extension (its own background only makes the extension's id findable). */
 export async function serve(code: string): Promise<Served> {
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/bench.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' });
-      res.end(code);
-    } else {
-      res.writeHead(200, { 'content-type': 'text/html' });
-      res.end('<!doctype html><title>storage bench</title><script src="/bench.js"></script>');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  const dir = await mkdtemp(join(tmpdir(), 'storage-bench-ext-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'storage bench',
+    version: '1',
+    permissions: ['storage', 'unlimitedStorage'],
+    background: { service_worker: 'sw.js' },
   };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  await writeFile(join(dir, 'sw.js'), '');
+  await writeFile(join(dir, 'bench.js'), code);
+  await writeFile(
+    join(dir, 'bench.html'),
+    '<!doctype html><title>storage bench</title><script src="bench.js"></script>',
+  );
+  return { extensionDir: dir, close: () => rm(dir, { recursive: true, force: true }) };
 }
 
 export class Profile {
   readonly dir: string;
   context: BrowserContext | null = null;
   page: Page | null = null;
-  private readonly origin: string;
+  private readonly served: Served;
+  private origin = '';
 
-  private constructor(dir: string, origin: string) {
+  private constructor(dir: string, served: Served) {
     this.dir = dir;
-    this.origin = origin;
+    this.served = served;
   }
 
-  static async create(origin: string): Promise<Profile> {
-    return new Profile(await mkdtemp(join(tmpdir(), 'storage-bench-')), origin);
+  static async create(served: Served): Promise<Profile> {
+    return new Profile(await mkdtemp(join(tmpdir(), 'storage-bench-')), served);
   }
 
   async launch(): Promise<Page> {
+    const ext = this.served.extensionDir;
     this.context = await chromium.launchPersistentContext(this.dir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: QUIET_CHROMIUM_ARGS,
+      args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...QUIET_CHROMIUM_ARGS],
     });
+    // An unpacked extension's id comes from its path: learned once, from its worker.
+    if (!this.origin) {
+      const worker =
+        this.context.serviceWorkers()[0] ??
+        (await this.context.waitForEvent('serviceworker', { timeout: 30_000 }));
+      this.origin = `chrome-extension://${new URL(worker.url()).host}`;
+    }
     const page = this.context.pages()[0] ?? (await this.context.newPage());
-    await page.goto(`${this.origin}/`);
+    await page.goto(`${this.origin}/bench.html`);
     await page.waitForFunction(() => 'storageBench' in globalThis);
     this.page = page;
     return page;
@@ -127,6 +134,18 @@ export class Profile {
       if (Date.now() > deadline) throw new Error(`the killed browser's processes still run: ${holders()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  /**
+   * Deletes the page's IndexedDB folder in the profile, as the browser discarding the database leaves it
+   * (the browser must be closed or killed first).
+   */
+  async discardIndexedDb(): Promise<void> {
+    if (this.context) throw new Error('close the browser before discarding its IndexedDB');
+    const host = new URL(this.origin).host;
+    await rm(join(this.dir, 'Default', 'IndexedDB', `chrome-extension_${host}_0.indexeddb.leveldb`), {
+      recursive: true,
+    });
   }
 
   async dispose(): Promise<void> {
@@ -200,8 +219,9 @@ export interface TrialResult {
   /**
    * Trials after which the database was found empty: every earlier saved action gone at once and no row
    * left, the browser having discarded the whole database, not the store losing writes. Counted apart
-   * (issue 13: seen after SIGKILL in Chromium 156 here, cause not established); the trials go on from the
-   * empty database.
+   * (issue 13: seen after SIGKILL in Chromium 156 here); the trials go on from the empty database. With
+   * `kept` (the replica's store with its record outside IndexedDB), a wiped trial's own saved actions must
+   * come back from the keep, and any that do not count as lost.
    */
   wiped: number[];
 }
@@ -219,7 +239,13 @@ export async function lossTrials(
   kind: Kind,
   mode: 'close' | 'crash',
   trials: number,
-  opts: { delayMs?: () => number; seed?: number; onTrial?: (i: number, lostSoFar: number) => void } = {},
+  opts: {
+    delayMs?: () => number;
+    seed?: number;
+    onTrial?: (i: number, lostSoFar: number) => void;
+    /** Trials after which the test deletes the IndexedDB folder itself (the browser's discard, on purpose). */
+    discard?: (i: number) => boolean;
+  } = {},
 ): Promise<TrialResult> {
   const name = `trials-${kind}-${mode}`;
   const lost = new Set<number>();
@@ -260,7 +286,24 @@ export async function lossTrials(
     }
     if (mode === 'close') await profile.close();
     else await profile.crash();
+    if (opts.discard?.(i)) await profile.discardIndexedDb();
     await profile.launch();
+    if (kind === 'kept') {
+      // The product's open: what IndexedDB lost of the kept actions is written back first (recovery.ts).
+      const r = await profile.run('recoverAndCheck', name, saved);
+      const own = saved[saved.length - 1]!;
+      if (r.wiped) {
+        // Every earlier trial's actions were acknowledged (below): the server sends those back, as it does to
+        // a replica whose database was discarded. This trial's, never acknowledged, must be back from the keep.
+        wiped.push(i);
+        for (const k of r.missing) if (k >= own[0] && k <= own[1]) lost.add(k);
+        saved = [own];
+      } else for (const k of r.missing) lost.add(k);
+      // The test plays the server: it acknowledges everything saved so far.
+      await profile.run('ackAll', name);
+      opts.onTrial?.(i, lost.size);
+      continue;
+    }
     const missing = await profile.run('missing', kind, name, saved);
     const savedCount = saved.reduce((n, [first, last]) => n + last - first + 1, 0);
     if (

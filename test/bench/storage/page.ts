@@ -3,9 +3,18 @@
 import { IndexeddbPersistence } from 'y-indexeddb';
 import * as Y from 'yjs';
 import { DocStore } from '../../../extension/replica/doc-store.ts';
+import { Keep, type KeepArea, readKept } from '../../../extension/replica/keep.ts';
+import { applyRecovery, planRecovery } from '../../../extension/replica/recovery.ts';
 
-/** `strict` is DocStore with `durability: 'strict'` (an fsync per batch), to measure what it costs. */
-export type Kind = 'stock' | 'docstore' | 'strict';
+/**
+ * `strict` is DocStore with `durability: 'strict'` (an fsync per batch), to measure what it costs. `kept` is
+ * DocStore plus the record the replica keeps outside IndexedDB (replica/keep.ts, in chrome.storage.local):
+ * every append is kept until acknowledged, and "saved" waits for both, as the replica's act() does.
+ */
+export type Kind = 'stock' | 'docstore' | 'strict' | 'kept';
+
+const area = () =>
+  (globalThis as unknown as { chrome: { storage: { local: KeepArea } } }).chrome.storage.local;
 
 /** A deterministic stand-in for a signed action (the shape of core's StoredAction, random-looking bytes). */
 function fakeAction(i: number) {
@@ -33,6 +42,8 @@ const keyOf = (i: number) => `action-${i.toString(36).padStart(8, '0')}-${'x'.re
 interface Opened {
   doc: Y.Doc;
   map: Y.Map<unknown>;
+  /** One action, in a transaction of its own (kept: handed to the keep too). */
+  append(i: number): void;
   /** Resolves when everything written so far is in IndexedDB (stock: a read transaction queued after it). */
   saved(): Promise<void>;
   close(): Promise<void>;
@@ -75,6 +86,7 @@ async function open(kind: Kind, name: string, doc = new Y.Doc()): Promise<Opened
     return {
       doc,
       map,
+      append: (i) => map.set(keyOf(i), fakeAction(i)),
       saved: () => readBarrier(db),
       close: async () => {
         await readBarrier(db);
@@ -87,11 +99,34 @@ async function open(kind: Kind, name: string, doc = new Y.Doc()): Promise<Opened
     };
   }
   const store = await DocStore.open(name, doc, { durability: kind === 'strict' ? 'strict' : 'relaxed' });
+  const keep =
+    kind === 'kept' ? new Keep(area(), name, 'bench', await readKept(area(), name), Date.now) : null;
   return {
     doc,
     map,
-    saved: () => store.saved(),
-    close: () => store.close(),
+    append: (i) => {
+      if (!keep) {
+        map.set(keyOf(i), fakeAction(i));
+        return;
+      }
+      let update: Uint8Array | null = null;
+      const clock = Y.getState(doc.store, doc.clientID);
+      const take = (u: Uint8Array) => {
+        update = u;
+      };
+      doc.once('update', take);
+      map.set(keyOf(i), fakeAction(i));
+      keep.stored(store.storedStateVector, map.size, false);
+      if (update) keep.track({ id: keyOf(i), client: doc.clientID, clock, type: 'bench', at: i }, update);
+    },
+    saved: async () => {
+      await Promise.all([store.saved(), keep?.saved()]);
+    },
+    close: async () => {
+      await store.close();
+      keep?.stored(store.storedStateVector, map.size, false);
+      await keep?.flush();
+    },
     rows: async () => store.rowCount,
     writes: () => store.stats.writeTransactions,
     ownLongestTask: () => store.stats.longestTaskMs,
@@ -156,7 +191,7 @@ const api = {
   async appendBurst(kind: Kind, name: string, count: number, from = 1_000_000) {
     const o = await open(kind, name);
     const t0 = performance.now();
-    for (let i = 0; i < count; i++) o.map.set(keyOf(from + i), fakeAction(from + i));
+    for (let i = 0; i < count; i++) o.append(from + i);
     const appendMs = performance.now() - t0;
     await o.saved();
     const ms = performance.now() - t0;
@@ -173,7 +208,7 @@ const api = {
     const lat: number[] = [];
     for (let i = 0; i < count; i++) {
       const t0 = performance.now();
-      o.map.set(keyOf(from + i), fakeAction(from + i));
+      o.append(from + i);
       await o.saved();
       lat.push(performance.now() - t0);
     }
@@ -199,7 +234,7 @@ const api = {
   async appendOne(kind: Kind, name: string, i: number, waitSaved: boolean) {
     const o = await open(kind, name);
     (globalThis as { keep?: unknown }).keep = o;
-    o.map.set(keyOf(i), fakeAction(i));
+    o.append(i);
     if (waitSaved) await o.saved();
     return performance.now();
   },
@@ -214,7 +249,7 @@ const api = {
     (globalThis as { keep?: unknown }).keep = o;
     const report = (globalThis as { reportSaved?: (i: number) => unknown }).reportSaved;
     for (let i = from; i < from + count; i++) {
-      o.map.set(keyOf(i), fakeAction(i));
+      o.append(i);
       await o.saved();
       void report?.(i);
     }
@@ -236,6 +271,51 @@ const api = {
     const rows = await o.rows();
     await o.close();
     return rows;
+  },
+
+  /**
+   * Opens the store as the replica does with its keep (`kept`): what IndexedDB lacks of the kept actions is
+   * written back (recovery.ts), then which actions of `ranges` are missing. `wiped`: IndexedDB held no row
+   * while the keep said it had stored data.
+   */
+  async recoverAndCheck(name: string, ranges: [number, number][]) {
+    const doc = new Y.Doc();
+    const store = await DocStore.open(name, doc);
+    const rowsAtOpen = store.rowCount;
+    const kept = await readKept(area(), name);
+    const map = doc.getMap<unknown>('actions');
+    const plan = planRecovery(
+      kept,
+      { sv: Y.decodeStateVector(Y.encodeStateVector(doc)), has: (id) => map.has(id) },
+      'bench',
+      Date.now(),
+    );
+    applyRecovery(doc, plan);
+    await store.saved();
+    const missing: number[] = [];
+    for (const [first, last] of ranges)
+      for (let i = first; i <= last; i++) if (!map.has(keyOf(i))) missing.push(i);
+    await store.close();
+    return {
+      missing,
+      wiped: rowsAtOpen === 0 && !!kept && kept.head.sv !== '',
+      restored: plan.readd.length,
+      notice: plan.notice !== null,
+    };
+  },
+
+  /** The "server" acknowledges every action kept so far (the trials have none: the test plays it). */
+  async ackAll(name: string): Promise<void> {
+    const kept = await readKept(area(), name);
+    if (!kept) return;
+    const doc = new Y.Doc();
+    const store = await DocStore.open(name, doc);
+    const keep = new Keep(area(), name, 'bench', kept, Date.now);
+    keep.acknowledged(new Set(kept.own.map((r) => r.id)));
+    keep.allAcknowledged();
+    keep.stored(store.storedStateVector, doc.getMap('actions').size, true);
+    await keep.saved();
+    await store.close();
   },
 
   async drop(name: string): Promise<void> {

@@ -32,7 +32,8 @@ export class LeanClient {
   private readonly signer: Signer;
   /** Ids waited for, with what to call when one arrives. */
   private readonly watched = new Map<string, { bytes: Buffer; done: (at: number) => void }>();
-  closed: { code: number; reason: string } | null = null;
+  /** How the connection ended, and when (performance.now()), while it had not been destroyed. */
+  closed: { code: number; reason: string; at: number } | null = null;
 
   constructor(url: string, room: string, signer: Signer) {
     this.url = url;
@@ -78,7 +79,7 @@ export class LeanClient {
         reject(new Error(`${this.room}: HTTP ${res.statusCode}`));
       });
       ws.on('close', (code, reason) => {
-        this.closed = { code, reason: String(reason) };
+        this.closed = { code, reason: String(reason), at: performance.now() };
         clearTimeout(timer);
         reject(new Error(`${this.room}: closed ${code} ${String(reason)}`));
       });

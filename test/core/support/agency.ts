@@ -191,6 +191,12 @@ export class AgencyFixture {
 
 type Terms = NonNullable<Payloads['receiveOffer']['terms']>;
 
+/** A sealed envelope's box emptied: what it holds changes, that it is there does not. */
+const blank = (p: Record<string, unknown>) => {
+  const sealed = p.sealed as { box: Uint8Array } | undefined;
+  return sealed ? { sealed: { ...sealed, box: new Uint8Array(sealed.box.length) } } : {};
+};
+
 /** The same actions (same ids, so the same order) with every rate, milestone amount and payout set to 0. */
 export function withoutAmounts(actions: readonly Action[]): Action[] {
   const zero = (t: Terms): Terms =>
@@ -198,12 +204,19 @@ export function withoutAmounts(actions: readonly Action[]): Action[] {
   return actions.map((a) => {
     const p = a.payload as unknown as Record<string, unknown>;
     switch (a.type) {
+      // A sealed amount has none in the clear to hide (core never opens an envelope).
       case 'receiveOffer':
       case 'editContractTerms':
-        return { ...a, payload: { ...p, terms: zero(p.terms as Terms) } } as Action;
+        return {
+          ...a,
+          payload: { ...p, ...blank(p), ...(p.terms ? { terms: zero(p.terms as Terms) } : {}) },
+        } as Action;
       case 'submitMilestone':
       case 'recordPayout':
-        return { ...a, payload: { ...p, amount: 0 } } as Action;
+        return {
+          ...a,
+          payload: { ...p, ...blank(p), ...(p.amount !== undefined ? { amount: 0 } : {}) },
+        } as Action;
       default:
         return a;
     }

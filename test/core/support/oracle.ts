@@ -33,6 +33,8 @@ const FACTS = new Set([
   'observeContract',
   // the member's own week of hours from their own timesheet (issue 11)
   'recordOwnHours',
+  // a proposal's boost outcome from the member's own My proposals (issue 11)
+  'observeBoost',
 ]);
 const isFact = (a: Action) => FACTS.has(a.type);
 
@@ -752,6 +754,12 @@ export class Oracle {
         return manager
           ? ok(`${a.type} by a business manager`)
           : no('P2', `${a.type} is for business managers`);
+      case 'assignContract':
+        // deciding whose a disputed contract is: a business manager's (the contract must be one a member's
+        // browser recorded, which this oracle does not model)
+        return manager
+          ? { kind: 'either', why: 'the contract must be known' }
+          : no('P2', 'only business managers decide whose a contract is');
       case 'setDefaultTeam':
         return payload(a, 'setDefaultTeam').member === me
           ? ok('their own')
@@ -815,7 +823,7 @@ export class Oracle {
       case 'editContractTerms':
       case 'submitMilestone':
       case 'logTime': {
-        const p = a.payload as { contract: string; terms?: { kind: string } };
+        const p = a.payload as { contract: string; kind?: string; terms?: { kind: string } };
         const c = s.contracts.get(p.contract);
         const rule = a.type === 'editContractTerms' ? 'R3' : a.type === 'submitMilestone' ? 'R4' : 'R5';
         if (!c) {
@@ -827,7 +835,8 @@ export class Oracle {
           const may = c.as === 'agency' ? manager : c.member === me;
           if (!may)
             return no(c.as === 'agency' ? 'R3' : 'R8', 'terms are edited by whoever owns the contract');
-          if (p.terms!.kind !== c.kind) return no('D10', 'a contract’s kind never changes');
+          // a sealed edit states its kind in the clear, 0.2.0's in its terms (D15)
+          if ((p.terms?.kind ?? p.kind) !== c.kind) return no('D10', 'a contract’s kind never changes');
           return ok('terms edited');
         }
         if (a.type === 'submitMilestone') {

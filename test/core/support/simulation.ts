@@ -20,14 +20,19 @@ import {
   appendLocal,
   applyActions,
   type ContractTerms,
+  carriesAmount,
+  clearAmounts,
+  clearPart,
   createAction,
   type Derivation,
   derive,
   MAX_DEPS,
+  managerSealKeys,
   type Payloads,
   type Signer,
   signJoinProof,
 } from '../../../core/index.ts';
+import type { Sealed } from '../../../core/types.ts';
 import { seededSigner } from './keys.ts';
 
 export const SIM_AGENCY = 'agency-sim-0001';
@@ -432,6 +437,7 @@ function intend(
       const member = b % 4 ? me : target;
       const theirs = sorted(new Set(s.proposals.filter((p) => p.member === member).map((p) => p.job)));
       const offerJob = (b % 3 ? pick(theirs, a) : undefined) ?? job;
+      const kind = b % 2 ? 'hourly' : 'fixed';
       return {
         type: 'receiveOffer',
         payload: {
@@ -440,7 +446,8 @@ function intend(
           title: `Offer ${a % 9}`,
           as: b % 3 ? 'agency' : 'independent',
           member,
-          terms: terms(b % 2 ? 'hourly' : 'fixed'),
+          // D15: today's shape (sealed, by whoever records it) beside 0.2.0's clear terms
+          ...((a + b) % 3 === 0 ? { kind, sealed: simSealed(a) } : { terms: terms(kind) }),
         },
       };
     }
@@ -449,7 +456,13 @@ function intend(
     case 'decline':
       return { type: 'declineOffer', payload: { offer } };
     case 'editTerms':
-      return { type: 'editContractTerms', payload: { contract, terms: terms(b % 3 ? kindOf : otherKind) } };
+      // Some turns re-seal instead (D15; as in 'payout').
+      return (
+        (a % 3 === 1 ? resealOf(r, me, a, b) : null) ?? {
+          type: 'editContractTerms',
+          payload: { contract, terms: terms(b % 3 ? kindOf : otherKind) },
+        }
+      );
     case 'milestone':
       return {
         type: 'submitMilestone',
@@ -457,8 +470,17 @@ function intend(
       };
     case 'logTime':
       return { type: 'logTime', payload: { contract, minutes: 15 + (b % 120), day: dayOf(r.clock) } };
-    case 'payout':
-      return { type: 'recordPayout', payload: { contract, amount: 100 + (a % 900) } };
+    case 'payout': {
+      // Some payouts are sealed (D15) to one or two slots' seal keys, and some turns re-seal earlier sealed
+      // amounts instead (not an op of its own: a new op shifts every generated schedule, 10c410d).
+      if (a % 4 === 0)
+        return {
+          type: 'recordPayout',
+          payload: { contract, sealed: sealedTo(b % 2 ? [0] : [0, 1 + (b % 5)]) },
+        };
+      const reseal = a % 2 === 1 ? resealOf(r, me, a, b) : null;
+      return reseal ?? { type: 'recordPayout', payload: { contract, amount: 100 + (a % 900) } };
+    }
     case 'removeKey': {
       const whose = b % 3 ? me : target;
       const keys = b % 5 === 0 ? sorted(Object.keys(s.keys)) : (s.members[whose]?.keys ?? []);
@@ -474,14 +496,36 @@ function intend(
         ctx.invites.find((i) => i.key.keyId === id) ?? ctx.invites[a % Math.max(1, ctx.invites.length)];
       return known ? { type: 'revokeInvite', payload: { invite: known.key.publicKey } } : null;
     }
-    case 'observeContract':
+    case 'observeContract': {
+      const ownSeen = sorted(
+        Object.keys(s.contractsSeen ?? {}).filter((id) => s.contractsSeen[id]!.member === me),
+      );
       // Some turns record the member's own week of hours on that contract instead: with recording off (the
-      // default, and no generated manager turns it on), they are kept and flagged.
+      // default, and no generated manager turns it on), they are kept and flagged — and before that, when the
+      // contract is not theirs or the week lies ahead (a week of 2099), flagged for that.
       if (a % 5 === 0)
         return {
           type: 'recordOwnHours',
-          payload: { contract: `4100000${b % 4}`, week: '2026-11-02', minutes: b % 600 },
+          payload: {
+            // mostly a contract this member's replica has as theirs, so recording off (HOURS_NOT_ON) is reached
+            contract: (b % 3 ? pick(ownSeen, a) : undefined) ?? `4100000${b % 4}`,
+            week: b % 7 === 0 ? '2099-01-05' : '2026-11-30',
+            minutes: b % 600,
+          },
         };
+      // Some record a proposal's boost outcome (a few proposal ids, so two members record one), and some are a
+      // manager's (or a plain member's) decision of whose a contract is.
+      if (a % 5 === 1)
+        return {
+          type: 'observeBoost',
+          payload: {
+            proposal: `199900000000000000${b % 2}`,
+            title: `Proposal ${b % 2}`,
+            outcome: b % 2 ? 'boosted' : 'outbid',
+          },
+        };
+      if (a % 10 === 2)
+        return { type: 'assignContract', payload: { contract: `4100000${b % 4}`, member: target } };
       // A few contract ids, so two members (one taking over, or at the same time) record the same one.
       return {
         type: 'observeContract',
@@ -492,11 +536,12 @@ function intend(
           as: b % 3 ? 'agency' : 'independent',
         },
       };
+    }
     case 'learnId':
       // Some turns publish this browser's sealing key instead (D15): after a manager's, the amounts the
       // generator writes in the clear are flagged; before it (or after only plain members'), read as they are.
       return b % 3 === 0
-        ? { type: 'publishSealKey', payload: { key: new Uint8Array(32).fill(1 + r.slot) } }
+        ? { type: 'publishSealKey', payload: { key: slotSeal(r.slot) } }
         : { type: 'learnUpworkId', payload: { upworkId: String(1000 + (a % 3)) } };
     case 'createAgain':
       return { type: 'createAgency', payload: { name: 'Takeover', memberName: 'Again', balance: a % 100 } };
@@ -508,6 +553,66 @@ function intend(
     case 'duel':
       return name;
   }
+}
+
+/** The seal key the browsers of slot `n` publish (core never opens an envelope: any 32 bytes do). */
+const slotSeal = (n: number) => new Uint8Array(32).fill(1 + n);
+
+/** An envelope addressed to these slots' seal keys. */
+function sealedTo(slots: number[]): Payloads['recordPayout']['sealed'] {
+  const to = new Uint8Array(slots.length * 80);
+  for (const [i, n] of slots.entries()) to.set(slotSeal(n), i * 80);
+  return { epk: new Uint8Array(32).fill(9), iv: new Uint8Array(12), box: new Uint8Array(64), to };
+}
+
+/**
+ * A re-seal as this replica knows the log (D15): mostly to a business manager's browser that published a
+ * seal key, with that key; sometimes to any browser or with another slot's key; naming the newest sealed
+ * amounts, or now and then an action that carries none.
+ */
+function resealOf(r: Replica, me: string, a: number, b: number): Made | null {
+  const s = r.d.state;
+  // A manager's browser publishes its seal key before it reads (or re-seals) an amount, as the extension does.
+  const published = (m: string) => Object.keys(s.sealKeys).some((k) => s.keys[k]?.member === m);
+  if (s.members[me]?.role === 'manager' && !published(me) && b % 2 === 0)
+    return { type: 'publishSealKey', payload: { key: slotSeal(r.slot) } };
+  const managing = sorted(
+    Object.keys(s.sealKeys).filter(
+      (k) => s.keys[k]?.active && s.members[s.keys[k]!.member]?.role === 'manager',
+    ),
+  );
+  const key = (b % 3 ? pick(managing, a) : undefined) ?? pick(sorted(Object.keys(s.keys)), a);
+  if (!key) return null;
+  const theirs = s.sealKeys[key];
+  const seal = b % 5 && theirs ? Uint8Array.from(Buffer.from(theirs, 'base64url')) : slotSeal(b % 6);
+  const sealedIds = r.d.ordered
+    .filter((x) => carriesAmount(x.type) && (x.payload as { sealed?: unknown }).sealed)
+    .map((x) => x.id)
+    .reverse();
+  // Without a sealed amount to name (or now and then anyway), an action that carries none.
+  const any = r.d.order.length ? [r.d.order[a % r.d.order.length]!] : [];
+  const ids = b % 7 === 0 || !sealedIds.length ? any : sealedIds.slice(0, 1 + (b % 2));
+  if (!ids.length) return null;
+  const boxes = ids.map((action) => ({
+    action,
+    epk: new Uint8Array(32).fill(7),
+    wrapped: new Uint8Array(48),
+  }));
+  return { type: 'resealAmounts', payload: { key: fromId(r, key), seal, boxes } };
+}
+
+/**
+ * D15: most amounts are sealed to the managers' seal keys the writer's log knows, as the extension seals
+ * them (the rest stay in the clear, as 0.2.0 or another client writes them). No verdict reads either.
+ */
+function sealLikeABrowser(r: Replica, made: Made, step: ActStep): Made {
+  const keys = managerSealKeys(r.d.state).slice(0, 24);
+  if (!carriesAmount(made.type) || !keys.length || (step.a + step.b) % 3 === 0) return made;
+  if (!clearAmounts(made.type, made.payload)) return made;
+  const to = new Uint8Array(keys.length * 80);
+  for (const [i, k] of keys.entries()) to.set(Buffer.from(k, 'base64url'), i * 80);
+  const sealed = { epk: new Uint8Array(32).fill(9), iv: new Uint8Array(12), box: new Uint8Array(64), to };
+  return { type: made.type, payload: { ...clearPart(made.type, made.payload as never), sealed } } as Made;
 }
 
 /** Work on contracts is where plain members try what only others may (R3–R5): written as often as not. */
@@ -545,8 +650,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
   const name = OPS[step.op % OPS.length]![0];
   const signer = name === 'stranger' ? STRANGER : r.held[step.key % r.held.length]!;
   const me = r.d.state.keys[signer.keyId]?.member ?? signer.keyId;
-  const made = intend(ctx, r, me, step);
-  if (!made) return;
+  const intended = intend(ctx, r, me, step);
+  if (!intended) return;
+  const made = typeof intended === 'object' ? sealLikeABrowser(r, intended, step) : intended;
   if (made === 'invite') {
     // Now and then a key some invite already has (INVITE_TAKEN).
     const reused = step.b % 7 === 0 ? ctx.invites[step.a % Math.max(1, ctx.invites.length)]?.key : undefined;
@@ -569,7 +675,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     const jr = ctx.replicas[joiner]!;
     jr.receive([...r.actions.values()], false);
     jr.clock = Math.max(jr.clock, r.clock);
-    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, `M${joiner}`);
+    // now and then a teammate's name in other letters: refused when the join knew them, told apart otherwise
+    const label = step.b % 6 === 1 ? `m${(joiner + 1) % ctx.n}` : `M${joiner}`;
+    await join(ctx, jr, invite, firstKeys[joiner]!, step.force, label);
     return;
   }
   if (made === 'deviceInvite') {
@@ -613,7 +721,9 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
       invite.kind === 'member' && step.b % 3
         ? firstKeys[step.replica % ctx.n]!
         : simKey(`sim:browser:${ctx.counter.n++}`);
-    await join(ctx, r, invite, signer2, step.force, `late ${step.a % 10}`);
+    // sometimes a teammate's name in other letters: refused when the join knew them, told apart otherwise
+    const label = step.b % 5 === 0 ? `m${step.a % ctx.n}` : `late ${step.a % 10}`;
+    await join(ctx, r, invite, signer2, step.force, label);
     return;
   }
   if (made === 'duel') {
@@ -808,4 +918,19 @@ export function describeWorld(world: World, d: Derivation, focus?: ReadonlySet<s
     return `${mark}${short.get(id)} r${world.writer.get(id) ?? '?'} ${who(a.actor)} ${a.type} ${payload(a)} [${deps}] +${t}m ${vs.join(' ')}`;
   });
   return `${lines.join('\n')}\nscenario: ${JSON.stringify(world.scenario)}`;
+}
+
+/**
+ * An envelope of the right shape (core/schemas.ts SEAL) that opens nowhere: verdicts never read what it holds
+ * (D15), only that it is there and who signed it.
+ */
+function simSealed(seed: number): Sealed {
+  const to = new Uint8Array(80);
+  to[0] = 1 + (seed % 200);
+  return {
+    epk: new Uint8Array(32).fill(7),
+    iv: new Uint8Array(12),
+    box: new Uint8Array(64).fill(seed % 256),
+    to,
+  };
 }

@@ -106,6 +106,8 @@ describe('message protocol: requests are validated at the boundary', () => {
       'revokeInvite',
       'removeDeviceKey',
       'addDeviceKey',
+      // D15: only the background chooses what to re-seal, and to whom (replica-amounts.ts)
+      'resealAmounts',
     ]) {
       expect(UI_ACTION_TYPES).not.toContain(type);
       expect(parseRequest({ kind: 'act', agencyId, type, payload: {} }).ok).toBe(false);

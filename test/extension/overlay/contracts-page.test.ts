@@ -20,6 +20,9 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
+const bg_acts = (bg: AgencyBackground) =>
+  bg.acts('observeContract') as unknown as { payload: { contract: string } }[];
+
 function start(bg: AgencyBackground, noticeAfterMs = 8_000): void {
   startOn(contractsPage, bg, controller.signal, noticeAfterMs);
 }
@@ -76,6 +79,39 @@ describe('the contracts list', () => {
     );
     await flush();
     expect(bg.acts()).toEqual([]);
+  });
+
+  it('D8: a contract two members recorded at the same time reads as disputed, a business manager deciding; no page records it again', async () => {
+    const fx = await northwind(300);
+    const base = fx.heads();
+    const payload = {
+      contract: '41000001',
+      title: 'Field inspections app (React Native)',
+      kind: 'hourly',
+      as: 'agency',
+    } as const;
+    await fx.act('Ben', 'observeContract', payload, { deps: base });
+    // Dana's record on the same past, stamped a minute earlier: it takes nothing, and neither holds it
+    await fx.act('Dana Okafor', 'observeContract', payload, { deps: base, at: fx.now - 60_000 });
+    const line =
+      'Field inspections app (React Native): Disputed — Ben and Dana Okafor each recorded it as their own: a business manager decides whose it is. Paid to Northwind Pixel Works’s account.';
+    const ana = new AgencyBackground(fx, 'Ana');
+    loadPage(CONTRACTS);
+    start(ana);
+    await until(() => shadowText('contract-41000001') !== '', 'the manager’s lines');
+    expect(shadowText('contract-41000001')).toBe(line);
+    controller.abort();
+    document.body.replaceChildren();
+    controller = new AbortController();
+
+    const ben = new AgencyBackground(fx, 'Ben');
+    loadPage(CONTRACTS);
+    start(ben);
+    await until(() => shadowText('contract-41000001') !== '', 'Ben’s lines');
+    expect(shadowText('contract-41000001')).toBe(line.replace('Ben and', 'you and'));
+    await until(() => bg_acts(ben).length === 1, 'Ben’s other contract');
+    await flush();
+    expect(bg_acts(ben).map((a) => a.payload.contract)).toEqual(['41000002']);
   });
 
   it('a quiet notice names the contract tiles when the markup is unknown', async () => {

@@ -48,6 +48,28 @@ describe('the timesheet', () => {
     expect(bg.acts()).toEqual([]);
   });
 
+  it('D8: a contract two members recorded at the same time reads as disputed, to anyone', async () => {
+    const fx = await northwind(300);
+    const base = fx.heads();
+    const payload = {
+      contract: '41000001',
+      title: 'Field inspections app',
+      kind: 'hourly',
+      as: 'agency',
+    } as const;
+    await fx.act('Ben', 'observeContract', payload, { deps: base });
+    await fx.act('Dana Okafor', 'observeContract', payload, { deps: base, at: fx.now + 1 });
+    const bg = new AgencyBackground(fx, 'Ana');
+    loadPage('/nx/wm/workroom/41000001/timesheet');
+    start(bg, timesheetPage);
+    await until(() => shadowText('timesheet-lines') !== '', 'the lines');
+    expect(shadowText('timesheet-lines')).toBe(
+      'Disputed — Ben and Dana Okafor each recorded this contract as their own: a business manager decides whose it is (D8).Weekly limit 40 hrs, 12:30 this week: Upwork does not bill hours beyond it.',
+    );
+    await flush();
+    expect(bg.acts()).toEqual([]);
+  });
+
   it('R5: the contract’s own member reads that the time is theirs to log; nothing is recorded', async () => {
     const bg = new AgencyBackground(await agencyWithBensContract(), 'Ben');
     loadPage('/nx/wm/workroom/41000001/timesheet');

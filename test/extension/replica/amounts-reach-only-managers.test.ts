@@ -19,10 +19,11 @@ import {
   toStored,
 } from '../../../core/index.ts';
 import type { Replica } from '../../../extension/replica/replica.ts';
-import { generateSealKey, sealPublicKey } from '../../../extension/replica/sealing.ts';
+import { sealPublicKey } from '../../../extension/replica/sealing.ts';
 import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { amountFoundIn } from './support/amount-encodings.ts';
-import { Browser, converged, createdAgency, joined } from './support/peers.ts';
+import { type Browser, converged, createdAgency, joined } from './support/peers.ts';
+import { RecordingBrowser } from './support/recording-browser.ts';
 
 const WAIT = 15_000;
 // Each above 2^20 cents, so even its shortest binary encoding is 4 bytes long: random ciphertext matches one
@@ -34,34 +35,6 @@ const MILESTONE = 3_141_593;
 const PAYOUT = 2_718_282;
 const LATE_PAYOUT = 6_020_447;
 const ALL = [RATE, NEW_RATE, FIXED, MILESTONE, PAYOUT, LATE_PAYOUT];
-
-/** A browser whose socket records every frame it receives, with its own X25519 key for amounts. */
-class RecordingBrowser extends Browser {
-  readonly received: Uint8Array[] = [];
-  sealKey!: CryptoKeyPair;
-
-  static async open(name: string): Promise<RecordingBrowser> {
-    const plain = await Browser.make(name);
-    const b = new RecordingBrowser(name);
-    b.signer = plain.signer;
-    b.sealKey = await generateSealKey();
-    return b;
-  }
-
-  override get base() {
-    const received = this.received;
-    class RecordingSocket extends WebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        this.addEventListener('message', (e: MessageEvent) => {
-          if (e.data instanceof ArrayBuffer) received.push(new Uint8Array(e.data));
-          else if (typeof e.data === 'string') received.push(new TextEncoder().encode(e.data));
-        });
-      }
-    }
-    return { ...super.base, sealKey: this.sealKey, WebSocketImpl: RecordingSocket as typeof WebSocket };
-  }
-}
 
 let dataDir: string;
 let server: SyncServer;

@@ -55,7 +55,7 @@ describe('agency pages: a plain member', () => {
       "Olga is the agency's business manager: ask them to invite someone, change a role or an allowance, or record Connects.",
     );
     expect(members.getByRole('rowheader', { name: 'Bob (you)' }).closest('tr')?.textContent).toBe(
-      'Bob (you)MemberExclusiveNone',
+      'Bob (you)MemberExclusiveNone (draws on the team’s pool)',
     );
     // What a plain member can do is there: add a browser, export, leave.
     expect(button('Make a code')).toBeTruthy();
@@ -346,6 +346,29 @@ describe('agency pages: a business manager', () => {
       ]),
     );
   });
+
+  it('an address typed without ws:// is read as the member meant it, and the field shows what was used', async () => {
+    const { bg, view } = await renderOptions('Olga', { setServer: () => ({ ok: true, value: null }) });
+    const typed = [
+      'localhost:1234',
+      'https://sync.example.com/agency',
+      'sync.example.com',
+      'WS://10.0.0.5:1234',
+    ];
+    for (const value of typed) {
+      fireEvent.input(field('Sync server address'), { target: { value } });
+      fireEvent.click(button('Save server'));
+      await waitFor(() => expect(bg.sent('setServer')).toHaveLength(typed.indexOf(value) + 1));
+    }
+    expect(bg.sent('setServer').map((r) => r.server)).toEqual([
+      'ws://localhost:1234',
+      'wss://sync.example.com/agency',
+      'wss://sync.example.com',
+      'ws://10.0.0.5:1234',
+    ]);
+    expect((field('Sync server address') as HTMLInputElement).value).toBe('ws://10.0.0.5:1234');
+    expect(bg.sent('setServer').every((r) => r.agencyId === view.agencyId)).toBe(true);
+  });
 });
 
 describe('agency pages: no agency yet', () => {
@@ -492,6 +515,31 @@ describe('agency pages: no agency yet', () => {
       expect(bg.sent('joinAgency')).toEqual([{ kind: 'joinAgency', code: 'ao2.eyJ9', name: 'Bob' }]),
     );
     expect((await step.findByRole('status')).textContent).toContain('You joined Acme Studio');
+  });
+
+  it('F4: a name an active member has is refused at the join step, saying why, and the name can be changed', async () => {
+    const bg = renderFresh({
+      checkInvite: () => ({
+        ok: true,
+        value: { ...CHECKED, kind: 'member', role: 'member', relationship: 'exclusive' },
+      }),
+      joinAgency: (m) =>
+        (m as { name: string }).name === 'bob'
+          ? { ok: false, code: 'NAME_TAKEN', ...VERDICTS.NAME_TAKEN }
+          : { ok: true, value: { agencyId: CHECKED.agencyId } },
+    });
+    fireEvent.input(await screen.findByLabelText(/Invite code/), { target: { value: 'ao2.eyJ9' } });
+    fireEvent.click(button('Continue'));
+    const step = within(await screen.findByTestId('join-step'));
+    fireEvent.input(step.getByLabelText(/Your name/), { target: { value: 'bob' } });
+    fireEvent.click(step.getByRole('button', { name: 'Join the agency' }));
+    expect((await step.findByRole('alert')).textContent).toContain(
+      'An active member of the agency already has this name',
+    );
+    fireEvent.input(step.getByLabelText(/Your name/), { target: { value: 'Bob Lee' } });
+    fireEvent.click(step.getByRole('button', { name: 'Join the agency' }));
+    await waitFor(() => expect(step.getByRole('status').textContent).toContain('You joined Acme Studio'));
+    expect(bg.sent('joinAgency').map((m) => (m as { name: string }).name)).toEqual(['bob', 'Bob Lee']);
   });
 
   it('a code for another browser asks for no name: it suggests one from the browser, editable', async () => {

@@ -3,40 +3,18 @@
 import { cleanup, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkOnUpwork } from '../../../extension/ui/work-on-upwork.tsx';
+import { workAgency } from '../../core/support/work-agency.ts';
 import { AgencyFixture, T0 } from './support/views.ts';
 
 afterEach(cleanup);
 const DAY = 86_400_000;
 
 // T0 is Monday 2 November 2026
-async function agency(recording: boolean) {
-  const f = new AgencyFixture('agency-ui-work-01');
-  await f.create('Olga', 100);
-  await f.join('Ann');
-  await f.join('Bo', { relationship: 'non-exclusive' });
-  await f.act(
-    'Ann',
-    'observeContract',
-    { contract: '41000001', title: 'Field app', kind: 'hourly', as: 'agency' },
-    { at: T0 + DAY },
+const agency = (recording: boolean) =>
+  workAgency(
+    new AgencyFixture('agency-ui-work-01'),
+    recording ? [{ week: '2026-11-09', minutes: 750, at: T0 + 8 * DAY }] : [],
   );
-  await f.act(
-    'Bo',
-    'observeContract',
-    { contract: '41000002', title: 'Blog move', kind: 'fixed', as: 'independent' },
-    { at: T0 + 2 * DAY },
-  );
-  if (recording) {
-    await f.act('Olga', 'setHoursRecording', { on: true }, { at: T0 + 3 * DAY });
-    await f.act(
-      'Ann',
-      'recordOwnHours',
-      { contract: '41000001', week: '2026-11-09', minutes: 750 },
-      { at: T0 + 8 * DAY },
-    );
-  }
-  return f;
-}
 
 const rowsText = () =>
   within(screen.getByTestId('work-contracts'))

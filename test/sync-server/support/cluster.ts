@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -83,6 +83,8 @@ export class Cluster {
   private redis: Proc | null = null;
   private redisPort = 0;
   private haproxy: Proc | null = null;
+  /** HAProxy's configuration: the repository's own unless a bench compares another. */
+  haproxyConfig = join(ROOT, 'deploy/haproxy.cfg');
   /** Options every instance gets on top of the cluster's own (the bench raises limits). */
   extraArgs: string[] = [];
 
@@ -196,27 +198,38 @@ export class Cluster {
   }
 
   async startRedis(): Promise<void> {
-    this.redisPort ||= await freePort();
+    // a restart keeps its port; a first start takes a free one, and another if that was taken before
+    // Redis bound it (the bench's thousands of client sockets take ports too): Redis then exits at once
+    const fresh = !this.redisPort;
     const dir = join(this.dir, 'redis');
     await mkdir(dir, { recursive: true });
-    this.redis = start('/usr/bin/redis-server', [
-      '--port',
-      String(this.redisPort),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ]);
+    for (let attempt = 1; ; attempt++) {
+      this.redisPort ||= await freePort();
+      const proc = start('/usr/bin/redis-server', [
+        '--port',
+        String(this.redisPort),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ]);
+      this.redis = proc;
+      const exited = () => proc.child.exitCode !== null || proc.child.signalCode !== null;
+      const outcome = await until(
+        () => (proc.output.join('').includes('Ready to accept connections') ? 'ready' : exited() && 'exited'),
+        { timeout: 30_000, what: 'Redis to start' },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}:\n${proc.output.join('')}`);
+      });
+      if (outcome === 'ready') break;
+      if (attempt >= 3) throw new Error(`Redis exited:\n${proc.output.join('')}`);
+      if (fresh) this.redisPort = 0;
+    }
     this.redisUrl = `redis://127.0.0.1:${this.redisPort}`;
-    const proc = this.redis;
-    await until(() => proc.output.join('').includes('Ready to accept connections'), {
-      timeout: 10_000,
-      what: `Redis to start:\n${proc.output.join('')}`,
-    });
   }
 
   /** Kills Redis (everything it held is gone: no persistence) and starts an empty one on the same port. */
@@ -261,7 +274,10 @@ export class Cluster {
     this.instancePorts.forEach((port, i) => {
       env[`AO_INSTANCE_${i + 1}`] = `127.0.0.1:${port}`;
     });
-    this.haproxy = start('/usr/sbin/haproxy', ['-db', '-f', join(ROOT, 'deploy/haproxy.cfg')], env);
+    // its log (each connection's end and who ended it, each health change) comes back on stdout
+    env.AO_LOG = 'stdout';
+    env.AO_STATS = this.statsSocket;
+    this.haproxy = start('/usr/sbin/haproxy', ['-db', '-f', this.haproxyConfig], env);
     this.url = `ws://127.0.0.1:${port}`;
     // up once it answers and sees every instance healthy
     await until(
@@ -275,6 +291,47 @@ export class Cluster {
       },
       { timeout: 15_000, interval: 100, what: `HAProxy to start:\n${this.haproxy.output.join('')}` },
     );
+  }
+
+  private get statsSocket(): string {
+    return join(this.dir, 'haproxy.sock');
+  }
+
+  /** What HAProxy logged and printed since it started (see AO_LOG in deploy/haproxy.cfg). */
+  haproxyLog(): string[] {
+    return this.haproxy ? this.haproxy.output.join('').split('\n').filter(Boolean) : [];
+  }
+
+  /** A command on HAProxy's stats socket (`show stat`, `show servers state`, …), its answer as text. */
+  async haproxyCommand(command: string): Promise<string> {
+    const socket = createConnection(this.statsSocket);
+    const chunks: Buffer[] = [];
+    socket.on('data', (d) => chunks.push(d));
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('end', () => resolve());
+      socket.write(`${command}\n`);
+    });
+    return Buffer.concat(chunks).toString();
+  }
+
+  /** Each instance's state as HAProxy's checks see it (`show stat`): UP/DOWN, last check, downtime. */
+  async haproxyServers(): Promise<
+    { name: string; status: string; check: string; downtime: number; fails: number }[]
+  > {
+    const [header, ...rows] = (await this.haproxyCommand('show stat')).trim().split('\n');
+    const cols = header!.replace(/^# /, '').split(',');
+    const at = (row: string[], col: string) => row[cols.indexOf(col)] ?? '';
+    return rows
+      .map((r) => r.split(','))
+      .filter((r) => at(r, 'pxname') === 'instances' && at(r, 'svname') !== 'BACKEND')
+      .map((r) => ({
+        name: at(r, 'svname'),
+        status: at(r, 'status'),
+        check: `${at(r, 'check_status')} ${at(r, 'check_code')} ${at(r, 'check_duration')}ms`,
+        downtime: Number(at(r, 'downtime')),
+        fails: Number(at(r, 'chkfail')),
+      }));
   }
 
   /** ws:// of instance `i`, bypassing the balancer. */

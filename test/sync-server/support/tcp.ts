@@ -1,7 +1,9 @@
 // A WebSocket client written on a bare TCP socket, for attacks that depend on bytes and timing a WebSocket
 // library would not produce: several frames in one TCP segment, a frame header announcing 16 MiB followed
 // by nothing, a payload sent byte by byte. Frames from the server are parsed as RFC 6455 says (unmasked,
-// unfragmented: ws never fragments what it sends).
+// unfragmented: ws never fragments what it sends). A ping is answered with a pong, as every WebSocket client
+// (browsers, ws) does on its own: the server drops a peer that leaves its ping unanswered, and a client that
+// did not answer was once taken for a catch-up the server could not store (issue 8, the attack bench).
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import * as decoding from 'lib0/decoding';
@@ -46,6 +48,8 @@ export class TcpClient {
   readonly frames: ServerFrame[] = [];
   closeCode: number | null = null;
   ended = false;
+  /** Whether a ping from the server is answered (off: a peer that has gone silent). */
+  answerPings = true;
   private upgraded = false;
   private buffer = Buffer.alloc(0);
 
@@ -165,6 +169,7 @@ export class TcpClient {
       const payload = this.buffer.subarray(at, at + length);
       this.buffer = this.buffer.subarray(at + length);
       if (opcode === 8) this.closeCode = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
+      if (opcode === 9 && this.answerPings) this.write(clientFrame(payload, 10));
       this.frames.push({ opcode, payload: Buffer.from(payload) });
     }
   }

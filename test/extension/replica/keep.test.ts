@@ -1,0 +1,211 @@
+// @vitest-environment node
+// The record kept outside IndexedDB (extension/replica/keep.ts) and what opening does with it
+// (recovery.ts), against a browser.storage.local kept in memory.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { encodeSv, headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
+import { planRecovery } from '../../../extension/replica/recovery.ts';
+import { MemoryKeep } from './support/memory-keep.ts';
+
+const AGENCY = 'agency-1';
+const KEY = 'key-1';
+const now = () => 1_800_000_000_000;
+
+/** A doc writing actions one transaction each, as the log does; each write's update, its client and clock. */
+function writer() {
+  const doc = new Y.Doc();
+  const map = doc.getMap('actions');
+  const write = (id: string) => {
+    let update: Uint8Array = new Uint8Array();
+    const clock = Y.getState(doc.store, doc.clientID);
+    const take = (u: Uint8Array) => {
+      update = u;
+    };
+    doc.once('update', take);
+    map.set(id, { type: 'recordPurchase', payload: { connects: 10 } });
+    return { ref: { id, client: doc.clientID, clock, type: 'recordPurchase', at: now() }, update };
+  };
+  return { doc, map, write };
+}
+
+const opened = (doc: Y.Doc) => ({
+  sv: Y.decodeStateVector(Y.encodeStateVector(doc)),
+  has: (id: string) => doc.getMap('actions').has(id),
+});
+
+describe('the keep', () => {
+  it('writes the changes of one tick in one set, and "saved" waits for it', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    for (let i = 0; i < 20; i++) {
+      const { ref, update } = w.write(`a${i}`);
+      keep.track(ref, update);
+    }
+    await keep.saved();
+    expect(area.sets).toBe(1);
+    const kept = await readKept(area, AGENCY);
+    expect(kept?.own.map((r) => r.id)).toEqual(Array.from({ length: 20 }, (_, i) => `a${i}`));
+    expect(kept?.updates.size).toBe(20);
+  });
+
+  it('keeps the oldest 500 unacknowledged actions; later ones are counted, and the count clears once all are acknowledged', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    const ids: string[] = [];
+    for (let i = 0; i < 503; i++) {
+      const { ref, update } = w.write(`a${i}`);
+      ids.push(ref.id);
+      expect(keep.track(ref, update)).toBe(i < 500);
+    }
+    // Room made by an acknowledgement does not let a newer one in: it would depend on one left out.
+    keep.acknowledged(new Set(ids.slice(0, 10)));
+    const { ref, update } = w.write('a503');
+    expect(keep.track(ref, update)).toBe(false);
+    await keep.saved();
+    let kept = await readKept(area, AGENCY);
+    expect(kept?.own).toHaveLength(490);
+    expect(kept?.head.notKept).toBe(4);
+    expect([...area.items.keys()].filter((k) => k.startsWith(`keep:${AGENCY}:`))).toHaveLength(490);
+    keep.acknowledged(new Set(ids));
+    keep.allAcknowledged();
+    await keep.saved();
+    kept = await readKept(area, AGENCY);
+    expect(kept?.own).toEqual([]);
+    expect(kept?.head.notKept).toBe(0);
+    expect([...area.items.keys()]).toEqual([headKey(AGENCY)]);
+  });
+
+  it('a write carries only what changed: the new action and a head of constant size, however many are kept', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    for (let i = 0; i < 300; i++) {
+      const { ref, update } = w.write(`a${i}`);
+      keep.track(ref, update);
+    }
+    await keep.saved();
+    const headSize = area.items.get(headKey(AGENCY))!.length;
+    const { ref, update } = w.write('a300');
+    keep.track(ref, update);
+    await keep.saved();
+    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), `keep:${AGENCY}:a300`].sort());
+    expect(area.items.get(headKey(AGENCY))!.length).toBeLessThanOrEqual(headSize + 8);
+  });
+
+  it(`bounds the bytes kept (${KEEP_LIMIT.bytes} bytes of updates)`, () => {
+    const keep = new Keep(new MemoryKeep(), AGENCY, KEY, null, now);
+    const big = new Uint8Array(KEEP_LIMIT.bytes - 10);
+    expect(keep.track({ id: 'x', client: 1, clock: 0, type: 't', at: 0 }, big)).toBe(true);
+    expect(keep.track({ id: 'y', client: 1, clock: 1, type: 't', at: 0 }, new Uint8Array(11))).toBe(false);
+    expect(keep.head.notKept).toBe(1);
+  });
+
+  it('a write that fails rejects "saved" and is retried with the next change', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    area.failing = new Error('QUOTA_BYTES quota exceeded');
+    const first = w.write('a0');
+    keep.track(first.ref, first.update);
+    await expect(keep.saved()).rejects.toThrow('QUOTA');
+    area.failing = null;
+    const second = w.write('a1');
+    keep.track(second.ref, second.update);
+    await keep.saved();
+    expect((await readKept(area, AGENCY))?.updates.size).toBe(2);
+  });
+
+  it('a record this version did not write (another agency, another shape) is not read', async () => {
+    const area = new MemoryKeep();
+    await area.set({ [headKey(AGENCY)]: { v: 1, agencyId: 'other', keyId: KEY, own: [] } });
+    expect(await readKept(area, AGENCY)).toBeNull();
+    await area.set({ [headKey(AGENCY)]: { v: 2, agencyId: AGENCY } });
+    expect(await readKept(area, AGENCY)).toBeNull();
+  });
+});
+
+describe('recovery on open', () => {
+  async function keptAfter(actions: number, acked: number) {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    const ids: string[] = [];
+    for (let i = 0; i < actions; i++) {
+      const { ref, update } = w.write(`a${i}`);
+      ids.push(ref.id);
+      keep.track(ref, update);
+    }
+    keep.acknowledged(new Set(ids.slice(0, acked)));
+    keep.stored(Y.encodeStateVector(w.doc), actions, true);
+    await keep.saved();
+    return { kept: (await readKept(area, AGENCY))!, source: w.doc, ids };
+  }
+
+  it('a database found empty: the unacknowledged actions are written back and the member is told nothing of theirs is lost', async () => {
+    const { kept, ids } = await keptAfter(5, 2);
+    const doc = new Y.Doc();
+    const plan = planRecovery(kept, opened(doc), KEY, now());
+    expect(plan.readd.map((r) => r.ref.id)).toEqual(ids.slice(2));
+    expect(plan.notice).toEqual({ at: now(), held: 5, restored: 3, notKept: 0, keyLost: false });
+  });
+
+  it('written back as the same Yjs items: a doc that holds them already (from the server) is unchanged', async () => {
+    const { kept, source } = await keptAfter(5, 2);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(source));
+    const before = Y.encodeStateAsUpdate(server);
+    for (const r of planRecovery(kept, opened(new Y.Doc()), KEY, now()).readd)
+      Y.applyUpdate(server, r.update);
+    expect(Y.encodeStateAsUpdate(server)).toEqual(before);
+    expect(server.getMap('actions').size).toBe(5);
+  });
+
+  it('written back into an empty doc, items whose earlier clocks are missing wait for them (the server sends them)', async () => {
+    const { kept, source } = await keptAfter(5, 2);
+    const doc = new Y.Doc();
+    for (const r of planRecovery(kept, opened(doc), KEY, now()).readd) Y.applyUpdate(doc, r.update);
+    expect(doc.getMap('actions').size).toBe(0);
+    // What the server holds (the acknowledged prefix) arrives: the kept ones join it.
+    const acked = new Y.Doc();
+    Y.applyUpdate(acked, Y.encodeStateAsUpdate(source));
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(acked));
+    expect([...doc.getMap('actions').keys()].sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('an intact database: nothing written back, no notice', async () => {
+    const { kept, source } = await keptAfter(5, 2);
+    expect(planRecovery(kept, opened(source), KEY, now())).toEqual({ readd: [], notice: null });
+  });
+
+  it('only a kept action missing (its IndexedDB write cut short, never reported saved): written back, no notice', async () => {
+    const { kept, source, ids } = await keptAfter(5, 2);
+    // IndexedDB committed the first four actions (the same items), and its state vector is what the keep
+    // recorded; the keep also holds the fifth, whose transaction the crash cut short.
+    const four = new Y.Doc();
+    four.clientID = source.clientID;
+    four.transact(() => {
+      for (const id of ids.slice(0, 4)) four.getMap('actions').set(id, source.getMap('actions').get(id));
+    });
+    const sv = encodeSv(Y.encodeStateVector(four));
+    const plan = planRecovery({ ...kept, head: { ...kept.head, sv } }, opened(four), KEY, now());
+    expect(plan.readd.map((r) => r.ref.id)).toEqual(['a4']);
+    expect(plan.notice).toBeNull();
+  });
+
+  it("says so when this browser's key is not the one the record was kept with, and counts what was beyond the bound", async () => {
+    const { kept } = await keptAfter(3, 0);
+    const plan = planRecovery(
+      { ...kept, head: { ...kept.head, notKept: 7 } },
+      opened(new Y.Doc()),
+      'key-2',
+      now(),
+    );
+    expect(plan.notice).toMatchObject({ restored: 3, notKept: 7, keyLost: true });
+  });
+
+  it('no record (a new install, or one from before the keep): nothing to do', () => {
+    expect(planRecovery(null, opened(new Y.Doc()), KEY, now())).toEqual({ readd: [], notice: null });
+  });
+});
