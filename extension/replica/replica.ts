@@ -48,6 +48,7 @@ import {
 import { OwnActions } from './own-actions.ts';
 import { applyRecovery, planRecovery } from './recovery.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
+import { WritesInFlight } from './send-when-stored.ts';
 import { type LinkHost, ServerLink } from './server-link.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 
@@ -96,6 +97,8 @@ export class Replica implements LinkHost {
   readonly amounts: ReplicaAmounts;
   /** The record kept outside IndexedDB (null without a KeepArea). */
   readonly keep: Keep | null;
+  /** Own writes not yet stored here: the link sends none of them before (send-when-stored.ts). */
+  readonly localWrites = new WritesInFlight();
   /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
   readonly openStats: { ms: number; snapshot: boolean; actions: number };
   readonly now: () => number;
@@ -314,8 +317,19 @@ export class Replica implements LinkHost {
       if (!prepared.ok) return this.refused(type, at, prepared);
       payload = prepared.payload as Payloads[T];
     }
-    const result: AppendResult = await this.log.append(this.signer, type, payload, at);
-    if (!result.ok) return this.refused(type, at, result);
+    // Sent to the server only once stored here (send-when-stored.ts): from the append until "saved".
+    const stored = this.localWrites.begin();
+    let result: AppendResult;
+    try {
+      result = await this.log.append(this.signer, type, payload, at);
+    } catch (e) {
+      stored();
+      throw e;
+    }
+    if (!result.ok) {
+      stored();
+      return this.refused(type, at, result);
+    }
     const id = result.action.id;
     const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
     if (item) {
@@ -340,6 +354,8 @@ export class Replica implements LinkHost {
         rule: 'STORAGE',
         message: `Signed, but this browser could not save it (${e instanceof Error ? e.message : String(e)}); it will still be sent to the server.`,
       };
+    } finally {
+      stored();
     }
     this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
     this.own.persist();

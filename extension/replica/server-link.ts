@@ -7,6 +7,7 @@ import type { SyncStatus, SyncView } from '../messaging/types.ts';
 import { Connection, type Credentials, type LinkState } from './connection.ts';
 import { OLD_FORMAT_REASON } from './local-meta.ts';
 import type { OwnActions } from './own-actions.ts';
+import type { LocalWrites } from './send-when-stored.ts';
 
 /** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
 export const ACK_FALLBACK_MS = 2_000;
@@ -22,6 +23,8 @@ export interface LinkHost {
   readonly me: MemberId;
   readonly WebSocketImpl?: typeof WebSocket;
   readonly maxBackoffMs?: number;
+  /** Its own writes, sent only once stored here (send-when-stored.ts). */
+  readonly localWrites?: LocalWrites;
   now(): number;
   credentials(): Credentials;
   /** The server acknowledged these of the member's actions (statuses are updated, not yet persisted). */
@@ -114,6 +117,7 @@ export class ServerLink {
       credentials: h.credentials(),
       WebSocketImpl: h.WebSocketImpl,
       maxBackoffMs: h.maxBackoffMs,
+      local: h.localWrites,
       connect,
       events: {
         state: (state) => this.onLinkState(state),

@@ -57,7 +57,15 @@ async function agency(keep: MemoryKeep) {
   if (!created.ok) throw new Error(created.message);
   const manager = olga.track(created.replica);
   const member = await joined(manager, await browser('Ann'));
-  expect(await manager.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+  // The join is sent once Ann's browser stored it (send-when-stored.ts): wait until the server has it and
+  // Olga's browser has seen it.
+  expect(await member.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+  expect(
+    await manager.waitFor(
+      (r) => r.syncView().status === 'synced' && r.waiting === 0 && !!r.log.state.members[member.me],
+      WAIT,
+    ),
+  ).toBe(true);
   return { olga, manager, member };
 }
 
