@@ -19,6 +19,8 @@ export interface LinkHost {
   readonly signer: Signer;
   readonly log: AgencyLog;
   readonly own: OwnActions;
+  /** Own actions not on the server yet, those waiting to be written included. */
+  readonly waiting: number;
   readonly oldFormat: boolean;
   readonly me: MemberId;
   readonly WebSocketImpl?: typeof WebSocket;
@@ -69,7 +71,7 @@ export class ServerLink {
       status: this.syncStatus(),
       server: this.server,
       lastSyncedAt: this.host.own.lastSyncedAt,
-      waiting: this.host.own.waiting,
+      waiting: this.host.waiting,
       stoppedReason: oldFormat ? OLD_FORMAT_REASON : stopped ? this.connection.stoppedReason : null,
       stoppedBy: oldFormat ? 'OLD_FORMAT' : stopped ? this.connection.stoppedBy : null,
     };

@@ -4,13 +4,15 @@
 // backup, or a power cut taking writes IndexedDB had reported done. Its next action does not build on its
 // key's last action (core/key-chain.ts), so the server refuses it. Against the product's own server: the
 // link stops with KEY_FORKED and says why in plain words, never dials again on its own, the server stores
-// nothing of the fork, and the agency is untouched for everyone else.
+// nothing of the fork, and the agency is untouched for everyone else; the way out README gives works.
 import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { parseInviteCode } from '../../../core/protocol.ts';
+import { createDeviceInvite, joinAgency } from '../../../extension/replica/flows.ts';
 import { Replica } from '../../../extension/replica/replica.ts';
 import { canRetrySync, syncText } from '../../../extension/ui/format.ts';
 import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
@@ -115,5 +117,23 @@ describe('a browser whose copy is older than what its key already sent', () => {
     expect(sockets.opened).toBe(opened);
     expect(back.syncView().status).toBe('stopped');
     expect(back.waiting).toBe(1);
+
+    // The way out README gives: remove the agency from that browser, then open a code of the agency there.
+    // The browser is still a member: it takes the agency as the server has it, and the code stays unused.
+    await back.destroyData();
+    restored.replicas = [];
+    const code = await createDeviceInvite(member, { member: member.me, expiresInDays: 7 });
+    if (!code.ok) throw new Error(code.message);
+    const parsed = parseInviteCode(code.code);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const again = await joinAgency({ ...restored.base, invite: parsed.invite, name: 'Olga' });
+    if (!again.ok) throw new Error(again.message);
+    const fresh = restored.track(again.replica);
+    expect(fresh.me).toBe(manager.me);
+    expect(await fresh.waitFor((r) => r.view().connects.balance === 109, WAIT)).toBe(true);
+    expect(await fresh.act('recordPurchase', { connects: 5 })).toMatchObject({ ok: true, status: 'saved' });
+    expect(await fresh.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+    expect(await member.waitFor((r) => r.view().connects.balance === 114, WAIT)).toBe(true);
+    expect(member.view().state.invites[code.invite]?.usedBy).toBeNull();
   });
 });
