@@ -3,7 +3,7 @@
 // of concurrent predecessors — 6,000 such actions stalled the server's event loop for seconds while written,
 // an honest write of another agency waited 38 s for its ACK, and the room took a minute to load. A key's
 // actions must now form a chain (core/key-chain.ts): against `node sync-server/main.ts` the fan is refused
-// batch by batch (INVALID_ACTION, nothing stored), and another agency's writes keep being ACKed meanwhile.
+// batch by batch (KEY_FORKED, nothing stored), and another agency's writes keep being ACKed meanwhile.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,8 +88,8 @@ describe('a fan of actions by one key', () => {
 
     // batches refused with the typed code (one the server had not answered within the attacker's 3 s wait,
     // on a busy machine, shows as null: the check that matters is that nothing of the fan is stored)
-    expect(closes.filter((c) => c !== null && c !== CLOSE.INVALID_ACTION.code)).toEqual([]);
-    expect(closes.filter((c) => c === CLOSE.INVALID_ACTION.code).length).toBeGreaterThan(0);
+    expect(closes.filter((c) => c !== null && c !== CLOSE.KEY_FORKED.code)).toEqual([]);
+    expect(closes.filter((c) => c === CLOSE.KEY_FORKED.code).length).toBeGreaterThan(0);
     const reader = await TestClient.open({
       url: server.url,
       room: attacked.id,
