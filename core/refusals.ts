@@ -9,7 +9,7 @@ export const VERDICTS = {
   KEY_FORKED: {
     rule: 'LOG',
     message:
-      'This browser wrote it without building on its own previous action: an honest browser never does, so it is not applied.',
+      "Written without building on this browser's own previous action (on an older copy of the agency, restored from a backup, or by a modified client), so it is not applied: do it again once this browser has the agency as the server has it.",
   },
   ALREADY_MEMBER: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
   KEY_REVOKED: {
