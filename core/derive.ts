@@ -23,6 +23,7 @@ import {
   noteAppended,
   type Revocations,
 } from './derivation.ts';
+import { noteKeyAction } from './key-chain.ts';
 import type { ReplayContext } from './knowledge.ts';
 import { byId, orderSteps, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
@@ -86,6 +87,7 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
     return;
   }
   s.counts.applied++;
+  noteKeyAction(d.book, a, ctx.index);
   if (outcome.flags.length) s.counts.flagged++;
   for (const code of outcome.flags) {
     s.verdicts.push({ id: a.id, type: a.type, actor, kind: 'flagged', code, ...VERDICTS[code] });
@@ -485,7 +487,9 @@ export function* admitBatchSteps(d: Derivation, batch: readonly Action[]): Steps
     ...d.actions.values(),
     ...fresh.filter((a) => !d.actions.has(a.id)),
   ]);
-  const refused = trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race);
+  const refused =
+    trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race) ??
+    forkedBefore(d, trial, fresh);
   if (!refused) return { ok: true, derivation: trial };
   const kept = fresh.some((a) => d.actions.has(a.id))
     ? yield* deriveSteps(
@@ -501,4 +505,26 @@ export function* admitBatchSteps(d: Derivation, batch: readonly Action[]): Steps
     rule: refused.rule,
     message: refused.message,
   };
+}
+
+/**
+ * A new action that sorts before an action its key already wrote, and does not know it: in the trial that
+ * older write is the one refused KEY_FORKED (the order puts the newcomer first), so look for stored actions
+ * the trial forks that the room did not, and blame the newcomer of the same key (key-chain.ts).
+ */
+function forkedBefore(d: Derivation, trial: Derivation, fresh: readonly Action[]): Verdict | undefined {
+  const newly = trial.state.verdicts.filter(
+    (v) => v.code === 'KEY_FORKED' && d.actions.has(v.id) && !fresh.some((a) => a.id === v.id),
+  );
+  if (!newly.length) return undefined;
+  const before = new Set(d.state.verdicts.filter((v) => v.code === 'KEY_FORKED').map((v) => v.id));
+  for (const v of newly) {
+    if (before.has(v.id)) continue;
+    const key = d.actions.get(v.id)!.actor;
+    const culprit = fresh.find((a) => a.actor === key);
+    if (culprit) {
+      return { ...v, id: culprit.id, type: culprit.type, message: VERDICTS.KEY_FORKED.message };
+    }
+  }
+  return undefined;
 }

@@ -12,8 +12,9 @@ import {
   revocationsFromJSON,
   revocationsToJSON,
 } from './derivation.ts';
-import { appendLocal, applyActions, type Derivation, derive } from './derive.ts';
+import { appendLocal, applyActions, type Derivation, derive, isAncestor } from './derive.ts';
 import { type ObservedBalance, observedBalances } from './insights.ts';
+import { lastOfKey } from './key-chain.ts';
 import type { Signer } from './keys.ts';
 import { indexOrder } from './order.ts';
 import { MAX_DEPS } from './schemas.ts';
@@ -29,7 +30,8 @@ export const ACTIONS_ROOT = 'actions';
 // 8: a plain member's record of a teammate's offer holds nothing, a sealed amount counts only from a business
 //    manager, and a manager's later record gives an offer its amount (D12, D15); a join under an active
 //    member's name is refused.
-export const SNAPSHOT_VERSION = 8;
+// 9: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
+export const SNAPSHOT_VERSION = 9;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
@@ -174,11 +176,19 @@ export class AgencyLog {
    * oldest MAX_DEPS in the log's order, so each write covers as many as it may and later ones the rest (a
    * member who piles up heads cannot make the agency unwritable). Sorted, so a retry sees the same list.
    */
-  heads(): ActionId[] {
+  heads(key?: string): ActionId[] {
     const d = this.derivation;
     let heads = [...d.heads];
     if (heads.length > MAX_DEPS) {
-      heads = heads.sort((x, y) => d.position.get(x)! - d.position.get(y)!).slice(0, MAX_DEPS);
+      heads = heads.sort((x, y) => d.position.get(x)! - d.position.get(y)!);
+      // A key builds on its own last action (key-chain.ts): keep the head that covers it among the deps.
+      const last = key === undefined ? undefined : lastOfKey(d.book, key);
+      const mine =
+        last === undefined
+          ? undefined
+          : heads.find((h) => h === d.order[last] || isAncestor(d, d.order[last]!, h));
+      heads = heads.slice(0, MAX_DEPS);
+      if (mine !== undefined && !heads.includes(mine)) heads[MAX_DEPS - 1] = mine;
     }
     return heads.sort();
   }
@@ -216,11 +226,11 @@ export class AgencyLog {
     payload: Payloads[T],
     now: number,
   ): Promise<AppendResult> {
-    const created = await createAction(this.agencyId, signer, type, payload, this.heads(), now);
+    const created = await createAction(this.agencyId, signer, type, payload, this.heads(signer.keyId), now);
     if (!created.ok) return { ok: false, code: created.code, rule: 'LOG', message: created.message };
     // Other appends may have landed while signing: sign again on top of them so deps stay the heads.
     // (The signed deps are in byte order, heads() in string order: compare them as sets.)
-    const heads = this.heads();
+    const heads = this.heads(signer.keyId);
     if ([...created.action.deps].sort().join() !== heads.join())
       return this.append(signer, type, payload, now);
     const result = appendLocal(this.derivation, created.action);

@@ -181,6 +181,15 @@ export const CLOSE = {
     reason: 'The agency log is append-only: deletes and overwrites are refused.',
   },
   TOO_LARGE: { code: 4412, reaction: 'stop', reason: 'A message was larger than the server accepts.' },
+  // A browser key's actions form a chain (key-chain.ts): this browser wrote without building on an action
+  // of its own that the server holds, so its copy is older than what it already sent (restored from an old
+  // copy, or a power cut took its last writes). Reconnecting would send the same fork again.
+  KEY_FORKED: {
+    code: 4414,
+    reaction: 'stop',
+    reason:
+      "This browser's copy of the agency is missing an action it had already sent to the server, so the server cannot take what it wrote since.",
+  },
   OLD_FORMAT: {
     code: 4413,
     reaction: 'stop',

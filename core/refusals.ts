@@ -6,6 +6,11 @@ export const VERDICTS = {
   NOT_CREATED: { rule: 'LOG', message: 'The agency does not exist yet: its creation comes first.' },
   ALREADY_CREATED: { rule: 'LOG', message: 'The agency already exists; it is created only once.' },
   UNKNOWN_KEY: { rule: 'LOG', message: 'This action is signed by a key that is not a member of the agency.' },
+  KEY_FORKED: {
+    rule: 'LOG',
+    message:
+      "Written without building on this browser's own previous action (on an older copy of the agency, restored from a backup, or by a modified client), so it is not applied: do it again once this browser has the agency as the server has it.",
+  },
   ALREADY_MEMBER: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
   KEY_REVOKED: {
     rule: 'D6',

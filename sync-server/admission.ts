@@ -32,6 +32,13 @@ const contextOf = (room: IntakeRoom, c: Checked): AdmitContext => ({
   allowOtherActors: c.actions.some((a) => a.actor !== c.item.peer.keyId), // vetted in step 4
 });
 
+/**
+ * The close for an action core refused. A fork of the writer's own key chain has a code of its own: an honest
+ * browser writes one only when its copy lost an action the server holds, and it tells the member so.
+ */
+const refusedBy = (r: { code: string; rule: string; message: string }): IntakeResult =>
+  refuse(r.code === 'KEY_FORKED' ? 'KEY_FORKED' : 'INVALID_ACTION', `${r.code} (${r.rule}): ${r.message}`);
+
 /** Admits one checked update, a chunk at a time. */
 export async function admitAlone(room: IntakeRoom, c: Checked, slice: Slice): Promise<IntakeResult> {
   const { actions, order } = c;
@@ -61,7 +68,7 @@ export async function admitAlone(room: IntakeRoom, c: Checked, slice: Slice): Pr
     }
     room.setDerivation(current);
     if (r.ok === 'wait') return { kind: 'wait', needs: { kind: 'any' } };
-    return refuse('INVALID_ACTION', `${r.code} (${r.rule}): ${r.message}`);
+    return refusedBy(r);
   }
   // Admitted is stored, even if its connection closed meanwhile: the room's derivation holds it now (and
   // the connection's next catch-up finds it held).
@@ -106,7 +113,7 @@ export async function admitGroup(
     return {
       ok: false,
       index,
-      refused: refuse('INVALID_ACTION', `${r.code} (${r.rule}): ${r.message}`),
+      refused: refusedBy(r),
     };
   }
   const results: IntakeResult[] = [];

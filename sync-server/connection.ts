@@ -60,6 +60,7 @@ const PERMISSION_DENIED: ReadonlySet<CloseName> = new Set<CloseName>([
   'CREATION_FORBIDDEN',
   'ROLE_CHANGED',
   'INVALID_ACTION',
+  'KEY_FORKED',
   'LOG_TAMPERED',
 ]);
 

@@ -1,6 +1,7 @@
 // Applies one action at its place in the order: the agency must exist in its causal past, its key must be a
 // member's key it knew as active (D6), then its rule decides. Facts are never refused once their author is
 // known: a fact of a member who had left is kept as history, flagged (P6) and moves no number (D13).
+import { lastOfKey } from '../key-chain.ts';
 import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
@@ -57,6 +58,9 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   const keyStatus = all ? key && (key.active ? 'active' : 'revoked') : known<string>(ctx, 'ke', a.actor);
   if (keyStatus === undefined) return refuse('UNKNOWN_KEY');
   if (keyStatus !== 'active') return refuse('KEY_REVOKED');
+  // a key's actions form a chain (key-chain.ts): a fork is refused before any rule reads its causal past
+  const last = lastOfKey(book, a.actor);
+  if (last !== undefined && last < ctx.index && !ctx.knows(last)) return refuse('KEY_FORKED');
   const id: MemberId = key!.member;
   const member = knownMember(ctx, id)!;
   const fact = isFact(a.type);

@@ -17,6 +17,7 @@ import {
   readAgencyMessage,
   type Standing,
 } from '../../core/protocol.ts';
+import { type LocalWrites, sendWhenStored } from './send-when-stored.ts';
 
 export type LinkState = 'connecting' | 'connected' | 'welcomed' | 'synced' | 'offline' | 'stopped';
 
@@ -46,6 +47,8 @@ export interface ConnectionOptions {
   /** y-websocket's backoff cap (its default, 2.5 s: a returning server is found quickly while the worker
    * lives); a stopped worker dials nothing, so the alarm (background/alarms.ts) wakes it to reconnect. */
   maxBackoffMs?: number;
+  /** The replica's own writes: none is sent before it is stored here (send-when-stored.ts). */
+  local?: LocalWrites;
 }
 
 type Handler = (
@@ -71,6 +74,7 @@ export class Connection {
   private credentials: Credentials;
   private readonly signer: Signer;
   private readonly events: Partial<ConnectionEvents>;
+  private readonly unsendWhenStored: () => void;
 
   constructor(opts: ConnectionOptions) {
     this.room = opts.room;
@@ -87,6 +91,7 @@ export class Connection {
       // a new challenge) or stop and tell the member why.
       shouldReconnect: (event: CloseEvent) => reactionTo(event.code) !== 'stop',
     });
+    this.unsendWhenStored = opts.local ? sendWhenStored(this.provider, opts.local) : () => {};
     // Awareness (cursors, presence) has no use here; without a local state nothing is broadcast.
     this.provider.awareness.setLocalState(null);
     (this.provider.messageHandlers as Handler[])[MESSAGE_AGENCY] = (_enc, decoder, provider) =>
@@ -152,6 +157,7 @@ export class Connection {
   }
 
   destroy(): void {
+    this.unsendWhenStored();
     this.provider.destroy();
   }
 

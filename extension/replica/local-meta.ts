@@ -52,6 +52,12 @@ export interface LocalMeta {
   format?: number;
   /** The last recovery from the record kept outside IndexedDB (recovery.ts), until the member dismisses it. */
   recovered?: RecoveryNotice | null;
+  /**
+   * This copy lost data the server may hold, some of it this browser key's own actions: the member's new
+   * actions wait for the first sync with the server, so each builds on the key's last action (core's
+   * key-chain.ts) instead of forking it. Cleared by that sync.
+   */
+  resync?: boolean;
 }
 
 /**

@@ -48,6 +48,7 @@ import {
 import { OwnActions } from './own-actions.ts';
 import { applyRecovery, planRecovery } from './recovery.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
+import { WritesInFlight } from './send-when-stored.ts';
 import { type LinkHost, ServerLink } from './server-link.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
 
@@ -96,6 +97,8 @@ export class Replica implements LinkHost {
   readonly amounts: ReplicaAmounts;
   /** The record kept outside IndexedDB (null without a KeepArea). */
   readonly keep: Keep | null;
+  /** Own writes not yet stored here: the link sends none of them before (send-when-stored.ts). */
+  readonly localWrites = new WritesInFlight();
   /** Time from open() to a usable replica, and whether a derived snapshot was there to restore from. */
   readonly openStats: { ms: number; snapshot: boolean; actions: number };
   readonly now: () => number;
@@ -108,6 +111,8 @@ export class Replica implements LinkHost {
   private unsubscribeLog: () => void;
   private resealing: Promise<void> | null = null;
   private resealAgain = false;
+  /** Actions waiting for the first sync after this copy lost data (resynced()). */
+  private queued = 0;
   /** The update each own append emitted, by `client:clock` of its item, until act() hands it to the keep. */
   private ownUpdates = new Map<string, Uint8Array>();
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
@@ -181,6 +186,7 @@ export class Replica implements LinkHost {
         : storedCredentials(saved?.credentials),
       format: oldFormat ? OLD_ACTION_FORMAT : ACTION_FORMAT,
       recovered: plan.notice ?? saved?.recovered ?? null,
+      resync: !!plan.notice || !!saved?.resync,
     };
     // The written-back actions are the member's, still waiting for the server (their statuses went with the
     // database when it was lost).
@@ -240,8 +246,9 @@ export class Replica implements LinkHost {
     return this.link.server;
   }
 
+  /** Own actions not on the server yet: unacknowledged, and those waiting for a resync to be written. */
   get waiting(): number {
-    return this.own.waiting;
+    return this.own.waiting + this.queued;
   }
 
   subscribe(listener: Listener): () => void {
@@ -305,6 +312,10 @@ export class Replica implements LinkHost {
     if (this.closed) return { ok: false, code: 'CLOSED', rule: 'REPLICA', message: 'This agency is closed.' };
     if (this.oldFormat) return { ok: false, code: 'OLD_FORMAT', rule: 'LOG', message: OLD_FORMAT_REASON };
     const at = this.now();
+    if (this.own.local.resync) {
+      const why = await this.resynced();
+      if (why) return this.refused(type, at, why);
+    }
     // Remote entries still being verified would change what the rules see: let them land first.
     await this.log.settled();
     if (carriesAmount(type)) {
@@ -314,8 +325,19 @@ export class Replica implements LinkHost {
       if (!prepared.ok) return this.refused(type, at, prepared);
       payload = prepared.payload as Payloads[T];
     }
-    const result: AppendResult = await this.log.append(this.signer, type, payload, at);
-    if (!result.ok) return this.refused(type, at, result);
+    // Sent to the server only once stored here (send-when-stored.ts): from the append until "saved".
+    const stored = this.localWrites.begin();
+    let result: AppendResult;
+    try {
+      result = await this.log.append(this.signer, type, payload, at);
+    } catch (e) {
+      stored();
+      throw e;
+    }
+    if (!result.ok) {
+      stored();
+      return this.refused(type, at, result);
+    }
     const id = result.action.id;
     const item = (this.log.actions as unknown as { _map: Map<string, Y.Item> })._map.get(id);
     if (item) {
@@ -340,6 +362,8 @@ export class Replica implements LinkHost {
         rule: 'STORAGE',
         message: `Signed, but this browser could not save it (${e instanceof Error ? e.message : String(e)}); it will still be sent to the server.`,
       };
+    } finally {
+      stored();
     }
     this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
     this.own.persist();
@@ -352,6 +376,41 @@ export class Replica implements LinkHost {
       status: 'saved',
       flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
     };
+  }
+
+  /**
+   * After this copy lost data (a discarded database: recovery.ts), an action waits, counted as waiting, for
+   * the first sync with the server: what the server sends back includes this key's own last action, which the
+   * new one must build on (core's key-chain.ts; a fork would be refused and stop the sync for good). Resolves
+   * with null once synced, or with why it will not be (the link stopped, the replica closed).
+   */
+  private async resynced(): Promise<Extract<ActResult, { ok: false }> | null> {
+    this.queued++;
+    this.emit();
+    try {
+      // no time limit: the action is held, like one written offline, until the server answers
+      await this.waitFor(
+        (r) => r.closed || r.connection.state === 'synced' || r.connection.state === 'stopped',
+        2 ** 31 - 1,
+      );
+    } finally {
+      this.queued--;
+    }
+    if (this.closed) return { ok: false, code: 'CLOSED', rule: 'REPLICA', message: 'This agency is closed.' };
+    if (this.connection.state !== 'synced') {
+      this.emit();
+      return {
+        ok: false,
+        code: 'NOT_SYNCED',
+        rule: 'REPLICA',
+        message: `Not written: this browser's copy has to sync with the server first, and the server stopped it (${this.connection.stoppedReason ?? 'no reason given'}).`,
+      };
+    }
+    if (this.own.local.resync) {
+      this.own.local.resync = false;
+      this.own.persist();
+    }
+    return null;
   }
 
   /** Hands an own action's update to the keep, with what IndexedDB has committed so far (never ahead of it). */
@@ -478,6 +537,7 @@ export class Replica implements LinkHost {
     await this.keep?.flush().catch(() => {});
     this.log.destroy();
     this.doc.destroy();
+    this.emit(); // actions waiting for a resync learn that it will not come
     this.listeners.clear();
   }
 

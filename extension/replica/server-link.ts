@@ -7,6 +7,7 @@ import type { SyncStatus, SyncView } from '../messaging/types.ts';
 import { Connection, type Credentials, type LinkState } from './connection.ts';
 import { OLD_FORMAT_REASON } from './local-meta.ts';
 import type { OwnActions } from './own-actions.ts';
+import type { LocalWrites } from './send-when-stored.ts';
 
 /** Without ACK frames from the server, how long after sync step 2 before it stands in for an ACK. */
 export const ACK_FALLBACK_MS = 2_000;
@@ -18,10 +19,14 @@ export interface LinkHost {
   readonly signer: Signer;
   readonly log: AgencyLog;
   readonly own: OwnActions;
+  /** Own actions not on the server yet, those waiting to be written included. */
+  readonly waiting: number;
   readonly oldFormat: boolean;
   readonly me: MemberId;
   readonly WebSocketImpl?: typeof WebSocket;
   readonly maxBackoffMs?: number;
+  /** Its own writes, sent only once stored here (send-when-stored.ts). */
+  readonly localWrites?: LocalWrites;
   now(): number;
   credentials(): Credentials;
   /** The server acknowledged these of the member's actions (statuses are updated, not yet persisted). */
@@ -66,7 +71,7 @@ export class ServerLink {
       status: this.syncStatus(),
       server: this.server,
       lastSyncedAt: this.host.own.lastSyncedAt,
-      waiting: this.host.own.waiting,
+      waiting: this.host.waiting,
       stoppedReason: oldFormat ? OLD_FORMAT_REASON : stopped ? this.connection.stoppedReason : null,
       stoppedBy: oldFormat ? 'OLD_FORMAT' : stopped ? this.connection.stoppedBy : null,
     };
@@ -114,6 +119,7 @@ export class ServerLink {
       credentials: h.credentials(),
       WebSocketImpl: h.WebSocketImpl,
       maxBackoffMs: h.maxBackoffMs,
+      local: h.localWrites,
       connect,
       events: {
         state: (state) => this.onLinkState(state),

@@ -71,11 +71,13 @@ const STOPPED_BECAUSE: Record<string, string> = {
   CREATION_FORBIDDEN: 'this server needs a creation token to create a new agency',
   INVALID_ACTION: "the server refused an action from this browser under the agency's rules",
   LOG_TAMPERED: "the server refused a change that would rewrite the agency's history",
+  KEY_FORKED:
+    "this browser's copy of the agency is older than what it had already sent to the server (restored from an older copy, or a crash took its last writes), so the server cannot take what it wrote since. Remove the agency from this browser (agency pages), then open any invite or browser code of the agency here: it comes back as the server has it, and the code stays unused",
   TOO_LARGE: 'the server refused a message larger than it accepts',
 };
 
 /** Stops that trying again cannot mend: the server will say the same about this browser's standing. */
-const FINAL_STOPS = new Set(['NOT_A_MEMBER', 'MEMBER_GONE', 'INVITE_INVALID', 'OLD_FORMAT']);
+const FINAL_STOPS = new Set(['NOT_A_MEMBER', 'MEMBER_GONE', 'INVITE_INVALID', 'OLD_FORMAT', 'KEY_FORKED']);
 
 /** Whether "try again" can help: an outage, or a stop the server might answer differently next time. */
 export const canRetrySync = (sync: SyncView): boolean =>

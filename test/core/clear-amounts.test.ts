@@ -96,10 +96,16 @@ describe('D15: amounts in the clear after sealing is in force', () => {
 
   it('D15: an amount written concurrently with the first publication is judged by its own past, in both orders', async () => {
     const f = await agency();
+    const { signer: laptop } = await f.addBrowser('Olga', 'laptop');
     const base = f.heads();
     await f.act('Olga', 'publishSealKey', { key: KEY(1) }, { deps: base });
     // Olga's other browser, offline, records a payout it read on Upwork
-    const payout = await f.act('Olga', 'recordPayout', { contract: 'o1', amount: 100 }, { deps: base });
+    const payout = await f.act(
+      'Olga',
+      'recordPayout',
+      { contract: 'o1', amount: 100 },
+      { deps: base, signer: laptop },
+    );
     for (const d of [f.derive(), f.deriveReversed()]) expect(d15(d, payout)).toBe(false);
     const after = await f.act('Olga', 'recordPayout', { contract: 'o1', amount: 100 });
     for (const d of [f.derive(), f.deriveReversed()]) expect(d15(d, after)).toBe(true);

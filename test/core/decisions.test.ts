@@ -675,15 +675,16 @@ describe('D5: strong remove covers authority, not a list of types', () => {
     const { id } = await offer(f, 'Max', { as: 'independent', job: '~0own', terms: HOURLY });
     const base = f.heads();
     await f.act('Olga', 'changeRole', { member: f.id('Max'), role: 'member' }, { deps: base });
+    // Max's browser chains its own writes (key-chain.ts), all concurrent with the demotion
     const accept = await f.act('Max', 'acceptOffer', { offer: id }, { deps: base });
     const team_ = await f.act(
       'Max',
       'setDefaultTeam',
       { member: f.id('Max'), team: 'agency' },
-      { deps: base },
+      { deps: [accept.id] },
     );
-    const seen = await f.act('Max', 'observeBalance', { balance: 90 }, { deps: base });
-    const spend = await f.propose('Max', { connects: 10 }, { deps: base });
+    const seen = await f.act('Max', 'observeBalance', { balance: 90 }, { deps: [team_.id] });
+    const spend = await f.propose('Max', { connects: 10 }, { deps: [seen.id] });
     inBothOrders(f, (d, order) => {
       clean(d, accept, order);
       clean(d, team_, order);
@@ -698,9 +699,10 @@ describe('D5: strong remove covers authority, not a list of types', () => {
     const f = await team();
     const base = f.heads();
     await f.act('Olga', 'removeMember', { member: f.id('Max') }, { deps: base });
+    // Max's browser chains its own writes (key-chain.ts), all concurrent with the removal
     const own = await f.act('Max', 'setDefaultTeam', { member: f.id('Max'), team: 'agency' }, { deps: base });
-    const buy = await f.act('Max', 'recordPurchase', { connects: 50 }, { deps: base });
-    const spend = await f.propose('Max', { connects: 10 }, { deps: base });
+    const buy = await f.act('Max', 'recordPurchase', { connects: 50 }, { deps: [own.id] });
+    const spend = await f.propose('Max', { connects: 10 }, { deps: [buy.id] });
     inBothOrders(f, (d, order) => {
       refusedBy(d, own, ['P6', 'D5'], order);
       refusedBy(d, buy, ['P6', 'D5'], order);

@@ -94,8 +94,12 @@ describe('D9: refunds restore no more than the agency spent on the job', () => {
 
   it('D9: twenty refunds written on the same old past restore the spend once, in both orders', async () => {
     const f = await agency();
+    // twenty of Bob's browsers: one browser's writes always build on each other (key-chain.ts)
+    const browsers = [];
+    for (let i = 0; i < 20; i++) browsers.push((await f.addBrowser('Bob', `b${i}`)).signer);
     const base = f.heads();
-    for (let i = 0; i < 20; i++) await refund(f, 'Bob', 16, day(1 + i), { deps: base, at: T0 + i });
+    for (let i = 0; i < 20; i++)
+      await refund(f, 'Bob', 16, day(1 + i), { deps: base, at: T0 + i, signer: browsers[i] });
     inBothOrders(f, (d) => expect(d.state.balance).toBe(100));
   });
 

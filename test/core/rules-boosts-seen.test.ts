@@ -63,6 +63,8 @@ describe('boost outcomes seen on My proposals', () => {
 
   it('a later outcome replaces the earlier one, whatever the order of two concurrent records', async () => {
     const f = await agency();
+    // two of Bob's browsers (one browser's writes always build on each other)
+    const laptop = (await f.addBrowser('Bob', 'laptop')).signer;
     const base = f.heads();
     await f.act(
       'Bob',
@@ -74,7 +76,7 @@ describe('boost outcomes seen on My proposals', () => {
       'Bob',
       'observeBoost',
       { proposal: '1999000000000000004', title: 'Shop', outcome: 'outbid' },
-      { at: T0 + 2 * DAY, deps: base },
+      { at: T0 + 2 * DAY, deps: base, signer: laptop },
     );
     for (const d of [f.derive(), f.deriveReversed()]) {
       expect(d.state.boostsSeen['1999000000000000004']).toMatchObject({ outcome: 'outbid', by: later.id });

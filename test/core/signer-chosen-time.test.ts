@@ -155,12 +155,14 @@ describe('D8: a contract recorded at the same time by two members is held by nei
 describe('D10: of a holder’s own concurrent records, the kind is the earliest’s by time, whatever the order', () => {
   it('D10: the earlier-stamped record’s kind stays, the later one is flagged, the latest title stands', async () => {
     const f = await agency();
+    // two of Bob's browsers (one browser's writes always build on each other: core/key-chain.ts)
+    const laptop = (await f.addBrowser('Bob', 'laptop')).signer;
     const base = f.heads();
     const late = await f.act(
       'Bob',
       'observeContract',
       { ...CONTRACT, title: 'Later' },
-      { deps: base, at: T0 + 2 * DAY },
+      { deps: base, at: T0 + 2 * DAY, signer: laptop },
     );
     const early = await f.act(
       'Bob',
@@ -279,8 +281,10 @@ describe('R5, D11: members’ own hours are bounded in core', () => {
   it('R5: hours recorded concurrently with the contract’s own record (not knowing it) are flagged, in both orders', async () => {
     const f = await agency();
     await f.act('Max', 'setHoursRecording', { on: true });
+    // the record and the hours from two of Bob's browsers (one browser's writes always build on each other)
+    const laptop = (await f.addBrowser('Bob', 'laptop')).signer;
     const base = f.heads();
-    await f.act('Bob', 'observeContract', CONTRACT, { deps: base });
+    await f.act('Bob', 'observeContract', CONTRACT, { deps: base, signer: laptop });
     const hours = await f.act(
       'Bob',
       'recordOwnHours',

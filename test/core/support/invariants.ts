@@ -68,10 +68,12 @@ export function checkInvariants(agencyId: string, all: readonly Action[], d: Der
   for (const id of d.order) {
     const a = d.actions.get(id)!;
     if (!FACTS.has(a.type)) continue;
-    if (verdicts.get(id)?.refused) {
+    // a fork of its own key's chain (KEY_FORKED) is refused whoever signs it: no honest browser writes one
+    const refused = verdicts.get(id)?.refused;
+    if (refused) {
       const past = ancestors(d, id);
       const wasMember = (joined.get(a.actor) ?? []).some((j) => past.has(j));
-      if (wasMember && s.keys[a.actor]?.active)
+      if (refused !== 'KEY_FORKED' && wasMember && s.keys[a.actor]?.active)
         fail(`fact ${a.type} ${id} refused though its key was and is a member's`);
       continue;
     }

@@ -248,6 +248,8 @@ export class Replica {
   actions = new Map<string, Action>();
   d: Derivation = derive(SIM_AGENCY, []);
   clock = START;
+  /** The deps of each key's latest write in an act step (for a misbehaving client's fork). */
+  lastDeps = new Map<string, string[]>();
   /** Keys this browser can sign with: the member's first key, then browsers added here. */
   held: Signer[];
   readonly slot: number;
@@ -748,7 +750,11 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     write(ctx, theirs, await sign(theirs, firstKeys[slot]!, blow(me)), true);
     return;
   }
-  const a = await sign(r, signer, made);
+  // A misbehaving client now and then writes again on the deps of its key's previous write: a fork of its
+  // own chain (KEY_FORKED, core/key-chain.ts), which the order decides.
+  const stale = step.force && step.b % 11 === 10 ? r.lastDeps.get(signer.keyId) : undefined;
+  const a = await sign(r, signer, made, stale);
+  r.lastDeps.set(signer.keyId, [...a.deps]);
   // Some misbehaviour is written on purpose: contract work by whoever tries it, and a manager acting on
   // themself (the last one demoting or removing themself, P3).
   const self = (made.payload as { member?: string }).member === me && (name === 'role' || name === 'remove');

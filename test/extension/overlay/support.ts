@@ -79,6 +79,8 @@ export class AgencyBackground implements UiClient {
   member: string;
   /** Answer `overview` requests and post views at all (false: the background has not answered yet). */
   ready = true;
+  /** The act in progress (acts are taken one at a time). */
+  private acting: Promise<void> = Promise.resolve();
 
   constructor(fx: AgencyFixture, member: string) {
     this.fx = fx;
@@ -98,11 +100,17 @@ export class AgencyBackground implements UiClient {
     }
     if (request.kind !== 'act') return { ok: true, value: null } as R;
     const act = request as Act;
-    const action = await this.fx.act(
-      this.member,
-      act.type as UiActionType,
-      act.payload as Payloads[UiActionType],
+    // One at a time, each on the heads the one before left, as the real background's AgencyLog.append does:
+    // a browser key's actions form a chain (core/key-chain.ts), and two acts signed on the same heads while
+    // a page sends several facts at once would fork it (KEY_FORKED).
+    const turn = this.acting.then(() =>
+      this.fx.act(this.member, act.type as UiActionType, act.payload as Payloads[UiActionType]),
     );
+    this.acting = turn.then(
+      () => {},
+      () => {},
+    );
+    const action = await turn;
     const { state } = this.fx.derive();
     const verdicts = state.verdicts.filter((v) => v.id === action.id);
     const refused = verdicts.find((v) => v.kind === 'refused');

@@ -57,7 +57,15 @@ async function agency(keep: MemoryKeep) {
   if (!created.ok) throw new Error(created.message);
   const manager = olga.track(created.replica);
   const member = await joined(manager, await browser('Ann'));
-  expect(await manager.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+  // The join is sent once Ann's browser stored it (send-when-stored.ts): wait until the server has it and
+  // Olga's browser has seen it.
+  expect(await member.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+  expect(
+    await manager.waitFor(
+      (r) => r.syncView().status === 'synced' && r.waiting === 0 && !!r.log.state.members[member.me],
+      WAIT,
+    ),
+  ).toBe(true);
   return { olga, manager, member };
 }
 
@@ -145,6 +153,40 @@ describe('a replica whose IndexedDB the browser discarded', () => {
     expect(back.connection.stoppedBy).toBeNull();
     expect(await back.waitFor((r) => r.view().connects.balance === 130, WAIT)).toBe(true);
     expect(member.view().connects.balance).toBe(130);
+  });
+
+  it('an action taken before the first sync waits for it, counted as waiting, then builds on the key’s own chain', async () => {
+    const keep = new MemoryKeep();
+    const { olga, manager, member } = await agency(keep);
+    // Olga's last action is on the server (acknowledged, so no longer kept); then her database is discarded
+    // and she restarts while the server is down.
+    expect((await manager.act('recordPurchase', { connects: 10 })).ok).toBe(true);
+    expect(await manager.waitFor((r) => r.waiting === 0, WAIT)).toBe(true);
+    const port = server.port;
+    const agencyId = manager.agencyId;
+    await closeAndDiscard(olga, manager);
+    await server.close();
+    const back = olga.track(await Replica.open({ ...olga.base, keep, agencyId, server: server.url }));
+    expect(back.view().recovered).toMatchObject({ restored: 0 });
+    let answered = false;
+    const acted = back.act('recordPurchase', { connects: 5 }).then((r) => {
+      answered = true;
+      return r;
+    });
+    // Held, not refused (this copy does not even know the agency yet), and the popup counts it as waiting.
+    await vi.waitFor(() => expect(back.syncView().waiting).toBe(1), { timeout: WAIT });
+    expect(answered).toBe(false);
+    server = await start(port);
+    expect(await acted).toMatchObject({ ok: true, status: 'saved' });
+    expect(await back.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+    expect(back.connection.stoppedBy).toBeNull();
+    expect(back.log.state.verdicts.filter((v) => v.code === 'KEY_FORKED')).toEqual([]);
+    expect(await member.waitFor((m) => m.view().connects.balance === 115, WAIT)).toBe(true);
+    // The wait is over for good: the next action is written at once, even offline.
+    await server.close();
+    expect(await back.waitFor((r) => r.syncView().status === 'offline', WAIT)).toBe(true);
+    expect(await back.act('recordPurchase', { connects: 1 })).toMatchObject({ ok: true, status: 'saved' });
+    server = await start(port);
   });
 
   it('an intact database opens with no notice and writes nothing back', async () => {

@@ -6,7 +6,7 @@ import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formerSentence, formerStanding } from '../../../extension/ui/former.ts';
 import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { Browser, converged, createdAgency, joined } from './support/peers.ts';
@@ -122,22 +122,37 @@ describe('replica ↔ the real sync server', () => {
     expect(formerStanding(member.view())).toMatchObject({ status: 'left' });
   });
 
-  it('6: the leave is synced even when the server’s close arrives before IndexedDB says "saved"', async () => {
+  it('6: a leave goes out only once IndexedDB says "saved", and the server’s close then confirms it', async () => {
     const olga = await browser('Olga');
     const ann = await browser('Ann');
     const manager = await createdAgency(olga, server.url);
     const member = await joined(manager, ann);
     await member.waitFor((m) => m.syncView().status === 'synced', WAIT);
-    // Hold the save until the close has arrived: the order a slow disk gives (CI failed on it once).
+    // A slow disk: the save is held. The leave must not reach the server before it is stored here (a crash
+    // in between would leave the server an action this browser never held: send-when-stored.ts).
     const store = (member as unknown as { store: { saved(): Promise<void> } }).store;
     const saved = store.saved.bind(store);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = false;
     store.saved = async () => {
-      await member.waitFor((m) => m.syncView().stoppedBy === 'MEMBER_GONE', WAIT);
+      asked = true;
+      await held;
       return saved();
     };
-    const left = await member.act('leaveAgency', {});
+    const leaving = member.act('leaveAgency', {});
+    await vi.waitFor(() => expect(asked).toBe(true), { timeout: WAIT });
+    // The manager's browser hears of nothing while the leave is unsaved (a round trip of its own first).
+    expect((await manager.act('recordPurchase', { connects: 5 })).ok).toBe(true);
+    expect(await manager.waitFor((m) => m.waiting === 0, WAIT)).toBe(true);
+    expect(manager.log.state.members[member.me]?.status).toBe('active');
+    expect(member.syncView().stoppedBy).toBeNull();
+    release();
+    const left = await leaving;
     if (!left.ok) throw new Error(left.message);
-    expect(member.syncView().stoppedBy).toBe('MEMBER_GONE');
+    expect(await member.waitFor((m) => m.syncView().stoppedBy === 'MEMBER_GONE', WAIT)).toBe(true);
     expect(member.recent().find((r) => r.id === left.id)?.status).toBe('synced');
     expect(member.syncView().waiting).toBe(0);
   });
