@@ -40,9 +40,11 @@ afterAll(async () => {
 });
 
 /** A member who sends a catch-up of `n` facts on the heads it knows; returns its socket, frame and facts. */
+let flooders = 0;
 async function flooder(n: number): Promise<{ c: TcpClient; frame: Buffer; flood: Action[] }> {
   const signer = fastSigner();
-  const member = await joinWith(server.url, agency.id, await agency.invite(), 'Flo', signer);
+  // each its own name: a join under an active member's name is refused (NAME_TAKEN)
+  const member = await joinWith(server.url, agency.id, await agency.invite(), `Flo ${++flooders}`, signer);
   const heads = member.log.heads();
   member.destroy();
   const flood = await facts(agency.id, signer, n, heads);

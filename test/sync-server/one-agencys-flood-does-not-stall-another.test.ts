@@ -73,10 +73,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+let attackers = 0;
 async function attacker(): Promise<{ signer: Signer; heads: string[] }> {
   const signer = fastSigner();
   const invite = await attacked.invite();
-  const bob = await joinWith(server.url, attacked.id, invite, 'Bob', signer);
+  // each its own name: a join under an active member's name is refused (NAME_TAKEN)
+  const bob = await joinWith(server.url, attacked.id, invite, `Bob ${++attackers}`, signer);
   const heads = bob.log.heads();
   bob.destroy();
   return { signer, heads };
