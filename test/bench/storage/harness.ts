@@ -55,6 +55,8 @@ export class Profile {
   readonly dir: string;
   context: BrowserContext | null = null;
   page: Page | null = null;
+  /** More Chromium switches for each launch (wipe-evidence.ts: a log file per launch). */
+  launchArgs: () => string[] = () => [];
   private readonly served: Served;
   private origin = '';
 
@@ -72,7 +74,12 @@ export class Profile {
     this.context = await chromium.launchPersistentContext(this.dir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...QUIET_CHROMIUM_ARGS],
+      args: [
+        `--disable-extensions-except=${ext}`,
+        `--load-extension=${ext}`,
+        ...QUIET_CHROMIUM_ARGS,
+        ...this.launchArgs(),
+      ],
     });
     // An unpacked extension's id comes from its path: learned once, from its worker.
     if (!this.origin) {
@@ -242,7 +249,9 @@ export async function lossTrials(
   opts: {
     delayMs?: () => number;
     seed?: number;
-    onTrial?: (i: number, lostSoFar: number) => void;
+    onTrial?: (i: number, lostSoFar: number, wiped: boolean) => void | Promise<void>;
+    /** Called once the browser is closed or killed (and its processes gone), before it is launched again. */
+    afterStop?: (i: number) => Promise<void>;
     /** Trials after which the test deletes the IndexedDB folder itself (the browser's discard, on purpose). */
     discard?: (i: number) => boolean;
   } = {},
@@ -286,6 +295,7 @@ export async function lossTrials(
     }
     if (mode === 'close') await profile.close();
     else await profile.crash();
+    await opts.afterStop?.(i);
     if (opts.discard?.(i)) await profile.discardIndexedDb();
     await profile.launch();
     if (kind === 'kept') {
@@ -301,7 +311,7 @@ export async function lossTrials(
       } else for (const k of r.missing) lost.add(k);
       // The test plays the server: it acknowledges everything saved so far.
       await profile.run('ackAll', name);
-      opts.onTrial?.(i, lost.size);
+      await opts.onTrial?.(i, lost.size, r.wiped);
       continue;
     }
     const missing = await profile.run('missing', kind, name, saved);
@@ -314,7 +324,7 @@ export async function lossTrials(
       wiped.push(i);
       saved = [];
     } else for (const k of missing) lost.add(k);
-    opts.onTrial?.(i, lost.size);
+    await opts.onTrial?.(i, lost.size, wiped[wiped.length - 1] === i);
   }
   await profile.close();
   return { trials, lost: lost.size, lostActions: [...lost].sort((a, b) => a - b), wiped };
