@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { rolldown } from 'rolldown';
 import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../../e2e/support/paths.ts';
+import { scanLevelDb } from './leveldb-log.ts';
 import type { Kind, StorageBench } from './page.ts';
 
 export type { Kind };
@@ -149,10 +150,23 @@ export class Profile {
    */
   async discardIndexedDb(): Promise<void> {
     if (this.context) throw new Error('close the browser before discarding its IndexedDB');
+    await rm(this.indexedDbDir(), { recursive: true });
+  }
+
+  /** The LevelDB folder of the page's IndexedDB in the profile. */
+  indexedDbDir(): string {
     const host = new URL(this.origin).host;
-    await rm(join(this.dir, 'Default', 'IndexedDB', `chrome-extension_${host}_0.indexeddb.leveldb`), {
-      recursive: true,
-    });
+    return join(this.dir, 'Default', 'IndexedDB', `chrome-extension_${host}_0.indexeddb.leveldb`);
+  }
+
+  /**
+   * How the stopped browser left the IndexedDB's logs (leveldb-log.ts): `inside`, a record torn and written
+   * over (the next open fails as corrupt and Chromium deletes the database); `tail`, the last record torn.
+   */
+  async tornLogs(): Promise<{ inside: boolean; tail: boolean }> {
+    if (this.context) throw new Error('stop the browser before reading its files');
+    const scans = Object.values(await scanLevelDb(this.indexedDbDir()));
+    return { inside: scans.some((s) => s.tornInside.length > 0), tail: scans.some((s) => s.tornTail) };
   }
 
   async dispose(): Promise<void> {
@@ -231,6 +245,15 @@ export interface TrialResult {
    * come back from the keep, and any that do not count as lost.
    */
   wiped: number[];
+  /**
+   * Trials after which the stopped browser left IndexedDB's LevelDB log with a record torn and written over
+   * (a kill between a record's header and its payload, then a launch that appended after it: LevelDB's
+   * `reuse_logs`, google/leveldb#1287). The next open fails as corrupt and Chromium deletes the database,
+   * so these are the trials `wiped` must list, no more (a wipe for another reason would be unexplained).
+   */
+  tornInside: number[];
+  /** Trials whose kill tore the log's last record (the launch after appends behind it). */
+  tornTail: number[];
 }
 
 /**
@@ -259,6 +282,8 @@ export async function lossTrials(
   const name = `trials-${kind}-${mode}`;
   const lost = new Set<number>();
   const wiped: number[] = [];
+  const tornInside: number[] = [];
+  const tornTail: number[] = [];
   let saved: [number, number][] = [];
   let seed = opts.seed ?? 13;
   const nextCount = () => {
@@ -296,6 +321,9 @@ export async function lossTrials(
     if (mode === 'close') await profile.close();
     else await profile.crash();
     await opts.afterStop?.(i);
+    const torn = await profile.tornLogs();
+    if (torn.inside) tornInside.push(i);
+    if (torn.tail) tornTail.push(i);
     if (opts.discard?.(i)) await profile.discardIndexedDb();
     await profile.launch();
     if (kind === 'kept') {
@@ -327,7 +355,14 @@ export async function lossTrials(
     await opts.onTrial?.(i, lost.size, wiped[wiped.length - 1] === i);
   }
   await profile.close();
-  return { trials, lost: lost.size, lostActions: [...lost].sort((a, b) => a - b), wiped };
+  return {
+    trials,
+    lost: lost.size,
+    lostActions: [...lost].sort((a, b) => a - b),
+    wiped,
+    tornInside,
+    tornTail,
+  };
 }
 
 /**
