@@ -3,7 +3,12 @@
 // the server has not acknowledged yet, each as the Yjs update that wrote it.
 //
 // Why: Chromium 156 sometimes discards an extension's whole IndexedDB after its process is killed (about one
-// SIGKILL in 40 in test/e2e/storage.test.ts; every database of the origin found empty, nothing partial).
+// SIGKILL in 50 in test/e2e/storage.test.ts; the whole database, never a part). The cause, from Chromium's
+// logs and the files a killed browser left: a kill between the two writes of one LevelDB log record (header,
+// then payload) leaves a header without its payload; the next launch reads that as the log's end and, with
+// LevelDB's `reuse_logs`, appends after it; the launch after that reads the old header's length over the new
+// records, fails on their checksum ("Corruption: checksum mismatch", `paranoid_checks`), and Chromium deletes
+// the database and starts it empty (google/leveldb#1287, not fixed upstream). Nothing a page does avoids it.
 // What the server holds comes back by syncing; what only this browser held would be gone. chrome.storage.local
 // is a LevelDB of its own (the profile's "Local Extension Settings"), so one store losing its files leaves
 // the other. recovery.ts reads this record when a replica opens.
