@@ -1,7 +1,7 @@
 // The LevelDB log reader the storage trials use to tell why Chromium discarded a database
 // (test/bench/storage/leveldb-log.ts): a record torn at the end of a log, and one torn and then written over.
 import { describe, expect, it } from 'vitest';
-import { crc32c, maskCrc, scanLog } from '../bench/storage/leveldb-log.ts';
+import { crc32c, maskCrc, replayedFrom, scanLog } from '../bench/storage/leveldb-log.ts';
 
 const FULL = 1;
 
@@ -60,5 +60,22 @@ describe('the LevelDB log reader of the storage trials', () => {
       tornInside: [],
       tornTail: false,
     });
+  });
+
+  it("reads which log a MANIFEST says opening replays (edits from a Chromium IndexedDB's MANIFEST)", () => {
+    const hex = (h: string) => Uint8Array.from(h.match(/../g)!, (b) => Number.parseInt(b, 16));
+    // Comparator "idb_cmp1", log 0, next file 2, last sequence 0.
+    const first = hex('01086964625f636d7031020003020400');
+    // Log 4, previous log 0, next file 6, last sequence, and table 5 added at level 2 with its key range.
+    const second = hex(
+      '0204090003060482d501070205adad80010d000000000001020000000000001500010102030000000000e093400130680000000000',
+    );
+    expect(replayedFrom([first])).toBe(0);
+    expect(replayedFrom([first, second])).toBe(4);
+    // A previous log still named (an older LevelDB's edits) is replayed too.
+    expect(replayedFrom([first, second, hex('02030902')])).toBe(2);
+    // An edit with an unknown tag or cut short cannot be read.
+    expect(replayedFrom([hex('0800')])).toBeNull();
+    expect(replayedFrom([hex('0108696462')])).toBe(null);
   });
 });

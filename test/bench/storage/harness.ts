@@ -254,6 +254,11 @@ export interface TrialResult {
   tornInside: number[];
   /** Trials whose kill tore the log's last record (the launch after appends behind it). */
   tornTail: number[];
+  /**
+   * Trials after which chrome.storage.local could not be read (the keep's store), with its error and whether
+   * asking again read it. Not a loss by itself: only when IndexedDB lost a saved action too (`lost`).
+   */
+  keepUnreadable: { trial: number; error: string; readOnRetry: boolean }[];
 }
 
 /**
@@ -284,6 +289,7 @@ export async function lossTrials(
   const wiped: number[] = [];
   const tornInside: number[] = [];
   const tornTail: number[] = [];
+  const keepUnreadable: TrialResult['keepUnreadable'] = [];
   let saved: [number, number][] = [];
   let seed = opts.seed ?? 13;
   const nextCount = () => {
@@ -330,6 +336,7 @@ export async function lossTrials(
       // The product's open: what IndexedDB lost of the kept actions is written back first (recovery.ts).
       const r = await profile.run('recoverAndCheck', name, saved);
       const own = saved[saved.length - 1]!;
+      if (r.keepError) keepUnreadable.push({ trial: i, error: r.keepError, readOnRetry: r.keepReadOnRetry });
       if (r.wiped) {
         // Every earlier trial's actions were acknowledged (below): the server sends those back, as it does to
         // a replica whose database was discarded. This trial's, never acknowledged, must be back from the keep.
@@ -362,6 +369,7 @@ export async function lossTrials(
     wiped,
     tornInside,
     tornTail,
+    keepUnreadable,
   };
 }
 

@@ -41,7 +41,8 @@ export interface LogScan {
   tornTail: boolean;
 }
 
-export function scanLog(buf: Uint8Array): LogScan {
+/** `logical`, when given, receives the payload of each whole record (fragments joined). */
+export function scanLog(buf: Uint8Array, logical?: Uint8Array[]): LogScan {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const validAt = (p: number) => {
     if (p + HEADER > buf.length) return false;
@@ -52,6 +53,7 @@ export function scanLog(buf: Uint8Array): LogScan {
     return view.getUint32(p, true) === maskCrc(crc32c(buf.subarray(p + 6, p + HEADER + length)));
   };
   const scan: LogScan = { records: 0, tornInside: [], tornTail: false };
+  let fragments: Uint8Array[] = [];
   let p = 0;
   while (p < buf.length) {
     const left = BLOCK - (p % BLOCK);
@@ -61,7 +63,15 @@ export function scanLog(buf: Uint8Array): LogScan {
     }
     if (validAt(p)) {
       scan.records++;
-      p += HEADER + view.getUint16(p + 4, true);
+      const length = view.getUint16(p + 4, true);
+      if (logical) {
+        // FULL (1) is a record; FIRST (2), MIDDLE (3), LAST (4) are the fragments of one.
+        const type = buf[p + 6]!;
+        if (type === 1 || type === 2) fragments = [];
+        fragments.push(buf.subarray(p + HEADER, p + HEADER + length));
+        if (type === 1 || type === 4) logical.push(concat(fragments));
+      }
+      p += HEADER + length;
       continue;
     }
     // Zeros to the end of a block: the writer's padding (or preallocation), not a record.
@@ -80,11 +90,85 @@ export function scanLog(buf: Uint8Array): LogScan {
   return scan;
 }
 
-/** The scans of every log a LevelDB folder replays when opened (its `*.log` files and its MANIFEST). */
+function concat(parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+}
+
+/** What follows each tag of a VersionEdit (LevelDB's version_edit.cc): varints and length-prefixed bytes. */
+const EDIT_FIELDS: Record<number, ('varint' | 'bytes')[]> = {
+  1: ['bytes'], // comparator
+  2: ['varint'], // log number
+  3: ['varint'], // next file number
+  4: ['varint'], // last sequence
+  5: ['varint', 'bytes'], // compact pointer: level, key
+  6: ['varint', 'varint'], // deleted file: level, number
+  7: ['varint', 'varint', 'varint', 'bytes', 'bytes'], // new file: level, number, size, smallest, largest
+  9: ['varint'], // previous log number
+};
+
+/**
+ * The oldest write-ahead log a MANIFEST's edits say the database still needs (LevelDB's VersionEdit: tag 2
+ * is the log number, 9 the previous log number); opening replays that log and every later one. Null when
+ * an edit cannot be read.
+ */
+export function replayedFrom(manifest: Uint8Array[]): number | null {
+  let log: number | null = null;
+  let prev = 0;
+  for (const edit of manifest) {
+    let p = 0;
+    const varint = () => {
+      let v = 0;
+      for (let shift = 1; p < edit.length; shift *= 128) {
+        const b = edit[p++]!;
+        v += (b & 127) * shift;
+        if (b < 128) return v;
+      }
+      throw new Error('truncated varint');
+    };
+    const slice = () => {
+      const length = varint(); // read first: `p += varint()` would add to p as it was before the varint
+      p += length;
+      return length;
+    };
+    try {
+      while (p < edit.length) {
+        const fields = EDIT_FIELDS[varint()];
+        if (!fields) return null;
+        const values = fields.map((f) => (f === 'varint' ? varint() : slice()));
+        if (fields === EDIT_FIELDS[2]) log = values[0]!;
+        if (fields === EDIT_FIELDS[9]) prev = values[0]!;
+      }
+    } catch {
+      return null;
+    }
+  }
+  return log === null ? null : prev > 0 ? Math.min(prev, log) : log;
+}
+
+/**
+ * The scans of what a LevelDB folder replays when opened: its current MANIFEST and the write-ahead logs from
+ * the one the MANIFEST names on (every `*.log` when it names none).
+ */
 export async function scanLevelDb(dir: string): Promise<Record<string, LogScan>> {
   const out: Record<string, LogScan> = {};
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (name.endsWith('.log') || name.startsWith('MANIFEST-'))
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const current = names.includes('CURRENT') ? (await readFile(join(dir, 'CURRENT'), 'utf8')).trim() : null;
+  let from: number | null = null;
+  if (current && names.includes(current)) {
+    const edits: Uint8Array[] = [];
+    out[current] = scanLog(new Uint8Array(await readFile(join(dir, current))), edits);
+    from = replayedFrom(edits);
+  }
+  for (const name of names) {
+    const log = /^(\d+)\.log$/.exec(name);
+    if (log && (from === null || Number(log[1]) >= from))
       out[name] = scanLog(new Uint8Array(await readFile(join(dir, name))));
   }
   return out;
