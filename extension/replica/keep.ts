@@ -2,8 +2,8 @@
 // what the replica had stored (its state vector and how many actions) and the member's own signed actions
 // the server has not acknowledged yet, each as the Yjs update that wrote it.
 //
-// Why: Chromium 156 sometimes discards an extension's whole IndexedDB after its process is killed (about one
-// SIGKILL in 50 in test/e2e/storage.test.ts; the whole database, never a part). The cause, from Chromium's
+// Why: Chromium 156 sometimes discards an extension's whole IndexedDB after its process is killed (5 SIGKILLs
+// in 400 in test/e2e/storage.test.ts's trials; the whole database, never a part). The cause, from Chromium's
 // logs and the files a killed browser left: a kill between the two writes of one LevelDB log record (header,
 // then payload) leaves a header without its payload; the next launch reads that as the log's end and, with
 // LevelDB's `reuse_logs`, appends after it; the launch after that reads the old header's length over the new

@@ -51,7 +51,7 @@ describe('replica storage in real Chromium', () => {
             // A clean close tears nothing and never empties the database.
             expect({ wiped, tornInside, tornTail }).toEqual({ wiped: [], tornInside: [], tornTail: [] });
           } else {
-            // After a SIGKILL, Chromium 156 here sometimes discards the whole database (about 1 trial in 50).
+            // After a SIGKILL, Chromium 156 here sometimes discards the whole database (5 trials in 400).
             // The cause, established from its logs ("Failed to open LevelDB database … Corruption: checksum
             // mismatch", then "IndexedDB recovering from a corrupted (and deleted) database"): a kill between
             // the two writes of one LevelDB log record leaves a header without its payload; the next launch
