@@ -2,8 +2,13 @@
 // what the replica had stored (its state vector and how many actions) and the member's own signed actions
 // the server has not acknowledged yet, each as the Yjs update that wrote it.
 //
-// Why: Chromium 156 sometimes discards an extension's whole IndexedDB after its process is killed (about one
-// SIGKILL in 40 in test/e2e/storage.test.ts; every database of the origin found empty, nothing partial).
+// Why: Chromium 156 sometimes discards an extension's whole IndexedDB after its process is killed (5 SIGKILLs
+// in 400 in test/e2e/storage.test.ts's trials; the whole database, never a part). The cause, from Chromium's
+// logs and the files a killed browser left: a kill between the two writes of one LevelDB log record (header,
+// then payload) leaves a header without its payload; the next launch reads that as the log's end and, with
+// LevelDB's `reuse_logs`, appends after it; the launch after that reads the old header's length over the new
+// records, fails on their checksum ("Corruption: checksum mismatch", `paranoid_checks`), and Chromium deletes
+// the database and starts it empty (google/leveldb#1287, not fixed upstream). Nothing a page does avoids it.
 // What the server holds comes back by syncing; what only this browser held would be gone. chrome.storage.local
 // is a LevelDB of its own (the profile's "Local Extension Settings"), so one store losing its files leaves
 // the other. recovery.ts reads this record when a replica opens.
@@ -12,13 +17,40 @@
 // that an action is still saved in IndexedDB, only not kept here; `notKept` counts them (cleared once the
 // server acknowledged everything) so a recovery can say some may be gone. The oldest are the ones kept:
 // a newer action depends on older ones (its signed deps and its Yjs clock), never the other way round.
+//
+// Stored as a head (constant size) and one entry per write ("batch"): the actions kept in one group commit,
+// their updates concatenated and encoded once. A write carries the head and the new batch only, so a burst of
+// 1,000 appends is one entry, not 1,000 keys (chrome.storage.local reads each key's old value to report the
+// change, and converts each value on its own). A batch is written again only when the server acknowledged a
+// part of it (its remaining actions), and removed once it acknowledged all of it.
 import { fromBase64Url, toBase64Url } from '../../core/index.ts';
 import type { Waiter } from './doc-store.ts';
 
-// Base64url as core writes it: lib0's base64 picks Node's Buffer in a service worker (no window there).
-const toBase64 = toBase64Url;
+// Base64url (lib0's base64 picks Node's Buffer in a service worker: no window there). The browsers' own
+// (Uint8Array.prototype.toBase64, Chromium 140+, Firefox 133+) where there is one: a batch of 1,000 actions
+// is ~300 KB, which core's string-building encoder takes tens of ms for; core's elsewhere (Node in tests).
+interface NativeBase64 {
+  toBase64?: (o: { alphabet: 'base64url'; omitPadding: boolean }) => string;
+}
+interface NativeFromBase64 {
+  fromBase64?: (s: string, o: { alphabet: 'base64url'; lastChunkHandling: 'loose' }) => Uint8Array;
+}
+const toBase64 = (bytes: Uint8Array): string => {
+  const native = (bytes as NativeBase64).toBase64;
+  return native ? native.call(bytes, { alphabet: 'base64url', omitPadding: true }) : toBase64Url(bytes);
+};
+/** null for anything that is not base64url. */
+const readBase64 = (text: string): Uint8Array | null => {
+  const native = (Uint8Array as NativeFromBase64).fromBase64;
+  if (!native) return fromBase64Url(text);
+  try {
+    return native.call(Uint8Array, text, { alphabet: 'base64url', lastChunkHandling: 'loose' });
+  } catch {
+    return null;
+  }
+};
 const fromBase64 = (text: string): Uint8Array => {
-  const bytes = fromBase64Url(text);
+  const bytes = readBase64(text);
   if (!bytes) throw new Error('not base64url');
   return bytes;
 };
@@ -45,7 +77,7 @@ export interface KeptRef {
 }
 
 export interface KeptHead {
-  v: 1;
+  v: 2;
   agencyId: string;
   /** This browser's key when it was written: a different key now means the browser lost it too. */
   keyId: string;
@@ -60,14 +92,24 @@ export interface KeptHead {
 
 export interface Kept {
   head: KeptHead;
-  /** The kept actions (each in an entry of its own, so a write never carries the others), oldest first. */
+  /** The kept actions, oldest first. */
   own: KeptRef[];
   /** The update of each kept action, by id (a ref whose update is missing is left out). */
   updates: Map<string, Uint8Array>;
+  /** Which stored batch holds each kept action (its number), so acknowledging it can shrink or remove it. */
+  batchOf: Map<string, number>;
+}
+
+/** A batch as stored: the refs of the actions kept in one write and their updates, concatenated in that order. */
+interface StoredBatch {
+  refs: KeptRef[];
+  data: string;
 }
 
 export const headKey = (agencyId: string) => `keep:${agencyId}`;
-export const entryKey = (agencyId: string, id: string) => `keep:${agencyId}:${id}`;
+// Action ids are base64url (no ':'), so no id of the version before batches can read as a batch key.
+const batchPrefix = (agencyId: string) => `keep:${agencyId}:batch:`;
+export const batchKey = (agencyId: string, n: number) => `${batchPrefix(agencyId)}${n}`;
 
 export const encodeSv = (sv: Uint8Array) => toBase64(sv);
 export const decodeSv = (s: string) => fromBase64(s);
@@ -81,7 +123,8 @@ function isRef(x: unknown): x is KeptRef {
     Number.isSafeInteger(r.clock) &&
     typeof r.type === 'string' &&
     typeof r.at === 'number' &&
-    typeof r.bytes === 'number'
+    Number.isSafeInteger(r.bytes) &&
+    r.bytes >= 0
   );
 }
 
@@ -89,7 +132,7 @@ function isHead(x: unknown, agencyId: string): x is KeptHead {
   const h = x as KeptHead;
   return (
     !!h &&
-    h.v === 1 &&
+    h.v === 2 &&
     h.agencyId === agencyId &&
     typeof h.keyId === 'string' &&
     typeof h.actions === 'number' &&
@@ -98,28 +141,48 @@ function isHead(x: unknown, agencyId: string): x is KeptHead {
   );
 }
 
+/** The refs and updates of a stored batch, or null when it is not one this version wrote whole. */
+function readBatch(value: unknown): { ref: KeptRef; update: Uint8Array }[] | null {
+  const b = value as StoredBatch;
+  if (!b || !Array.isArray(b.refs) || typeof b.data !== 'string' || !b.refs.every(isRef)) return null;
+  const data = readBase64(b.data);
+  if (!data || b.refs.reduce((n, r) => n + r.bytes, 0) !== data.byteLength) return null;
+  let at = 0;
+  return b.refs.map((ref) => {
+    const update = data.slice(at, at + ref.bytes);
+    at += ref.bytes;
+    return { ref, update };
+  });
+}
+
 /** The record kept for `agencyId`, or null when there is none (or it is not one this version wrote). */
 export async function readKept(area: KeepArea, agencyId: string): Promise<Kept | null> {
   const all = await area.get(null);
   const head = all[headKey(agencyId)];
   if (!isHead(head, agencyId)) return null;
-  const prefix = entryKey(agencyId, '');
+  const prefix = batchPrefix(agencyId);
   const own: KeptRef[] = [];
   const updates = new Map<string, Uint8Array>();
+  const batchOf = new Map<string, number>();
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(prefix)) continue;
-    const e = value as { ref?: unknown; update?: unknown };
-    const bytes = typeof e?.update === 'string' ? fromBase64Url(e.update) : null;
-    if (!isRef(e?.ref) || !bytes || entryKey(agencyId, e.ref.id) !== key) continue;
-    own.push(e.ref);
-    updates.set(e.ref.id, bytes);
+    const n = Number(key.slice(prefix.length));
+    const entries = Number.isSafeInteger(n) && n >= 0 ? readBatch(value) : null;
+    // A batch that cannot be read is left out (what it held is in IndexedDB unless the database was lost).
+    for (const { ref, update } of entries ?? []) {
+      if (batchOf.has(ref.id)) continue;
+      own.push(ref);
+      updates.set(ref.id, update);
+      batchOf.set(ref.id, n);
+    }
   }
   own.sort((x, y) => x.at - y.at || x.client - y.client || x.clock - y.clock);
-  return { head, own, updates };
+  return { head, own, updates, batchOf };
 }
 
 export async function removeKept(area: KeepArea, agencyId: string): Promise<void> {
-  const prefix = entryKey(agencyId, '');
+  // Every entry of the agency's record, batches and whatever an earlier version wrote under its prefix.
+  const prefix = `${headKey(agencyId)}:`;
   const keys = Object.keys(await area.get(null)).filter(
     (k) => k === headKey(agencyId) || k.startsWith(prefix),
   );
@@ -127,9 +190,10 @@ export async function removeKept(area: KeepArea, agencyId: string): Promise<void
 }
 
 /**
- * The replica's side of the keep. Changes made in one tick go out in one `set` (the head and the new
- * entries together, one LevelDB batch), and while one is in flight the next ones queue (group commit, as
- * DocStore does), so a burst of appends costs a few writes.
+ * The replica's side of the keep. Changes made in one tick go out in one `set` (the head and the new batch
+ * together, one LevelDB batch), and while one is in flight the next ones queue (group commit, as DocStore
+ * does), so a burst of appends costs a few writes. Appending does no encoding: the actions of a write are
+ * encoded once, when it is built.
  */
 export class Keep {
   readonly agencyId: string;
@@ -137,18 +201,28 @@ export class Keep {
   /** The kept actions by id (the head does not list them: each write stays the size of what changed). */
   readonly own = new Map<string, KeptRef>();
   private readonly area: KeepArea;
-  private toSet = new Map<string, { ref: KeptRef; update: string }>();
+  private readonly now: () => number;
+  /** Each kept action's update, for the batch it goes in (and for writing a batch again with what remains). */
+  private readonly updates = new Map<string, Uint8Array>();
+  /** The actions each batch still holds, by batch number, and the batch each kept action is in. */
+  private readonly batches = new Map<number, Set<string>>();
+  private readonly batchOf = new Map<string, number>();
+  private nextBatch = 0;
+  /** Actions tracked since the last write began: the next write's new batch. */
+  private pending: string[] = [];
+  /** Batches whose stored value is not what they hold now (part acknowledged, or a write that failed). */
+  private stale = new Set<number>();
   private toRemove = new Set<string>();
+  /** IndexedDB's committed state vector as last told (encoded when written, not on every append). */
+  private sv: Uint8Array | null = null;
   private changed = 0;
   private written = 0;
   private waiters: Waiter[] = [];
   private inFlight = false;
   private scheduled = false;
-  private keptBytes: number;
+  private keptBytes = 0;
   /** Writes done (tests and the bench count them). */
   writes = 0;
-
-  private readonly now: () => number;
 
   constructor(area: KeepArea, agencyId: string, keyId: string, from: Kept | null, now: () => number) {
     this.area = area;
@@ -156,9 +230,17 @@ export class Keep {
     this.agencyId = agencyId;
     this.head = from
       ? { ...from.head, keyId }
-      : { v: 1, agencyId, keyId, actions: 0, sv: '', notKept: 0, at: now() };
-    for (const r of from?.own ?? []) this.own.set(r.id, r);
-    this.keptBytes = [...this.own.values()].reduce((n, r) => n + r.bytes, 0);
+      : { v: 2, agencyId, keyId, actions: 0, sv: '', notKept: 0, at: now() };
+    for (const r of from?.own ?? []) {
+      const update = from!.updates.get(r.id);
+      const n = from!.batchOf.get(r.id);
+      if (!update || n === undefined) continue;
+      this.own.set(r.id, r);
+      this.updates.set(r.id, update);
+      this.inBatch(r.id, n);
+      this.keptBytes += r.bytes;
+      this.nextBatch = Math.max(this.nextBatch, n + 1);
+    }
   }
 
   /** Keeps one of the member's own actions until the server acknowledges it (false: over the bound). */
@@ -174,12 +256,10 @@ export class Keep {
       this.touch();
       return false;
     }
-    const kept = { ...ref, bytes: update.byteLength };
-    this.own.set(ref.id, kept);
+    this.own.set(ref.id, { ...ref, bytes: update.byteLength });
+    this.updates.set(ref.id, update);
     this.keptBytes += update.byteLength;
-    const key = entryKey(this.agencyId, ref.id);
-    this.toSet.set(key, { ref: kept, update: toBase64(update) });
-    this.toRemove.delete(key);
+    this.pending.push(ref.id);
     this.touch();
     return true;
   }
@@ -191,11 +271,21 @@ export class Keep {
       const r = this.own.get(id);
       if (!r) continue;
       this.own.delete(id);
-      const key = entryKey(this.agencyId, id);
-      this.toSet.delete(key);
-      this.toRemove.add(key);
+      this.updates.delete(id);
       this.keptBytes -= r.bytes;
       changed = true;
+      const n = this.batchOf.get(id);
+      this.batchOf.delete(id);
+      // Not in a batch yet (tracked since the last write began): it simply stays out of the next one.
+      if (n === undefined) continue;
+      const batch = this.batches.get(n)!;
+      batch.delete(id);
+      if (batch.size) this.stale.add(n);
+      else {
+        this.batches.delete(n);
+        this.stale.delete(n);
+        this.toRemove.add(batchKey(this.agencyId, n));
+      }
     }
     if (changed) this.touch();
   }
@@ -209,11 +299,13 @@ export class Keep {
 
   /** What IndexedDB has committed: its state vector and the number of actions (written with the next change). */
   stored(sv: Uint8Array, actions: number, write: boolean): void {
-    const s = toBase64(sv);
-    if (s === this.head.sv && actions === this.head.actions) return;
-    this.head.sv = s;
+    // DocStore hands out the same array until its next commit: comparing it is enough, encoding waits for a write.
+    if (sv === this.sv && actions === this.head.actions) return;
+    this.sv = sv;
+    // Told to write (an acknowledgement, an open): not when the record already says exactly this.
+    const same = write && actions === this.head.actions && toBase64(sv) === this.head.sv;
     this.head.actions = actions;
-    if (write) this.touch();
+    if (write && !same) this.touch();
   }
 
   /** Resolves once every change made before this call is written; rejects if that write failed. */
@@ -226,6 +318,31 @@ export class Keep {
   flush(): Promise<void> {
     this.touch();
     return this.saved();
+  }
+
+  private inBatch(id: string, n: number): void {
+    const batch = this.batches.get(n) ?? new Set<string>();
+    this.batches.set(n, batch);
+    batch.add(id);
+    this.batchOf.set(id, n);
+  }
+
+  /** A batch's value: its actions' refs and their updates, concatenated and encoded once. */
+  private encodeBatch(ids: Iterable<string>): StoredBatch {
+    const refs: KeptRef[] = [];
+    let size = 0;
+    for (const id of ids) {
+      const r = this.own.get(id)!;
+      refs.push(r);
+      size += r.bytes;
+    }
+    const data = new Uint8Array(size);
+    let at = 0;
+    for (const r of refs) {
+      data.set(this.updates.get(r.id)!, at);
+      at += r.bytes;
+    }
+    return { refs, data: toBase64(data) };
   }
 
   private touch(): void {
@@ -246,21 +363,35 @@ export class Keep {
     if (this.inFlight || this.written >= this.changed) return;
     this.inFlight = true;
     const upTo = this.changed;
-    const set = Object.fromEntries(this.toSet);
+    // The new actions become a batch of their own; it is written (and written again) like any stale one.
+    const fresh = this.pending.filter((id) => this.own.has(id));
+    this.pending = [];
+    if (fresh.length) {
+      const n = this.nextBatch++;
+      for (const id of fresh) this.inBatch(id, n);
+      this.stale.add(n);
+    }
+    const stale = [...this.stale];
     const remove = [...this.toRemove];
-    this.toSet = new Map();
+    this.stale = new Set();
     this.toRemove = new Set();
+    if (this.sv) this.head.sv = toBase64(this.sv);
+    const items: Record<string, unknown> = {};
+    for (const n of stale) {
+      const batch = this.batches.get(n);
+      if (batch?.size) items[batchKey(this.agencyId, n)] = this.encodeBatch(batch);
+    }
     let error: unknown = null;
     try {
       this.writes++;
-      // Entries and the head in one set (one batch): the head never names an entry that is not there.
-      await this.area.set({ ...set, [headKey(this.agencyId)]: { ...this.head, at: this.now() } });
+      // Batches and the head in one set (one LevelDB batch): the head never runs ahead of what is kept.
+      await this.area.set({ ...items, [headKey(this.agencyId)]: { ...this.head, at: this.now() } });
       if (remove.length) await this.area.remove(remove);
       this.written = upTo;
     } catch (e) {
       error = e;
-      // Kept for the next attempt (the next change retries).
-      for (const [k, v] of Object.entries(set)) if (!this.toSet.has(k)) this.toSet.set(k, v);
+      // Kept for the next attempt (the next change retries); a batch acknowledged meanwhile is removed instead.
+      for (const n of stale) if (this.batches.has(n)) this.stale.add(n);
       for (const k of remove) this.toRemove.add(k);
     } finally {
       this.inFlight = false;

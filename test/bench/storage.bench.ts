@@ -225,7 +225,7 @@ for (const kind of TRIALS ? (['stock', 'kept'] as const) : []) {
     }
     const t = trials[`${kind}-${mode}`]!;
     console.log(
-      `  ${kind} ${mode}: lost ${t.lost} of ${t.trials}${t.lost ? ` (trials ${t.lostActions.join(', ')})` : ''}${t.wiped.length ? `; database found empty after trials ${t.wiped.join(', ')}` : ''}`,
+      `  ${kind} ${mode}: lost ${t.lost} of ${t.trials}${t.lost ? ` (trials ${t.lostActions.join(', ')})` : ''}${t.wiped.length ? `; database found empty after trials ${t.wiped.join(', ')}` : ''}${t.tornInside.length ? `; LevelDB log left torn and written over (the next open fails: google/leveldb#1287) after trials ${t.tornInside.join(', ')}` : ''}`,
     );
   }
 }

@@ -39,18 +39,33 @@ describe('replica storage in real Chromium', () => {
           // As the replica stores: DocStore with its record outside IndexedDB (replica/keep.ts).
           const result = await lossTrials(p, 'kept', mode, TRIALS);
           console.log(
-            `storage: ${mode} right after "saved": lost ${result.lost} of ${result.trials} trials, database found empty after ${result.wiped.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+            `storage: ${mode} right after "saved": lost ${result.lost} of ${result.trials} trials, database found empty after ${result.wiped.length}, LevelDB log left with a record torn and written over after ${result.tornInside.length}, with its last record torn after ${result.tornTail.length} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
           );
-          const { wiped, ...losses } = result;
+          if (result.keepUnreadable.length)
+            console.log(
+              `storage: chrome.storage.local unreadable after ${JSON.stringify(result.keepUnreadable)}`,
+            );
+          const { wiped, tornInside, tornTail, keepUnreadable: _, ...losses } = result;
           expect(losses).toEqual({ trials: TRIALS, lost: 0, lostActions: [] });
-          // A clean close never empties the database. After a SIGKILL, Chromium 156 here sometimes discards
-          // the whole database (every earlier action gone, no row left): once in each of three 40-trial runs
-          // on 2 Dec (three in a fourth), never in the 380 trials run earlier. The product recovers from it:
-          // a wiped trial's own saved actions (never acknowledged) must come back from the record kept in
-          // chrome.storage.local, and any that do not count in `lost` above; earlier trials' actions were
-          // acknowledged by the test playing the server, which sends them back to a real replica.
-          if (mode === 'close') expect(wiped).toEqual([]);
-          else expect(wiped.length).toBeLessThanOrEqual(Math.max(3, TRIALS / 4));
+          if (mode === 'close') {
+            // A clean close tears nothing and never empties the database.
+            expect({ wiped, tornInside, tornTail }).toEqual({ wiped: [], tornInside: [], tornTail: [] });
+          } else {
+            // After a SIGKILL, Chromium 156 here sometimes discards the whole database (5 trials in 400).
+            // The cause, established from its logs ("Failed to open LevelDB database … Corruption: checksum
+            // mismatch", then "IndexedDB recovering from a corrupted (and deleted) database"): a kill between
+            // the two writes of one LevelDB log record leaves a header without its payload; the next launch
+            // reads that as the log's end, and with `reuse_logs` appends after it; the launch after that reads
+            // the header's length over the new records and fails (google/leveldb#1287). So the database is
+            // found empty after exactly the trials whose killed browser left such a log, no other: a wipe for
+            // any other reason fails here. The product recovers from it: a wiped trial's own saved actions
+            // (never acknowledged) must come back from the record kept in chrome.storage.local, and any that
+            // do not count in `lost` above; earlier trials' actions were acknowledged by the test playing
+            // the server, which sends them back to a real replica.
+            expect(wiped).toEqual(tornInside);
+            // Each of those logs was torn at its end by an earlier kill.
+            for (const i of tornInside) expect(tornTail.some((j) => j < i)).toBe(true);
+          }
         } finally {
           stopBusy();
         }
@@ -65,8 +80,8 @@ describe('replica storage in real Chromium', () => {
     console.log(
       `storage: deleted IndexedDB after trials 2 and 4: database found empty after ${result.wiped.join(', ')}`,
     );
-    // Found empty after exactly those two (a discard of the browser's own may add one), nothing lost.
-    expect(result.wiped).toEqual(expect.arrayContaining([2, 4]));
+    // Found empty after exactly those two and any the browser discarded itself (a torn log), nothing lost.
+    expect(result.wiped).toEqual([...new Set([2, 4, ...result.tornInside])].sort((a, b) => a - b));
     expect(result).toMatchObject({ trials: 6, lost: 0, lostActions: [] });
   }, 600_000); // six browser launches: ~2 minutes on a loaded 2-core machine
 

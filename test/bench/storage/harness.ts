@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { rolldown } from 'rolldown';
 import { CHROMIUM, QUIET_CHROMIUM_ARGS } from '../../e2e/support/paths.ts';
+import { scanLevelDb } from './leveldb-log.ts';
 import type { Kind, StorageBench } from './page.ts';
 
 export type { Kind };
@@ -55,6 +56,8 @@ export class Profile {
   readonly dir: string;
   context: BrowserContext | null = null;
   page: Page | null = null;
+  /** More Chromium switches for each launch (wipe-evidence.ts: a log file per launch). */
+  launchArgs: () => string[] = () => [];
   private readonly served: Served;
   private origin = '';
 
@@ -72,7 +75,12 @@ export class Profile {
     this.context = await chromium.launchPersistentContext(this.dir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, ...QUIET_CHROMIUM_ARGS],
+      args: [
+        `--disable-extensions-except=${ext}`,
+        `--load-extension=${ext}`,
+        ...QUIET_CHROMIUM_ARGS,
+        ...this.launchArgs(),
+      ],
     });
     // An unpacked extension's id comes from its path: learned once, from its worker.
     if (!this.origin) {
@@ -142,10 +150,23 @@ export class Profile {
    */
   async discardIndexedDb(): Promise<void> {
     if (this.context) throw new Error('close the browser before discarding its IndexedDB');
+    await rm(this.indexedDbDir(), { recursive: true });
+  }
+
+  /** The LevelDB folder of the page's IndexedDB in the profile. */
+  indexedDbDir(): string {
     const host = new URL(this.origin).host;
-    await rm(join(this.dir, 'Default', 'IndexedDB', `chrome-extension_${host}_0.indexeddb.leveldb`), {
-      recursive: true,
-    });
+    return join(this.dir, 'Default', 'IndexedDB', `chrome-extension_${host}_0.indexeddb.leveldb`);
+  }
+
+  /**
+   * How the stopped browser left the IndexedDB's logs (leveldb-log.ts): `inside`, a record torn and written
+   * over (the next open fails as corrupt and Chromium deletes the database); `tail`, the last record torn.
+   */
+  async tornLogs(): Promise<{ inside: boolean; tail: boolean }> {
+    if (this.context) throw new Error('stop the browser before reading its files');
+    const scans = Object.values(await scanLevelDb(this.indexedDbDir()));
+    return { inside: scans.some((s) => s.tornInside.length > 0), tail: scans.some((s) => s.tornTail) };
   }
 
   async dispose(): Promise<void> {
@@ -224,6 +245,20 @@ export interface TrialResult {
    * come back from the keep, and any that do not count as lost.
    */
   wiped: number[];
+  /**
+   * Trials after which the stopped browser left IndexedDB's LevelDB log with a record torn and written over
+   * (a kill between a record's header and its payload, then a launch that appended after it: LevelDB's
+   * `reuse_logs`, google/leveldb#1287). The next open fails as corrupt and Chromium deletes the database,
+   * so these are the trials `wiped` must list, no more (a wipe for another reason would be unexplained).
+   */
+  tornInside: number[];
+  /** Trials whose kill tore the log's last record (the launch after appends behind it). */
+  tornTail: number[];
+  /**
+   * Trials after which chrome.storage.local could not be read (the keep's store), with its error and whether
+   * asking again read it. Not a loss by itself: only when IndexedDB lost a saved action too (`lost`).
+   */
+  keepUnreadable: { trial: number; error: string; readOnRetry: boolean }[];
 }
 
 /**
@@ -242,7 +277,9 @@ export async function lossTrials(
   opts: {
     delayMs?: () => number;
     seed?: number;
-    onTrial?: (i: number, lostSoFar: number) => void;
+    onTrial?: (i: number, lostSoFar: number, wiped: boolean) => void | Promise<void>;
+    /** Called once the browser is closed or killed (and its processes gone), before it is launched again. */
+    afterStop?: (i: number) => Promise<void>;
     /** Trials after which the test deletes the IndexedDB folder itself (the browser's discard, on purpose). */
     discard?: (i: number) => boolean;
   } = {},
@@ -250,6 +287,9 @@ export async function lossTrials(
   const name = `trials-${kind}-${mode}`;
   const lost = new Set<number>();
   const wiped: number[] = [];
+  const tornInside: number[] = [];
+  const tornTail: number[] = [];
+  const keepUnreadable: TrialResult['keepUnreadable'] = [];
   let saved: [number, number][] = [];
   let seed = opts.seed ?? 13;
   const nextCount = () => {
@@ -286,12 +326,17 @@ export async function lossTrials(
     }
     if (mode === 'close') await profile.close();
     else await profile.crash();
+    await opts.afterStop?.(i);
+    const torn = await profile.tornLogs();
+    if (torn.inside) tornInside.push(i);
+    if (torn.tail) tornTail.push(i);
     if (opts.discard?.(i)) await profile.discardIndexedDb();
     await profile.launch();
     if (kind === 'kept') {
       // The product's open: what IndexedDB lost of the kept actions is written back first (recovery.ts).
       const r = await profile.run('recoverAndCheck', name, saved);
       const own = saved[saved.length - 1]!;
+      if (r.keepError) keepUnreadable.push({ trial: i, error: r.keepError, readOnRetry: r.keepReadOnRetry });
       if (r.wiped) {
         // Every earlier trial's actions were acknowledged (below): the server sends those back, as it does to
         // a replica whose database was discarded. This trial's, never acknowledged, must be back from the keep.
@@ -301,7 +346,7 @@ export async function lossTrials(
       } else for (const k of r.missing) lost.add(k);
       // The test plays the server: it acknowledges everything saved so far.
       await profile.run('ackAll', name);
-      opts.onTrial?.(i, lost.size);
+      await opts.onTrial?.(i, lost.size, r.wiped);
       continue;
     }
     const missing = await profile.run('missing', kind, name, saved);
@@ -314,10 +359,18 @@ export async function lossTrials(
       wiped.push(i);
       saved = [];
     } else for (const k of missing) lost.add(k);
-    opts.onTrial?.(i, lost.size);
+    await opts.onTrial?.(i, lost.size, wiped[wiped.length - 1] === i);
   }
   await profile.close();
-  return { trials, lost: lost.size, lostActions: [...lost].sort((a, b) => a - b), wiped };
+  return {
+    trials,
+    lost: lost.size,
+    lostActions: [...lost].sort((a, b) => a - b),
+    wiped,
+    tornInside,
+    tornTail,
+    keepUnreadable,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@
 // (recovery.ts), against a browser.storage.local kept in memory.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { encodeSv, headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
+import { batchKey, encodeSv, headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
 import { planRecovery } from '../../../extension/replica/recovery.ts';
 import { MemoryKeep } from './support/memory-keep.ts';
 
@@ -67,7 +67,11 @@ describe('the keep', () => {
     let kept = await readKept(area, AGENCY);
     expect(kept?.own).toHaveLength(490);
     expect(kept?.head.notKept).toBe(4);
-    expect([...area.items.keys()].filter((k) => k.startsWith(`keep:${AGENCY}:`))).toHaveLength(490);
+    // The 500 went out as one batch; the acknowledgement wrote it again with the 490 left.
+    expect([...area.items.keys()].filter((k) => k.startsWith(`keep:${AGENCY}:`))).toEqual([
+      batchKey(AGENCY, 0),
+    ]);
+    expect(JSON.parse(area.items.get(batchKey(AGENCY, 0))!).refs).toHaveLength(490);
     keep.acknowledged(new Set(ids));
     keep.allAcknowledged();
     await keep.saved();
@@ -77,7 +81,7 @@ describe('the keep', () => {
     expect([...area.items.keys()]).toEqual([headKey(AGENCY)]);
   });
 
-  it('a write carries only what changed: the new action and a head of constant size, however many are kept', async () => {
+  it('a write carries only what changed: a batch of the new action and a head of constant size, however many are kept', async () => {
     const area = new MemoryKeep();
     const keep = new Keep(area, AGENCY, KEY, null, now);
     const w = writer();
@@ -90,8 +94,94 @@ describe('the keep', () => {
     const { ref, update } = w.write('a300');
     keep.track(ref, update);
     await keep.saved();
-    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), `keep:${AGENCY}:a300`].sort());
+    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    expect(JSON.parse(area.items.get(batchKey(AGENCY, 1))!).refs.map((r: { id: string }) => r.id)).toEqual([
+      'a300',
+    ]);
     expect(area.items.get(headKey(AGENCY))!.length).toBeLessThanOrEqual(headSize + 8);
+  });
+
+  it('a burst of appends is one entry whatever its size, and each action comes back as the update that wrote it', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    const written = new Map<string, Uint8Array>();
+    for (let i = 0; i < 400; i++) {
+      const { ref, update } = w.write(`a${i}`);
+      written.set(ref.id, update);
+      keep.track(ref, update);
+    }
+    await keep.saved();
+    expect(area.sets).toBe(1);
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 0)].sort());
+    const kept = (await readKept(area, AGENCY))!;
+    expect(kept.own).toHaveLength(400);
+    for (const [id, update] of written) expect(kept.updates.get(id)).toEqual(update);
+  });
+
+  it('an acknowledgement of part of a batch writes the rest again; of all of it, removes it', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    const ids: string[] = [];
+    const batch = async (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) {
+        const { ref, update } = w.write(`a${i}`);
+        ids.push(ref.id);
+        keep.track(ref, update);
+      }
+      await keep.saved();
+    };
+    await batch(0, 3); // batch 0: a0–a2
+    await batch(3, 3); // batch 1: a3–a5
+    keep.acknowledged(new Set(['a0', 'a1', 'a2', 'a3']));
+    await keep.saved();
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    const kept = (await readKept(area, AGENCY))!;
+    expect(kept.own.map((r) => r.id)).toEqual(['a4', 'a5']);
+    expect(kept.updates.size).toBe(2);
+  });
+
+  it('a keep opened from a record goes on from it: new batches under new numbers, acknowledgements remove the old ones', async () => {
+    const area = new MemoryKeep();
+    const w = writer();
+    const first = new Keep(area, AGENCY, KEY, null, now);
+    for (const id of ['a0', 'a1']) {
+      const { ref, update } = w.write(id);
+      first.track(ref, update);
+    }
+    await first.saved();
+    const again = new Keep(area, AGENCY, KEY, await readKept(area, AGENCY), now);
+    const { ref, update } = w.write('a2');
+    again.track(ref, update);
+    await again.saved();
+    expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a0', 'a1', 'a2']);
+    again.acknowledged(new Set(['a0', 'a1']));
+    await again.saved();
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a2']);
+  });
+
+  it('a batch whose refs do not match its bytes is left out; the others are read', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    for (const id of ['a0', 'a1']) {
+      const { ref, update } = w.write(id);
+      keep.track(ref, update);
+      await keep.saved();
+    }
+    const b0 = JSON.parse(area.items.get(batchKey(AGENCY, 0))!);
+    for (const bad of [
+      { ...b0, refs: [{ ...b0.refs[0], bytes: b0.refs[0].bytes + 1 }] },
+      { ...b0, refs: [{ ...b0.refs[0], bytes: -1 }] },
+      { ...b0, data: `${b0.data}!` },
+      { refs: 'x', data: b0.data },
+    ]) {
+      area.items.set(batchKey(AGENCY, 0), JSON.stringify(bad));
+      expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a1']);
+    }
   });
 
   it(`bounds the bytes kept (${KEEP_LIMIT.bytes} bytes of updates)`, () => {
@@ -119,9 +209,16 @@ describe('the keep', () => {
 
   it('a record this version did not write (another agency, another shape) is not read', async () => {
     const area = new MemoryKeep();
-    await area.set({ [headKey(AGENCY)]: { v: 1, agencyId: 'other', keyId: KEY, own: [] } });
+    await area.set({
+      [headKey(AGENCY)]: { v: 2, agencyId: 'other', keyId: KEY, actions: 0, sv: '', notKept: 0 },
+    });
     expect(await readKept(area, AGENCY)).toBeNull();
     await area.set({ [headKey(AGENCY)]: { v: 2, agencyId: AGENCY } });
+    expect(await readKept(area, AGENCY)).toBeNull();
+    // The version before batches (one entry per action, head version 1).
+    await area.set({
+      [headKey(AGENCY)]: { v: 1, agencyId: AGENCY, keyId: KEY, actions: 0, sv: '', notKept: 0 },
+    });
     expect(await readKept(area, AGENCY)).toBeNull();
   });
 });
