@@ -31,7 +31,8 @@ export const ACTIONS_ROOT = 'actions';
 //    manager, and a manager's later record gives an offer its amount (D12, D15); a join under an active
 //    member's name is refused.
 // 9: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
-export const SNAPSHOT_VERSION = 9;
+// 10: names compared as a reader sees them (invisible characters, look-alike letters, spaces, a shown tag).
+export const SNAPSHOT_VERSION = 10;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =

@@ -233,7 +233,7 @@ export const VERDICTS = {
     // Identity: a member is shown by the name given when joining, so two active members need two names
     rule: 'LOG',
     message:
-      'An active member of the agency already has this name (names are compared without case or spacing): join with another name, for instance with your last name or initial.',
+      'An active member of the agency already has this name (names that read the same are one name, whatever their case, spaces or invisible characters): join with another name, for instance with your last name or initial.',
   },
   OFFER_FOR_OTHER: {
     // D12: only a business manager records for someone else; an offer shows on Upwork to its freelancer and

@@ -1,15 +1,67 @@
 // Two members with one name would be one person to every reader: the activity shows names only, and the
 // proposal form's "propose as" control is matched to a member by name. So a join that takes the name of an
-// active member its browser knew of is refused (NAME_TAKEN), compared without case or spacing (a member who
-// left frees their name). Joins made at the same moment cannot see each other, and refusing either would
-// depend on the order: both stand, and both names are shown with the start of their member id, whichever is
-// derived first.
+// active member its browser knew of is refused (NAME_TAKEN), compared as a reader sees them (nameKey); a
+// member who left frees their name. Joins made at the same moment cannot see each other, and refusing
+// either would depend on the order: both stand, and both names are shown with the start of their member id,
+// whichever is derived first.
 import { knownActive, knownMember, type ReplayContext } from '../knowledge.ts';
 import type { Member, MemberId } from '../types.ts';
 
-/** A name as compared: case and spacing do not make two names different. */
+/**
+ * Latin letters' look-alikes in Cyrillic and Greek (lower case, after NFKC): "Bоb" with a Cyrillic о reads
+ * as "Bob" to every member. Not Unicode's whole confusables table — the letters a name can hide in.
+ */
+const LOOK_ALIKES: Readonly<Record<string, string>> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  һ: 'h',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  к: 'k',
+  ӏ: 'l',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  ѕ: 's',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ϲ: 'c',
+};
+const LOOK_ALIKE = new RegExp(`[${Object.keys(LOOK_ALIKES).join('')}]`, 'gu');
+
+/**
+ * A name as compared: case, spacing, invisible characters (zero-width spaces and joiners, soft hyphens,
+ * direction marks: Unicode's default-ignorable code points) and Latin look-alikes do not make two names
+ * different. Two names that read the same are one name.
+ */
 export const nameKey = (name: string): string =>
-  name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+  name
+    .normalize('NFKC')
+    .replace(/\p{Default_Ignorable_Code_Point}/gu, '')
+    .toLowerCase()
+    .replace(LOOK_ALIKE, (c) => LOOK_ALIKES[c]!)
+    .replace(/\s+/g, '');
 
 const tag = (id: MemberId): string => ` (${id.slice(0, 4)})`;
 
@@ -19,10 +71,15 @@ function givenName(m: Member): string {
   return m.name.endsWith(t) ? m.name.slice(0, -t.length) : m.name;
 }
 
-/** The members other than `self` whose given name is `name`, in any status. */
+/**
+ * The members other than `self` whose name is `name`, in any status: the name they gave, or the name shown
+ * for them (a joiner typing "Bob (w0c0)" would otherwise pass for the tagged Bob).
+ */
 function namesakes(ctx: ReplayContext, name: string, self: MemberId): Member[] {
   const key = nameKey(name);
-  return Object.values(ctx.state.members).filter((m) => m.id !== self && nameKey(givenName(m)) === key);
+  return Object.values(ctx.state.members).filter(
+    (m) => m.id !== self && (nameKey(givenName(m)) === key || nameKey(m.name) === key),
+  );
 }
 
 /** Whether `name` is taken by a member the joining action knew as active (its causal past, not the order). */

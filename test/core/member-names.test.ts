@@ -35,6 +35,47 @@ describe('names: one active member per name', () => {
     expect(active(f, d)).toEqual(['Bob', 'Bob Lee', 'Olga']);
   });
 
+  it('invisible characters, look-alike letters, spaces and a copied tag do not make a second name (outside review)', async () => {
+    const f = new AgencyFixture();
+    await f.create('Olga', 100);
+    await f.join('Bob Smith');
+    const tries = [
+      'Bob\u200b Smith', // zero-width space
+      'Bo\u200db Smith', // zero-width joiner
+      'Bob\u2060 Smith', // word joiner
+      'B\u00adob Smith', // soft hyphen
+      '\u200eBob Smith', // left-to-right mark
+      'Bo\u034fb Smith', // combining grapheme joiner
+      'B\u043eb Smith', // Cyrillic о
+      'B\u03bfb Smith', // Greek ο
+      '\u0412\u041e\u0412 SMITH', // Cyrillic capitals В О В
+      'BobSmith',
+    ];
+    for (const [i, label] of tries.entries()) {
+      const { invite } = await f.invite();
+      const twin = await f.joinWith(`Twin${i}`, invite, { label });
+      expect(codesOf(f.derive(), twin), JSON.stringify(label)).toEqual(['NAME_TAKEN']);
+    }
+    // a name that differs in a letter a reader sees is another name
+    const { invite } = await f.invite();
+    const other = await f.joinWith('Other', invite, { label: 'Bob Smyth' });
+    expect(refused(f.derive(), other)).toBe(false);
+  });
+
+  it('a join under the name shown for a tagged namesake is refused (outside review)', async () => {
+    const f = await agency();
+    const a = await f.invite();
+    const b = await f.invite();
+    const base = f.heads();
+    await f.joinWith('Ann', a.invite, { deps: base });
+    await f.joinWith('Ann2', b.invite, { deps: base, label: 'ann' });
+    const shown = f.derive().state.members[f.id('Ann')]!.name;
+    expect(shown).toBe(`Ann (${f.id('Ann').slice(0, 4)})`);
+    const { invite } = await f.invite();
+    const spoof = await f.joinWith('Ann3', invite, { label: shown });
+    expect(codesOf(f.derive(), spoof)).toEqual(['NAME_TAKEN']);
+  });
+
   it('a member who left frees their name', async () => {
     const f = await agency();
     await f.act('Bob', 'leaveAgency', {});

@@ -979,7 +979,12 @@ export class Oracle {
    */
   private nameInUse(s: OState, name: string, joiner: string): boolean {
     const self = s.keys.get(joiner)?.member ?? joiner;
-    const plain = (n: string) => n.normalize('NFKC').toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+    // what a reader cannot see does not tell two names apart: case, spaces, zero-width and format characters
+    const plain = (n: string) =>
+      n
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[\s\u00ad\u034f\u200b-\u200f\u2060-\u2064\ufeff]/gu, '');
     return [...s.members].some(
       ([id, m]) => id !== self && m.status === 'active' && plain(m.name) === plain(name),
     );
