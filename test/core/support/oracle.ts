@@ -984,7 +984,7 @@ export class Oracle {
       n
         .normalize('NFKC')
         .toLowerCase()
-        .replace(/[\s\u00ad\u034f\u200b-\u200f\u2060-\u2064\ufeff]/gu, '');
+        .replace(/\s|\u00ad|\u034f|[\u200b-\u200f]|[\u2060-\u2064]|\ufeff/gu, '');
     return [...s.members].some(
       ([id, m]) => id !== self && m.status === 'active' && plain(m.name) === plain(name),
     );
