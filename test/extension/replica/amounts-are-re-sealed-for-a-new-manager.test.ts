@@ -5,17 +5,13 @@
 // figure — so the new manager reads the whole history. A plain member's replica and every byte its socket
 // received still hold no amount; a demoted manager is re-sealed nothing written after the demotion.
 import 'fake-indexeddb/auto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type AmountsView, type Payloads, resealNeeds, toBase64Url } from '../../../core/index.ts';
 import type { Replica } from '../../../extension/replica/replica.ts';
-import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { amountFoundIn } from './support/amount-encodings.ts';
 import { converged, createdAgency, joined } from './support/peers.ts';
-import { RecordingBrowser } from './support/recording-browser.ts';
+import { acted, serverAndBrowsers } from './support/server-and-browsers.ts';
 
 const WAIT = 20_000;
 // Each above 2^20 cents, so even its shortest binary encoding is 4 bytes long (amount-encodings.ts).
@@ -26,33 +22,9 @@ const PAYOUT = 2_718_282;
 const LATE_PAYOUT = 6_020_447;
 const ALL = [RATE, FIXED, MILESTONE, PAYOUT, LATE_PAYOUT];
 
-let dataDir: string;
-let server: SyncServer;
-let browsers: RecordingBrowser[] = [];
-
-async function browser(name: string) {
-  const b = await RecordingBrowser.open(name);
-  browsers.push(b);
-  return b;
-}
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'reseal-'));
-  server = await startSyncServer({ port: 0, dataDir, logLevel: 'error' });
-});
-
-afterEach(async () => {
-  for (const b of browsers) await b.closeAll();
-  browsers = [];
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function ok(r: Replica, ...args: Parameters<Replica['act']>) {
-  const result = await r.act(...args);
-  if (!result.ok) throw new Error(`${args[0]}: ${result.message}`);
-  return result.id;
-}
+const env = serverAndBrowsers('reseal-');
+const browser = env.browser;
+const ok = async (...args: Parameters<typeof acted>) => (await acted(...args)).id;
 
 const leaks = (chunks: readonly Uint8Array[], amounts: readonly number[] = ALL): string[] =>
   chunks.flatMap((bytes) => amounts.flatMap((n) => amountFoundIn(bytes, n).map((e) => `${n}: ${e}`)));
@@ -77,7 +49,7 @@ const reseals = (r: Replica) =>
 describe('D15: a newly promoted business manager reads the earlier amounts', () => {
   it('D15: two managers online re-seal the history to the promoted member’s browser, nothing doubled or refused; the plain member still receives no amount', async () => {
     const [olgaB, maxB, annB, bobB] = await Promise.all(['Olga', 'Max', 'Ann', 'Bob'].map((n) => browser(n)));
-    const olga = await createdAgency(olgaB!, server.url);
+    const olga = await createdAgency(olgaB!, env.server().url);
     const max = await joined(olga, maxB!, { role: 'manager' });
     const ann = await joined(olga, annB!);
     const bob = await joined(olga, bobB!);
@@ -160,7 +132,7 @@ describe('D15: a newly promoted business manager reads the earlier amounts', () 
 
   it('D15: a demoted manager is re-sealed nothing; the next promoted member gets everything, the later amount too', async () => {
     const [olgaB, annB, bobB] = await Promise.all(['Olga', 'Ann', 'Bob'].map((n) => browser(n)));
-    const olga = await createdAgency(olgaB!, server.url);
+    const olga = await createdAgency(olgaB!, env.server().url);
     const ann = await joined(olga, annB!, { role: 'manager' });
     const bob = await joined(olga, bobB!);
     await ann.waitFor((r) => r.syncView().status === 'synced', WAIT);

@@ -4,10 +4,7 @@
 // Y.Doc and derived snapshot) and every byte its socket received hold none of them, in any encoding; a
 // manager demoted stops being sealed to at once (what was sent before stays readable: it cannot be unsent).
 import 'fake-indexeddb/auto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   ACTIONS_ROOT,
@@ -20,10 +17,10 @@ import {
 } from '../../../core/index.ts';
 import type { Replica } from '../../../extension/replica/replica.ts';
 import { sealPublicKey } from '../../../extension/replica/sealing.ts';
-import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { amountFoundIn } from './support/amount-encodings.ts';
-import { type Browser, converged, createdAgency, joined } from './support/peers.ts';
+import { converged, createdAgency, joined } from './support/peers.ts';
 import { RecordingBrowser } from './support/recording-browser.ts';
+import { acted, serverAndBrowsers } from './support/server-and-browsers.ts';
 
 const WAIT = 15_000;
 // Each above 2^20 cents, so even its shortest binary encoding is 4 bytes long: random ciphertext matches one
@@ -36,33 +33,9 @@ const PAYOUT = 2_718_282;
 const LATE_PAYOUT = 6_020_447;
 const ALL = [RATE, NEW_RATE, FIXED, MILESTONE, PAYOUT, LATE_PAYOUT];
 
-let dataDir: string;
-let server: SyncServer;
-let browsers: Browser[] = [];
-
-async function browser(name: string) {
-  const b = await RecordingBrowser.open(name);
-  browsers.push(b);
-  return b;
-}
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'amounts-'));
-  server = await startSyncServer({ port: 0, dataDir, logLevel: 'error' });
-});
-
-afterEach(async () => {
-  for (const b of browsers) await b.closeAll();
-  browsers = [];
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function ok(r: Replica, ...args: Parameters<Replica['act']>) {
-  const result = await r.act(...args);
-  if (!result.ok) throw new Error(`${args[0]}: ${result.message}`);
-  return result.id;
-}
+const env = serverAndBrowsers('amounts-');
+const browser = env.browser;
+const ok = async (...args: Parameters<typeof acted>) => (await acted(...args)).id;
 
 /** Every amount's encodings found in these bytes, as "amount: encoding". */
 function leaks(chunks: readonly Uint8Array[], amounts: readonly number[] = ALL): string[] {
@@ -98,7 +71,7 @@ describe('D15: rates, milestone amounts and payouts reach only business managers
     const olgaB = await browser('Olga');
     const maxB = (await browser('Max')) as RecordingBrowser;
     const annB = (await browser('Ann')) as RecordingBrowser;
-    const olga = await createdAgency(olgaB, server.url);
+    const olga = await createdAgency(olgaB, env.server().url);
     const max = await joined(olga, maxB, { role: 'manager' });
     const ann = await joined(olga, annB);
     // A manager's browser publishes its seal key when it first opens the amounts (or records one).
@@ -204,7 +177,7 @@ describe('D15: rates, milestone amounts and payouts reach only business managers
     const olgaB = await browser('Olga');
     const maxB = (await browser('Max')) as RecordingBrowser;
     const leaB = await browser('Lea');
-    const olga = await createdAgency(olgaB, server.url);
+    const olga = await createdAgency(olgaB, env.server().url);
     const max = await joined(olga, maxB, { role: 'manager' });
     const lea = await joined(olga, leaB, { role: 'manager' });
     await ok(olga, 'receiveOffer', {

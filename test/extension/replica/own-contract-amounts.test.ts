@@ -4,17 +4,13 @@
 // another manager reads it beside the contract seen on Upwork; a plain member's replica and every byte its
 // socket received hold none of it, and a plain member's sealed figure counts nowhere (AMOUNT_NOT_BY_MANAGER).
 import 'fake-indexeddb/auto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type Payloads, SEAL } from '../../../core/index.ts';
-import type { Replica } from '../../../extension/replica/replica.ts';
-import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { amountFoundIn } from './support/amount-encodings.ts';
-import { type Browser, converged, createdAgency, joined } from './support/peers.ts';
-import { RecordingBrowser } from './support/recording-browser.ts';
+import { converged, createdAgency, joined } from './support/peers.ts';
+import type { RecordingBrowser } from './support/recording-browser.ts';
+import { acted, serverAndBrowsers } from './support/server-and-browsers.ts';
 
 const WAIT = 15_000;
 // Above 2^20 cents, so even the shortest binary encoding is 4 bytes long (amount-encodings.ts).
@@ -22,33 +18,9 @@ const RATE = 6_150_427;
 const PRICE = 8_264_913;
 const MEMBER_RATE = 3_377_219;
 
-let dataDir: string;
-let server: SyncServer;
-let browsers: Browser[] = [];
-
-async function browser(name: string) {
-  const b = await RecordingBrowser.open(name);
-  browsers.push(b);
-  return b;
-}
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'own-contracts-'));
-  server = await startSyncServer({ port: 0, dataDir, logLevel: 'error' });
-});
-
-afterEach(async () => {
-  for (const b of browsers) await b.closeAll();
-  browsers = [];
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-async function ok(r: Replica, ...args: Parameters<Replica['act']>) {
-  const result = await r.act(...args);
-  if (!result.ok) throw new Error(`${args[0]}: ${result.message}`);
-  return result;
-}
+const env = serverAndBrowsers('own-contracts-');
+const browser = env.browser;
+const ok = acted;
 
 function leaks(chunks: readonly Uint8Array[], amounts: readonly number[]): string[] {
   return chunks.flatMap((bytes) => amounts.flatMap((n) => amountFoundIn(bytes, n).map((e) => `${n}: ${e}`)));
@@ -59,7 +31,7 @@ describe('D15: a business manager’s own contract with its rate, from their own
     const olgaB = await browser('Olga');
     const maxB = await browser('Max');
     const annB = (await browser('Ann')) as RecordingBrowser;
-    const olga = await createdAgency(olgaB, server.url);
+    const olga = await createdAgency(olgaB, env.server().url);
     const max = await joined(olga, maxB, { role: 'manager' });
     const ann = await joined(olga, annB);
     await max.waitFor((r) => r.syncView().status === 'synced', WAIT);
