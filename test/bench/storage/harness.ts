@@ -47,7 +47,7 @@ export async function serve(code: string): Promise<Served> {
   await writeFile(join(dir, 'bench.js'), code);
   await writeFile(
     join(dir, 'bench.html'),
-    '<!doctype html><title>storage bench</title><script src="bench.js"></script>',
+    '<!doctype html><meta charset="utf-8"><title>storage bench</title><script src="bench.js"></script>',
   );
   return { extensionDir: dir, close: () => rm(dir, { recursive: true, force: true }) };
 }
