@@ -240,7 +240,9 @@ describe('two members in two browsers, synced through a real sync server', () =>
     await Promise.all([olga.launch(), bob.launch()]);
     const [olgaPopup, bobPopup] = await Promise.all([olga.popup(), bob.popup()]);
     for (const popup of [olgaPopup, bobPopup]) {
-      await expect(popup.locator(BALANCE).textContent()).resolves.toBe('165');
+      // The first render may come from the derived snapshot, written at most every 2 s, before the stored
+      // doc is read: the balance settles on what was kept (a CI dry run saw 162 for a moment).
+      await waitForText(popup.locator(BALANCE), /^165$/);
       await waitForText(teamLine(popup, 'Bob'), 'Business manager · Non-exclusive');
       await waitForText(
         popup.getByRole('list', { name: 'Recent activity' }).getByRole('listitem'),
