@@ -27,7 +27,14 @@ import { noteKeyAction } from './key-chain.ts';
 import type { ReplayContext } from './knowledge.ts';
 import { byId, orderSteps, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
-import { computeRevocations, mergeRevocations, revocation, sameRevocations } from './revoke.ts';
+import {
+  computeRevocations,
+  emptyRoundMemory,
+  mergeRevocations,
+  rememberRound,
+  revocation,
+  sameRevocations,
+} from './revoke.ts';
 import { leaveRoom } from './room-to-grow.ts';
 import { applyRules, type Outcome } from './rules/index.ts';
 import { runSteps, STEP, type Steps } from './steps.ts';
@@ -235,10 +242,12 @@ export function* deriveSteps(
   const contested: Book['contested'] = new Map();
   let rev = noRevocations();
   let first: Set<ActionId> | null = null;
+  const memory = emptyRoundMemory();
   for (let round = 0; ; round++) {
     yield* replay(d, seq, rev, contested);
     first ??= refusedIds(d.state);
-    const fresh = computeRevocations(d, rev);
+    rememberRound(d, memory);
+    const fresh = computeRevocations(d, rev, memory);
     yield;
     const next = round < FRESH_ROUNDS ? fresh : mergeRevocations(rev, fresh);
     if (sameRevocations(next, rev)) break;

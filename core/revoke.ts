@@ -52,7 +52,13 @@ const targets = (a: Action, member: MemberId): boolean => {
  * What power event `e` does to `x` (an action it is concurrent with), or null. `authority` says whether x
  * needed its actor's manager authority (derive records it while replaying).
  */
-export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: boolean): Revocation | null {
+export function revocation(
+  d: Derivation,
+  e: PowerEvent,
+  x: Action,
+  authority: boolean,
+  needed: (id: ActionId) => boolean = (id) => d.book.authority.has(id),
+): Revocation | null {
   if (x.id === e.id) return null;
   const author = memberOf(d, x);
   if (e.kind === 'revokeKey') {
@@ -76,8 +82,8 @@ export function revocation(d: Derivation, e: PowerEvent, x: Action, authority: b
     if (!invite) return null;
     if (e.kind === 'demote') {
       const grant = d.book.invites.get(invite.id);
-      const needed = grant !== undefined && d.book.authority.has(d.order[grant.grant]!);
-      return invite.grantedBy === e.target && needed ? { refuse: 'INVITE_ISSUER_GONE' } : null;
+      const managerOnly = grant !== undefined && needed(d.order[grant.grant]!);
+      return invite.grantedBy === e.target && managerOnly ? { refuse: 'INVITE_ISSUER_GONE' } : null;
     }
     if (invite.grantedBy === e.target) return { refuse: 'INVITE_ISSUER_GONE' };
     return invite.member === e.target ? { refuse: 'INVITE_INVALID' } : null;
@@ -230,7 +236,12 @@ function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof autho
  * taking each other away in a ring) is broken by letting its highest-ranked event stand. Those that fall are
  * refused in `out`.
  */
-function survivingPower(d: Derivation, racing: readonly PowerEvent[], out: Revocations): PowerEvent[] {
+function survivingPower(
+  d: Derivation,
+  racing: readonly PowerEvent[],
+  needed: (id: ActionId) => boolean,
+  out: Revocations,
+): PowerEvent[] {
   const ranked = [...racing].sort((a, b) => compareRank(rank(d, a), rank(d, b)));
   const order = new Map(ranked.map((e, i) => [e, i]));
   const takes = new Map<PowerEvent, Map<PowerEvent, VerdictCode>>(); // taker → taken → code
@@ -238,7 +249,7 @@ function survivingPower(d: Derivation, racing: readonly PowerEvent[], out: Revoc
   for (const e of ranked) {
     for (const f of ranked) {
       if (e === f || !concurrent(d, e.pos, f.pos)) continue;
-      const r = revocation(d, e, d.actions.get(f.id)!, d.book.authority.has(f.id));
+      const r = revocation(d, e, d.actions.get(f.id)!, needed(f.id), needed);
       if (r && 'refuse' in r) takes.get(e)!.set(f, r.refuse);
     }
   }
@@ -271,10 +282,38 @@ function survivingPower(d: Derivation, racing: readonly PowerEvent[], out: Revoc
 }
 
 /**
- * The revocations the applied power events of the last replay make, from scratch. `current` is what the
- * replay ran with: an action its own causal past already refused keeps that reason.
+ * What the rounds of one derive have seen so far. A replay records only what it applied: an action a
+ * revocation refused records neither that it needed authority nor the power it would take away, and the
+ * next round — not seeing them — lifted the refusal, which brought them back the round after: rounds
+ * alternated instead of settling (property tests, seeds 19 and 23 of the authority oracle). Every round
+ * therefore judges with everything an earlier round saw applied; an action's own causal past is the same
+ * in every round, so what it needed and what it would take are too.
  */
-export function computeRevocations(d: Derivation, current: Revocations): Revocations {
+export interface RoundMemory {
+  /** Intents that needed their actor's manager authority in some round. */
+  authority: Set<ActionId>;
+  /** Power events applied in some round, by id. */
+  power: Map<ActionId, PowerEvent>;
+}
+
+export const emptyRoundMemory = (): RoundMemory => ({ authority: new Set(), power: new Map() });
+
+/** Adds what the last replay applied to `memory`. */
+export function rememberRound(d: Derivation, memory: RoundMemory): void {
+  for (const id of d.book.authority) memory.authority.add(id);
+  for (const e of d.book.power) memory.power.set(e.id, e);
+}
+
+/**
+ * The revocations the power events of the last replay make, from scratch. `current` is what the replay ran
+ * with: an action its own causal past already refused keeps that reason. `memory` adds the power events and
+ * authority earlier rounds saw applied that a revocation of this round's input refused (RoundMemory).
+ */
+export function computeRevocations(
+  d: Derivation,
+  current: Revocations,
+  memory: RoundMemory = emptyRoundMemory(),
+): Revocations {
   const out = noRevocations();
   const refusedByPast = new Set<ActionId>();
   for (const v of d.state.verdicts)
@@ -285,24 +324,29 @@ export function computeRevocations(d: Derivation, current: Revocations): Revocat
   const settleContests = () => {
     for (const [what, group] of d.book.contested) settleContest(d, what, group, out);
   };
-  if (!d.book.power.length) {
+  const needed = (id: ActionId) => d.book.authority.has(id) || memory.authority.has(id);
+  // a power event this round's input refused still contends: whether it stands is decided again below
+  const power = [...d.book.power];
+  const applied = new Set(power.map((e) => e.id));
+  for (const [id, e] of memory.power) if (current.refuse.has(id) && !applied.has(id)) power.push(e);
+  if (!power.length) {
     settleContests();
     return out;
   }
   // A power event that nothing is concurrent with takes nothing: most logs have none that are.
   const minCutAfter = suffixMinCut(d);
-  const racing = d.book.power.filter((e) => d.cut[e.pos]! < e.pos - 1 || minCutAfter[e.pos + 1]! < e.pos);
+  const racing = power.filter((e) => d.cut[e.pos]! < e.pos - 1 || minCutAfter[e.pos + 1]! < e.pos);
   if (!racing.length) {
     settleContests();
     return out;
   }
   const index = authorsIndex(d);
-  const survivors = survivingPower(d, racing, out);
+  const survivors = survivingPower(d, racing, needed, out);
   for (const e of survivors) {
     for (const p of candidates(d, e, index)) {
       const x = d.ordered[p]!;
       if (out.refuse.has(x.id) || refusedByPast.has(x.id) || !concurrent(d, e.pos, p)) continue;
-      const r = revocation(d, e, x, d.book.authority.has(x.id));
+      const r = revocation(d, e, x, needed(x.id), needed);
       if (!r) continue;
       if ('refuse' in r) out.refuse.set(x.id, r.refuse);
       else if ('history' in r) out.history.add(x.id);

@@ -566,9 +566,12 @@ export class Oracle {
         const first: Judgement = found ?? j;
         if (j.kind !== first.kind)
           return { kind: 'unknown', why: `its past replays two ways: ${first.why} / ${j.why}` };
+        // D13: whether a fact is history decides what later actions see, so two replays must agree on it
+        if (first.kind === 'applied' && j.kind === 'applied' && !first.history !== !j.history)
+          return { kind: 'unknown', why: 'its past replays two ways: history or state' };
         found =
           first.kind === 'applied' && j.kind === 'applied' && first.p6 !== j.p6
-            ? { kind: 'applied', why: first.why, p6: null }
+            ? { kind: 'applied', why: first.why, p6: null, history: first.history }
             : first;
       }
     }
