@@ -32,6 +32,7 @@ export const ACTIONS_ROOT = 'actions';
 //    member's name is refused.
 // 9: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
 // 10: names compared as a reader sees them (invisible characters, look-alike letters, spaces, a shown tag).
+// 11: revocation rounds remember what earlier rounds saw applied; a re-seal naming a refused action is refused.
 export const SNAPSHOT_VERSION = 11;
 const VERIFY_BATCH = 512;
 

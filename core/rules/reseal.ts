@@ -6,7 +6,7 @@
 //    action one that needs authority, so a concurrent demotion refuses it: D5);
 //  - the recipient is an active browser key of an active business manager, and `seal` the key that browser
 //    published (a plain member's, a demoted manager's, a removed key's or a replaced seal key is refused);
-//  - each box names an amount-bearing action with an envelope, in the action's causal past, not already
+//  - each box names an applied amount-bearing action with an envelope, in the action's causal past, not already
 //    sealed or re-sealed to that seal key in its past (an honest browser never repeats what it knows).
 // Concurrent re-seals of one amount by two managers both stand: neither knew the other, the recipient opens
 // whichever it finds first, and nothing counts them (amounts are read by action id, core/amounts.ts).
@@ -15,7 +15,7 @@ import { bytesEqual, toBase64Url } from '../bytes.ts';
 import { known, knownMember, knowsAll, type ReplayContext, write } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { SEAL } from '../schemas.ts';
-import type { Action, Payloads, Sealed } from '../types.ts';
+import type { Action, ActionId, Payloads, Sealed, Verdict } from '../types.ts';
 import { isManager, nameOf, type Rules } from './rule.ts';
 
 /** The register subject of "this amount was re-sealed to this seal key". */
@@ -39,10 +39,32 @@ function recipientCheck(ctx: ReplayContext, p: Payloads['resealAmounts']): Verdi
   return known<string>(ctx, 'sb', key) === toBase64Url(p.seal) ? null : 'RESEAL_NOT_MANAGER_KEY';
 }
 
+/**
+ * Ids refused so far in the replay that wrote `verdicts`, scanned on demand: verdicts are only ever
+ * appended, and a new replay (or a copied state) starts a new array, so one scan per array and replay.
+ */
+const refusedSoFar = new WeakMap<readonly Verdict[], { scanned: number; ids: Set<ActionId> }>();
+
+function wasRefused(verdicts: readonly Verdict[], id: ActionId): boolean {
+  let seen = refusedSoFar.get(verdicts);
+  if (!seen) {
+    seen = { scanned: 0, ids: new Set() };
+    refusedSoFar.set(verdicts, seen);
+  }
+  for (; seen.scanned < verdicts.length; seen.scanned++) {
+    const v = verdicts[seen.scanned]!;
+    if (v.kind === 'refused') seen.ids.add(v.id);
+  }
+  return seen.ids.has(id);
+}
+
 function boxCheck(ctx: ReplayContext, p: Payloads['resealAmounts'], seal: string): VerdictCode | null {
   for (const box of p.boxes) {
     const pos = ctx.d.position.get(box.action);
     if (pos === undefined || pos >= ctx.index || !ctx.knows(pos)) return 'RESEAL_NOT_SEALED';
+    // a refused action holds no amount: a box naming it would make the refused action matter (an
+    // invariant: a refused action changes nothing, convergence property test, seed 13)
+    if (wasRefused(ctx.state.verdicts, box.action)) return 'RESEAL_NOT_SEALED';
     const target = ctx.d.ordered[pos] as Action;
     const sealed = carriesAmount(target.type) ? (target.payload as { sealed?: Sealed }).sealed : undefined;
     if (!sealed) return 'RESEAL_NOT_SEALED';

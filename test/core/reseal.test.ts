@@ -172,6 +172,22 @@ describe('D15: re-sealing earlier amounts for a new business manager', () => {
       expect(codesOf(d, a), a.id).toEqual(['RESEAL_NOT_SEALED']);
   });
 
+  it('D15: a refused action holds no amount to re-seal: a box naming one is refused as it would be were the action not there', async () => {
+    const { f } = await agency();
+    await f.act('Olga', 'changeRole', { member: f.id('Ann'), role: 'manager' });
+    // a milestone on a contract that does not exist is refused (R4), sealed or not
+    const refusedMilestone = await f.act('Leo', 'submitMilestone', {
+      contract: 'no-such-contract',
+      milestone: 'm9',
+      title: 'Ghost',
+      sealed: envelope('Olga', 'Leo'),
+    });
+    const naming = await reseal(f, 'Olga', 'Ann', [refusedMilestone.id]);
+    const d = f.derive();
+    expect(codesOf(d, refusedMilestone)).toEqual(['UNKNOWN_CONTRACT_MILESTONE']);
+    expect(codesOf(d, naming)).toEqual(['RESEAL_NOT_SEALED']);
+  });
+
   it('D15: an amount is re-sealed to a browser once: not again, and not to a browser its envelope names', async () => {
     const { f, offer, payout } = await agency();
     await f.act('Olga', 'changeRole', { member: f.id('Ann'), role: 'manager' });
