@@ -352,8 +352,12 @@ function mayContest(ctx: ReplayContext, a: Action): boolean {
     return a.type === 'joinAgency' ? entry.joins.length > 0 : !ctx.knows(entry.grant);
   }
   if (a.type === 'receiveOffer') {
-    const records = book.offers.get((a.payload as { offer: string }).offer);
-    return records?.some((q) => !ctx.knows(q)) ?? false;
+    const offer = (a.payload as { offer: string }).offer;
+    if (book.offers.get(offer)?.some((q) => !ctx.knows(q))) return true;
+    // records voided so far are contradicted by a concurrent record too (rules/work.ts)
+    const voided = book.contested.get(`offer:${offer}`)?.ids;
+    for (const id of voided ?? []) if (!ctx.knows(ctx.d.position.get(id)!)) return true;
+    return false;
   }
   if (a.type === 'observeContract') {
     // a record concurrent with another record of its contract is settled with it (contracts-seen.ts)

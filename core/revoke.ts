@@ -13,8 +13,10 @@
 // looking at ids — the owner first, then seniority as a business manager, then time, then member id — and
 // kept greedily: one survives unless a surviving one ranked before it takes it away (P3: the senior wins).
 
+import { clearPart } from './amounts.ts';
 import { isAncestor } from './ancestry.ts';
 import { toBase64Url } from './bytes.ts';
+import { canonicalText } from './canonical.ts';
 import type { Derivation, PowerEvent, Revocations } from './derivation.ts';
 import { noRevocations } from './derivation.ts';
 import type { VerdictCode } from './refusals.ts';
@@ -133,6 +135,7 @@ function settleContest(
   d: Derivation,
   what: string,
   group: { code: VerdictCode; ids: Set<ActionId> },
+  holds: (id: ActionId) => boolean,
   out: Revocations,
 ): void {
   // D9: concurrent refunds on one job are credited in time order; the ones that order cut are flagged.
@@ -159,7 +162,7 @@ function settleContest(
     return;
   }
   if (what.startsWith('offer:')) {
-    for (const id of group.ids) {
+    for (const id of disagreeing(d, group.ids, holds)) {
       out.voided.add(id);
       out.flag.set(id, group.code);
     }
@@ -175,6 +178,25 @@ function settleContest(
     return ex - ey || (ax < ay ? -1 : ax > ay ? 1 : 0) || (x < y ? -1 : 1);
   });
   for (const id of ids.slice(1)) if (!out.refuse.has(id)) out.refuse.set(id, group.code);
+}
+
+/**
+ * The records of one offer that stand void: each that holds something and has a concurrent record that holds
+ * something and says otherwise. A group gathers its records over every round of a derive, and a record that
+ * contradicted in one round may hold nothing in the last (its author departed concurrently, D13; it was
+ * refused; a concurrent demotion made it a plain member's record of a teammate's offer, D12): such a record
+ * contradicts nothing, so the group is judged again each time (convergence property test, seed 25).
+ */
+function disagreeing(d: Derivation, ids: Iterable<ActionId>, holds: (id: ActionId) => boolean): ActionId[] {
+  const live = [...ids].filter(holds);
+  const text = new Map(
+    live.map((id) => [id, canonicalText(clearPart('receiveOffer', d.actions.get(id)!.payload as never))]),
+  );
+  return live.filter((x) =>
+    live.some(
+      (y) => y !== x && text.get(x) !== text.get(y) && concurrent(d, d.position.get(x)!, d.position.get(y)!),
+    ),
+  );
 }
 
 /** By position: the smallest cut of any later position (n: no later position). */
@@ -205,8 +227,16 @@ function authorsIndex(d: Derivation): { byMember: Map<MemberId, number[]>; byKey
   return { byMember, byKey };
 }
 
-/** The positions a power event may act on: its target's actions, its key's, successors named, joins. */
-function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof authorsIndex>): number[] {
+/**
+ * The positions a power event may act on: its target's actions, its key's, successors named, joins (those
+ * of this replay and those an earlier round applied, RoundMemory).
+ */
+function candidates(
+  d: Derivation,
+  e: PowerEvent,
+  index: ReturnType<typeof authorsIndex>,
+  memory: RoundMemory,
+): number[] {
   const out = new Set<number>(
     e.kind === 'revokeKey' ? (index.byKey.get(e.key!) ?? []) : (index.byMember.get(e.target) ?? []),
   );
@@ -223,6 +253,7 @@ function candidates(d: Derivation, e: PowerEvent, index: ReturnType<typeof autho
   for (const [id, invite] of Object.entries(d.state.invites)) {
     if (invite.grantedBy !== e.target && invite.member !== e.target) continue;
     for (const p of d.book.invites.get(id)?.joins ?? []) out.add(p);
+    for (const p of memory.joins.get(id) ?? []) out.add(p);
   }
   return [...out];
 }
@@ -282,6 +313,33 @@ function survivingPower(
 }
 
 /**
+ * Whether an offer record holds something, as this round decides: not refused (by its own past in the last
+ * replay, or by this round's revocations), not a departed member's (D13: by its own past or by this round's
+ * revocations), not a plain member's record of a teammate's offer (D12, as the last replay judged it). Reads
+ * the last replay's verdicts once, on first use.
+ */
+function offerRecordHolds(d: Derivation, current: Revocations, out: Revocations): (id: ActionId) => boolean {
+  let said: Map<ActionId, Set<string>> | null = null;
+  const says = (id: ActionId, code: string): boolean => {
+    if (!said) {
+      said = new Map();
+      for (const v of d.state.verdicts) {
+        const set = said.get(v.id) ?? new Set<string>();
+        set.add(v.kind === 'refused' ? 'refused' : v.code);
+        said.set(v.id, set);
+      }
+    }
+    return said.get(id)?.has(code) ?? false;
+  };
+  return (id) =>
+    !(says(id, 'refused') && !current.refuse.has(id)) &&
+    !out.refuse.has(id) &&
+    !out.history.has(id) &&
+    !(says(id, 'MEMBER_GONE_FACT') && !current.history.has(id)) &&
+    !says(id, 'OFFER_FOR_OTHER');
+}
+
+/**
  * What the rounds of one derive have seen so far. A replay records only what it applied: an action a
  * revocation refused records neither that it needed authority nor the power it would take away, and the
  * next round — not seeing them — lifted the refusal, which brought them back the round after: rounds
@@ -294,14 +352,26 @@ export interface RoundMemory {
   authority: Set<ActionId>;
   /** Power events applied in some round, by id. */
   power: Map<ActionId, PowerEvent>;
+  /** By invite id: the positions of the joins that used it in some round. */
+  joins: Map<string, Set<number>>;
 }
 
-export const emptyRoundMemory = (): RoundMemory => ({ authority: new Set(), power: new Map() });
+export const emptyRoundMemory = (): RoundMemory => ({
+  authority: new Set(),
+  power: new Map(),
+  joins: new Map(),
+});
 
 /** Adds what the last replay applied to `memory`. */
 export function rememberRound(d: Derivation, memory: RoundMemory): void {
   for (const id of d.book.authority) memory.authority.add(id);
   for (const e of d.book.power) memory.power.set(e.id, e);
+  for (const [invite, uses] of d.book.invites) {
+    if (!uses.joins.length) continue;
+    const seen = memory.joins.get(invite) ?? new Set<number>();
+    for (const p of uses.joins) seen.add(p);
+    memory.joins.set(invite, seen);
+  }
 }
 
 /**
@@ -322,7 +392,8 @@ export function computeRevocations(
   // by its own past: which of the two stands is settled below, without looking at the order.
   for (const group of d.book.contested.values()) for (const id of group.ids) refusedByPast.delete(id);
   const settleContests = () => {
-    for (const [what, group] of d.book.contested) settleContest(d, what, group, out);
+    const holds = offerRecordHolds(d, current, out);
+    for (const [what, group] of d.book.contested) settleContest(d, what, group, holds, out);
   };
   const needed = (id: ActionId) => d.book.authority.has(id) || memory.authority.has(id);
   // a power event this round's input refused still contends: whether it stands is decided again below
@@ -343,7 +414,7 @@ export function computeRevocations(
   const index = authorsIndex(d);
   const survivors = survivingPower(d, racing, needed, out);
   for (const e of survivors) {
-    for (const p of candidates(d, e, index)) {
+    for (const p of candidates(d, e, index, memory)) {
       const x = d.ordered[p]!;
       if (out.refuse.has(x.id) || refusedByPast.has(x.id) || !concurrent(d, e.pos, p)) continue;
       const r = revocation(d, e, x, needed(x.id), needed);

@@ -154,14 +154,17 @@ export const workRules: Rules = {
   receiveOffer: {
     apply(ctx, a, actor) {
       const p = a.payload;
-      // D13: a departed member's record is history; a voided one (it contradicts a concurrent record) too.
-      if (ctx.historyOnly) return { text: null };
+      // D13: a departed member's record is history
+      if (ctx.departed) return { text: null };
       // D12: only a business manager records an offer for someone else; a plain member's record of a
-      // teammate's offer holds nothing, so it can neither claim the offer's id nor be "known" by a later record
+      // teammate's offer holds nothing, so it can neither claim the offer's id nor be "known" by a later record.
+      // Said of a voided record too: revoke.ts reads it to tell whether the record contradicts anything.
       if (p.member !== actor.id) {
         if (!isManager(actor)) return { text: null, flags: ['OFFER_FOR_OTHER'] };
         ctx.book.authority.add(a.id); // a concurrent demotion re-judges it as a plain member's (D5)
       }
+      // a voided record (it contradicts a concurrent record) is history too
+      if (ctx.historyOnly) return { text: null };
       const flags: VerdictCode[] = [];
       let member = p.member;
       const named = knownMember(ctx, member);
@@ -187,17 +190,28 @@ export const workRules: Rules = {
           as = 'agency';
         }
       }
+      // Another record of this offer: a repeat of each record it knew or that says the same; it and every
+      // concurrent record that disagrees stand void, flagged, whatever their order. The records voided so far
+      // (in the contest's group, kept across derive's rounds) hold nothing, yet a record concurrent with them
+      // that disagrees contradicts them all the same.
+      // Compared without amounts (D15): envelopes differ every time, and no verdict reads an amount.
       const records = ctx.book.offers.get(p.offer);
-      if (records) {
-        // Another record of this offer: a repeat of each record it knew or that says the same; it and every
-        // concurrent record that disagrees stand void, flagged, whatever their order.
-        // Compared without amounts (D15): envelopes differ every time, and no verdict reads an amount.
+      const name = `offer:${p.offer}`;
+      const voided = ctx.book.contested.get(name)?.ids;
+      if (records || voided) {
         const text = canonicalText(clearPart('receiveOffer', p));
-        for (const q of records) {
+        const earlier = [...(records ?? [])];
+        for (const id of voided ?? []) {
+          const q = ctx.d.position.get(id);
+          if (q !== undefined && q < ctx.index) earlier.push(q);
+        }
+        for (const q of earlier) {
           const other = ctx.d.actions.get(ctx.d.order[q]!)! as typeof a;
           if (ctx.knows(q) || canonicalText(clearPart('receiveOffer', other.payload)) === text) continue;
-          contest(ctx, `offer:${p.offer}`, 'OFFER_CONFLICT', [other.id, a.id]);
+          contest(ctx, name, 'OFFER_CONFLICT', [other.id, a.id]);
         }
+      }
+      if (records) {
         records.push(ctx.index);
         takeOverAmount(ctx, a, actor);
         return { text: null, flags };

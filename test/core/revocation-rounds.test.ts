@@ -5,7 +5,9 @@
 // round whose premise the final round had refused (found by the authority oracle, seed 19).
 // Expected outcomes below are read from domain.md, not from the code.
 import { describe, expect, it } from 'vitest';
+import { applyActions, derive } from '../../core/index.ts';
 import { AgencyFixture, codesOf, DAY, refused } from './support/agency.ts';
+import { stableText } from './support/invariants.ts';
 
 describe('revocations settle on one answer (D5, R11, P2, D7)', () => {
   it('D5: a promotion made by a manager demoted concurrently promotes nobody, and nothing that followed from it stands', async () => {
@@ -50,6 +52,78 @@ describe('revocations settle on one answer (D5, R11, P2, D7)', () => {
       expect(codesOf(d, removal)).toEqual(['NOT_BUSINESS_MANAGER']);
       expect(d.state.members[f.id('Carl')]?.status).toBe('active');
       expect(refused(d, browser)).toBe(false);
+    }
+  });
+});
+
+describe('offer records contest by what each holds in the last round (D12, D13, D7)', () => {
+  /** Olga (owner) and Mia (business manager), Ann a plain member. */
+  async function agency() {
+    const f = new AgencyFixture();
+    await f.create('Olga', 100);
+    await f.join('Mia', { role: 'manager' });
+    await f.join('Ann');
+    return f;
+  }
+  const offer = (f: AgencyFixture, member: string, job: string) => ({
+    offer: 'o1',
+    job,
+    title: 'Logo',
+    as: 'agency' as const,
+    member: f.id(member),
+    kind: 'fixed' as const,
+  });
+
+  it('D13: a record by a member removed at the same time is history and contradicts nothing: the other record holds the offer', async () => {
+    const f = await agency();
+    const base = f.heads();
+    const removal = await f.act('Olga', 'removeMember', { member: f.id('Mia') }, { deps: base });
+    const mias = await f.act('Mia', 'receiveOffer', offer(f, 'Mia', '~01'), { deps: base });
+    const olgas = await f.act('Olga', 'receiveOffer', offer(f, 'Olga', '~02'), { deps: [removal.id] });
+    for (const d of [f.derive(), f.deriveReversed()]) {
+      expect(codesOf(d, mias)).toEqual(['MEMBER_GONE_FACT']);
+      expect(codesOf(d, olgas)).toEqual([]);
+      expect(d.state.offers.o1?.record).toBe(olgas.id);
+    }
+  });
+
+  it('a record concurrent with records already voided contradicts them too, whichever order a replica received them in', async () => {
+    const f = await agency();
+    const base = f.heads();
+    const first = await f.act('Olga', 'receiveOffer', offer(f, 'Olga', '~01'), { deps: base });
+    const anns = await f.act('Ann', 'receiveOffer', offer(f, 'Ann', '~01'), { deps: base });
+    // Olga records it again, knowing her first record but not Ann's, and saying something else
+    const again = await f.act('Olga', 'receiveOffer', offer(f, 'Olga', '~02'), { deps: [first.id] });
+    const full = f.derive();
+    for (const a of [first, anns, again]) expect(codesOf(full, a)).toEqual(['OFFER_CONFLICT']);
+    expect(full.state.offers.o1).toBeUndefined();
+    // a replica that had the two first records, then received the third
+    const replica = applyActions(derive(f.agencyId, [...f.actions.slice(0, -1)]), [again]);
+    expect(stableText(replica.state)).toBe(stableText(full.state));
+  });
+
+  it('D7: a join refused because its invite’s issuer left at the same time stays refused, and what its browser recorded contradicts nothing', async () => {
+    const f = await agency();
+    const invite = f.inviteKey();
+    const grant = await f.act('Mia', 'grantDeviceInvite', {
+      invite: invite.publicKey,
+      member: f.id('Olga'),
+      expiresAt: f.now + 7 * DAY,
+    });
+    const mias = await f.act('Mia', 'receiveOffer', offer(f, 'Mia', '~01'), { deps: [grant.id] });
+    const leave = await f.act('Mia', 'leaveAgency', {}, { deps: [mias.id] });
+    const laptop = f.deviceKey('Olga', 'laptop');
+    const join = await f.joinWith('Olga', invite, { signer: laptop, label: 'laptop', deps: [grant.id] });
+    const fromLaptop = await f.act('Olga', 'receiveOffer', offer(f, 'Olga', '~02'), {
+      signer: laptop,
+      deps: [join.id],
+    });
+    for (const d of [f.derive(), f.deriveReversed()]) {
+      expect(refused(d, leave)).toBe(false);
+      expect(codesOf(d, join)).toEqual(['INVITE_ISSUER_GONE']);
+      expect(refused(d, fromLaptop)).toBe(true);
+      expect(codesOf(d, mias)).toEqual([]);
+      expect(d.state.offers.o1?.record).toBe(mias.id);
     }
   });
 });

@@ -693,6 +693,16 @@ export class Oracle {
       if (!this.concurrent(id, a.id)) continue;
       const p = this.actions.get(id)!;
       if (!effective.has(id)) {
+        // D6: should that removal of its key stand, a fact stamped after it is refused, whatever else holds
+        if (
+          p.type === 'removeDeviceKey' &&
+          toBase64Url(payload(p, 'removeDeviceKey').key) === a.actor &&
+          !(a.at <= p.at && this.eff(a.id) <= this.eff(p.id))
+        )
+          return {
+            kind: 'unknown',
+            why: 'a concurrent removal of its key of unknown fate, stamped before it',
+          };
         const mine =
           (p.type === 'removeDeviceKey' && toBase64Url(payload(p, 'removeDeviceKey').key) === a.actor) ||
           (p.type === 'removeMember' && payload(p, 'removeMember').member === me) ||
