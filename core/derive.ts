@@ -31,12 +31,14 @@ import {
   computeRevocations,
   emptyRoundMemory,
   mergeRevocations,
+  type RoundMemory,
   rememberRound,
   revocation,
   sameRevocations,
 } from './revoke.ts';
 import { leaveRoom } from './room-to-grow.ts';
 import { applyRules, type Outcome } from './rules/index.ts';
+import { standing } from './rules/members.ts';
 import { runSteps, STEP, type Steps } from './steps.ts';
 import type { Action, ActionId, ActionType, AgencyState, Verdict } from './types.ts';
 
@@ -247,6 +249,7 @@ export function* deriveSteps(
     yield* replay(d, seq, rev, contested);
     first ??= refusedIds(d.state);
     rememberRound(d, memory);
+    restandLatent(d, memory, rev);
     const fresh = computeRevocations(d, rev, memory);
     yield;
     const next = round < FRESH_ROUNDS ? fresh : mergeRevocations(rev, fresh);
@@ -259,6 +262,23 @@ export function* deriveSteps(
   finish(d);
   roomToGrow(d);
   return d;
+}
+
+/**
+ * A power event an earlier round applied and this round's revocations refused keeps contending (RoundMemory),
+ * but where its actor stood (P3) is read again as its causal past replays now: that past may have changed
+ * since (a removal of the actor refused, a return through a new invite refused with it).
+ */
+function restandLatent(d: Derivation, memory: RoundMemory, rev: Revocations): void {
+  const reservations = new ReservationsCache();
+  for (const [id, e] of memory.power) {
+    if (!rev.refuse.has(id)) continue;
+    const anc = { cut: d.cut[e.pos]!, unknown: d.unknown[e.pos]! };
+    const knows = (p: number) =>
+      p <= anc.cut || (anc.unknown ? !holds(anc.unknown, p) : isAncestor(d, d.order[p]!, id));
+    const ctx = context(d, d.actions.get(id)!, e.pos, d.effAt[e.pos]!, anc, knows, reservations);
+    memory.power.set(id, { ...e, standing: standing(ctx, e.actor) });
+  }
 }
 
 /** Actions that can take something from concurrent actions: the incremental path derives again for them. */

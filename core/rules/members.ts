@@ -87,7 +87,7 @@ function power(ctx: ReplayContext, event: Omit<PowerEvent, 'id' | 'pos' | 'stand
 }
 
 /** P3 seniority as the current action knew it: 0 for the owner, else when they became a manager. */
-function standing(ctx: ReplayContext, member: MemberId): number {
+export function standing(ctx: ReplayContext, member: MemberId): number {
   if (knownOwner(ctx) === member) return 0;
   const events = ctx.book.registers.get('ro')?.get(member)?.events ?? [];
   for (let i = events.length - 1; i >= 0; i--) {

@@ -56,6 +56,43 @@ describe('revocations settle on one answer (D5, R11, P2, D7)', () => {
   });
 });
 
+describe('a refused power event contends with where its actor stands now (P3)', () => {
+  it('P3: a senior manager whose removal fell stays senior: a junior’s concurrent demotion of them is refused, theirs stands', async () => {
+    const f = new AgencyFixture();
+    await f.create('Olga', 100);
+    await f.join('Max', { role: 'manager' });
+    await f.join('Kim', { role: 'manager' });
+    await f.join('Zed', { role: 'manager' });
+    const base = f.heads();
+    // Kim and Max remove each other; Max became a manager first, so Kim's removal of him falls (P3)
+    const kimRemovesMax = await f.act('Kim', 'removeMember', { member: f.id('Max') }, { deps: base });
+    const maxRemovesKim = await f.act('Max', 'removeMember', { member: f.id('Kim') }, { deps: base });
+    // Zed, having seen only Kim's removal of Max, invites Max back as a manager; Max joins with it
+    const { invite, grant } = await f.invite('Zed', { role: 'manager', deps: [kimRemovesMax.id] });
+    const back = await f.joinWith('Max', invite, { deps: [grant.id, maxRemovesKim.id] });
+    // Max and Zed, both having seen Max's return, demote each other
+    const maxDemotesZed = await f.act(
+      'Max',
+      'changeRole',
+      { member: f.id('Zed'), role: 'member' },
+      { deps: [back.id] },
+    );
+    const zedDemotesMax = await f.act(
+      'Zed',
+      'changeRole',
+      { member: f.id('Max'), role: 'member' },
+      { deps: [back.id] },
+    );
+    for (const d of [f.derive(), f.deriveReversed()]) {
+      expect(refused(d, kimRemovesMax)).toBe(true);
+      expect(refused(d, maxRemovesKim)).toBe(false);
+      expect(codesOf(d, back)).toEqual(['ALREADY_MEMBER']); // Max never left: his first standing holds
+      expect(refused(d, maxDemotesZed)).toBe(false);
+      expect(codesOf(d, zedDemotesMax)).toEqual(['SENIORITY']);
+    }
+  });
+});
+
 describe('offer records contest by what each holds in the last round (D12, D13, D7)', () => {
   /** Olga (owner) and Mia (business manager), Ann a plain member. */
   async function agency() {
