@@ -276,7 +276,10 @@ function restandLatent(d: Derivation, memory: RoundMemory, rev: Revocations): vo
     const anc = { cut: d.cut[e.pos]!, unknown: d.unknown[e.pos]! };
     const knows = (p: number) =>
       p <= anc.cut || (anc.unknown ? !holds(anc.unknown, p) : isAncestor(d, d.order[p]!, id));
-    const ctx = context(d, d.actions.get(id)!, e.pos, d.effAt[e.pos]!, anc, knows, reservations);
+    // read after the replay, the state is the log's end, not this position: a cut that leaves out the
+    // position just before keeps every reader (knowsAll, known) on the registers and `knows`
+    const reading = { cut: Math.min(anc.cut, e.pos - 2), unknown: anc.unknown };
+    const ctx = context(d, d.actions.get(id)!, e.pos, d.effAt[e.pos]!, reading, knows, reservations);
     memory.power.set(id, { ...e, standing: standing(ctx, e.actor) });
   }
 }
