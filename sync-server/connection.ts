@@ -27,7 +27,7 @@ import type { Metrics } from './metrics.ts';
 import type { Peer, Waiting } from './peer.ts';
 import { OldFormatError, type Room } from './room.ts';
 import { type Rooms, RoomsFull } from './rooms.ts';
-import { type AgencySocket, CHUNKS, isOversize, LIVE_FRAME_BYTES } from './socket.ts';
+import { type AgencySocket, CHUNKS, isOversize, isTextRefused, LIVE_FRAME_BYTES } from './socket.ts';
 import { encodeSyncStep1, encodeSyncStep2, readAwarenessUpdate, readSyncMessage } from './wire.ts';
 
 export interface ConnectionContext {
@@ -152,6 +152,18 @@ export class Connection implements Peer {
           detail: error.message,
         });
         this.closeCode = CLOSE[ws.oversize].code;
+        this.finish();
+        return;
+      }
+      // a text frame, refused from its header (receive.ts); ws closes with MALFORMED
+      if (isTextRefused(error) && !this.closed) {
+        this.ctx.metrics.refusals.inc({ reason: 'MALFORMED' });
+        this.log.info('connection refused', {
+          code: CLOSE.MALFORMED.code,
+          reason: 'MALFORMED',
+          detail: error.message,
+        });
+        this.closeCode = CLOSE.MALFORMED.code;
         this.finish();
         return;
       }

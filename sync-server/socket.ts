@@ -5,6 +5,7 @@
 // instead of ws's 1009/1008.
 import { WebSocket } from 'ws';
 import { CLOSE, type CloseName } from '../core/protocol.ts';
+import { sliceLargeMessages, TEXT_REFUSED } from './receive.ts';
 
 /** Before the membership proof: only what the handshake needs (a proof, a sync step 1, presence). */
 export const PREAUTH_FRAME_BYTES = 64 * 1024;
@@ -24,6 +25,12 @@ export class AgencySocket extends WebSocket {
   /** How a message past the receive limit is refused. */
   oversize: CloseName = 'TOO_LARGE';
   oversizeMessage: string = CLOSE.TOO_LARGE.reason;
+
+  /** ws's own (undeclared) setSocket creates the receiver: large messages are received in slices (receive.ts). */
+  setSocket(...args: unknown[]): void {
+    (WebSocket.prototype as unknown as { setSocket: (...a: unknown[]) => void }).setSocket.apply(this, args);
+    sliceLargeMessages((this as unknown as { _receiver: object })._receiver);
+  }
 
   /** Bytes read from the peer so far (a frame still arriving shows here before ws has it whole). */
   get bytesRead(): number {
@@ -55,6 +62,11 @@ export class AgencySocket extends WebSocket {
       });
       return;
     }
+    // receive.ts's refusal of a text frame, from its header
+    if (code === CLOSE.MALFORMED.code && data === undefined) {
+      super.close(code, TEXT_REFUSED);
+      return;
+    }
     super.close(code, data);
   }
 }
@@ -65,3 +77,7 @@ export const isOversize = (error: Error & { code?: string }): boolean =>
   error.code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' ||
   error.code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS' ||
   error.code === 'WS_ERR_TOO_MANY_FRAGMENTS';
+
+/** Whether a ws error is receive.ts's refusal of a text frame. */
+export const isTextRefused = (error: Error & { code?: string }): boolean =>
+  error.message.endsWith(TEXT_REFUSED);
