@@ -73,6 +73,11 @@ export interface AgencyView {
   recent: ActionStatus[];
   /** Set after a recovery from the kept record, until the member dismisses it. */
   recovered?: RecoveryNotice | null;
+  /**
+   * Set while the view comes from the derived snapshot a restarted worker read before the stored doc: `at` is
+   * when the snapshot was written (null when an older version wrote it). Absent once the doc is read.
+   */
+  cached?: { at: number | null };
 }
 
 export interface OverviewView {

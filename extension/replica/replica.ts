@@ -141,7 +141,7 @@ export class Replica implements LinkHost {
     this.own = new OwnActions(store, local);
     this.openStats = openStats;
     this.amounts = new ReplicaAmounts(opts.agencyId, opts.sealKey ?? null);
-    this.snapshots = new SnapshotWriter(store, log);
+    this.snapshots = new SnapshotWriter(store, log, this.now);
     this.keep = keep;
     doc.on('update', this.onDocUpdate);
     this.unsubscribeLog = log.subscribe(() => this.onLogChange());
@@ -345,6 +345,8 @@ export class Replica implements LinkHost {
       this.keepOwn(id, type, at, item.id.client, item.id.clock);
     }
     this.own.persist();
+    // In the same transaction as the action when that is cheap: a restart shows a snapshot that has it.
+    const withSnapshot = this.snapshots.ownAction();
     try {
       // "Saved": in IndexedDB and in the keep. A keep that cannot write (quota, storage gone) does not undo
       // what IndexedDB committed: the action is saved as before, only not backed up.
@@ -367,7 +369,7 @@ export class Replica implements LinkHost {
     }
     this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
     this.own.persist();
-    this.snapshots.schedule();
+    if (!withSnapshot) this.snapshots.schedule();
     this.link.saved();
     this.emit();
     return {
