@@ -32,7 +32,7 @@ import {
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
 import type { Connection, Credentials } from './connection.ts';
 import { DocStore } from './doc-store.ts';
-import { Keep, type KeepArea, readKept, removeKept } from './keep.ts';
+import { Keep, type KeepArea, readKeep, removeKept } from './keep.ts';
 import {
   hasOldFormat,
   type JoinCredentials,
@@ -163,7 +163,10 @@ export class Replica implements LinkHost {
         : null;
     const now = opts.now ?? Date.now;
     // What IndexedDB lost of the member's unacknowledged actions goes back into the doc before the log reads it.
-    const kept = opts.keep ? await readKept(opts.keep, opts.agencyId).catch(() => null) : null;
+    // A keep that cannot be listed at all is treated as empty; its entries stay (new batches are numbered
+    // from the current time, past any an earlier session wrote).
+    const read = opts.keep ? await readKeep(opts.keep, opts.agencyId).catch(() => null) : null;
+    const kept = read?.kept ?? null;
     const actionsMap = doc.getMap(ACTIONS_ROOT);
     const plan = planRecovery(
       kept,
@@ -172,7 +175,9 @@ export class Replica implements LinkHost {
       now(),
     );
     applyRecovery(doc, plan);
-    const keep = opts.keep ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now) : null;
+    const keep = opts.keep
+      ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now, read?.found)
+      : null;
     const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
     const oldFormat = hasOldFormat(log);
     const local: LocalMeta = {
@@ -197,6 +202,13 @@ export class Replica implements LinkHost {
         local.recent.push({ id: ref.id, type: ref.type, at: ref.at, status: 'saved' });
     }
     local.recent.sort((a, b) => b.at - a.at);
+    // Kept actions the server acknowledged before the keep heard of it (a crash between the two writes): the
+    // stored doc records them as synced. They are dropped now, not written back on every open until the
+    // bound fills. (One the doc holds but no status tracks is dropped by the server's next ACK.)
+    if (keep && kept) {
+      const synced = new Set(local.recent.filter((r) => r.status === 'synced' && r.id).map((r) => r.id!));
+      keep.acknowledged(new Set(kept.own.filter((r) => synced.has(r.id)).map((r) => r.id)));
+    }
     // An old log is not sent anywhere: a server of this version would refuse every entry of it.
     const connect = opts.connect !== false && !oldFormat;
     const replica = new Replica(
@@ -566,6 +578,13 @@ export class Replica implements LinkHost {
     }
     // Our key is known to the server now: the invite key or creation token is spent, and erased.
     if (this.isMember) this.forgetCredentials();
+  }
+
+  /** LinkHost: the keep's actions the server's state vector covers, tracked by a status or not. */
+  acknowledgedUpTo(sv: Map<number, number>): void {
+    if (!this.keep?.own.size) return;
+    this.keep.acknowledged(this.keep.coveredBy(sv));
+    if (!this.own.waiting) this.keep.allAcknowledged();
   }
 
   /** Erases the invite key or creation token: this browser's own key is enough now. */
