@@ -19,7 +19,14 @@ export type SyncStatus = 'synced' | 'syncing' | 'offline' | 'stopped';
 
 /** Per action the member took here: saved locally, acknowledged by the server, or refused with why. */
 export type ActionStatus =
-  | { id: string; type: string; at: number; status: 'saved' | 'synced' }
+  | {
+      id: string;
+      type: string;
+      at: number;
+      status: 'saved' | 'synced';
+      /** Recorded, with something the member should know (AMOUNT_NOT_SEALED: the amount was left out). */
+      note?: { code: string; message: string };
+    }
   | { id: string | null; type: string; at: number; status: 'refused'; rule: string; message: string };
 
 export interface SyncView {

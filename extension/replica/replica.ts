@@ -48,6 +48,7 @@ import {
 import { OwnActions } from './own-actions.ts';
 import { applyRecovery, planRecovery } from './recovery.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
+import type { NotSealed } from './sealing.ts';
 import { WritesInFlight } from './send-when-stored.ts';
 import { type LinkHost, ServerLink } from './server-link.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
@@ -330,12 +331,16 @@ export class Replica implements LinkHost {
     }
     // Remote entries still being verified would change what the rules see: let them land first.
     await this.log.settled();
+    let unsealed: NotSealed | undefined;
     if (carriesAmount(type)) {
-      // D15: amounts are never signed in the clear; they are sealed to the managers' browsers
-      await this.publishSealKey();
+      // D15: amounts are never signed in the clear; they are sealed to the managers' browsers. A browser that
+      // cannot publish its own seal key (WebCrypto failing) still records: it is then not among the recipients.
+      await this.publishSealKey().catch((e) => console.error('agency: cannot publish the seal key', e));
       const prepared = await this.amounts.prepare(type, payload as Payloads[typeof type], this.log.state);
       if (!prepared.ok) return this.refused(type, at, prepared);
       payload = prepared.payload as Payloads[T];
+      // Not sealable: recorded without the amount, flagged (AMOUNT_NOT_SEALED) rather than refused whole.
+      unsealed = prepared.notSealed;
     }
     // Sent to the server only once stored here (send-when-stored.ts): from the append until "saved".
     const stored = this.localWrites.begin();
@@ -379,7 +384,14 @@ export class Replica implements LinkHost {
     } finally {
       stored();
     }
-    this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
+    const note = unsealed ? { code: unsealed.code, message: unsealed.message } : undefined;
+    this.own.push({
+      id,
+      type,
+      at,
+      status: this.own.isUnacked(id) ? 'saved' : 'synced',
+      ...(note ? { note } : {}),
+    });
     this.own.persist();
     if (!withSnapshot) this.snapshots.schedule();
     this.link.saved();
@@ -388,7 +400,10 @@ export class Replica implements LinkHost {
       ok: true,
       id,
       status: 'saved',
-      flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
+      flags: [
+        ...result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
+        ...(unsealed ? [{ code: unsealed.code, rule: unsealed.rule, message: unsealed.message }] : []),
+      ],
     };
   }
 

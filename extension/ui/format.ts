@@ -174,5 +174,6 @@ export const actionDoing = (type: string): string | undefined => ACTION_DOING[ty
 
 export function statusText(s: ActionStatus): string {
   if (s.status === 'refused') return `Refused: ${s.message}`;
-  return s.status === 'synced' ? 'Synced with the server' : 'Saved in this browser, not synced yet';
+  const base = s.status === 'synced' ? 'Synced with the server' : 'Saved in this browser, not synced yet';
+  return s.note ? `${base}. ${s.note.message}` : base;
 }
