@@ -362,7 +362,7 @@ export class Replica implements LinkHost {
       this.keepOwn(id, type, at, item.id.client, item.id.clock);
     }
     this.own.persist();
-    // In the same transaction as the action when that is cheap: a restart shows a snapshot that has it.
+    // With the action when that is cheap ("saved" waits for both): a restart shows a snapshot that has it.
     const withSnapshot = this.snapshots.ownAction();
     try {
       // "Saved": in IndexedDB and in the keep. A keep that cannot write (quota, storage gone) does not undo
