@@ -19,7 +19,14 @@ export type SyncStatus = 'synced' | 'syncing' | 'offline' | 'stopped';
 
 /** Per action the member took here: saved locally, acknowledged by the server, or refused with why. */
 export type ActionStatus =
-  | { id: string; type: string; at: number; status: 'saved' | 'synced' }
+  | {
+      id: string;
+      type: string;
+      at: number;
+      status: 'saved' | 'synced';
+      /** Recorded, with something the member should know (AMOUNT_NOT_SEALED: the amount was left out). */
+      note?: { code: string; message: string };
+    }
   | { id: string | null; type: string; at: number; status: 'refused'; rule: string; message: string };
 
 export interface SyncView {
@@ -73,6 +80,11 @@ export interface AgencyView {
   recent: ActionStatus[];
   /** Set after a recovery from the kept record, until the member dismisses it. */
   recovered?: RecoveryNotice | null;
+  /**
+   * Set while the view comes from the derived snapshot a restarted worker read before the stored doc: `at` is
+   * when the snapshot was written (null when an older version wrote it). Absent once the doc is read.
+   */
+  cached?: { at: number | null };
 }
 
 export interface OverviewView {

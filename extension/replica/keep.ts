@@ -155,30 +155,55 @@ function readBatch(value: unknown): { ref: KeptRef; update: Uint8Array }[] | nul
   });
 }
 
-/** The record kept for `agencyId`, or null when there is none (or it is not one this version wrote). */
-export async function readKept(area: KeepArea, agencyId: string): Promise<Kept | null> {
+/**
+ * What is stored under an agency's prefix besides what readKept could read: every batch number present,
+ * readable or not (new batches are numbered past them, so a write never overwrites one), and a head this
+ * version cannot read (set aside under its own key before a new head is written, never dropped).
+ */
+export interface KeepFound {
+  taken: number[];
+  unreadableHead?: unknown;
+}
+
+/** The record kept for `agencyId` (null when there is none, or no head this version can read), and what else is there. */
+export async function readKeep(
+  area: KeepArea,
+  agencyId: string,
+): Promise<{ kept: Kept | null; found: KeepFound }> {
   const all = await area.get(null);
   const head = all[headKey(agencyId)];
-  if (!isHead(head, agencyId)) return null;
   const prefix = batchPrefix(agencyId);
+  const taken: number[] = [];
   const own: KeptRef[] = [];
   const updates = new Map<string, Uint8Array>();
   const batchOf = new Map<string, number>();
   for (const [key, value] of Object.entries(all)) {
     if (!key.startsWith(prefix)) continue;
     const n = Number(key.slice(prefix.length));
-    const entries = Number.isSafeInteger(n) && n >= 0 ? readBatch(value) : null;
-    // A batch that cannot be read is left out (what it held is in IndexedDB unless the database was lost).
-    for (const { ref, update } of entries ?? []) {
+    if (!Number.isSafeInteger(n) || n < 0) continue;
+    taken.push(n);
+    // A batch that cannot be read is left out, and left where it is (what it held is in IndexedDB unless the
+    // database was lost; a later version, or a person, may still read it).
+    for (const { ref, update } of readBatch(value) ?? []) {
       if (batchOf.has(ref.id)) continue;
       own.push(ref);
       updates.set(ref.id, update);
       batchOf.set(ref.id, n);
     }
   }
+  if (!isHead(head, agencyId))
+    return { kept: null, found: head === undefined ? { taken } : { taken, unreadableHead: head } };
   own.sort((x, y) => x.at - y.at || x.client - y.client || x.clock - y.clock);
-  return { head, own, updates, batchOf };
+  return { kept: { head, own, updates, batchOf }, found: { taken } };
 }
+
+/** The record kept for `agencyId`, or null when there is none (or it is not one this version wrote). */
+export async function readKept(area: KeepArea, agencyId: string): Promise<Kept | null> {
+  return (await readKeep(area, agencyId)).kept;
+}
+
+/** Where a head this version cannot read is set aside (under the agency's prefix: removing the agency removes it). */
+export const unreadableHeadKey = (agencyId: string, at: number) => `${headKey(agencyId)}:unreadable:${at}`;
 
 export async function removeKept(area: KeepArea, agencyId: string): Promise<void> {
   // Every entry of the agency's record, batches and whatever an earlier version wrote under its prefix.
@@ -221,10 +246,19 @@ export class Keep {
   private inFlight = false;
   private scheduled = false;
   private keptBytes = 0;
+  /** A head this version could not read, set aside with the first write (never overwritten unread). */
+  private asideHead: { key: string; value: unknown } | null = null;
   /** Writes done (tests and the bench count them). */
   writes = 0;
 
-  constructor(area: KeepArea, agencyId: string, keyId: string, from: Kept | null, now: () => number) {
+  constructor(
+    area: KeepArea,
+    agencyId: string,
+    keyId: string,
+    from: Kept | null,
+    now: () => number,
+    found: KeepFound = { taken: [] },
+  ) {
     this.area = area;
     this.now = now;
     this.agencyId = agencyId;
@@ -239,7 +273,16 @@ export class Keep {
       this.updates.set(r.id, update);
       this.inBatch(r.id, n);
       this.keptBytes += r.bytes;
-      this.nextBatch = Math.max(this.nextBatch, n + 1);
+    }
+    // New batches are numbered past every batch stored, readable or not, and past the current time (in ms):
+    // when the keep could not even be listed, a new batch still does not land on an old one's number.
+    let next = now();
+    for (const n of found.taken) next = Math.max(next, n + 1);
+    for (const n of this.batches.keys()) next = Math.max(next, n + 1);
+    this.nextBatch = next;
+    if (found.unreadableHead !== undefined) {
+      this.asideHead = { key: unreadableHeadKey(agencyId, now()), value: found.unreadableHead };
+      this.touch();
     }
   }
 
@@ -288,6 +331,13 @@ export class Keep {
       }
     }
     if (changed) this.touch();
+  }
+
+  /** The kept actions whose Yjs items a state vector the server acknowledged covers. */
+  coveredBy(sv: Map<number, number>): Set<string> {
+    const ids = new Set<string>();
+    for (const r of this.own.values()) if ((sv.get(r.client) ?? 0) > r.clock) ids.add(r.id);
+    return ids;
   }
 
   /** Everything this browser wrote is acknowledged: nothing beyond the bound can be missing any more. */
@@ -377,6 +427,8 @@ export class Keep {
     this.toRemove = new Set();
     if (this.sv) this.head.sv = toBase64(this.sv);
     const items: Record<string, unknown> = {};
+    const aside = this.asideHead;
+    if (aside) items[aside.key] = aside.value;
     for (const n of stale) {
       const batch = this.batches.get(n);
       if (batch?.size) items[batchKey(this.agencyId, n)] = this.encodeBatch(batch);
@@ -387,6 +439,7 @@ export class Keep {
       // Batches and the head in one set (one LevelDB batch): the head never runs ahead of what is kept.
       await this.area.set({ ...items, [headKey(this.agencyId)]: { ...this.head, at: this.now() } });
       if (remove.length) await this.area.remove(remove);
+      if (aside === this.asideHead) this.asideHead = null;
       this.written = upTo;
     } catch (e) {
       error = e;

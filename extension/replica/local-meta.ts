@@ -19,6 +19,8 @@ import { DocStore } from './doc-store.ts';
 import { type InviteKey, inviteSigner, isInviteKey } from './invite-key.ts';
 
 export const SNAPSHOT_KEY = 'snapshot';
+/** When the snapshot was written (ms since the epoch), in the same transaction as it. */
+export const SNAPSHOT_AT_KEY = 'snapshotAt';
 export const LOCAL_KEY = 'local';
 
 export const replicaDbName = (agencyId: string) => `agency-overlay:replica:${agencyId}`;
@@ -71,7 +73,11 @@ export async function cachedView(
   now: number,
   idb?: IDBFactory,
 ): Promise<AgencyView | null> {
-  const meta = await DocStore.peekMeta(replicaDbName(agencyId), [SNAPSHOT_KEY, LOCAL_KEY], idb);
+  const meta = await DocStore.peekMeta(
+    replicaDbName(agencyId),
+    [SNAPSHOT_KEY, SNAPSHOT_AT_KEY, LOCAL_KEY],
+    idb,
+  );
   const local = meta.get(LOCAL_KEY) as LocalMeta | undefined;
   if (local?.format === OLD_ACTION_FORMAT) return oldFormatView(agencyId, server, keyId, now);
   const snapshot = meta.get(SNAPSHOT_KEY) as LogSnapshot | undefined;
@@ -97,6 +103,9 @@ export async function cachedView(
     },
     recent: local?.recent ?? [],
     recovered: local?.recovered ?? null,
+    cached: {
+      at: typeof meta.get(SNAPSHOT_AT_KEY) === 'number' ? (meta.get(SNAPSHOT_AT_KEY) as number) : null,
+    },
   };
 }
 

@@ -32,7 +32,7 @@ import {
 import type { ActionStatus, AgencyView, SyncStatus, SyncView } from '../messaging/types.ts';
 import type { Connection, Credentials } from './connection.ts';
 import { DocStore } from './doc-store.ts';
-import { Keep, type KeepArea, readKept, removeKept } from './keep.ts';
+import { Keep, type KeepArea, readKeep, removeKept } from './keep.ts';
 import {
   hasOldFormat,
   type JoinCredentials,
@@ -48,6 +48,7 @@ import {
 import { OwnActions } from './own-actions.ts';
 import { applyRecovery, planRecovery } from './recovery.ts';
 import { ReplicaAmounts } from './replica-amounts.ts';
+import type { NotSealed } from './sealing.ts';
 import { WritesInFlight } from './send-when-stored.ts';
 import { type LinkHost, ServerLink } from './server-link.ts';
 import { SnapshotWriter } from './snapshot-writer.ts';
@@ -141,7 +142,7 @@ export class Replica implements LinkHost {
     this.own = new OwnActions(store, local);
     this.openStats = openStats;
     this.amounts = new ReplicaAmounts(opts.agencyId, opts.sealKey ?? null);
-    this.snapshots = new SnapshotWriter(store, log);
+    this.snapshots = new SnapshotWriter(store, log, this.now);
     this.keep = keep;
     doc.on('update', this.onDocUpdate);
     this.unsubscribeLog = log.subscribe(() => this.onLogChange());
@@ -163,7 +164,10 @@ export class Replica implements LinkHost {
         : null;
     const now = opts.now ?? Date.now;
     // What IndexedDB lost of the member's unacknowledged actions goes back into the doc before the log reads it.
-    const kept = opts.keep ? await readKept(opts.keep, opts.agencyId).catch(() => null) : null;
+    // A keep that cannot be listed at all is treated as empty; its entries stay (new batches are numbered
+    // from the current time, past any an earlier session wrote).
+    const read = opts.keep ? await readKeep(opts.keep, opts.agencyId).catch(() => null) : null;
+    const kept = read?.kept ?? null;
     const actionsMap = doc.getMap(ACTIONS_ROOT);
     const plan = planRecovery(
       kept,
@@ -172,7 +176,9 @@ export class Replica implements LinkHost {
       now(),
     );
     applyRecovery(doc, plan);
-    const keep = opts.keep ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now) : null;
+    const keep = opts.keep
+      ? new Keep(opts.keep, opts.agencyId, opts.signer.keyId, kept, now, read?.found)
+      : null;
     const log = await AgencyLog.open(doc, opts.agencyId, snapshot);
     const oldFormat = hasOldFormat(log);
     const local: LocalMeta = {
@@ -197,6 +203,13 @@ export class Replica implements LinkHost {
         local.recent.push({ id: ref.id, type: ref.type, at: ref.at, status: 'saved' });
     }
     local.recent.sort((a, b) => b.at - a.at);
+    // Kept actions the server acknowledged before the keep heard of it (a crash between the two writes): the
+    // stored doc records them as synced. They are dropped now, not written back on every open until the
+    // bound fills. (One the doc holds but no status tracks is dropped by the server's next ACK.)
+    if (keep && kept) {
+      const synced = new Set(local.recent.filter((r) => r.status === 'synced' && r.id).map((r) => r.id!));
+      keep.acknowledged(new Set(kept.own.filter((r) => synced.has(r.id)).map((r) => r.id)));
+    }
     // An old log is not sent anywhere: a server of this version would refuse every entry of it.
     const connect = opts.connect !== false && !oldFormat;
     const replica = new Replica(
@@ -318,12 +331,16 @@ export class Replica implements LinkHost {
     }
     // Remote entries still being verified would change what the rules see: let them land first.
     await this.log.settled();
+    let unsealed: NotSealed | undefined;
     if (carriesAmount(type)) {
-      // D15: amounts are never signed in the clear; they are sealed to the managers' browsers
-      await this.publishSealKey();
+      // D15: amounts are never signed in the clear; they are sealed to the managers' browsers. A browser that
+      // cannot publish its own seal key (WebCrypto failing) still records: it is then not among the recipients.
+      await this.publishSealKey().catch((e) => console.error('agency: cannot publish the seal key', e));
       const prepared = await this.amounts.prepare(type, payload as Payloads[typeof type], this.log.state);
       if (!prepared.ok) return this.refused(type, at, prepared);
       payload = prepared.payload as Payloads[T];
+      // Not sealable: recorded without the amount, flagged (AMOUNT_NOT_SEALED) rather than refused whole.
+      unsealed = prepared.notSealed;
     }
     // Sent to the server only once stored here (send-when-stored.ts): from the append until "saved".
     const stored = this.localWrites.begin();
@@ -345,6 +362,8 @@ export class Replica implements LinkHost {
       this.keepOwn(id, type, at, item.id.client, item.id.clock);
     }
     this.own.persist();
+    // With the action when that is cheap ("saved" waits for both): a restart shows a snapshot that has it.
+    const withSnapshot = this.snapshots.ownAction();
     try {
       // "Saved": in IndexedDB and in the keep. A keep that cannot write (quota, storage gone) does not undo
       // what IndexedDB committed: the action is saved as before, only not backed up.
@@ -365,16 +384,26 @@ export class Replica implements LinkHost {
     } finally {
       stored();
     }
-    this.own.push({ id, type, at, status: this.own.isUnacked(id) ? 'saved' : 'synced' });
+    const note = unsealed ? { code: unsealed.code, message: unsealed.message } : undefined;
+    this.own.push({
+      id,
+      type,
+      at,
+      status: this.own.isUnacked(id) ? 'saved' : 'synced',
+      ...(note ? { note } : {}),
+    });
     this.own.persist();
-    this.snapshots.schedule();
+    if (!withSnapshot) this.snapshots.schedule();
     this.link.saved();
     this.emit();
     return {
       ok: true,
       id,
       status: 'saved',
-      flags: result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
+      flags: [
+        ...result.verdicts.map((v) => ({ code: v.code, rule: v.rule, message: v.message })),
+        ...(unsealed ? [{ code: unsealed.code, rule: unsealed.rule, message: unsealed.message }] : []),
+      ],
     };
   }
 
@@ -564,6 +593,13 @@ export class Replica implements LinkHost {
     }
     // Our key is known to the server now: the invite key or creation token is spent, and erased.
     if (this.isMember) this.forgetCredentials();
+  }
+
+  /** LinkHost: the keep's actions the server's state vector covers, tracked by a status or not. */
+  acknowledgedUpTo(sv: Map<number, number>): void {
+    if (!this.keep?.own.size) return;
+    this.keep.acknowledged(this.keep.coveredBy(sv));
+    if (!this.own.waiting) this.keep.allAcknowledged();
   }
 
   /** Erases the invite key or creation token: this browser's own key is enough now. */

@@ -218,14 +218,45 @@ export async function unwrapResealed(
   }
 }
 
+/** Why an amount could not be sealed: typed, never an exception's text. */
+export type NotSealedCause = 'NO_MANAGER_BROWSER' | 'TOO_MANY_MANAGER_BROWSERS' | 'SEAL_FAILED';
+
+/**
+ * The flag of an action recorded without its amount because the amount could not be sealed (D15): the
+ * record itself still counts; the member is told why and that they can enter the amount again.
+ */
+export interface NotSealed {
+  code: 'AMOUNT_NOT_SEALED';
+  rule: 'D15';
+  cause: NotSealedCause;
+  message: string;
+}
+
+export function notSealed(cause: NotSealedCause, browsers = 0): NotSealed {
+  const why =
+    cause === 'NO_MANAGER_BROWSER'
+      ? 'no business manager’s browser can read amounts yet (one of them opens the agency in their browser first)'
+      : cause === 'TOO_MANY_MANAGER_BROWSERS'
+        ? `amounts are sealed to at most ${SEAL.MAX_RECIPIENTS} business managers’ browsers and the agency has ${browsers} (remove unused browsers first)`
+        : 'this browser could not seal it (its encryption failed: SEAL_FAILED)';
+  return {
+    code: 'AMOUNT_NOT_SEALED',
+    rule: 'D15',
+    cause,
+    message: `Recorded without its amount: ${why}. Enter the amount again later.`,
+  };
+}
+
 export type Prepared<T extends AmountType> =
-  | { ok: true; payload: Payloads[T] }
+  | { ok: true; payload: Payloads[T]; notSealed?: NotSealed }
   | { ok: false; code: string; rule: string; message: string };
 
 /**
  * The payload to sign for an amount-bearing action asked for with its amount in the clear (0.2.0's shapes,
  * which the UI still speaks): the amount moves into an envelope for `recipients` (base64url X25519 keys),
- * the clear part keeps the kind. One without an amount passes unchanged.
+ * the clear part keeps the kind. One without an amount passes unchanged. When the amount cannot be sealed
+ * (no manager's browser to seal to, more than an envelope holds, WebCrypto failing) the action is still
+ * recorded, without the amount, and says so (`notSealed`): the amount never travels in the clear.
  */
 export async function prepareSealed<T extends AmountType>(
   agencyId: string,
@@ -236,23 +267,19 @@ export async function prepareSealed<T extends AmountType>(
 ): Promise<Prepared<T>> {
   const amounts = clearAmounts(type, payload);
   if (!amounts) return { ok: true, payload };
-  if (!recipients.length)
-    return {
-      ok: false,
-      code: 'NO_MANAGER_BROWSER',
-      rule: 'D15',
-      message:
-        'No business manager’s browser can read amounts yet: one of them opens the agency in their browser first, then this can be recorded.',
-    };
+  const clear = clearPart(type, payload);
+  if (!recipients.length) return { ok: true, payload: clear, notSealed: notSealed('NO_MANAGER_BROWSER') };
   if (recipients.length > SEAL.MAX_RECIPIENTS)
     return {
-      ok: false,
-      code: 'TOO_MANY_MANAGER_BROWSERS',
-      rule: 'D15',
-      message: `Amounts can be sealed to at most ${SEAL.MAX_RECIPIENTS} business managers’ browsers; remove unused browsers first.`,
+      ok: true,
+      payload: clear,
+      notSealed: notSealed('TOO_MANY_MANAGER_BROWSERS', recipients.length),
     };
   const keys = recipients.map(fromBase64Url).filter((k): k is Uint8Array => k?.length === SEAL.KEY_BYTES);
-  const clear = clearPart(type, payload);
-  const sealed = await sealAmounts(agencyId, type, clear, amounts, keys, subtle);
-  return { ok: true, payload: { ...clear, sealed } as Payloads[T] };
+  try {
+    const sealed = await sealAmounts(agencyId, type, clear, amounts, keys, subtle);
+    return { ok: true, payload: { ...clear, sealed } as Payloads[T] };
+  } catch {
+    return { ok: true, payload: clear, notSealed: notSealed('SEAL_FAILED') };
+  }
 }

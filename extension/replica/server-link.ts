@@ -31,6 +31,8 @@ export interface LinkHost {
   credentials(): Credentials;
   /** The server acknowledged these of the member's actions (statuses are updated, not yet persisted). */
   acknowledged(ids: Set<string>): void;
+  /** The server's acknowledged state vector, for the keep's entries no status tracks any more (keep.ts). */
+  acknowledgedUpTo?(sv: Map<number, number>): void;
   emit(): void;
 }
 
@@ -171,6 +173,7 @@ export class ServerLink {
     const own = this.host.own;
     const covered = own.coveredBy(sv);
     this.host.acknowledged(covered);
+    this.host.acknowledgedUpTo?.(sv);
     if (!own.waiting) own.lastSyncedAt = this.host.now();
     // An ACK that acknowledges nothing new (every reconnect gets one) is not worth a write of its own.
     if (covered.size) own.persist();

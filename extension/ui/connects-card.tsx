@@ -3,15 +3,20 @@
 import type { ComponentChildren } from 'preact';
 import type { ConnectsSummary } from '../../core/lite.ts';
 import { RESERVED_LABEL } from './connects-words.ts';
-import { connects, dateTime, signed } from './format.ts';
+import { asOfText, connects, dateTime, signed } from './format.ts';
 
 export function ConnectsCard({
   summary,
   timeZone,
+  cached,
+  now = Date.now(),
   children,
 }: {
   summary: ConnectsSummary;
   timeZone?: string;
+  /** Set while the figures come from the snapshot a restarted worker read before the stored doc. */
+  cached?: { at: number | null } | undefined;
+  now?: number;
   /** Shown under the balance (the popup's sparkline and "spent this month"). */
   children?: ComponentChildren;
 }) {
@@ -23,6 +28,11 @@ export function ConnectsCard({
         <strong data-testid="balance">{summary.balance.toLocaleString('en-US')}</strong>{' '}
         <span>Connect{summary.balance === 1 ? '' : 's'}</span>
       </p>
+      {cached ? (
+        <p class="muted" role="status" data-testid="as-of">
+          {asOfText(cached.at, now, timeZone)}
+        </p>
+      ) : null}
       {children}
       <p class="muted">
         {observed

@@ -40,6 +40,17 @@ export function dateTime(at: number, timeZone?: string): string {
   }).format(at);
 }
 
+/**
+ * The note beside figures a restarted worker shows from its derived snapshot before the stored doc is read:
+ * "As of 14:05, updating…" (the date too when not today), "Updating…" when the time is not known.
+ */
+export function asOfText(at: number | null, now: number, timeZone?: string): string {
+  if (at === null) return 'Updating…';
+  const day = (t: number) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeZone }).format(t);
+  const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone }).format(at);
+  return `As of ${day(at) === day(now) ? time : dateTime(at, timeZone)}, updating…`;
+}
+
 /** "1 Dec" (with the year when it is not this year's). */
 export function dayText(at: number, now: number, timeZone?: string): string {
   const year = (t: number) => new Intl.DateTimeFormat('en-GB', { year: 'numeric', timeZone }).format(t);
@@ -163,5 +174,6 @@ export const actionDoing = (type: string): string | undefined => ACTION_DOING[ty
 
 export function statusText(s: ActionStatus): string {
   if (s.status === 'refused') return `Refused: ${s.message}`;
-  return s.status === 'synced' ? 'Synced with the server' : 'Saved in this browser, not synced yet';
+  const base = s.status === 'synced' ? 'Synced with the server' : 'Saved in this browser, not synced yet';
+  return s.note ? `${base}. ${s.note.message}` : base;
 }

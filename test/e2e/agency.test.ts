@@ -240,9 +240,11 @@ describe('two members in two browsers, synced through a real sync server', () =>
     await Promise.all([olga.launch(), bob.launch()]);
     const [olgaPopup, bobPopup] = await Promise.all([olga.popup(), bob.popup()]);
     for (const popup of [olgaPopup, bobPopup]) {
-      // The first render may come from the derived snapshot, written at most every 2 s, before the stored
-      // doc is read: the balance settles on what was kept (a CI dry run saw 162 for a moment).
+      // The first render may come from the derived snapshot, read before the stored doc: it says so beside
+      // the balance ("As of …, updating…") and the balance settles on what was kept (a CI dry run saw 162
+      // for a moment, when the snapshot was only written every 2 s); the note goes once the doc is read.
       await waitForText(popup.locator(BALANCE), /^165$/);
+      await expect.poll(() => popup.getByTestId('as-of').count(), { timeout: UI_TIMEOUT }).toBe(0);
       await waitForText(teamLine(popup, 'Bob'), 'Business manager · Non-exclusive');
       await waitForText(
         popup.getByRole('list', { name: 'Recent activity' }).getByRole('listitem'),

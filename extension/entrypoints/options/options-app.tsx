@@ -175,7 +175,7 @@ export function OptionsApp(props: OptionsProps) {
         </p>
       ) : null}
       <StandingNotice view={view} />
-      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} />
+      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} cached={view.cached} />
       <FlagList view={view} />
       {manager ? <InviteForm view={view} send={client.send} copy={props.copy} /> : null}
       <PendingInvites view={view} send={client.send} now={now} />

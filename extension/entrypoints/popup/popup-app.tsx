@@ -114,7 +114,7 @@ export function PopupApp({ client, openAgencyPages, initial = null, now: fixedNo
         send={client.send}
       />
       <StandingNotice view={view} />
-      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone}>
+      <ConnectsCard summary={view.connects} timeZone={view.state.timeZone} cached={view.cached} now={now}>
         <BalanceTrend view={view} now={now} />
       </ConnectsCard>
       <FlagList view={view} />

@@ -189,6 +189,30 @@ describe('a replica whose IndexedDB the browser discarded', () => {
     server = await start(port);
   });
 
+  it('a kept action the stored doc records as synced is dropped from the keep when opening', async () => {
+    const keep = new MemoryKeep();
+    const { olga, manager } = await agency(keep);
+    const agencyId = manager.agencyId;
+    const result = await manager.act('recordPurchase', { connects: 10 });
+    expect(result).toMatchObject({ ok: true, status: 'saved' });
+    const id = (result as { id: string }).id;
+    // The keep as a crash left it: the server's acknowledgement reached IndexedDB, not the keep.
+    const beforeAck = keep.copy();
+    expect((await readKept(beforeAck, agencyId))?.own.map((r) => r.id)).toContain(id);
+    expect(
+      await manager.waitFor((r) => r.waiting === 0 && r.view().recent[0]?.status === 'synced', WAIT),
+    ).toBe(true);
+    await manager.close();
+    olga.replicas = [];
+    // Not connected: the drop comes from opening, not from a new ACK.
+    const back = olga.track(
+      await Replica.open({ ...olga.base, keep: beforeAck, agencyId, server: server.url, connect: false }),
+    );
+    expect(back.view().recovered).toBeNull();
+    await back.keep!.saved();
+    expect((await readKept(beforeAck, agencyId))?.own.map((r) => r.id)).not.toContain(id);
+  });
+
   it('an intact database opens with no notice and writes nothing back', async () => {
     const keep = new MemoryKeep();
     const { olga, manager } = await agency(keep);

@@ -3,7 +3,16 @@
 // (recovery.ts), against a browser.storage.local kept in memory.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { batchKey, encodeSv, headKey, KEEP_LIMIT, Keep, readKept } from '../../../extension/replica/keep.ts';
+import {
+  batchKey,
+  encodeSv,
+  headKey,
+  KEEP_LIMIT,
+  Keep,
+  readKeep,
+  readKept,
+  unreadableHeadKey,
+} from '../../../extension/replica/keep.ts';
 import { planRecovery } from '../../../extension/replica/recovery.ts';
 import { MemoryKeep } from './support/memory-keep.ts';
 
@@ -34,6 +43,65 @@ const opened = (doc: Y.Doc) => ({
 });
 
 describe('the keep', () => {
+  it('an unreadable batch survives new writes: new batches are numbered past every stored one', async () => {
+    const area = new MemoryKeep();
+    const first = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    for (const id of ['a0', 'a1']) {
+      const a = w.write(id);
+      first.track(a.ref, a.update);
+    }
+    await first.saved();
+    const [stored] = [...area.items.keys()].filter((k) => k !== headKey(AGENCY));
+    const n = Number(stored!.split(':').pop());
+    // The next batch number holds something this version cannot read (a later version's, a torn write).
+    const garbage = JSON.stringify({ refs: 'not refs', data: 42 });
+    area.items.set(batchKey(AGENCY, n + 1), garbage);
+    const read = await readKeep(area, AGENCY);
+    expect(read.kept?.own.map((r) => r.id)).toEqual(['a0', 'a1']);
+    const again = new Keep(area, AGENCY, KEY, read.kept, now, read.found);
+    const b = w.write('b0');
+    again.track(b.ref, b.update);
+    await again.saved();
+    again.acknowledged(new Set(['a0', 'a1', 'b0']));
+    again.allAcknowledged();
+    await again.saved();
+    // Never overwritten, never removed: only what this keep wrote is gone.
+    expect(area.items.get(batchKey(AGENCY, n + 1))).toBe(garbage);
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, n + 1)].sort());
+  });
+
+  it('with a head it cannot read, the keep sets the head aside and writes past every stored batch', async () => {
+    const area = new MemoryKeep();
+    const oldHead = JSON.stringify({ v: 9, what: 'a later version' });
+    const oldBatch = JSON.stringify({ refs: [], data: '', v: 9 });
+    area.items.set(headKey(AGENCY), oldHead);
+    area.items.set(batchKey(AGENCY, 0), oldBatch);
+    area.items.set(batchKey(AGENCY, now()), oldBatch);
+    const read = await readKeep(area, AGENCY);
+    expect(read.kept).toBeNull();
+    const keep = new Keep(area, AGENCY, KEY, read.kept, now, read.found);
+    const w = writer();
+    const a = w.write('a0');
+    keep.track(a.ref, a.update);
+    await keep.saved();
+    expect(area.items.get(batchKey(AGENCY, 0))).toBe(oldBatch);
+    expect(area.items.get(batchKey(AGENCY, now()))).toBe(oldBatch);
+    expect(area.items.get(unreadableHeadKey(AGENCY, now()))).toBe(oldHead);
+    expect((await readKept(area, AGENCY))?.own.map((r) => r.id)).toEqual(['a0']);
+  });
+
+  it('an action the server state vector covers is dropped, whether a status tracks it or not', async () => {
+    const area = new MemoryKeep();
+    const keep = new Keep(area, AGENCY, KEY, null, now);
+    const w = writer();
+    const a = w.write('a0');
+    const b = w.write('a1');
+    keep.track(a.ref, a.update);
+    keep.track(b.ref, b.update);
+    expect([...keep.coveredBy(new Map([[a.ref.client, a.ref.clock + 1]]))]).toEqual(['a0']);
+  });
+
   it('writes the changes of one tick in one set, and "saved" waits for it', async () => {
     const area = new MemoryKeep();
     const keep = new Keep(area, AGENCY, KEY, null, now);
@@ -69,9 +137,9 @@ describe('the keep', () => {
     expect(kept?.head.notKept).toBe(4);
     // The 500 went out as one batch; the acknowledgement wrote it again with the 490 left.
     expect([...area.items.keys()].filter((k) => k.startsWith(`keep:${AGENCY}:`))).toEqual([
-      batchKey(AGENCY, 0),
+      batchKey(AGENCY, now()),
     ]);
-    expect(JSON.parse(area.items.get(batchKey(AGENCY, 0))!).refs).toHaveLength(490);
+    expect(JSON.parse(area.items.get(batchKey(AGENCY, now()))!).refs).toHaveLength(490);
     keep.acknowledged(new Set(ids));
     keep.allAcknowledged();
     await keep.saved();
@@ -94,10 +162,10 @@ describe('the keep', () => {
     const { ref, update } = w.write('a300');
     keep.track(ref, update);
     await keep.saved();
-    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
-    expect(JSON.parse(area.items.get(batchKey(AGENCY, 1))!).refs.map((r: { id: string }) => r.id)).toEqual([
-      'a300',
-    ]);
+    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, now() + 1)].sort());
+    expect(
+      JSON.parse(area.items.get(batchKey(AGENCY, now() + 1))!).refs.map((r: { id: string }) => r.id),
+    ).toEqual(['a300']);
     expect(area.items.get(headKey(AGENCY))!.length).toBeLessThanOrEqual(headSize + 8);
   });
 
@@ -113,7 +181,7 @@ describe('the keep', () => {
     }
     await keep.saved();
     expect(area.sets).toBe(1);
-    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 0)].sort());
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, now())].sort());
     const kept = (await readKept(area, AGENCY))!;
     expect(kept.own).toHaveLength(400);
     for (const [id, update] of written) expect(kept.updates.get(id)).toEqual(update);
@@ -136,8 +204,8 @@ describe('the keep', () => {
     await batch(3, 3); // batch 1: a3–a5
     keep.acknowledged(new Set(['a0', 'a1', 'a2', 'a3']));
     await keep.saved();
-    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
-    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, now() + 1)].sort());
+    expect(area.lastSet.sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, now() + 1)].sort());
     const kept = (await readKept(area, AGENCY))!;
     expect(kept.own.map((r) => r.id)).toEqual(['a4', 'a5']);
     expect(kept.updates.size).toBe(2);
@@ -159,7 +227,7 @@ describe('the keep', () => {
     expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a0', 'a1', 'a2']);
     again.acknowledged(new Set(['a0', 'a1']));
     await again.saved();
-    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, 1)].sort());
+    expect([...area.items.keys()].sort()).toEqual([headKey(AGENCY), batchKey(AGENCY, now() + 1)].sort());
     expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a2']);
   });
 
@@ -172,14 +240,14 @@ describe('the keep', () => {
       keep.track(ref, update);
       await keep.saved();
     }
-    const b0 = JSON.parse(area.items.get(batchKey(AGENCY, 0))!);
+    const b0 = JSON.parse(area.items.get(batchKey(AGENCY, now()))!);
     for (const bad of [
       { ...b0, refs: [{ ...b0.refs[0], bytes: b0.refs[0].bytes + 1 }] },
       { ...b0, refs: [{ ...b0.refs[0], bytes: -1 }] },
       { ...b0, data: `${b0.data}!` },
       { refs: 'x', data: b0.data },
     ]) {
-      area.items.set(batchKey(AGENCY, 0), JSON.stringify(bad));
+      area.items.set(batchKey(AGENCY, now()), JSON.stringify(bad));
       expect((await readKept(area, AGENCY))!.own.map((r) => r.id)).toEqual(['a1']);
     }
   });

@@ -96,4 +96,32 @@ describe('D15: a business manager’s own contract with its rate, from their own
     expect(annB.received.length).toBeGreaterThan(5);
     expect(leaks([...kept, ...annB.received], [RATE, PRICE])).toEqual([]);
   }, 60_000);
+
+  it('D15: a manager’s contract whose rate cannot be sealed is still recorded, without the rate, flagged AMOUNT_NOT_SEALED', async () => {
+    const olgaB = await browser('Olga');
+    // A browser without a seal key (none was made, or its WebCrypto has no X25519): no manager's browser
+    // publishes one, so there is nothing to seal to.
+    (olgaB as { sealKey?: CryptoKeyPair }).sealKey = undefined;
+    const olga = await createdAgency(olgaB, env.server().url);
+    const result = await olga.act('observeContract', {
+      contract: '42000009',
+      title: 'Brand refresh',
+      kind: 'hourly',
+      as: 'agency',
+      terms: { kind: 'hourly', hourlyRate: RATE },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 'saved',
+      flags: [
+        { code: 'AMOUNT_NOT_SEALED', rule: 'D15', message: expect.stringMatching(/without its amount/) },
+      ],
+    });
+    const id = (result as { id: string }).id;
+    const signed = olga.log.derived.actions.get(id)!.payload as Payloads['observeContract'];
+    expect(signed).toEqual({ contract: '42000009', title: 'Brand refresh', kind: 'hourly', as: 'agency' });
+    expect(olga.log.state.contractsSeen['42000009']).toMatchObject({ member: olga.me });
+    expect(olga.log.state.sealKeys).toEqual({});
+    expect(olga.view().recent[0]).toMatchObject({ id, note: { code: 'AMOUNT_NOT_SEALED' } });
+  });
 });

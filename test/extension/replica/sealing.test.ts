@@ -85,26 +85,60 @@ describe('D15: sealed amounts', () => {
     expect(small.to.length).toBe(2 * SEAL.RECIPIENT_BYTES);
   });
 
-  it('D15: a clear amount asked for moves into the envelope; with no manager browser to seal to it is refused with why', async () => {
+  it('D15: a clear amount asked for moves into the envelope; when it cannot be sealed it is left out, flagged with why', async () => {
     const { pairs, ids } = await keys(1);
     const asked = { contract: 'c1', terms: { kind: 'hourly', hourlyRate: 6000 } } as const;
     const prepared = await prepareSealed(AGENCY, 'editContractTerms', asked, ids);
     if (!prepared.ok) throw new Error(prepared.message);
     expect(prepared.payload).toMatchObject({ contract: 'c1', kind: 'hourly' });
     expect(prepared.payload).not.toHaveProperty('terms');
+    expect(prepared.notSealed).toBeUndefined();
     expect(await openSealed(AGENCY, 'editContractTerms', prepared.payload, pairs[0]!)).toEqual({
       hourlyRate: 6000,
     });
-    expect(await prepareSealed(AGENCY, 'editContractTerms', asked, [])).toMatchObject({
-      ok: false,
-      code: 'NO_MANAGER_BROWSER',
-      rule: 'D15',
+    // No manager's browser to seal to: recorded without the rate, never with it in the clear.
+    expect(await prepareSealed(AGENCY, 'editContractTerms', asked, [])).toEqual({
+      ok: true,
+      payload: { contract: 'c1', kind: 'hourly' },
+      notSealed: expect.objectContaining({
+        code: 'AMOUNT_NOT_SEALED',
+        rule: 'D15',
+        cause: 'NO_MANAGER_BROWSER',
+      }),
     });
+    // More managers' browsers than an envelope holds (24).
+    expect(SEAL.MAX_RECIPIENTS).toBe(24);
     const many = await keys(SEAL.MAX_RECIPIENTS + 1);
-    expect(await prepareSealed(AGENCY, 'editContractTerms', asked, many.ids)).toMatchObject({
-      ok: false,
-      code: 'TOO_MANY_MANAGER_BROWSERS',
+    const tooMany = await prepareSealed(AGENCY, 'editContractTerms', asked, many.ids);
+    expect(tooMany).toEqual({
+      ok: true,
+      payload: { contract: 'c1', kind: 'hourly' },
+      notSealed: expect.objectContaining({ code: 'AMOUNT_NOT_SEALED', cause: 'TOO_MANY_MANAGER_BROWSERS' }),
     });
+    expect(tooMany.ok && tooMany.notSealed?.message).toMatch(/at most 24 .* has 25/);
+    // WebCrypto failing: a typed cause, not the exception's text.
+    const failing = new Proxy(crypto.subtle, {
+      get: (t, k) =>
+        k === 'encrypt'
+          ? () =>
+              Promise.reject(
+                new DOMException('The operation failed for an operation-specific reason', 'OperationError'),
+              )
+          : Reflect.get(t, k, t),
+    });
+    const failed = await prepareSealed(
+      AGENCY,
+      'recordPayout',
+      { contract: 'c1', amount: 5000 },
+      ids,
+      failing,
+    );
+    expect(failed).toEqual({
+      ok: true,
+      payload: { contract: 'c1' },
+      notSealed: expect.objectContaining({ code: 'AMOUNT_NOT_SEALED', cause: 'SEAL_FAILED' }),
+    });
+    expect(failed.ok && failed.notSealed?.message).not.toMatch(/operation-specific/);
     // nothing to seal: passes as it is (an offer recorded from a page without terms)
     const bare = { contract: 'c1', kind: 'fixed' } as const;
     expect(await prepareSealed(AGENCY, 'editContractTerms', bare, [])).toEqual({ ok: true, payload: bare });

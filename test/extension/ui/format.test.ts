@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { connects, signed, syncText, timeAgo } from '../../../extension/ui/format.ts';
+import { asOfText, connects, signed, statusText, syncText, timeAgo } from '../../../extension/ui/format.ts';
 import { canLeave, canManage } from '../../../extension/ui/permissions.ts';
 import { olgaAndBob, SYNCED, viewOf } from './support/views.ts';
 
 const NOW = Date.UTC(2026, 10, 2, 12);
 
 describe('format', () => {
+  it('AMOUNT_NOT_SEALED: a recent action recorded without its amount says so beside its status', () => {
+    const note = { code: 'AMOUNT_NOT_SEALED', message: 'Recorded without its amount: reasons.' };
+    expect(statusText({ id: 'a', type: 'observeContract', at: 0, status: 'saved', note })).toBe(
+      'Saved in this browser, not synced yet. Recorded without its amount: reasons.',
+    );
+  });
+
+  it('says as of when cached figures were written: the time today, the date before today', () => {
+    const now = Date.UTC(2026, 11, 3, 15, 0);
+    expect(asOfText(Date.UTC(2026, 11, 3, 14, 5), now, 'UTC')).toBe('As of 14:05, updating…');
+    expect(asOfText(Date.UTC(2026, 11, 1, 9, 30), now, 'UTC')).toBe('As of 1 Dec, 09:30, updating…');
+    expect(asOfText(null, now, 'UTC')).toBe('Updating…');
+  });
+
   it('counts Connects in words, singular for one', () => {
     expect(connects(1)).toBe('1 Connect');
     expect(connects(1200)).toBe('1,200 Connects');

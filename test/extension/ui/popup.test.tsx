@@ -313,6 +313,25 @@ describe('popup', () => {
     await waitFor(() => expect(screen.getByTestId('balance').textContent).toBe('125'));
   });
 
+  it('says "As of <time>, updating…" while the figures come from the snapshot, and drops it once the doc is read', async () => {
+    const fx = await olgaAndBob();
+    const now = nowOf(fx);
+    // A restarted worker's first answer: the derived snapshot, written 5 minutes ago, before the doc is read.
+    const fromSnapshot = { ...viewOf(fx, 'Bob'), cached: { at: now - 5 * 60_000 } };
+    const bg = new FakeBackground(overviewOf(fromSnapshot));
+    render(<PopupApp client={bg} openAgencyPages={() => {}} initial={overviewOf(fromSnapshot)} now={now} />);
+    const asOf = new Intl.DateTimeFormat('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: fromSnapshot.state.timeZone,
+    }).format(now - 5 * 60_000);
+    expect(screen.getByTestId('as-of').textContent).toBe(`As of ${asOf}, updating…`);
+    // The replica opened: its view has no `cached`.
+    bg.push(overviewOf(viewOf(fx, 'Bob')));
+    await waitFor(() => expect(screen.queryByTestId('as-of')).toBeNull());
+    expect(screen.getByTestId('balance').textContent).toBe('100');
+  });
+
   it("shows the background's refusal when it cannot answer at all", async () => {
     const bg = new FakeBackground(overviewOf(null));
     bg.send = async () =>
