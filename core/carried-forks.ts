@@ -31,9 +31,10 @@ export function carriedFork(trial: Derivation, v: Verdict, writer: string | null
 
 /**
  * The first forked action of a key among `keys` that starts a branch beyond MAX_BRANCHES in `trial` (what
- * is stored plus the update), or undefined. A branch is a refused KEY_FORKED action not written on top of
- * another of its key (an honest browser's writes after its X' all build on it: one branch). The one blamed
- * is one the update (`fresh`) brings.
+ * is stored plus the update), or undefined. Branches are counted by their leaves: refused KEY_FORKED
+ * actions of the key that no other refused action of the key is written on (an honest browser's writes
+ * after its X' all build on it: one branch; a fan under one forked action: as many as its leaves). The one
+ * blamed is one the update (`fresh`) brings.
  */
 export function branchBeyondBound(
   trial: Derivation,
@@ -45,14 +46,21 @@ export function branchBeyondBound(
   for (const v of trial.state.verdicts)
     if (v.kind === 'refused' && v.code === 'KEY_FORKED' && keys.has(trial.actions.get(v.id)?.actor ?? ''))
       forked.add(v.id);
+  // a branch ends in a leaf: a forked action no other forked action of its key is written on
+  const built = new Set<string>();
+  for (const id of forked) {
+    const a = trial.actions.get(id)!;
+    for (const dep of a.deps)
+      if (forked.has(dep) && trial.actions.get(dep)!.actor === a.actor) built.add(dep);
+  }
   const branches = new Map<string, number>();
   const over = new Set<string>();
   for (const id of forked) {
-    const a = trial.actions.get(id)!;
-    if (a.deps.some((dep) => forked.has(dep) && trial.actions.get(dep)!.actor === a.actor)) continue;
-    const n = (branches.get(a.actor) ?? 0) + 1;
-    branches.set(a.actor, n);
-    if (n > MAX_BRANCHES) over.add(a.actor);
+    if (built.has(id)) continue;
+    const key = trial.actions.get(id)!.actor;
+    const n = (branches.get(key) ?? 0) + 1;
+    branches.set(key, n);
+    if (n > MAX_BRANCHES) over.add(key);
   }
   if (!over.size) return undefined;
   // blame an action of the update by an over-bound key (its refusal if it has one)
