@@ -38,7 +38,7 @@ import {
   sameRevocations,
 } from './revoke.ts';
 import { leaveRoom } from './room-to-grow.ts';
-import { applyRules, type Outcome } from './rules/index.ts';
+import { applyRules, type Outcome, ownRefusal } from './rules/index.ts';
 import { standing } from './rules/members.ts';
 import { runSteps, STEP, type Steps } from './steps.ts';
 import type { Action, ActionId, ActionType, AgencyState, Verdict } from './types.ts';
@@ -125,7 +125,7 @@ function outcomeOf(ctx: ReplayContext, a: Action, rev: Revocations): Outcome {
     return applyRules(ctx, a);
   }
   const refused = rev.refuse.get(a.id);
-  if (refused) return { ok: false, code: refused };
+  if (refused) return { ok: false, code: ownRefusal(ctx, a, rev.asMember.has(a.id)) ?? refused };
   ctx.departed = rev.history.has(a.id);
   ctx.historyOnly = ctx.departed || rev.voided.has(a.id);
   ctx.pool = rev.pool.has(a.id);

@@ -53,26 +53,12 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
     const r = join(ctx, a as Action<'joinAgency'>);
     return r.ok ? done(r.text) : refuse(r.code);
   }
-  const all = knowsAll(ctx);
-  const key = ctx.state.keys[a.actor];
-  const keyStatus = all ? key && (key.active ? 'active' : 'revoked') : known<string>(ctx, 'ke', a.actor);
-  if (keyStatus === undefined) return refuse('UNKNOWN_KEY');
-  if (keyStatus !== 'active') return refuse('KEY_REVOKED');
-  // a key's actions form a chain (key-chain.ts): a fork is refused before any rule reads its causal past
-  const last = lastOfKey(book, a.actor);
-  if (last !== undefined && last < ctx.index && !ctx.knows(last)) return refuse('KEY_FORKED');
-  const id: MemberId = key!.member;
+  const refusedKey = keyRefusal(ctx, a);
+  if (refusedKey) return refuse(refusedKey);
+  const id: MemberId = ctx.state.keys[a.actor]!.member;
   const member = knownMember(ctx, id)!;
   const fact = isFact(a.type);
-  // One actor record per replay, filled for each action (rules never keep it).
-  ctx.actor ??= { id, key: a.actor, role: 'member', isOwner: false, record: ctx.state.members[id]! };
-  const actor = ctx.actor;
-  actor.id = id;
-  actor.key = a.actor;
-  actor.role = asMember ? 'member' : member.role;
-  // the owner matters to intents only (D4)
-  actor.isOwner = !fact && !asMember && knownOwner(ctx) === id;
-  actor.record = ctx.state.members[id]!;
+  const actor = actorOf(ctx, a, id, member.role, fact, asMember);
   const rule = RULES.get(a.type)!;
   if (fact) {
     ctx.departed ||= member.status !== 'active';
@@ -93,6 +79,58 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   }
   const r = rule.apply(ctx, a, actor);
   return done(r.text, withAmountFlags(ctx, a, actor, false, r.flags ?? NO_FLAGS));
+}
+
+/** The key checks every action after a creation or a join passes: known, active, and its key's chain. */
+function keyRefusal(ctx: ReplayContext, a: Action): VerdictCode | null {
+  const key = ctx.state.keys[a.actor];
+  const keyStatus = knowsAll(ctx)
+    ? key && (key.active ? 'active' : 'revoked')
+    : known<string>(ctx, 'ke', a.actor);
+  if (keyStatus === undefined) return 'UNKNOWN_KEY';
+  if (keyStatus !== 'active') return 'KEY_REVOKED';
+  // a key's actions form a chain (key-chain.ts): a fork is refused before any rule reads its causal past
+  const last = lastOfKey(ctx.book, a.actor);
+  if (last !== undefined && last < ctx.index && !ctx.knows(last)) return 'KEY_FORKED';
+  return null;
+}
+
+/** The acting member, as the action knew them: one record per replay, filled for each action. */
+function actorOf(
+  ctx: ReplayContext,
+  a: Action,
+  id: MemberId,
+  role: Actor['role'],
+  fact: boolean,
+  asMember: boolean,
+): Actor {
+  ctx.actor ??= { id, key: a.actor, role: 'member', isOwner: false, record: ctx.state.members[id]! };
+  const actor = ctx.actor;
+  actor.id = id;
+  actor.key = a.actor;
+  actor.role = asMember ? 'member' : role;
+  // the owner matters to intents only (D4)
+  actor.isOwner = !fact && !asMember && knownOwner(ctx) === id;
+  actor.record = ctx.state.members[id]!;
+  return actor;
+}
+
+/**
+ * Why an intent's own causal past refuses it, or null: what applyRules would answer, without applying it.
+ * A revocation (revoke.ts) refuses what a concurrent action took; an intent its own past already refuses
+ * keeps that reason, so its verdict does not hang on which round found the revocation first. Creations and
+ * joins decide as they apply, and facts are not refused by rules: null for them.
+ */
+export function ownRefusal(ctx: ReplayContext, a: Action, asMember = false): VerdictCode | null {
+  if (a.type === 'createAgency' || a.type === 'joinAgency' || isFact(a.type)) return null;
+  if (ctx.book.created === null || !ctx.knows(ctx.book.created)) return 'NOT_CREATED';
+  const refusedKey = keyRefusal(ctx, a);
+  if (refusedKey) return refusedKey;
+  const id: MemberId = ctx.state.keys[a.actor]!.member;
+  const member = knownMember(ctx, id)!;
+  if (member.status !== 'active') return 'MEMBER_GONE';
+  const actor = actorOf(ctx, a, id, member.role, false, asMember);
+  return RULES.get(a.type)!.check?.(ctx, a, actor) ?? null;
 }
 
 /**

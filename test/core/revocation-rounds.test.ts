@@ -163,4 +163,17 @@ describe('offer records contest by what each holds in the last round (D12, D13, 
       expect(d.state.offers.o1?.record).toBe(mias.id);
     }
   });
+
+  it('an answer to an offer whose only record it knew was voided, by a manager demoted at the same time, is refused for the same reason in either order', async () => {
+    const f = await agency();
+    await f.join('Kim', { role: 'manager' });
+    const base = f.heads();
+    const mias = await f.act('Mia', 'receiveOffer', offer(f, 'Mia', '~01'), { deps: base });
+    await f.act('Ann', 'receiveOffer', offer(f, 'Ann', '~02'), { deps: base });
+    const accept = await f.act('Mia', 'acceptOffer', { offer: 'o1' }, { deps: [mias.id] });
+    await f.act('Kim', 'changeRole', { member: f.id('Mia'), role: 'member' }, { deps: base });
+    // the offer it knew is void (two records disagree) whatever the demotion: that is its reason
+    expect(codesOf(f.derive(), accept)).toEqual(['UNKNOWN_OFFER']);
+    expect(codesOf(f.deriveReversed(), accept)).toEqual(['UNKNOWN_OFFER']);
+  });
 });
