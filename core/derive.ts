@@ -12,7 +12,6 @@
 
 import { type Ancestry, ancestryOf, holds, inPastOfDeps, isAncestor, recordAncestry } from './ancestry.ts';
 import { toBase64Url } from './bytes.ts';
-import { branchBeyondBound, carriedFork } from './carried-forks.ts';
 import { ReservationsCache } from './connects.ts';
 import {
   type Book,
@@ -488,20 +487,12 @@ export type AdmitResult =
  * is applied in place; otherwise the log is derived once for the whole batch, never once per action, so a
  * late arrival costs one derive however many actions it brings.
  */
-export function admitBatch(d: Derivation, batch: readonly Action[], writer?: string | null): AdmitResult {
-  return runSteps(admitBatchSteps(d, batch, writer));
+export function admitBatch(d: Derivation, batch: readonly Action[]): AdmitResult {
+  return runSteps(admitBatchSteps(d, batch));
 }
 
 /** admitBatch in steps (steps.ts): its derives yield, for a caller serving other agencies meanwhile. */
-export function* admitBatchSteps(
-  d: Derivation,
-  batch: readonly Action[],
-  /**
-   * The key that sends the batch (the connection's proven key): a fork of another member's key chain it
-   * carries is kept like a race, bounded (carried-forks.ts). Absent: every fork refuses the batch.
-   */
-  writer?: string | null,
-): Steps<AdmitResult> {
+export function* admitBatchSteps(d: Derivation, batch: readonly Action[]): Steps<AdmitResult> {
   const fresh = batch.filter((a) => !d.actions.has(a.id));
   if (!fresh.length) return { ok: true, derivation: d };
   const plan = planAtEnd(d, fresh);
@@ -513,8 +504,6 @@ export function* admitBatchSteps(
       const ctx = placeAtEnd(d, a, reservations);
       if (racesPower(ctx, a) || mayContest(ctx, a)) break;
       const outcome = applyRules(ctx, a);
-      // a fork carried for another member is judged by the whole derive below (its verdict and the bound)
-      if (!outcome.ok && outcome.code === 'KEY_FORKED' && writer && a.actor !== writer) break;
       if (!outcome.ok) {
         const kept = committed
           ? yield* deriveSteps(
@@ -534,17 +523,9 @@ export function* admitBatchSteps(
     ...d.actions.values(),
     ...fresh.filter((a) => !d.actions.has(a.id)),
   ]);
-  // forks of other members' keys carried by the writer are kept like races, up to the bound
-  const carried = new Set<string>();
-  const tolerated = (v: Verdict): boolean => {
-    if (!carriedFork(trial, v, writer)) return false;
-    carried.add(trial.actions.get(v.id)!.actor);
-    return true;
-  };
   const refused =
-    trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race && !tolerated(v)) ??
-    forkedBefore(d, trial, fresh, tolerated) ??
-    branchBeyondBound(trial, carried, ids);
+    trial.state.verdicts.find((v) => ids.has(v.id) && v.kind === 'refused' && !v.race) ??
+    forkedBefore(d, trial, fresh);
   if (!refused) return { ok: true, derivation: trial };
   const kept = fresh.some((a) => d.actions.has(a.id))
     ? yield* deriveSteps(
@@ -567,19 +548,14 @@ export function* admitBatchSteps(
  * older write is the one refused KEY_FORKED (the order puts the newcomer first), so look for stored actions
  * the trial forks that the room did not, and blame the newcomer of the same key (key-chain.ts).
  */
-function forkedBefore(
-  d: Derivation,
-  trial: Derivation,
-  fresh: readonly Action[],
-  tolerated: (v: Verdict) => boolean,
-): Verdict | undefined {
+function forkedBefore(d: Derivation, trial: Derivation, fresh: readonly Action[]): Verdict | undefined {
   const newly = trial.state.verdicts.filter(
     (v) => v.code === 'KEY_FORKED' && d.actions.has(v.id) && !fresh.some((a) => a.id === v.id),
   );
   if (!newly.length) return undefined;
   const before = new Set(d.state.verdicts.filter((v) => v.code === 'KEY_FORKED').map((v) => v.id));
   for (const v of newly) {
-    if (before.has(v.id) || tolerated(v)) continue;
+    if (before.has(v.id)) continue;
     const key = d.actions.get(v.id)!.actor;
     const culprit = fresh.find((a) => a.actor === key);
     if (culprit) {

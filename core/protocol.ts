@@ -184,8 +184,6 @@ export const CLOSE = {
   // A browser key's actions form a chain (key-chain.ts): this browser wrote without building on an action
   // of its own that the server holds, so its copy is older than what it already sent (restored from an old
   // copy, or a power cut took its last writes). Reconnecting would send the same fork again.
-  // Also a catch-up carrying forks of a key of its own member, or more than MAX_BRANCHES branches of
-  // another member's key (carried-forks.ts): never honest. A fork of another member's key is not a close.
   KEY_FORKED: {
     code: 4414,
     reaction: 'stop',

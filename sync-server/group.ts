@@ -26,16 +26,10 @@ export class Group {
     return this.members.length;
   }
 
-  /**
-   * Whether `checked` may join: small, changing nothing of who may connect, and signed by its connection's key
-   * only (each of the others alone).
-   */
+  /** Whether `checked` may join: small, and changing nothing of who may connect (each of those alone). */
   admits(checked: Checked): boolean {
     return (
       !checked.membership &&
-      // a catch-up carrying other keys' actions may carry forks of their chains, judged against its own key
-      // (carried-forks.ts): alone
-      checked.actions.every((a) => a.actor === checked.item.peer.keyId) &&
       checked.item.update.length <= MAX_GROUP_UPDATE_BYTES &&
       this.members.length < MAX_GROUP_UPDATES &&
       this.actionCount + checked.actions.length <= MAX_GROUP_ACTIONS

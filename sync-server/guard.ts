@@ -79,8 +79,7 @@ export async function admitActions(
   if (problem) return problem;
   if (!depsKnown(d, fresh)) return { ok: 'wait', derivation: d };
   // a batch that does not land at the end derives the log: in slices (steps.ts)
-  // a fork of another member's key carried by this connection is kept like a race, bounded (carried-forks.ts)
-  const r = await inSlices(admitBatchSteps(d, fresh, ctx?.keyId ?? null), slice);
+  const r = await inSlices(admitBatchSteps(d, fresh), slice);
   if (!r.ok)
     return { ok: false, derivation: r.derivation, id: r.id, code: r.code, rule: r.rule, message: r.message };
   return { ok: true, derivation: r.derivation };
