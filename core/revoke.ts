@@ -343,7 +343,7 @@ function offerRecordHolds(d: Derivation, current: Revocations, out: Revocations)
  * What the rounds of one derive have seen so far. A replay records only what it applied: an action a
  * revocation refused records neither that it needed authority nor the power it would take away, and the
  * next round — not seeing them — lifted the refusal, which brought them back the round after: rounds
- * alternated instead of settling (property tests, seeds 19 and 23 of the authority oracle). Every round
+ * alternated instead of settling (authority oracle, seed 19). Every round
  * therefore judges with everything an earlier round saw applied; an action's own causal past is the same
  * in every round, so what it needed and what it would take are too.
  */
@@ -379,11 +379,7 @@ export function rememberRound(d: Derivation, memory: RoundMemory): void {
  * with: an action its own causal past already refused keeps that reason. `memory` adds the power events and
  * authority earlier rounds saw applied that a revocation of this round's input refused (RoundMemory).
  */
-export function computeRevocations(
-  d: Derivation,
-  current: Revocations,
-  memory: RoundMemory = emptyRoundMemory(),
-): Revocations {
+export function computeRevocations(d: Derivation, current: Revocations, memory: RoundMemory): Revocations {
   const out = noRevocations();
   const refusedByPast = new Set<ActionId>();
   for (const v of d.state.verdicts)

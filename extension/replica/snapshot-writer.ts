@@ -44,16 +44,13 @@ export class SnapshotWriter {
    * One of the member's own actions was appended and is about to be written: the snapshot goes with it when
    * its last write was cheap. Before a write in this worker measured it, the log's size stands in (a
    * 200-action agency's takes ~2 ms, a 10k-action one's ~100 ms: test/bench/snapshot.bench.ts).
-   * Returns whether it does.
+   * Returns whether it does (when not, the caller schedules it as for any change).
    */
   ownAction(): boolean {
     const cost = this.lastCostMs;
     const cheap =
       cost === undefined ? this.log.size <= UNMEASURED_CHEAP_ACTIONS : cost <= OWN_ACTION_SNAPSHOT_MS;
-    if (this.stopped || !cheap) {
-      this.schedule();
-      return false;
-    }
+    if (this.stopped || !cheap) return false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.dirty = true;
