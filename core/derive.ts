@@ -23,7 +23,7 @@ import {
   noteAppended,
   type Revocations,
 } from './derivation.ts';
-import { noteKeyAction } from './key-chain.ts';
+import { besideBranch, noteKeyAction } from './key-chain.ts';
 import type { ReplayContext } from './knowledge.ts';
 import { byId, orderSteps, type TieBreak } from './order.ts';
 import { VERDICTS, type VerdictCode } from './refusals.ts';
@@ -96,7 +96,7 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
     return;
   }
   s.counts.applied++;
-  noteKeyAction(d.book, a, ctx.index);
+  noteKeyAction(d.book, a, ctx.index, ctx.knows);
   if (outcome.flags.length) s.counts.flagged++;
   for (const code of outcome.flags) {
     s.verdicts.push({ id: a.id, type: a.type, actor, kind: 'flagged', code, ...VERDICTS[code] });
@@ -106,6 +106,53 @@ function recordOutcome(d: Derivation, ctx: ReplayContext, a: Action, outcome: Ou
     if (s.activity.length > ACTIVITY_LIMIT * 2 && !keepsAllActivity.has(d))
       s.activity.splice(0, s.activity.length - ACTIVITY_LIMIT);
   }
+  if (outcome.flags.includes('KEY_BRANCHED')) flagBeside(d, ctx, a, actor);
+}
+
+/** Flags the applied actions of `a`'s key that `a` branched beside (key-chain.ts), once each. */
+function flagBeside(d: Derivation, ctx: ReplayContext, a: Action, actor: string): void {
+  const s = d.state;
+  const seen = verdictsSeen(s.verdicts);
+  for (const p of besideBranch(ctx, a)) {
+    const b = d.ordered[p]!;
+    if (seen.refused.has(b.id) || seen.branched.has(b.id)) continue;
+    if (!seen.flagged.has(b.id)) s.counts.flagged++;
+    s.verdicts.push({
+      id: b.id,
+      type: b.type,
+      actor,
+      kind: 'flagged',
+      code: 'KEY_BRANCHED',
+      ...VERDICTS.KEY_BRANCHED,
+    });
+    seen.flagged.add(b.id);
+    seen.branched.add(b.id);
+  }
+}
+
+interface VerdictsSeen {
+  read: number;
+  refused: Set<ActionId>;
+  flagged: Set<ActionId>;
+  branched: Set<ActionId>;
+}
+
+// Verdicts are only ever pushed: what was read of a list is kept, and only the rest is read again.
+const seenOf = new WeakMap<Verdict[], VerdictsSeen>();
+
+function verdictsSeen(verdicts: Verdict[]): VerdictsSeen {
+  let seen = seenOf.get(verdicts);
+  if (!seen) {
+    seen = { read: 0, refused: new Set(), flagged: new Set(), branched: new Set() };
+    seenOf.set(verdicts, seen);
+  }
+  for (; seen.read < verdicts.length; seen.read++) {
+    const v = verdicts[seen.read]!;
+    if (v.kind === 'refused') seen.refused.add(v.id);
+    else seen.flagged.add(v.id);
+    if (v.code === 'KEY_BRANCHED') seen.branched.add(v.id);
+  }
+  return seen;
 }
 
 /** One action under the revocations decided so far. */

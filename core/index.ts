@@ -46,6 +46,7 @@ export {
 } from './derive.ts';
 export { sha256 } from './hash.ts';
 export { createInviteKey, importInviteKey, joinProofBytes, signJoinProof } from './invite.ts';
+export { MAX_KEY_BRANCHES } from './key-chain.ts';
 export {
   exportPublicKey,
   generateDeviceKey,

@@ -14,7 +14,7 @@ import {
 } from './derivation.ts';
 import { appendLocal, applyActions, type Derivation, derive, isAncestor } from './derive.ts';
 import { type ObservedBalance, observedBalances } from './insights.ts';
-import { lastOfKey } from './key-chain.ts';
+import { branchesOfKey } from './key-chain.ts';
 import type { Signer } from './keys.ts';
 import { indexOrder } from './order.ts';
 import { MAX_DEPS } from './schemas.ts';
@@ -33,7 +33,8 @@ export const ACTIONS_ROOT = 'actions';
 // 9: each key's last applied action (register 'kc', key-chain.ts): a key's fork is refused.
 // 10: names compared as a reader sees them (invisible characters, look-alike letters, spaces, a shown tag).
 // 11: revocation rounds remember what earlier rounds saw applied; a re-seal naming a refused action is refused.
-export const SNAPSHOT_VERSION = 11;
+// 12: a key's register 'kc' holds its open branches (up to four are applied and flagged KEY_BRANCHED).
+export const SNAPSHOT_VERSION = 12;
 const VERIFY_BATCH = 512;
 
 export type AppendResult =
@@ -183,14 +184,16 @@ export class AgencyLog {
     let heads = [...d.heads];
     if (heads.length > MAX_DEPS) {
       heads = heads.sort((x, y) => d.position.get(x)! - d.position.get(y)!);
-      // A key builds on its own last action (key-chain.ts): keep the head that covers it among the deps.
-      const last = key === undefined ? undefined : lastOfKey(d.book, key);
-      const mine =
-        last === undefined
-          ? undefined
-          : heads.find((h) => h === d.order[last] || isAncestor(d, d.order[last]!, h));
-      heads = heads.slice(0, MAX_DEPS);
-      if (mine !== undefined && !heads.includes(mine)) heads[MAX_DEPS - 1] = mine;
+      // A key builds on its own last actions (key-chain.ts: one, or a few open branches): keep the heads
+      // that cover them among the deps, so a branch is closed by the next write.
+      const mine = new Set<ActionId>();
+      for (const p of key === undefined ? [] : branchesOfKey(d.book, key)) {
+        const last = d.order[p]!;
+        const head = heads.find((h) => h === last || isAncestor(d, last, h));
+        if (head !== undefined) mine.add(head);
+      }
+      const rest = heads.filter((h) => !mine.has(h));
+      heads = [...mine, ...rest.slice(0, MAX_DEPS - mine.size)];
     }
     return heads.sort();
   }

@@ -188,7 +188,7 @@ export const CLOSE = {
     code: 4414,
     reaction: 'stop',
     reason:
-      "This browser's copy of the agency is missing an action it had already sent to the server, so the server cannot take what it wrote since.",
+      'This browser wrote beside four other branches of its own actions that it did not build on, more than a browser may have open, so the server cannot take what it wrote since.',
   },
   OLD_FORMAT: {
     code: 4413,

@@ -9,7 +9,12 @@ export const VERDICTS = {
   KEY_FORKED: {
     rule: 'LOG',
     message:
-      "Written without building on this browser's own previous action (on an older copy of the agency, restored from a backup, or by a modified client), so it is not applied: do it again once this browser has the agency as the server has it.",
+      "Written beside four other branches of this browser's own actions it did not build on (only a modified client does that), so it is not applied.",
+  },
+  KEY_BRANCHED: {
+    rule: 'LOG',
+    message:
+      'Written beside another action of the same browser that it did not build on (a copy of the agency restored from a backup, or one the browser lost): both are kept and counted.',
   },
   ALREADY_MEMBER: { rule: 'LOG', message: 'This browser key already belongs to a member.' },
   KEY_REVOKED: {

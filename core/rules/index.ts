@@ -1,7 +1,7 @@
 // Applies one action at its place in the order: the agency must exist in its causal past, its key must be a
 // member's key it knew as active (D6), then its rule decides. Facts are never refused once their author is
 // known: a fact of a member who had left is kept as history, flagged (P6) and moves no number (D13).
-import { lastOfKey } from '../key-chain.ts';
+import { branchOf } from '../key-chain.ts';
 import { known, knownMember, knownOwner, knowsAll, type ReplayContext } from '../knowledge.ts';
 import type { VerdictCode } from '../refusals.ts';
 import { type Action, type ActionType, isFact, type MemberId } from '../types.ts';
@@ -55,6 +55,16 @@ export function applyRules(ctx: ReplayContext, a: Action, asMember = false): Out
   }
   const refusedKey = keyRefusal(ctx, a);
   if (refusedKey) return refuse(refusedKey);
+  const outcome = applyMemberRules(ctx, a, asMember);
+  // a branch of its key's chain (key-chain.ts) is applied like any action, and flagged
+  if (outcome.ok && branchOf(book, a.actor, ctx.index, ctx.knows) === 'branch')
+    return { ...outcome, flags: [...outcome.flags, 'KEY_BRANCHED'] };
+  return outcome;
+}
+
+/** An action by a known, active key: its member's standing, then its rule. */
+function applyMemberRules(ctx: ReplayContext, a: Action, asMember: boolean): Outcome {
+  const book = ctx.book;
   const id: MemberId = ctx.state.keys[a.actor]!.member;
   const member = knownMember(ctx, id)!;
   const fact = isFact(a.type);
@@ -89,9 +99,9 @@ function keyRefusal(ctx: ReplayContext, a: Action): VerdictCode | null {
     : known<string>(ctx, 'ke', a.actor);
   if (keyStatus === undefined) return 'UNKNOWN_KEY';
   if (keyStatus !== 'active') return 'KEY_REVOKED';
-  // a key's actions form a chain (key-chain.ts): a fork is refused before any rule reads its causal past
-  const last = lastOfKey(ctx.book, a.actor);
-  if (last !== undefined && last < ctx.index && !ctx.knows(last)) return 'KEY_FORKED';
+  // a key's actions form a chain with few branches (key-chain.ts): one branch too many is refused before
+  // any rule reads its causal past
+  if (branchOf(ctx.book, a.actor, ctx.index, ctx.knows) === 'fan') return 'KEY_FORKED';
   return null;
 }
 

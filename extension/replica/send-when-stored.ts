@@ -1,11 +1,12 @@
 // Nothing this browser writes reaches the server before it is stored here (IndexedDB and the keep).
 //
-// Why: a browser key's actions form a chain (core/key-chain.ts): each must build on the key's previous
-// action, or every replica and the server refuse it (KEY_FORKED). Stock y-websocket sends an update the
-// moment the doc emits it, before the replica's IndexedDB transaction commits. A browser killed in between
-// left an action on the server that its own store never held; after the restart its next action did not
-// build on it, was refused, and the member's sync stopped for good. Sending only what is stored closes that
-// path: whatever the server holds of this key, this browser holds too (or gets back from the keep).
+// Why: a browser key's actions form a chain (core/key-chain.ts): one that does not build on the key's
+// previous action is a branch, applied but flagged (KEY_BRANCHED) for every member to see, and one branch too
+// many is refused (KEY_FORKED). Stock y-websocket sends an update the moment the doc emits it, before the
+// replica's IndexedDB transaction commits. A browser killed in between left an action on the server that its
+// own store never held, and its next action after the restart did not build on it (it was refused, and the
+// member's sync stopped for good, before branches were kept). Sending only what is stored closes that path:
+// whatever the server holds of this key, this browser holds too (or gets back from the keep).
 //
 // Two ways the provider sends doc content: the update handler (each local write), and the sync step 2 that
 // answers the server's sync step 1 (everything the server lacks). Both wait while a local write is not yet

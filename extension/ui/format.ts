@@ -83,7 +83,7 @@ const STOPPED_BECAUSE: Record<string, string> = {
   INVALID_ACTION: "the server refused an action from this browser under the agency's rules",
   LOG_TAMPERED: "the server refused a change that would rewrite the agency's history",
   KEY_FORKED:
-    "this browser's copy of the agency is older than what it had already sent to the server (restored from an older copy, or a crash took its last writes), so the server cannot take what it wrote since. Remove the agency from this browser (agency pages), then open any invite or browser code of the agency here: it comes back as the server has it, and the code stays unused",
+    'this browser wrote beside four other branches of its own actions it never built on (restored from older copies again and again, or a modified client), so the server cannot take what it wrote since. Remove the agency from this browser (agency pages), then open any invite or browser code of the agency here: it comes back as the server has it, and the code stays unused',
   TOO_LARGE: 'the server refused a message larger than it accepts',
 };
 

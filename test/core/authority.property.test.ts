@@ -25,8 +25,10 @@ describe('authority (property-based, against an independent oracle)', () => {
         fc.asyncProperty(scenarioArbitrary(), async (sc) => {
           const world = await run(sc);
           const d = derive(SIM_AGENCY, world.all);
-          // A key that forked its own chain (KEY_FORKED, a log rule, not authority: no honest browser does)
-          // changes what its later actions knew; the oracle models authority only, so such schedules are left out.
+          // A key that opened one branch too many of its own chain (KEY_FORKED, a log rule, not authority: only
+          // a modified client does) has the order pick which branch is refused, and what its later actions
+          // knew changes with it; the oracle models authority only, so such schedules are left out. Fewer
+          // branches (KEY_BRANCHED) are judged like any concurrent actions.
           if (d.state.verdicts.some((v) => v.code === 'KEY_FORKED')) return;
           const oracle = new Oracle(world.all);
           // One disagreement per schedule, the likeliest root: a change of membership, role or keys first (the

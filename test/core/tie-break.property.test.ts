@@ -3,7 +3,7 @@
 // times — ids ascending, ids descending, and ids re-ranked by a seeded random permutation — and every
 // action must get the same verdict each time: applied or refused with the same code, and the same flags.
 // Allowed to differ: which agency spend carries the P1 overdraft flags (flags whose rule is P1) and the
-// order of lists; schedules where a key forked its own chain (KEY_FORKED) are not compared. Every other difference is collected by kind, each printed with the smallest schedule
+// order of lists; schedules where a key opened one branch too many of its own chain (KEY_FORKED) are not compared. Every other difference is collected by kind, each printed with the smallest schedule
 // showing it (replayable: run(scenario) rebuilds the actions).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -100,8 +100,10 @@ describe('tie-break flip (property-based)', () => {
         fc.asyncProperty(scenarioArbitrary(), fc.nat(), async (sc, seed) => {
           const world = await run(sc);
           const base = derive(SIM_AGENCY, world.all);
-          // A key that forked its own chain (a misbehaving client: KEY_FORKED) has its concurrent actions
-          // ordered by the tie-break, which decides which one stands — by design, no honest browser forks.
+          // A key that opened one branch too many of its chain (a modified client: KEY_FORKED) has its
+          // branches ordered by the tie-break, which decides which one is refused — by design, no honest
+          // browser does. Fewer branches (KEY_BRANCHED: an old copy writing beside its key's newer actions)
+          // all stand, whatever the order, and are compared like the rest.
           const forked = (d: ReturnType<typeof derive>) =>
             d.state.verdicts.some((v) => v.code === 'KEY_FORKED');
           if (forked(base) || forked(derive(SIM_AGENCY, world.all, { tieBreak: REVERSED }))) return;

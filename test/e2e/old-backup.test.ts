@@ -1,8 +1,9 @@
 // A browser profile restored from an old backup, in real Chromium with the real built extension and the real
-// sync server: its copy of the agency is older than what its own key already sent. A browser key's actions
-// form a chain (core/key-chain.ts), so what it writes before syncing does not build on its own last action,
-// and the server refuses it. The popup says why in plain words and offers no "Reconnect now"
-// (test/extension/replica/a-copy-older-than-its-key-stops-plainly.test.ts: nothing stored, no redial).
+// sync server: its copy of the agency is older than what its own key already sent. What it writes before
+// syncing does not build on its key's last action: a branch of the key's chain (core/key-chain.ts), which
+// the server stores and every replica applies beside the action it missed, flagged KEY_BRANCHED. The popup
+// syncs, counts both purchases and lists the flag (test/extension/replica/a-copy-older-than-its-key-writes-
+// beside-it.test.ts: the same against the replica, and the next action closing the branch).
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ describe('a profile restored from an old backup', () => {
     if (backupDir) await rm(backupDir, { recursive: true, force: true });
   });
 
-  it('stops syncing with a plain reason once it writes on its older copy, and never retries on its own', async () => {
+  it('syncs what it wrote on its older copy beside what it missed, both counted, and flags it', async () => {
     const options = await olga.options();
     await createAgency(options, { agencyName: AGENCY, memberName: 'Olga', balance: 100, server: server.url });
     await waitForPersisted(olga, (e) => e.some((x) => x.type === 'publishSealKey'));
@@ -75,14 +76,13 @@ describe('a profile restored from an old backup', () => {
     const after = await olga.popup();
     await waitForText(after.getByTestId('balance'), /^105$/);
 
+    // Once the server is back, the copy syncs: both purchases count, and the popup says why they are flagged.
     await server.restart();
-    const status = after.getByTestId('sync-status');
-    await waitForText(status, /^Not syncing/);
-    expect(await status.textContent()).toMatch(
-      "Not syncing: this browser's copy of the agency is older than what it had already sent to the server",
-    );
-    // No "Reconnect now": the server would refuse the same fork again.
-    await expect(after.getByRole('button', { name: 'Reconnect now' }).count()).resolves.toBe(0);
+    await waitForText(after.getByTestId('sync-status'), /^Synced/);
+    await waitForText(after.getByTestId('balance'), /^115$/);
+    const flags = after.getByRole('list', { name: 'Flags' });
+    await waitForText(flags.getByRole('listitem'), /^You: Written beside another action of the same browser/);
+    expect(await flags.getByRole('listitem').count()).toBe(2);
     await screenshot(after, 'popup-copy-older-than-its-key');
   });
 });

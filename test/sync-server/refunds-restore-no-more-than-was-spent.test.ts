@@ -2,7 +2,8 @@
 // more of their browsers, offline, so that no browser's refunds know another's — and every replica the
 // server relays them to ends with the agency balance it had before the proposal was spent, never more. The
 // refunds are facts: the server stores and relays them (flagged by core), it closes no one. (One browser's
-// own actions always form a chain, KEY_FORKED: refunds that know nothing of each other need several.)
+// own actions that know nothing of each other are branches of its chain, flagged KEY_BRANCHED: these refunds
+// come from several browsers instead.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Action } from '../../core/index.ts';
 import { type Agency, createAgency, joinWith, newSigner, type TestClient } from './support/client.ts';

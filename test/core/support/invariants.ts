@@ -68,7 +68,8 @@ export function checkInvariants(agencyId: string, all: readonly Action[], d: Der
   for (const id of d.order) {
     const a = d.actions.get(id)!;
     if (!FACTS.has(a.type)) continue;
-    // a fork of its own key's chain (KEY_FORKED) is refused whoever signs it: no honest browser writes one
+    // one branch too many of its own key's chain (KEY_FORKED) is refused whoever signs it: only a modified
+    // client writes one (fewer branches are applied, KEY_BRANCHED)
     const refused = verdicts.get(id)?.refused;
     if (refused) {
       const past = ancestors(d, id);

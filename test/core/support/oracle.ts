@@ -630,8 +630,10 @@ export class Oracle {
       if (this.verdict(p.id).kind === 'refused') return null;
       if (p.type === 'removeDeviceKey' && toBase64Url(payload(p, 'removeDeviceKey').key) === a.actor)
         return { kind: 'refused', rule: 'D6', why: 'its key was removed concurrently' };
-      if (p.type === 'leaveAgency' && pBy === me && p.actor !== a.actor)
-        return { kind: 'unknown', why: 'its member left concurrently, from another browser' };
+      // (a browser's own leave is concurrent with its action only on another branch of its chain: an older
+      // copy of the agency writing beside it)
+      if (p.type === 'leaveAgency' && pBy === me)
+        return { kind: 'unknown', why: 'its member left concurrently, from another browser or branch' };
       const removes = p.type === 'removeMember' && payload(p, 'removeMember').member === me;
       const demotes =
         p.type === 'changeRole' &&

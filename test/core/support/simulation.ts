@@ -27,6 +27,7 @@ import {
   type Derivation,
   derive,
   MAX_DEPS,
+  MAX_KEY_BRANCHES,
   managerSealKeys,
   type Payloads,
   type Signer,
@@ -750,9 +751,21 @@ async function act(ctx: Ctx, step: ActStep): Promise<void> {
     write(ctx, theirs, await sign(theirs, firstKeys[slot]!, blow(me)), true);
     return;
   }
-  // A misbehaving client now and then writes again on the deps of its key's previous write: a fork of its
-  // own chain (KEY_FORKED, core/key-chain.ts), which the order decides.
+  // A misbehaving client now and then writes again on the deps of its key's previous write: a branch of
+  // its own chain (KEY_BRANCHED, core/key-chain.ts), applied beside it; and now and then a fan of branches,
+  // one more than a key may have open (KEY_FORKED), which the order decides.
   const stale = step.force && step.b % 11 === 10 ? r.lastDeps.get(signer.keyId) : undefined;
+  if (stale && step.b % 3 === 1) {
+    for (let i = 0; i < MAX_KEY_BRANCHES; i++) {
+      r.clock += 1_000;
+      write(
+        ctx,
+        r,
+        await sign(r, signer, { type: 'observeBalance', payload: { balance: 200 + i } }, stale),
+        true,
+      );
+    }
+  }
   const a = await sign(r, signer, made, stale);
   r.lastDeps.set(signer.keyId, [...a.deps]);
   // Some misbehaviour is written on purpose: contract work by whoever tries it, and a manager acting on

@@ -102,7 +102,7 @@ export class AgencyBackground implements UiClient {
     const act = request as Act;
     // One at a time, each on the heads the one before left, as the real background's AgencyLog.append does:
     // a browser key's actions form a chain (core/key-chain.ts), and two acts signed on the same heads while
-    // a page sends several facts at once would fork it (KEY_FORKED).
+    // a page sends several facts at once would branch it (KEY_BRANCHED, flagged).
     const turn = this.acting.then(() =>
       this.fx.act(this.member, act.type as UiActionType, act.payload as Payloads[UiActionType]),
     );

@@ -180,7 +180,9 @@ describe('a replica whose IndexedDB the browser discarded', () => {
     expect(await acted).toMatchObject({ ok: true, status: 'saved' });
     expect(await back.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
     expect(back.connection.stoppedBy).toBeNull();
-    expect(back.log.state.verdicts.filter((v) => v.code === 'KEY_FORKED')).toEqual([]);
+    expect(
+      back.log.state.verdicts.filter((v) => v.code === 'KEY_FORKED' || v.code === 'KEY_BRANCHED'),
+    ).toEqual([]);
     expect(await member.waitFor((m) => m.view().connects.balance === 115, WAIT)).toBe(true);
     // The wait is over for good: the next action is written at once, even offline.
     await server.close();

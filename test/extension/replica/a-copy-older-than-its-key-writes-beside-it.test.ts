@@ -2,19 +2,17 @@
 // What is left of the honest fork once nothing is sent before it is stored (send-when-stored.ts): a browser
 // whose copy of the agency is older than what its own key already sent — its profile restored from an old
 // backup, or a power cut taking writes IndexedDB had reported done. Its next action does not build on its
-// key's last action (core/key-chain.ts), so the server refuses it. Against the product's own server: the
-// link stops with KEY_FORKED and says why in plain words, never dials again on its own, the server stores
-// nothing of the fork, and the agency is untouched for everyone else; the way out README gives works.
+// key's last action: a branch of the key's chain (core/key-chain.ts), applied beside it and flagged
+// KEY_BRANCHED. Against the product's own server: the browser syncs (it used to be stopped for good, with a
+// way out that took the member's removal of the agency from that browser), both purchases count for
+// everyone, and its next action closes the branch.
 import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { parseInviteCode } from '../../../core/protocol.ts';
-import { createDeviceInvite, joinAgency } from '../../../extension/replica/flows.ts';
 import { Replica } from '../../../extension/replica/replica.ts';
-import { canRetrySync, syncText } from '../../../extension/ui/format.ts';
 import { type SyncServer, startSyncServer } from '../../../sync-server/server.ts';
 import { Browser, createdAgency, joined } from './support/peers.ts';
 
@@ -53,7 +51,7 @@ function countingSocket(count: { opened: number }): typeof WebSocket {
 }
 
 describe('a browser whose copy is older than what its key already sent', () => {
-  it('stops with KEY_FORKED and a plain reason, does not dial again, and the server keeps nothing of the fork', async () => {
+  it('syncs its action as a branch of its key: applied and flagged for everyone, and its next action closes the branch', async () => {
     const olga = await browser('Olga');
     const manager = await createdAgency(olga, server.url);
     const member = await joined(manager, await browser('Ann'));
@@ -64,7 +62,8 @@ describe('a browser whose copy is older than what its key already sent', () => {
     // The backup: Olga's copy as it is now.
     const backup = Y.encodeStateAsUpdate(manager.doc);
     // Then Olga records a purchase, and the server holds it.
-    expect((await manager.act('recordPurchase', { connects: 10 })).ok).toBe(true);
+    const first = await manager.act('recordPurchase', { connects: 10 });
+    expect(first.ok).toBe(true);
     expect(await manager.waitFor((r) => r.waiting === 0, WAIT)).toBe(true);
     expect(await member.waitFor((r) => r.view().connects.balance === 110, WAIT)).toBe(true);
     await manager.close();
@@ -86,23 +85,29 @@ describe('a browser whose copy is older than what its key already sent', () => {
     Y.applyUpdate(back.doc, backup);
     await back.log.settled();
     expect(back.view().connects.balance).toBe(100);
-    expect(await back.act('recordPurchase', { connects: 5 })).toMatchObject({ ok: true, status: 'saved' });
+    const second = await back.act('recordPurchase', { connects: 5 });
+    expect(second).toMatchObject({ ok: true, status: 'saved' });
 
+    // It syncs: the server stores the branch, closes no one, and both purchases count everywhere.
     back.reconnect();
-    expect(await back.waitFor((r) => r.syncView().status === 'stopped', WAIT)).toBe(true);
-    const sync = back.syncView();
-    expect(sync.stoppedBy).toBe('KEY_FORKED');
-    expect(sync.stoppedReason).toMatch(/missing an action it had already sent/);
-    // What the popup says, and no "Try again": the server would refuse the same fork again.
-    expect(syncText(sync, Date.now())).toMatch(
-      /^Not syncing: this browser's copy of the agency is older than what it had already sent/,
-    );
-    expect(canRetrySync(sync)).toBe(false);
-    const opened = sockets.opened;
-    expect(opened).toBe(1);
+    expect(await back.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
+    expect(back.syncView().stoppedBy).toBeNull();
+    expect(sockets.opened).toBe(1);
+    expect(await member.waitFor((r) => r.view().connects.balance === 115, WAIT)).toBe(true);
+    expect(back.view().connects.balance).toBe(115);
+    if (!first.ok || !second.ok) throw new Error('both purchases were recorded');
+    for (const r of [member, back]) {
+      for (const id of [first.id, second.id]) {
+        expect(r.log.verdictsFor(id).map((v) => [v.kind, v.code])).toEqual([['flagged', 'KEY_BRANCHED']]);
+      }
+    }
 
-    // The alarm's wake-up leaves a stopped link alone; meanwhile the agency goes on for everyone else.
-    back.ensureConnected();
+    // Its next action builds on both branches: not flagged, and the agency goes on for everyone.
+    const third = await back.act('recordPurchase', { connects: 1 });
+    if (!third.ok) throw new Error('the third purchase was recorded');
+    expect(await back.waitFor((r) => r.waiting === 0, WAIT)).toBe(true);
+    expect(await member.waitFor((r) => r.view().connects.balance === 116, WAIT)).toBe(true);
+    expect(member.log.verdictsFor(third.id)).toEqual([]);
     const proposal = await member.act('submitProposal', {
       job: '~01abc',
       title: 'Logo for a coffee shop',
@@ -111,29 +116,6 @@ describe('a browser whose copy is older than what its key already sent', () => {
       boost: 0,
     });
     expect(proposal.ok).toBe(true);
-    expect(await member.waitFor((r) => r.waiting === 0, WAIT)).toBe(true);
-    // 100, Olga's purchase of 10, Ann's proposal of 1: never the fork's 5
-    expect(member.view().connects.balance).toBe(109);
-    expect(sockets.opened).toBe(opened);
-    expect(back.syncView().status).toBe('stopped');
-    expect(back.waiting).toBe(1);
-
-    // The way out README gives: remove the agency from that browser, then open a code of the agency there.
-    // The browser is still a member: it takes the agency as the server has it, and the code stays unused.
-    await back.destroyData();
-    restored.replicas = [];
-    const code = await createDeviceInvite(member, { member: member.me, expiresInDays: 7 });
-    if (!code.ok) throw new Error(code.message);
-    const parsed = parseInviteCode(code.code);
-    if (!parsed.ok) throw new Error(parsed.message);
-    const again = await joinAgency({ ...restored.base, invite: parsed.invite, name: 'Olga' });
-    if (!again.ok) throw new Error(again.message);
-    const fresh = restored.track(again.replica);
-    expect(fresh.me).toBe(manager.me);
-    expect(await fresh.waitFor((r) => r.view().connects.balance === 109, WAIT)).toBe(true);
-    expect(await fresh.act('recordPurchase', { connects: 5 })).toMatchObject({ ok: true, status: 'saved' });
-    expect(await fresh.waitFor((r) => r.syncView().status === 'synced' && r.waiting === 0, WAIT)).toBe(true);
-    expect(await member.waitFor((r) => r.view().connects.balance === 114, WAIT)).toBe(true);
-    expect(member.view().state.invites[code.invite]?.usedBy).toBeNull();
+    expect(await back.waitFor((r) => r.view().connects.balance === 115, WAIT)).toBe(true);
   });
 });
